@@ -1,5 +1,13 @@
 package dev.signet.notation.envelope;
 
+import java.security.GeneralSecurityException;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPublicKey;
+import java.security.spec.MGF1ParameterSpec;
+import java.security.spec.PSSParameterSpec;
+
 /** The six signature algorithms of the Notary Project signature specification. */
 public enum SignatureAlgorithm {
   PS256("PS256", -37, "SHA-256", 32),
@@ -42,5 +50,62 @@ public enum SignatureAlgorithm {
 
   public boolean isRsaPss() {
     return this == PS256 || this == PS384 || this == PS512;
+  }
+
+  /**
+   * The algorithm bound to a signing key (signature specification, "Algorithm Selection"): RSA
+   * 2048/3072/4096 give PS256/384/512, EC P-256/384/521 give ES256/384/512.
+   *
+   * @throws EnvelopeException for any other key type or size
+   */
+  public static SignatureAlgorithm forKey(PublicKey key) throws EnvelopeException {
+    if (key instanceof RSAPublicKey rsa) {
+      int bits = rsa.getModulus().bitLength();
+      return switch (bits) {
+        case 2048 -> PS256;
+        case 3072 -> PS384;
+        case 4096 -> PS512;
+        default -> throw new EnvelopeException("rsa key size " + bits + " bits is not supported");
+      };
+    }
+    if (key instanceof ECPublicKey ec) {
+      int bits = ec.getParams().getCurve().getField().getFieldSize();
+      return switch (bits) {
+        case 256 -> ES256;
+        case 384 -> ES384;
+        case 521 -> ES512;
+        default -> throw new EnvelopeException("ecdsa key size " + bits + " bits is not supported");
+      };
+    }
+    throw new EnvelopeException(
+        "signing key type " + key.getAlgorithm() + " is not supported (expected RSA or EC)");
+  }
+
+  /**
+   * Verifies a raw signature with this algorithm: RSASSA-PSS with MGF1 and a salt as long as the
+   * hash, or ECDSA with the raw {@code r||s} encoding used by JWS and COSE.
+   *
+   * @return false when the signature does not verify (including a wrong length)
+   */
+  public boolean verify(PublicKey key, byte[] signedData, byte[] signature) {
+    try {
+      Signature verifier;
+      if (isRsaPss()) {
+        verifier = Signature.getInstance("RSASSA-PSS");
+        verifier.setParameter(
+            new PSSParameterSpec(hash, "MGF1", new MGF1ParameterSpec(hash), hashLength, 1));
+      } else {
+        int coordinate = this == ES512 ? 66 : hashLength;
+        if (signature.length != 2 * coordinate) {
+          return false;
+        }
+        verifier = Signature.getInstance(hash.replace("-", "") + "withECDSAinP1363Format");
+      }
+      verifier.initVerify(key);
+      verifier.update(signedData);
+      return verifier.verify(signature);
+    } catch (GeneralSecurityException | IllegalArgumentException e) {
+      return false;
+    }
   }
 }
