@@ -52,8 +52,12 @@ import tools.jackson.databind.JsonNode;
  *       of every manifest reachable from {@code index.json} whose {@code subject} matches the target
  *       by media type, digest and size. A broken tag-schema index is an error; a manifest that
  *       cannot be read or parsed during the scan is skipped (it is not a referrer we can use).
- *   <li>Blob paths are built only from a validated {@link Digest}; a blob whose real path leaves
- *       the layout directory (a symbolic link pointing outside) is refused.
+ *   <li>Blob paths are built only from a validated {@link Digest}; a blob, {@code oci-layout} or
+ *       {@code index.json} whose real path leaves the layout directory (a symbolic link pointing
+ *       outside, including a {@code blobs} directory linked elsewhere) is refused.
+ *   <li>The scan reads at most {@code maxManifestsScanned} manifests of at most {@code
+ *       maxManifestBytes} each; a layout beyond either limit is an error rather than a silently
+ *       partial answer.
  * </ul>
  */
 public final class OciLayoutStore implements ReferrerStore {
@@ -503,10 +507,20 @@ public final class OciLayoutStore implements ReferrerStore {
   }
 
   private byte[] readLayoutFile(Path file, int max, String what) throws StoreException {
-    if (Files.isSymbolicLink(file)) {
-      throw new StoreException("OCI layout " + root + " is invalid: " + what + " is a symbolic link");
+    try {
+      Path real = file.toRealPath();
+      if (!real.startsWith(root) || !Files.isRegularFile(real)) {
+        throw new StoreException(
+            "OCI layout " + root + " is invalid: " + what + " is not a regular file inside the layout");
+      }
+      file = real;
+    } catch (NoSuchFileException e) {
+      throw new StoreException(
+          "OCI layout " + root + " is invalid: " + what + " is missing (is this an OCI image layout?)", e);
+    } catch (IOException e) {
+      throw new StoreException("cannot read " + what + " of OCI layout " + root + ": " + e.getMessage(), e);
     }
-    try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+    try (InputStream in = Files.newInputStream(file)) {
       byte[] bytes = in.readNBytes(max + 1);
       if (bytes.length > max) {
         throw new StoreException(

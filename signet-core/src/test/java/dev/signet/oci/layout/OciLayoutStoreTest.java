@@ -350,6 +350,30 @@ class OciLayoutStoreTest {
     }
 
     @Test
+    void indexJsonLinkedOutsideTheLayoutIsRefused(@TempDir Path outside) throws Exception {
+      new TestLayout(dir);
+      Path elsewhere = outside.resolve("index.json");
+      Files.move(dir.resolve("index.json"), elsewhere);
+      Files.createSymbolicLink(dir.resolve("index.json"), elsewhere);
+      assertThatThrownBy(() -> new OciLayoutStore(dir))
+          .isInstanceOf(StoreException.class)
+          .hasMessageContaining("index.json is not a regular file inside the layout");
+    }
+
+    @Test
+    void blobLinkedInsideTheLayoutIsRead() throws Exception {
+      TestLayout layout = new TestLayout(dir);
+      Descriptor image = layout.image("a");
+      layout.add(image, "v1");
+      Path moved = dir.resolve("store/" + image.digest().hex());
+      Files.createDirectories(moved.getParent());
+      Files.move(layout.blobPath(image), moved);
+      Files.createSymbolicLink(layout.blobPath(image), moved);
+      OciLayoutStore store = new OciLayoutStore(dir);
+      assertThat(store.fetchManifest(REPO, image, NONE)).hasSize((int) image.size());
+    }
+
+    @Test
     void malformedLayoutFilesAreClearErrors() throws Exception {
       TestLayout layout = new TestLayout(dir);
       layout.writeIndexJson("{\"schemaVersion\":2,\"manifests\":[");
