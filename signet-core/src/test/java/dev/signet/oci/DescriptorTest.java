@@ -43,13 +43,15 @@ class DescriptorTest {
     assertThat(a.sameContent(new Descriptor(MediaTypes.DOCKER_MANIFEST, DIGEST, 5))).isFalse();
     assertThat(a.sameContent(new Descriptor(MediaTypes.OCI_MANIFEST, DIGEST, 6))).isFalse();
     assertThat(a.sameContent(new Descriptor(null, DIGEST, 5))).isFalse();
-    assertThat(a.sameContent(new Descriptor(MediaTypes.OCI_MANIFEST, Digest.sha256(new byte[0]), 5)))
+    assertThat(
+            a.sameContent(new Descriptor(MediaTypes.OCI_MANIFEST, Digest.sha256(new byte[0]), 5)))
         .isFalse();
   }
 
   @Test
   void validatesAndCopies() {
-    assertThatThrownBy(() -> new Descriptor("x", DIGEST, -1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Descriptor("x", DIGEST, -1))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new Descriptor("x", null, 1)).isInstanceOf(NullPointerException.class);
     Map<String, String> annotations = new HashMap<>(Map.of("k", "v"));
     Descriptor d = new Descriptor("x", DIGEST, 1, null, annotations);

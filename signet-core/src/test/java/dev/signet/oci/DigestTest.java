@@ -70,12 +70,12 @@ class DigestTest {
   void messagesSayWhatIsWrong() {
     assertThatThrownBy(() -> Digest.parse("md5:abc"))
         .hasMessageContaining("unsupported digest algorithm \"md5\"");
-    assertThatThrownBy(() -> Digest.parse("sha256:ABC"))
-        .hasMessageContaining("lowercase hex");
+    assertThatThrownBy(() -> Digest.parse("sha256:ABC")).hasMessageContaining("lowercase hex");
   }
 
   @Test
   void equalityIsByValue() {
-    assertThat(Digest.parse("sha256:" + EMPTY_JSON_HEX)).isEqualTo(new Digest("sha256", EMPTY_JSON_HEX));
+    assertThat(Digest.parse("sha256:" + EMPTY_JSON_HEX))
+        .isEqualTo(new Digest("sha256", EMPTY_JSON_HEX));
   }
 }

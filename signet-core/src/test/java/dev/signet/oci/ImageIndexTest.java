@@ -32,19 +32,27 @@ class ImageIndexTest {
 
   @Test
   void parsesALayoutIndexJsonWithoutMediaType() throws Exception {
-    byte[] bytes = Files.readAllBytes(Vectors.notary("notation-go/internal/testdata/oci-layout/index.json"));
+    byte[] bytes =
+        Files.readAllBytes(Vectors.notary("notation-go/internal/testdata/oci-layout/index.json"));
     ImageIndex index = ImageIndex.parse(bytes);
     assertThat(index.mediaType()).isNull();
-    assertThat(index.manifests()).singleElement()
-        .satisfies(d -> assertThat(d.annotations()).containsEntry("org.opencontainers.image.ref.name", "v2"));
+    assertThat(index.manifests())
+        .singleElement()
+        .satisfies(
+            d ->
+                assertThat(d.annotations())
+                    .containsEntry("org.opencontainers.image.ref.name", "v2"));
   }
 
   @Test
   void parsesSubjectArtifactTypeAndAnnotations() throws Exception {
     ImageIndex index =
         parse(
-            "{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_INDEX + "\",\"artifactType\":\"a/b\","
-                + "\"manifests\":[],\"subject\":{\"mediaType\":\"" + MediaTypes.OCI_MANIFEST
+            "{\"schemaVersion\":2,\"mediaType\":\""
+                + MediaTypes.OCI_INDEX
+                + "\",\"artifactType\":\"a/b\","
+                + "\"manifests\":[],\"subject\":{\"mediaType\":\""
+                + MediaTypes.OCI_MANIFEST
                 + "\",\"digest\":\"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a\",\"size\":2},"
                 + "\"annotations\":{\"x\":\"y\"}}");
     assertThat(index.artifactType()).isEqualTo("a/b");

@@ -43,9 +43,17 @@ class ManifestTest {
   void parsesTheCurrentSignatureForm() throws Exception {
     Manifest m =
         parse(
-            "{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\",\"artifactType\":\""
-                + MediaTypes.NOTARY_SIGNATURE + "\",\"config\":" + EMPTY + ",\"layers\":[" + LAYER
-                + "],\"subject\":" + SUBJECT + ",\"annotations\":{\"a\":\"b\"}}",
+            "{\"schemaVersion\":2,\"mediaType\":\""
+                + MediaTypes.OCI_MANIFEST
+                + "\",\"artifactType\":\""
+                + MediaTypes.NOTARY_SIGNATURE
+                + "\",\"config\":"
+                + EMPTY
+                + ",\"layers\":["
+                + LAYER
+                + "],\"subject\":"
+                + SUBJECT
+                + ",\"annotations\":{\"a\":\"b\"}}",
             null);
     assertThat(m.artifactType()).isEqualTo(MediaTypes.NOTARY_SIGNATURE);
     assertThat(m.config().mediaType()).isEqualTo(MediaTypes.OCI_EMPTY);
@@ -57,8 +65,15 @@ class ManifestTest {
   void artifactManifestBlobsBecomeLayers() throws Exception {
     Manifest m =
         parse(
-            "{\"mediaType\":\"" + MediaTypes.OCI_ARTIFACT_MANIFEST + "\",\"artifactType\":\""
-                + MediaTypes.NOTARY_SIGNATURE + "\",\"blobs\":[" + LAYER + "],\"subject\":" + SUBJECT + "}",
+            "{\"mediaType\":\""
+                + MediaTypes.OCI_ARTIFACT_MANIFEST
+                + "\",\"artifactType\":\""
+                + MediaTypes.NOTARY_SIGNATURE
+                + "\",\"blobs\":["
+                + LAYER
+                + "],\"subject\":"
+                + SUBJECT
+                + "}",
             null);
     assertThat(m.config()).isNull();
     assertThat(m.layers()).hasSize(1);
@@ -68,25 +83,36 @@ class ManifestTest {
   @Test
   void declaredMediaTypeFillsInOnlyWhenAbsent() throws Exception {
     String noType = "{\"schemaVersion\":2,\"config\":" + EMPTY + ",\"layers\":[]}";
-    assertThat(parse(noType, MediaTypes.DOCKER_MANIFEST).mediaType()).isEqualTo(MediaTypes.DOCKER_MANIFEST);
+    assertThat(parse(noType, MediaTypes.DOCKER_MANIFEST).mediaType())
+        .isEqualTo(MediaTypes.DOCKER_MANIFEST);
     assertThat(parse(noType, null).mediaType()).isNull();
-    String typed = "{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\",\"layers\":[]}";
-    assertThat(parse(typed, MediaTypes.DOCKER_MANIFEST).mediaType()).isEqualTo(MediaTypes.OCI_MANIFEST);
+    String typed =
+        "{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\",\"layers\":[]}";
+    assertThat(parse(typed, MediaTypes.DOCKER_MANIFEST).mediaType())
+        .isEqualTo(MediaTypes.OCI_MANIFEST);
   }
 
   @Test
   void effectiveArtifactTypeIsNullWithoutEither() throws Exception {
-    Manifest m = parse("{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\"}", null);
+    Manifest m =
+        parse("{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\"}", null);
     assertThat(m.effectiveArtifactType()).isNull();
     assertThat(m.layers()).isEmpty();
     Manifest emptyType =
-        parse("{\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\",\"artifactType\":\"\",\"config\":" + EMPTY + "}", null);
+        parse(
+            "{\"mediaType\":\""
+                + MediaTypes.OCI_MANIFEST
+                + "\",\"artifactType\":\"\",\"config\":"
+                + EMPTY
+                + "}",
+            null);
     assertThat(emptyType.effectiveArtifactType()).isEqualTo(MediaTypes.OCI_EMPTY);
   }
 
   @Test
   void refusesAnIndex() {
-    assertThatThrownBy(() -> parse("{\"mediaType\":\"" + MediaTypes.OCI_INDEX + "\",\"manifests\":[]}", null))
+    assertThatThrownBy(
+            () -> parse("{\"mediaType\":\"" + MediaTypes.OCI_INDEX + "\",\"manifests\":[]}", null))
         .isInstanceOf(ManifestFormatException.class)
         .hasMessageContaining("found an index");
     assertThatThrownBy(() -> parse("{\"manifests\":[]}", MediaTypes.DOCKER_MANIFEST_LIST))
@@ -97,7 +123,8 @@ class ManifestTest {
   void rejectsMalformedDocuments() {
     assertThatThrownBy(() -> parse("[]", null)).isInstanceOf(ManifestFormatException.class);
     assertThatThrownBy(() -> parse("", null)).isInstanceOf(ManifestFormatException.class);
-    assertThatThrownBy(() -> parse("{\"layers\":[]} {}", null)).isInstanceOf(ManifestFormatException.class);
+    assertThatThrownBy(() -> parse("{\"layers\":[]} {}", null))
+        .isInstanceOf(ManifestFormatException.class);
     assertThatThrownBy(() -> parse("{\"mediaType\":\"a\",\"mediaType\":\"b\"}", null))
         .isInstanceOf(ManifestFormatException.class);
     assertThatThrownBy(() -> parse("{\"mediaType\":7}", null))

@@ -10,7 +10,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class ReferenceTest {
-  private static final String HEX = "b8479de3f88fb259a0a9ea82a5b2a052a1ef3c4ebbcfc61482d5ae4c831f8af9";
+  private static final String HEX =
+      "b8479de3f88fb259a0a9ea82a5b2a052a1ef3c4ebbcfc61482d5ae4c831f8af9";
 
   @Test
   void bareNameIsNormalizedToDockerHubLibrary() {
@@ -89,7 +90,8 @@ class ReferenceTest {
         .hasMessageContaining("sha256");
     assertThatThrownBy(() -> Reference.parse("local/demo@md5:d41d8cd98f00b204e9800998ecf8427e"))
         .hasMessageContaining("unsupported digest algorithm");
-    assertThatThrownBy(() -> Reference.parse("local/demo@")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Reference.parse("local/demo@"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @ParameterizedTest
@@ -116,8 +118,10 @@ class ReferenceTest {
   @Test
   void rejectsNullAndOverlongInput() {
     assertThatThrownBy(() -> Reference.parse(null)).hasMessageContaining("empty");
-    assertThatThrownBy(() -> Reference.parse("a/".repeat(3000) + "a")).hasMessageContaining("longer than");
-    assertThatThrownBy(() -> Reference.parse("a:" + "t".repeat(129))).hasMessageContaining("invalid tag");
+    assertThatThrownBy(() -> Reference.parse("a/".repeat(3000) + "a"))
+        .hasMessageContaining("longer than");
+    assertThatThrownBy(() -> Reference.parse("a:" + "t".repeat(129)))
+        .hasMessageContaining("invalid tag");
     assertThat(Reference.parse("a:" + "t".repeat(128)).tag()).hasSize(128);
   }
 }

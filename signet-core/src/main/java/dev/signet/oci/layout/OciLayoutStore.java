@@ -1,4 +1,5 @@
-// OCI image layout specification v1.1 (image-layout.md, annotations.md "ref.name"), OCI distribution
+// OCI image layout specification v1.1 (image-layout.md, annotations.md "ref.name"), OCI
+// distribution
 // specification v1.1 (referrers tag schema), Notary checklist §1 (discovery and fetch limits).
 package dev.signet.oci.layout;
 
@@ -46,12 +47,12 @@ import tools.jackson.databind.JsonNode;
  *   <li>Resolving by digest accepts a manifest or index reachable from {@code index.json} (nested
  *       indexes included), else a blob of the layout whose content declares a manifest or index
  *       {@code mediaType}. Either way the manifest's bytes are read and checked against digest and
- *       size, so the returned descriptor's media type and size are those of the real content.
- *       When a reference has both a tag and a digest, the digest decides.
+ *       size, so the returned descriptor's media type and size are those of the real content. When
+ *       a reference has both a tag and a digest, the digest decides.
  *   <li>Referrers are the union of the referrers tag-schema index ({@code sha256-<hex>}) and a scan
- *       of every manifest reachable from {@code index.json} whose {@code subject} matches the target
- *       by media type, digest and size. A broken tag-schema index is an error; a manifest that
- *       cannot be read or parsed during the scan is skipped (it is not a referrer we can use).
+ *       of every manifest reachable from {@code index.json} whose {@code subject} matches the
+ *       target by media type, digest and size. A broken tag-schema index is an error; a manifest
+ *       that cannot be read or parsed during the scan is skipped (it is not a referrer we can use).
  *   <li>Blob paths are built only from a validated {@link Digest}; a blob, {@code oci-layout} or
  *       {@code index.json} whose real path leaves the layout directory (a symbolic link pointing
  *       outside, including a {@code blobs} directory linked elsewhere) is refused.
@@ -78,7 +79,10 @@ public final class OciLayoutStore implements ReferrerStore {
     public Limits {
       if (maxManifestBytes <= 0 || maxManifestBytes > Manifest.MAX_BYTES) {
         throw new IllegalArgumentException(
-            "maxManifestBytes must be between 1 and " + Manifest.MAX_BYTES + ", got " + maxManifestBytes);
+            "maxManifestBytes must be between 1 and "
+                + Manifest.MAX_BYTES
+                + ", got "
+                + maxManifestBytes);
       }
       if (maxBlobBytes <= 0 || maxBlobBytes > Integer.MAX_VALUE - 8) {
         throw new IllegalArgumentException("maxBlobBytes must be positive and fit in an array");
@@ -154,7 +158,11 @@ public final class OciLayoutStore implements ReferrerStore {
     }
     if (reference.tag() == null) {
       throw new StoreException(
-          "cannot resolve \"" + reference + "\" in OCI layout " + root + ": it has neither a tag nor a digest");
+          "cannot resolve \""
+              + reference
+              + "\" in OCI layout "
+              + root
+              + ": it has neither a tag nor a digest");
     }
     return resolveTag(reference);
   }
@@ -175,8 +183,25 @@ public final class OciLayoutStore implements ReferrerStore {
         referrers = ImageIndex.parse(bytes);
       } catch (ManifestFormatException e) {
         throw new StoreException(
-            "referrers index " + tagIndex.digest() + " for " + subject.digest() + " in OCI layout "
-                + root + " is malformed: " + e.getMessage(), e);
+            "referrers index "
+                + tagIndex.digest()
+                + " for "
+                + subject.digest()
+                + " in OCI layout "
+                + root
+                + " is malformed: "
+                + e.getMessage(),
+            e);
+      }
+      if (referrers.manifests().size() > limits.maxManifestsScanned()) {
+        throw new StoreException(
+            "referrers index "
+                + tagIndex.digest()
+                + " in OCI layout "
+                + root
+                + " lists more than "
+                + limits.maxManifestsScanned()
+                + " manifests; refusing it");
       }
       for (Descriptor entry : referrers.manifests()) {
         deadline.check("listing referrers in OCI layout");
@@ -239,16 +264,27 @@ public final class OciLayoutStore implements ReferrerStore {
       if (tag.equals(refName) || qualified.equals(refName)) {
         if (match != null && !match.digest().equals(d.digest())) {
           throw new StoreException(
-              "tag \"" + tag + "\" is ambiguous in OCI layout " + root + ": it names both "
-                  + match.digest() + " and " + d.digest());
+              "tag \""
+                  + tag
+                  + "\" is ambiguous in OCI layout "
+                  + root
+                  + ": it names both "
+                  + match.digest()
+                  + " and "
+                  + d.digest());
         }
         match = d;
       }
     }
     if (match == null) {
       throw new StoreException(
-          "tag \"" + tag + "\" is not found in OCI layout " + root
-              + " (no index.json entry has that " + REF_NAME + " annotation)");
+          "tag \""
+              + tag
+              + "\" is not found in OCI layout "
+              + root
+              + " (no index.json entry has that "
+              + REF_NAME
+              + " annotation)");
     }
     return checkedManifestDescriptor(match);
   }
@@ -282,30 +318,54 @@ public final class OciLayoutStore implements ReferrerStore {
     Path path = blobPath(digest);
     if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
       throw new StoreException(
-          "\"" + reference + "\" is not found in OCI layout " + root
-              + ": no manifest with digest " + digest + " is listed in index.json or stored as a blob");
+          "\""
+              + reference
+              + "\" is not found in OCI layout "
+              + root
+              + ": no manifest with digest "
+              + digest
+              + " is listed in index.json or stored as a blob");
     }
     long size = fileSize(path, digest);
     if (size > limits.maxManifestBytes()) {
       throw new StoreException(
-          "\"" + reference + "\" does not name a manifest in OCI layout " + root + ": blob " + digest
-              + " is " + size + " bytes, larger than the manifest limit of "
-              + limits.maxManifestBytes() + " bytes");
+          "\""
+              + reference
+              + "\" does not name a manifest in OCI layout "
+              + root
+              + ": blob "
+              + digest
+              + " is "
+              + size
+              + " bytes, larger than the manifest limit of "
+              + limits.maxManifestBytes()
+              + " bytes");
     }
-    byte[] bytes = readVerified(new Descriptor(null, digest, size), limits.maxManifestBytes(), "manifest");
+    byte[] bytes =
+        readVerified(new Descriptor(null, digest, size), limits.maxManifestBytes(), "manifest");
     String mediaType;
     try {
-      JsonNode root = StrictJson.parseObject(bytes, limits.maxManifestBytes(), "manifest");
-      JsonNode mt = root.get("mediaType");
+      JsonNode doc = StrictJson.parseObject(bytes, limits.maxManifestBytes(), "manifest");
+      JsonNode mt = doc.get("mediaType");
       mediaType = mt != null && mt.isString() ? mt.asString() : null;
     } catch (JsonFormatException e) {
       throw new StoreException(
-          "\"" + reference + "\" does not name a manifest in OCI layout " + this.root + ": "
-              + e.getMessage(), e);
+          "\""
+              + reference
+              + "\" does not name a manifest in OCI layout "
+              + root
+              + ": "
+              + e.getMessage(),
+          e);
     }
     if (!isManifestType(mediaType) && !MediaTypes.isIndex(mediaType)) {
       throw new StoreException(
-          "\"" + reference + "\" does not name a manifest in OCI layout " + root + ": blob " + digest
+          "\""
+              + reference
+              + "\" does not name a manifest in OCI layout "
+              + root
+              + ": blob "
+              + digest
               + " is not listed in index.json and does not declare a manifest or index mediaType");
     }
     Parsed parsed = parse(bytes, mediaType);
@@ -322,11 +382,16 @@ public final class OciLayoutStore implements ReferrerStore {
     String mediaType = entry.mediaType() != null ? entry.mediaType() : declared;
     if (!isManifestType(mediaType) && !MediaTypes.isIndex(mediaType)) {
       throw new StoreException(
-          entry.digest() + " in OCI layout " + root + " is not a manifest or index (mediaType "
-              + (mediaType == null ? "missing" : "\"" + mediaType + "\"") + ")");
+          entry.digest()
+              + " in OCI layout "
+              + root
+              + " is not a manifest or index (mediaType "
+              + (mediaType == null ? "missing" : "\"" + mediaType + "\"")
+              + ")");
     }
     Parsed parsed = parse(bytes, mediaType);
-    String artifactType = entry.artifactType() != null ? entry.artifactType() : parsed.artifactType();
+    String artifactType =
+        entry.artifactType() != null ? entry.artifactType() : parsed.artifactType();
     return new Descriptor(mediaType, entry.digest(), entry.size(), artifactType, Map.of());
   }
 
@@ -336,14 +401,27 @@ public final class OciLayoutStore implements ReferrerStore {
       doc = StrictJson.parseObject(bytes, limits.maxManifestBytes(), "manifest");
     } catch (JsonFormatException e) {
       throw new StoreException(
-          "manifest " + entry.digest() + " in OCI layout " + root + " is malformed: " + e.getMessage(), e);
+          "manifest "
+              + entry.digest()
+              + " in OCI layout "
+              + root
+              + " is malformed: "
+              + e.getMessage(),
+          e);
     }
     JsonNode mt = doc.get("mediaType");
     String declared = mt != null && mt.isString() ? mt.asString() : null;
     if (declared != null && entry.mediaType() != null && !declared.equals(entry.mediaType())) {
       throw new StoreException(
-          "manifest " + entry.digest() + " in OCI layout " + root + " declares mediaType \""
-              + declared + "\" but index.json lists it as \"" + entry.mediaType() + "\"");
+          "manifest "
+              + entry.digest()
+              + " in OCI layout "
+              + root
+              + " declares mediaType \""
+              + declared
+              + "\" but index.json lists it as \""
+              + entry.mediaType()
+              + "\"");
     }
     return declared;
   }
@@ -352,13 +430,19 @@ public final class OciLayoutStore implements ReferrerStore {
 
   /** A manifest or index reached from index.json, with what the scan needs from its content. */
   private record Visited(
-      Descriptor descriptor, Descriptor subject, String artifactType, Map<String, String> annotations) {}
+      Descriptor descriptor,
+      Descriptor subject,
+      String artifactType,
+      Map<String, String> annotations) {}
 
   /** Everything reachable; {@code unread} holds listed descriptors whose content was unusable. */
   private record Walk(List<Visited> visited, List<Descriptor> unread) {}
 
   private record Parsed(
-      Descriptor subject, String artifactType, Map<String, String> annotations, List<Descriptor> children) {}
+      Descriptor subject,
+      String artifactType,
+      Map<String, String> annotations,
+      List<Descriptor> children) {}
 
   private Walk walk(ImageIndex index, Deadline deadline)
       throws StoreException, DeadlineExceededException {
@@ -378,11 +462,17 @@ public final class OciLayoutStore implements ReferrerStore {
       }
       if (seen.size() > limits.maxManifestsScanned()) {
         throw new StoreException(
-            "OCI layout " + root + " holds more than " + limits.maxManifestsScanned()
-                + " manifests; refusing to scan further (raise maxManifestsScanned if this is expected)");
+            "OCI layout "
+                + root
+                + " holds more than "
+                + limits.maxManifestsScanned()
+                + " manifests; refusing to scan further (raise maxManifestsScanned if this is"
+                + " expected)");
       }
       deadline.check("scanning OCI layout manifests");
-      if (!isManifestType(d.mediaType()) && !MediaTypes.isIndex(d.mediaType()) && d.mediaType() != null) {
+      if (!isManifestType(d.mediaType())
+          && !MediaTypes.isIndex(d.mediaType())
+          && d.mediaType() != null) {
         continue; // a blob listed in index.json; nothing to scan
       }
       Parsed parsed;
@@ -398,8 +488,13 @@ public final class OciLayoutStore implements ReferrerStore {
       if (!parsed.children().isEmpty()) {
         if (next.depth() >= limits.maxIndexDepth()) {
           throw new StoreException(
-              "OCI layout " + root + " nests image indexes deeper than " + limits.maxIndexDepth()
-                  + " levels (at " + d.digest() + ")");
+              "OCI layout "
+                  + root
+                  + " nests image indexes deeper than "
+                  + limits.maxIndexDepth()
+                  + " levels (at "
+                  + d.digest()
+                  + ")");
         }
         for (Descriptor child : parsed.children()) {
           queue.add(new Pending(child, next.depth() + 1));
@@ -413,13 +508,15 @@ public final class OciLayoutStore implements ReferrerStore {
     try {
       if (MediaTypes.isIndex(mediaType)) {
         ImageIndex nested = ImageIndex.parse(bytes);
-        return new Parsed(nested.subject(), nested.artifactType(), nested.annotations(), nested.manifests());
+        return new Parsed(
+            nested.subject(), nested.artifactType(), nested.annotations(), nested.manifests());
       }
       Manifest manifest = Manifest.parse(bytes, mediaType);
       return new Parsed(
           manifest.subject(), manifest.effectiveArtifactType(), manifest.annotations(), List.of());
     } catch (ManifestFormatException e) {
-      throw new StoreException("malformed manifest in OCI layout " + root + ": " + e.getMessage(), e);
+      throw new StoreException(
+          "malformed manifest in OCI layout " + root + ": " + e.getMessage(), e);
     }
   }
 
@@ -432,17 +529,20 @@ public final class OciLayoutStore implements ReferrerStore {
   // ---- referrers tag schema ----
 
   /**
-   * index.json entries tagged {@code <alg>-<hex>}. The distribution specification truncates the
-   * hex to 64 characters; some tools write it whole, so both spellings are accepted.
+   * index.json entries tagged {@code <alg>-<hex>}. The distribution specification truncates the hex
+   * to 64 characters; some tools write it whole, so both spellings are accepted.
    */
   private static List<Descriptor> referrersTagIndexes(ImageIndex index, Digest subject) {
     String full = subject.algorithm() + "-" + subject.hex();
     String truncated =
-        subject.algorithm() + "-" + subject.hex().substring(0, Math.min(64, subject.hex().length()));
+        subject.algorithm()
+            + "-"
+            + subject.hex().substring(0, Math.min(64, subject.hex().length()));
     List<Descriptor> out = new ArrayList<>();
     for (Descriptor d : index.manifests()) {
       String refName = d.annotations().get(REF_NAME);
-      if ((full.equals(refName) || truncated.equals(refName)) && MediaTypes.isIndex(d.mediaType())) {
+      if ((full.equals(refName) || truncated.equals(refName))
+          && MediaTypes.isIndex(d.mediaType())) {
         out.add(d);
       }
     }
@@ -457,7 +557,8 @@ public final class OciLayoutStore implements ReferrerStore {
     String artifactType = null;
     try {
       byte[] bytes = readVerified(entry, limits.maxManifestBytes(), "manifest");
-      String mediaType = entry.mediaType() != null ? entry.mediaType() : declaredMediaType(bytes, entry);
+      String mediaType =
+          entry.mediaType() != null ? entry.mediaType() : declaredMediaType(bytes, entry);
       artifactType = parse(bytes, mediaType).artifactType();
     } catch (StoreException e) {
       // Unreadable here; the entry is still returned and fails when the caller fetches it.
@@ -480,8 +581,12 @@ public final class OciLayoutStore implements ReferrerStore {
     JsonNode version = doc.get("imageLayoutVersion");
     if (version == null || !version.isString() || !LAYOUT_VERSION.equals(version.asString())) {
       throw new StoreException(
-          "OCI layout " + root + " is invalid: oci-layout must have imageLayoutVersion \""
-              + LAYOUT_VERSION + "\", found " + (version == null ? "none" : version.toString()));
+          "OCI layout "
+              + root
+              + " is invalid: oci-layout must have imageLayoutVersion \""
+              + LAYOUT_VERSION
+              + "\", found "
+              + (version == null ? "none" : version.toString()));
     }
   }
 
@@ -511,14 +616,24 @@ public final class OciLayoutStore implements ReferrerStore {
       Path real = file.toRealPath();
       if (!real.startsWith(root) || !Files.isRegularFile(real)) {
         throw new StoreException(
-            "OCI layout " + root + " is invalid: " + what + " is not a regular file inside the layout");
+            "OCI layout "
+                + root
+                + " is invalid: "
+                + what
+                + " is not a regular file inside the layout");
       }
       file = real;
     } catch (NoSuchFileException e) {
       throw new StoreException(
-          "OCI layout " + root + " is invalid: " + what + " is missing (is this an OCI image layout?)", e);
+          "OCI layout "
+              + root
+              + " is invalid: "
+              + what
+              + " is missing (is this an OCI image layout?)",
+          e);
     } catch (IOException e) {
-      throw new StoreException("cannot read " + what + " of OCI layout " + root + ": " + e.getMessage(), e);
+      throw new StoreException(
+          "cannot read " + what + " of OCI layout " + root + ": " + e.getMessage(), e);
     }
     try (InputStream in = Files.newInputStream(file)) {
       byte[] bytes = in.readNBytes(max + 1);
@@ -529,9 +644,15 @@ public final class OciLayoutStore implements ReferrerStore {
       return bytes;
     } catch (NoSuchFileException e) {
       throw new StoreException(
-          "OCI layout " + root + " is invalid: " + what + " is missing (is this an OCI image layout?)", e);
+          "OCI layout "
+              + root
+              + " is invalid: "
+              + what
+              + " is missing (is this an OCI image layout?)",
+          e);
     } catch (IOException e) {
-      throw new StoreException("cannot read " + what + " of OCI layout " + root + ": " + e.getMessage(), e);
+      throw new StoreException(
+          "cannot read " + what + " of OCI layout " + root + ": " + e.getMessage(), e);
     }
   }
 
@@ -545,7 +666,8 @@ public final class OciLayoutStore implements ReferrerStore {
     try {
       return Files.size(real);
     } catch (IOException e) {
-      throw new StoreException("cannot read blob " + digest + " in OCI layout " + root + ": " + e.getMessage(), e);
+      throw new StoreException(
+          "cannot read blob " + digest + " in OCI layout " + root + ": " + e.getMessage(), e);
     }
   }
 
@@ -557,14 +679,22 @@ public final class OciLayoutStore implements ReferrerStore {
     } catch (NoSuchFileException e) {
       throw new StoreException("blob " + digest + " is not found in OCI layout " + root, e);
     } catch (IOException e) {
-      throw new StoreException("cannot read blob " + digest + " in OCI layout " + root + ": " + e.getMessage(), e);
+      throw new StoreException(
+          "cannot read blob " + digest + " in OCI layout " + root + ": " + e.getMessage(), e);
     }
     if (!real.startsWith(root)) {
       throw new StoreException(
-          "blob " + digest + " in OCI layout " + root + " resolves outside the layout (" + real + "); refusing it");
+          "blob "
+              + digest
+              + " in OCI layout "
+              + root
+              + " resolves outside the layout ("
+              + real
+              + "); refusing it");
     }
     if (!Files.isRegularFile(real)) {
-      throw new StoreException("blob " + digest + " in OCI layout " + root + " is not a regular file");
+      throw new StoreException(
+          "blob " + digest + " in OCI layout " + root + " is not a regular file");
     }
     return real;
   }
@@ -577,33 +707,51 @@ public final class OciLayoutStore implements ReferrerStore {
     Digest digest = descriptor.digest();
     if (descriptor.size() > max) {
       throw new StoreException(
-          what + " " + digest + " is " + descriptor.size() + " bytes, larger than the limit of "
-              + max + " bytes");
+          what
+              + " "
+              + digest
+              + " is "
+              + descriptor.size()
+              + " bytes, larger than the limit of "
+              + max
+              + " bytes");
     }
     Path real = realBlob(blobPath(digest), digest);
     long onDisk;
     try {
       onDisk = Files.size(real);
     } catch (IOException e) {
-      throw new StoreException("cannot read " + what + " " + digest + " in OCI layout " + root + ": " + e.getMessage(), e);
+      throw new StoreException(
+          "cannot read " + what + " " + digest + " in OCI layout " + root + ": " + e.getMessage(),
+          e);
     }
     if (onDisk != descriptor.size()) {
       throw new StoreException(
-          what + " " + digest + " in OCI layout " + root + " fails its check: the blob is " + onDisk
-              + " bytes, its descriptor says " + descriptor.size());
+          what
+              + " "
+              + digest
+              + " in OCI layout "
+              + root
+              + " fails its check: the blob is "
+              + onDisk
+              + " bytes, its descriptor says "
+              + descriptor.size());
     }
     byte[] bytes;
     try (InputStream in = Files.newInputStream(real)) {
       // One byte more than allowed tells a larger file from an exact fit.
       bytes = in.readNBytes((int) Math.min(max, descriptor.size()) + 1);
     } catch (IOException e) {
-      throw new StoreException("cannot read " + what + " " + digest + " in OCI layout " + root + ": " + e.getMessage(), e);
+      throw new StoreException(
+          "cannot read " + what + " " + digest + " in OCI layout " + root + ": " + e.getMessage(),
+          e);
     }
     try {
       descriptor.verifyContent(bytes);
     } catch (ContentMismatchException e) {
       throw new StoreException(
-          what + " " + digest + " in OCI layout " + root + " fails its check: " + e.getMessage(), e);
+          what + " " + digest + " in OCI layout " + root + " fails its check: " + e.getMessage(),
+          e);
     }
     return bytes;
   }

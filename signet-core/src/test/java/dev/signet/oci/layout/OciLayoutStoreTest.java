@@ -29,7 +29,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class OciLayoutStoreTest {
-  private static final Clock CLOCK = Clock.fixed(Instant.parse("2025-01-01T00:00:00Z"), ZoneOffset.UTC);
+  private static final Clock CLOCK =
+      Clock.fixed(Instant.parse("2025-01-01T00:00:00Z"), ZoneOffset.UTC);
   private static final Deadline NONE = Deadline.none(CLOCK);
   private static final Reference REPO = Reference.parse("local/demo");
   private static final String E2E = "notation/test/e2e/testdata/registry/oci_layout/";
@@ -96,8 +97,10 @@ class OciLayoutStoreTest {
       assertThat(digests(sigs))
           .containsExactlyInAnyOrder(
               VALID_SIG,
-              Digest.parse("sha256:c3ebe4a20b6832328fc5078a7795ddc1114b896e13fca2add38109c3866b5fbf"));
-      assertThat(sigs).allSatisfy(s -> assertThat(s.artifactType()).isEqualTo(MediaTypes.NOTARY_SIGNATURE));
+              Digest.parse(
+                  "sha256:c3ebe4a20b6832328fc5078a7795ddc1114b896e13fca2add38109c3866b5fbf"));
+      assertThat(sigs)
+          .allSatisfy(s -> assertThat(s.artifactType()).isEqualTo(MediaTypes.NOTARY_SIGNATURE));
     }
 
     @Test
@@ -105,7 +108,9 @@ class OciLayoutStoreTest {
       OciLayoutStore store = e2e("e2e-with-timestamped-signature");
       Descriptor subject = store.resolve(Reference.parse("local/e2e:v1"), NONE);
       assertThat(subject.digest())
-          .isEqualTo(Digest.parse("sha256:53b0191218aed9a3c1f7c661736ac40cfc8eb928642348fd843ba3f0483c0c20"));
+          .isEqualTo(
+              Digest.parse(
+                  "sha256:53b0191218aed9a3c1f7c661736ac40cfc8eb928642348fd843ba3f0483c0c20"));
       assertThat(subject.size()).isEqualTo(582);
       assertThat(subject.artifactType()).isEqualTo("application/vnd.unknown.artifact.v1");
       List<Descriptor> sigs = store.referrers(REPO, subject, MediaTypes.NOTARY_SIGNATURE, NONE);
@@ -119,8 +124,10 @@ class OciLayoutStoreTest {
     void subjectMustMatchInMediaTypeAndSize() throws Exception {
       OciLayoutStore store = e2e("e2e-with-timestamped-signature");
       Descriptor subject = store.resolve(Reference.parse("local/e2e:v1"), NONE);
-      Descriptor wrongSize = new Descriptor(subject.mediaType(), subject.digest(), subject.size() + 1);
-      Descriptor wrongType = new Descriptor(MediaTypes.DOCKER_MANIFEST, subject.digest(), subject.size());
+      Descriptor wrongSize =
+          new Descriptor(subject.mediaType(), subject.digest(), subject.size() + 1);
+      Descriptor wrongType =
+          new Descriptor(MediaTypes.DOCKER_MANIFEST, subject.digest(), subject.size());
       assertThat(store.referrers(REPO, wrongSize, null, NONE)).isEmpty();
       assertThat(store.referrers(REPO, wrongType, null, NONE)).isEmpty();
     }
@@ -162,7 +169,8 @@ class OciLayoutStoreTest {
       "e2e-with-timestamped-signature, 1",
       "e2e-with-invalid-timestamped-signature, 1",
     })
-    void everyLayoutResolvesAndItsSignaturesAreReadable(String name, int expected) throws Exception {
+    void everyLayoutResolvesAndItsSignaturesAreReadable(String name, int expected)
+        throws Exception {
       OciLayoutStore store = e2e(name);
       Descriptor subject = store.resolve(Reference.parse("local/e2e:v1"), NONE);
       assertThat(store.fetchManifest(REPO, subject, NONE)).hasSize((int) subject.size());
@@ -268,7 +276,8 @@ class OciLayoutStoreTest {
       Descriptor big = layout.blob(new byte[2048], "application/octet-stream");
       OciLayoutStore small =
           new OciLayoutStore(
-              dir, OciLayoutStore.Limits.defaults().withMaxManifestBytes(100).withMaxBlobBytes(1024));
+              dir,
+              OciLayoutStore.Limits.defaults().withMaxManifestBytes(100).withMaxBlobBytes(1024));
       assertThatThrownBy(() -> small.fetchManifest(REPO, image, NONE))
           .isInstanceOf(StoreException.class)
           .hasMessageContaining("larger than the limit of 100 bytes");
@@ -277,12 +286,14 @@ class OciLayoutStoreTest {
           .hasMessageContaining("larger than the limit of 1024 bytes");
       // A manifest over the default 4 MiB limit, as a descriptor claims it.
       OciLayoutStore store = new OciLayoutStore(dir);
-      Descriptor huge = new Descriptor(MediaTypes.OCI_MANIFEST, image.digest(), 4L * 1024 * 1024 + 1);
+      Descriptor huge =
+          new Descriptor(MediaTypes.OCI_MANIFEST, image.digest(), 4L * 1024 * 1024 + 1);
       assertThatThrownBy(() -> store.fetchManifest(REPO, huge, NONE))
           .isInstanceOf(StoreException.class)
           .hasMessageContaining("larger than the limit of 4194304 bytes");
       assertThat(store.fetchBlob(REPO, big, NONE)).hasSize(2048);
-      assertThatThrownBy(() -> OciLayoutStore.Limits.defaults().withMaxManifestBytes(Manifest.MAX_BYTES + 1))
+      assertThatThrownBy(
+              () -> OciLayoutStore.Limits.defaults().withMaxManifestBytes(Manifest.MAX_BYTES + 1))
           .isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -308,7 +319,8 @@ class OciLayoutStoreTest {
       assertThat(referrers.get(0).artifactType()).isEqualTo(MediaTypes.NOTARY_SIGNATURE);
       assertThat(store.referrers(REPO, amd64, null, NONE)).isEmpty();
 
-      OciLayoutStore shallow = new OciLayoutStore(dir, OciLayoutStore.Limits.defaults().withMaxIndexDepth(1));
+      OciLayoutStore shallow =
+          new OciLayoutStore(dir, OciLayoutStore.Limits.defaults().withMaxIndexDepth(1));
       assertThatThrownBy(() -> shallow.referrers(REPO, arm64, null, NONE))
           .isInstanceOf(StoreException.class)
           .hasMessageContaining("nests image indexes deeper than 1");
@@ -328,7 +340,9 @@ class OciLayoutStoreTest {
 
       TestLayout layout = new TestLayout(dir);
       layout.addRaw(
-          "{\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\",\"digest\":\"sha256:../../../etc/passwd\",\"size\":10}");
+          "{\"mediaType\":\""
+              + MediaTypes.OCI_MANIFEST
+              + "\",\"digest\":\"sha256:../../../etc/passwd\",\"size\":10}");
       assertThatThrownBy(() -> new OciLayoutStore(dir))
           .isInstanceOf(StoreException.class)
           .hasMessageContaining("index.json")
@@ -421,15 +435,22 @@ class OciLayoutStoreTest {
       OciLayoutStore store = new OciLayoutStore(dir);
 
       List<Descriptor> sigs = store.referrers(REPO, image, MediaTypes.NOTARY_SIGNATURE, NONE);
-      assertThat(digests(sigs)).containsExactly(current.digest(), legacy.digest(), artifact.digest());
-      assertThat(sigs).allSatisfy(s -> assertThat(s.artifactType()).isEqualTo(MediaTypes.NOTARY_SIGNATURE));
+      assertThat(digests(sigs))
+          .containsExactly(current.digest(), legacy.digest(), artifact.digest());
+      assertThat(sigs)
+          .allSatisfy(s -> assertThat(s.artifactType()).isEqualTo(MediaTypes.NOTARY_SIGNATURE));
       assertThat(sigs.get(2).mediaType()).isEqualTo(MediaTypes.OCI_ARTIFACT_MANIFEST);
       assertThat(sigs.get(0).annotations()).containsEntry("k", "v");
-      assertThat(digests(store.referrers(REPO, image, null, NONE))).hasSize(4).contains(sbom.digest());
+      assertThat(digests(store.referrers(REPO, image, null, NONE)))
+          .hasSize(4)
+          .contains(sbom.digest());
 
-      Manifest fetched = Manifest.parse(store.fetchManifest(REPO, sigs.get(2), NONE), sigs.get(2).mediaType());
+      Manifest fetched =
+          Manifest.parse(store.fetchManifest(REPO, sigs.get(2), NONE), sigs.get(2).mediaType());
       assertThat(fetched.layers()).hasSize(1);
-      assertThat(new String(store.fetchBlob(REPO, fetched.layers().get(0), NONE), StandardCharsets.UTF_8))
+      assertThat(
+              new String(
+                  store.fetchBlob(REPO, fetched.layers().get(0), NONE), StandardCharsets.UTF_8))
           .isEqualTo("artifact");
     }
 
@@ -453,7 +474,12 @@ class OciLayoutStoreTest {
       TestLayout layout = new TestLayout(dir);
       Descriptor image = layout.image("a");
       Descriptor listed =
-          new Descriptor(MediaTypes.OCI_MANIFEST, Digest.sha256(new byte[] {1}), 1, "application/x-test", Map.of());
+          new Descriptor(
+              MediaTypes.OCI_MANIFEST,
+              Digest.sha256(new byte[] {1}),
+              1,
+              "application/x-test",
+              Map.of());
       Descriptor tagIndex = layout.index(List.of(listed));
       layout.add(image, "v1").add(tagIndex, "sha256-" + image.digest().hex());
       OciLayoutStore store = new OciLayoutStore(dir);
@@ -462,6 +488,25 @@ class OciLayoutStoreTest {
       // Fetching it fails closed because the blob is absent.
       assertThatThrownBy(() -> store.fetchManifest(REPO, found.get(0), NONE))
           .isInstanceOf(StoreException.class);
+    }
+
+    @Test
+    void oversizedTagIndexIsRefused() throws Exception {
+      TestLayout layout = new TestLayout(dir);
+      Descriptor image = layout.image("a");
+      Descriptor tagIndex =
+          layout.index(
+              List.of(
+                  layout.signature(image, "1"),
+                  layout.signature(image, "2"),
+                  layout.signature(image, "3")));
+      layout.add(image, "v1").add(tagIndex, "sha256-" + image.digest().hex());
+      OciLayoutStore capped =
+          new OciLayoutStore(dir, OciLayoutStore.Limits.defaults().withMaxManifestsScanned(2));
+      assertThatThrownBy(() -> capped.referrers(REPO, image, null, NONE))
+          .isInstanceOf(StoreException.class)
+          .hasMessageContaining("lists more than 2 manifests");
+      assertThat(new OciLayoutStore(dir).referrers(REPO, image, null, NONE)).hasSize(3);
     }
 
     @Test
@@ -492,7 +537,8 @@ class OciLayoutStoreTest {
           .isInstanceOf(StoreException.class)
           .hasMessageContaining("does not name a manifest");
       Descriptor config = layout.blob("{\"architecture\":\"amd64\"}", "x");
-      assertThatThrownBy(() -> store.resolve(Reference.parse("local/demo@" + config.digest()), NONE))
+      assertThatThrownBy(
+              () -> store.resolve(Reference.parse("local/demo@" + config.digest()), NONE))
           .isInstanceOf(StoreException.class)
           .hasMessageContaining("does not declare a manifest or index mediaType");
     }
@@ -507,8 +553,10 @@ class OciLayoutStoreTest {
       assertThatThrownBy(() -> store.resolve(Reference.parse("local/demo:v1"), NONE))
           .isInstanceOf(StoreException.class)
           .hasMessageContaining("ambiguous");
-      assertThat(store.resolve(Reference.parse("local/demo:full"), NONE).digest()).isEqualTo(a.digest());
-      assertThat(store.resolve(Reference.parse("local/demo:same"), NONE).digest()).isEqualTo(b.digest());
+      assertThat(store.resolve(Reference.parse("local/demo:full"), NONE).digest())
+          .isEqualTo(a.digest());
+      assertThat(store.resolve(Reference.parse("local/demo:same"), NONE).digest())
+          .isEqualTo(b.digest());
       assertThatThrownBy(() -> store.resolve(Reference.parse("local/demo"), NONE))
           .isInstanceOf(StoreException.class)
           .hasMessageContaining("neither a tag nor a digest");

@@ -46,10 +46,20 @@ final class TestLayout {
 
   /** An image manifest with one layer, told apart by an annotation. */
   Descriptor image(String name) {
-    Descriptor layer = blob(("layer of " + name).getBytes(StandardCharsets.UTF_8), "application/vnd.oci.image.layer.v1.tar");
+    Descriptor layer =
+        blob(
+            ("layer of " + name).getBytes(StandardCharsets.UTF_8),
+            "application/vnd.oci.image.layer.v1.tar");
     return blob(
-        "{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\",\"config\":" + EMPTY_CONFIG
-            + ",\"layers\":[" + json(layer) + "],\"annotations\":{\"name\":\"" + name + "\"}}",
+        "{\"schemaVersion\":2,\"mediaType\":\""
+            + MediaTypes.OCI_MANIFEST
+            + "\",\"config\":"
+            + EMPTY_CONFIG
+            + ",\"layers\":["
+            + json(layer)
+            + "],\"annotations\":{\"name\":\""
+            + name
+            + "\"}}",
         MediaTypes.OCI_MANIFEST);
   }
 
@@ -57,9 +67,17 @@ final class TestLayout {
   Descriptor signature(Descriptor subject, String envelope) {
     Descriptor sig = blob(envelope.getBytes(StandardCharsets.UTF_8), MediaTypes.JWS_ENVELOPE);
     return blob(
-        "{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\",\"artifactType\":\""
-            + MediaTypes.NOTARY_SIGNATURE + "\",\"config\":" + EMPTY_CONFIG + ",\"layers\":[" + json(sig)
-            + "],\"subject\":" + json(subject) + ",\"annotations\":{\"k\":\"v\"}}",
+        "{\"schemaVersion\":2,\"mediaType\":\""
+            + MediaTypes.OCI_MANIFEST
+            + "\",\"artifactType\":\""
+            + MediaTypes.NOTARY_SIGNATURE
+            + "\",\"config\":"
+            + EMPTY_CONFIG
+            + ",\"layers\":["
+            + json(sig)
+            + "],\"subject\":"
+            + json(subject)
+            + ",\"annotations\":{\"k\":\"v\"}}",
         MediaTypes.OCI_MANIFEST);
   }
 
@@ -67,10 +85,17 @@ final class TestLayout {
   Descriptor legacySignature(Descriptor subject, String envelope) {
     Descriptor sig = blob(envelope.getBytes(StandardCharsets.UTF_8), MediaTypes.JWS_ENVELOPE);
     return blob(
-        "{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\",\"config\":"
-            + "{\"mediaType\":\"" + MediaTypes.NOTARY_SIGNATURE
+        "{\"schemaVersion\":2,\"mediaType\":\""
+            + MediaTypes.OCI_MANIFEST
+            + "\",\"config\":"
+            + "{\"mediaType\":\""
+            + MediaTypes.NOTARY_SIGNATURE
             + "\",\"digest\":\"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a\",\"size\":2}"
-            + ",\"layers\":[" + json(sig) + "],\"subject\":" + json(subject) + "}",
+            + ",\"layers\":["
+            + json(sig)
+            + "],\"subject\":"
+            + json(subject)
+            + "}",
         MediaTypes.OCI_MANIFEST);
   }
 
@@ -78,8 +103,15 @@ final class TestLayout {
   Descriptor artifactManifest(Descriptor subject, String artifactType, String envelope) {
     Descriptor sig = blob(envelope.getBytes(StandardCharsets.UTF_8), MediaTypes.COSE_ENVELOPE);
     return blob(
-        "{\"mediaType\":\"" + MediaTypes.OCI_ARTIFACT_MANIFEST + "\",\"artifactType\":\"" + artifactType
-            + "\",\"blobs\":[" + json(sig) + "],\"subject\":" + json(subject) + "}",
+        "{\"mediaType\":\""
+            + MediaTypes.OCI_ARTIFACT_MANIFEST
+            + "\",\"artifactType\":\""
+            + artifactType
+            + "\",\"blobs\":["
+            + json(sig)
+            + "],\"subject\":"
+            + json(subject)
+            + "}",
         MediaTypes.OCI_ARTIFACT_MANIFEST);
   }
 
@@ -90,8 +122,11 @@ final class TestLayout {
       parts.add(json(c));
     }
     return blob(
-        "{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_INDEX + "\",\"manifests\":["
-            + String.join(",", parts) + "]}",
+        "{\"schemaVersion\":2,\"mediaType\":\""
+            + MediaTypes.OCI_INDEX
+            + "\",\"manifests\":["
+            + String.join(",", parts)
+            + "]}",
         MediaTypes.OCI_INDEX);
   }
 
@@ -100,7 +135,11 @@ final class TestLayout {
     Descriptor entry =
         refName == null
             ? d
-            : new Descriptor(d.mediaType(), d.digest(), d.size(), d.artifactType(),
+            : new Descriptor(
+                d.mediaType(),
+                d.digest(),
+                d.size(),
+                d.artifactType(),
                 Map.of("org.opencontainers.image.ref.name", refName));
     entries.add(json(entry));
     writeIndex();
