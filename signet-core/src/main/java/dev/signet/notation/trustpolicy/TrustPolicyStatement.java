@@ -1,5 +1,6 @@
 package dev.signet.notation.trustpolicy;
 
+import dev.signet.notation.truststore.StoreType;
 import java.util.List;
 import java.util.Objects;
 
@@ -28,6 +29,12 @@ public record TrustPolicyStatement(
     registryScopes = List.copyOf(registryScopes);
     trustStores = List.copyOf(trustStores);
     trustedIdentities = List.copyOf(trustedIdentities);
+  }
+
+  /** The stores of one type, in document order (duplicates kept; load each store once). */
+  public List<TrustStoreRef> trustStores(StoreType type) {
+    Objects.requireNonNull(type, "type");
+    return trustStores.stream().filter(r -> r.type() == type).toList();
   }
 
   /** The effective action for a validation under this statement. */

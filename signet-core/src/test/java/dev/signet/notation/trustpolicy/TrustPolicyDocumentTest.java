@@ -94,6 +94,11 @@ class TrustPolicyDocumentTest {
         .isEqualTo("test-timestamp");
     assertThat(tsp.statements().get(0).signatureVerification().verifyTimestamp())
         .isEqualTo(VerifyTimestamp.ALWAYS);
+    assertThat(tsp.statements().get(0).trustStores(StoreType.TSA))
+        .containsExactly(new TrustStoreRef(StoreType.TSA, "test-timestamp"));
+    assertThat(dp.statements().get(0).trustStores(StoreType.SIGNING_AUTHORITY))
+        .containsExactly(new TrustStoreRef(StoreType.SIGNING_AUTHORITY, "valid-trust-store"));
+    assertThat(dp.statements().get(0).trustStores(StoreType.TSA)).isEmpty();
   }
 
   @Test
