@@ -16,7 +16,8 @@ import java.util.Map;
  * (checklist §7.5): go-ldap {@code ParseDN} rules, then notation's own rules (no {@code =#}, no
  * multi-valued RDN, no repeated type, {@code S} read as {@code ST}, {@code C}, {@code ST} and
  * {@code O} mandatory). The result maps each attribute type, as written (case-sensitive), to its
- * decoded value. Trust decisions depend on this, so it fails closed: anything ambiguous is an error.
+ * decoded value. Trust decisions depend on this, so it fails closed: anything ambiguous is an
+ * error.
  */
 final class DistinguishedName {
   private static final List<String> MANDATORY = List.of("C", "ST", "O");

@@ -6,8 +6,8 @@ import java.util.Map;
 
 /**
  * Renders values the way Go's {@code %q} verb does, so that messages keep notation's exact wording
- * (checklist: "Quoted error strings are exact. Go's {@code %q} formatting shows in them as
- * {@code "..."}, with backslashes doubled").
+ * (checklist: "Quoted error strings are exact. Go's {@code %q} formatting shows in them as {@code
+ * "..."}, with backslashes doubled").
  */
 final class GoFormat {
   private GoFormat() {}

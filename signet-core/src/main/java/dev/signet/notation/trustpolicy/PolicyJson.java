@@ -18,7 +18,8 @@ final class PolicyJson {
 
   private static final List<String> DOCUMENT_KEY_ORDER = List.of("version", "trustPolicies");
   private static final List<String> STATEMENT_KEY_ORDER =
-      List.of("name", "registryScopes", "signatureVerification", "trustStores", "trustedIdentities");
+      List.of(
+          "name", "registryScopes", "signatureVerification", "trustStores", "trustedIdentities");
   private static final List<String> VERIFICATION_KEY_ORDER =
       List.of("level", "override", "verifyTimestamp");
 

@@ -2,6 +2,7 @@ package dev.signet.notation.trustpolicy;
 
 import dev.signet.notation.truststore.StoreType;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -11,12 +12,12 @@ import java.util.Set;
 
 /**
  * The validation rules of an OCI trust policy document (trust-store-trust-policy.md; checklist
- * §7.2), checked in notation's order with notation's messages: document, then each statement
- * (name, signatureVerification, stores and identities), then registry scopes across statements.
+ * §7.2), checked in notation's order with notation's messages: document, then each statement (name,
+ * signatureVerification, stores and identities), then registry scopes across statements.
  *
- * <p>Decision: the spec forbids the {@code skip} level on the global {@code *} scope, notation does
- * not enforce it for OCI policies, and notation's own e2e {@code skip_trustpolicy.json} is exactly
- * that. It is accepted here too, for compatibility.
+ * <p>Decision: the spec forbids the {@code skip} level on the global {@code *} scope; notation
+ * does not enforce it for OCI policies, and notation's own e2e {@code skip_trustpolicy.json} is
+ * exactly that. It is accepted here too, for compatibility.
  */
 final class PolicyRules {
   static final String X509_SUBJECT = "x509.subject";
@@ -82,8 +83,7 @@ final class PolicyRules {
         s.trustedIdentities());
   }
 
-  private static TrustPolicyStatement statement(RawPolicy.Statement s)
-      throws TrustPolicyException {
+  private static TrustPolicyStatement statement(RawPolicy.Statement s) throws TrustPolicyException {
     String name = s.name();
     if (name.isEmpty()) {
       throw new TrustPolicyException(
@@ -120,8 +120,7 @@ final class PolicyRules {
       }
       trustedIdentities(name, s.trustedIdentities());
     }
-    return new TrustPolicyStatement(
-        name, s.registryScopes(), sv, stores, s.trustedIdentities());
+    return new TrustPolicyStatement(name, s.registryScopes(), sv, stores, s.trustedIdentities());
   }
 
   private static SignatureVerification signatureVerification(RawPolicy.Statement s)
@@ -150,7 +149,7 @@ final class PolicyRules {
                   + GoFormat.quote(e.getKey())
                   + " in custom signature verification is not supported, supported values are "
                   + GoFormat.quoteList(
-                      java.util.Arrays.stream(ValidationType.values())
+                      Arrays.stream(ValidationType.values())
                           .map(ValidationType::value)
                           .toList()));
         }
@@ -161,7 +160,7 @@ final class PolicyRules {
                   + GoFormat.quote(e.getValue())
                   + " in custom signature verification is not supported, supported values are "
                   + GoFormat.quoteList(
-                      java.util.Arrays.stream(ValidationAction.values())
+                      Arrays.stream(ValidationAction.values())
                           .map(ValidationAction::value)
                           .toList()));
         }
@@ -240,7 +239,8 @@ final class PolicyRules {
     List<Map<String, String>> dns = new ArrayList<>();
     for (String identity : identities) {
       if (identity.isEmpty()) {
-        throw new TrustPolicyException("trust policy statement " + q + " has an empty trusted identity");
+        throw new TrustPolicyException(
+            "trust policy statement " + q + " has an empty trusted identity");
       }
       if (identity.equals(WILDCARD)) {
         continue;

@@ -10,9 +10,9 @@ import java.util.Objects;
  * level, per-validation overrides and when to verify timestamps.
  *
  * <p>An instance always satisfies the override rules: no override on the {@code skip} level, none
- * for {@code integrity}, and {@code skip} only for {@code revocation}. Documents that break them are
- * rejected with notation's messages by {@link TrustPolicyDocument#parse}; constructing such a value
- * in code throws {@link IllegalArgumentException}.
+ * for {@code integrity}, and {@code skip} only for {@code revocation}. Documents that break them
+ * are rejected with notation's messages by {@link TrustPolicyDocument#parse}; constructing such a
+ * value in code throws {@link IllegalArgumentException}.
  *
  * @param level the preset level
  * @param overrides actions replacing the level's for some validations (may be empty)
@@ -42,7 +42,9 @@ public record SignatureVerification(
       }
       if (action == ValidationAction.SKIP && type != ValidationType.REVOCATION) {
         throw new IllegalArgumentException(
-            "\"" + type.value() + "\" verification can not be skipped in custom signature"
+            "\""
+                + type.value()
+                + "\" verification can not be skipped in custom signature"
                 + " verification");
       }
       copy.put(type, action);

@@ -18,11 +18,11 @@ import tools.jackson.databind.JsonNode;
  * the document is read, with notation's messages; a document made with the record constructor is
  * not checked.
  *
- * <p>Reading differs from notation's Go decoder on purpose, to be stricter: keys are
- * case-sensitive ({@code "Version"} is not {@code "version"}), an unknown key is an error naming the
- * key (so a misspelt {@code trustedIdentites} cannot silently weaken a policy), and a value of the
- * wrong JSON type is an error. An explicit {@code null} counts as absent, as in Go. Documents are
- * limited to 1 MiB and duplicate keys are rejected.
+ * <p>Reading differs from notation's Go decoder on purpose, to be stricter: keys are case-sensitive
+ * ({@code "Version"} is not {@code "version"}), an unknown key is an error naming the key (so a
+ * misspelt {@code trustedIdentites} cannot silently weaken a policy), and a value of the wrong JSON
+ * type is an error. An explicit {@code null} counts as absent, as in Go. Documents are limited to 1
+ * MiB and duplicate keys are rejected.
  *
  * @param version the document version, {@code 1.0}
  * @param statements the trust policy statements ({@code trustPolicies}), in document order
@@ -55,8 +55,8 @@ public record TrustPolicyDocument(String version, List<TrustPolicyStatement> sta
   }
 
   /**
-   * Validates an already parsed JSON trust policy document, such as the {@code trustPolicyDoc} of
-   * a Ratify notation verifier configuration. Same rules as {@link #parse}.
+   * Validates an already parsed JSON trust policy document, such as the {@code trustPolicyDoc} of a
+   * Ratify notation verifier configuration. Same rules as {@link #parse}.
    */
   public static TrustPolicyDocument fromJson(JsonNode json) throws TrustPolicyException {
     return PolicyRules.validate(PolicyJson.read(json));

@@ -8,9 +8,9 @@ import java.util.Optional;
 
 /**
  * The trusted identity check of Notary verification (checklist §7.5, §8 step 4): the leaf
- * certificate's subject must contain every attribute of at least one {@code x509.subject}
- * identity of the statement, with equal values (case-sensitive), unless the statement trusts
- * {@code *}. Only the leaf is compared.
+ * certificate's subject must contain every attribute of at least one {@code x509.subject} identity
+ * of the statement, with equal values (case-sensitive), unless the statement trusts {@code *}. Only
+ * the leaf is compared.
  */
 public final class TrustedIdentities {
   private TrustedIdentities() {}
@@ -44,8 +44,7 @@ public final class TrustedIdentities {
       }
     }
     if (trusted.isEmpty()) {
-      return Optional.of(
-          "no x509 trusted identities are configured in the trust policy " + q);
+      return Optional.of("no x509 trusted identities are configured in the trust policy " + q);
     }
     Map<String, String> leaf;
     try {

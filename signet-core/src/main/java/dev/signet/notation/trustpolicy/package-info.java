@@ -19,8 +19,8 @@
  *   <li>At most 1000 {@code x509.subject} identities per statement (the overlap check is pairwise).
  * </ul>
  *
- * <p>Kept as notation does it, although the specification says otherwise: the {@code skip} level
- * on the global {@code *} scope is accepted (notation's own e2e {@code skip_trustpolicy.json} does
+ * <p>Kept as notation does it, although the specification says otherwise: the {@code skip} level on
+ * the global {@code *} scope is accepted (notation's own e2e {@code skip_trustpolicy.json} does
  * this). Blob trust policies ({@code trustpolicy.blob.json}) are not read by this package.
  */
 package dev.signet.notation.trustpolicy;

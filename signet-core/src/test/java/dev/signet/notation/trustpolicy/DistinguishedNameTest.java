@@ -1,7 +1,6 @@
 package dev.signet.notation.trustpolicy;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -28,7 +27,9 @@ class DistinguishedNameTest {
     assertThat(parse("CN=a,O=b;ST=c , C=d"))
         .containsExactly(
             Map.entry("CN", "a"), Map.entry("O", "b"), Map.entry("ST", "c"), Map.entry("C", "d"));
-    assertThat(parse("  C = US ,  ST =  W A  ,O=x  ")).containsEntry("ST", "W A").containsEntry("O", "x");
+    assertThat(parse("  C = US ,  ST =  W A  ,O=x  "))
+        .containsEntry("ST", "W A")
+        .containsEntry("O", "x");
     // Only spaces are trimmed; tabs stay part of the value.
     assertThat(parse("C=US,ST=WA,O=\tx")).containsEntry("O", "\tx");
   }
@@ -98,7 +99,13 @@ class DistinguishedNameTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"C=US,ST=WA,O=a=#b", "1.2.3.4=#0403616263,C=US,ST=WA,O=x", "C=#5553,ST=WA,O=x", "C=US,ST=WA,O=x\\=#"})
+  @ValueSource(
+      strings = {
+        "C=US,ST=WA,O=a=#b",
+        "1.2.3.4=#0403616263,C=US,ST=WA,O=x",
+        "C=#5553,ST=WA,O=x",
+        "C=US,ST=WA,O=x\\=#"
+      })
   void equals_hash_is_refused(String dn) {
     assertThat(parseError(dn))
         .isEqualTo(

@@ -88,6 +88,9 @@ class RegistryScopeTest {
   void wildcards_inside_a_scope(String scope) {
     assertThatThrownBy(() -> RegistryScope.validate(scope))
         .hasMessage(
-            "registry scope " + GoFormat.quote(scope) + " with wild card(s) is not valid, " + ENSURE);
+            "registry scope "
+                + GoFormat.quote(scope)
+                + " with wild card(s) is not valid, "
+                + ENSURE);
   }
 }

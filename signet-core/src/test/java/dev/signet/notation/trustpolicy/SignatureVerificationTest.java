@@ -61,7 +61,9 @@ class SignatureVerificationTest {
         assertThat(level.action(COLUMNS.get(i)))
             .as("%s %s", level, COLUMNS.get(i))
             .isEqualTo(row.get(i));
-        assertThat(s.action(COLUMNS.get(i))).as("%s %s", level, COLUMNS.get(i)).isEqualTo(row.get(i));
+        assertThat(s.action(COLUMNS.get(i)))
+            .as("%s %s", level, COLUMNS.get(i))
+            .isEqualTo(row.get(i));
       }
     }
   }

@@ -51,14 +51,14 @@ class TrustPolicyDocumentTest {
   /** A document with one DP-like statement whose members are given as JSON text. */
   private static String dpJson(String scopes, String verification, String stores, String ids) {
     return """
-        {"version": "1.0", "trustPolicies": [{
-          "name": "test-statement-name",
-          "registryScopes": %s,
-          "signatureVerification": %s,
-          "trustStores": %s,
-          "trustedIdentities": %s
-        }]}
-        """
+    {"version": "1.0", "trustPolicies": [{
+      "name": "test-statement-name",
+      "registryScopes": %s,
+      "signatureVerification": %s,
+      "trustStores": %s,
+      "trustedIdentities": %s
+    }]}
+    """
         .formatted(scopes, verification, stores, ids);
   }
 
@@ -105,16 +105,22 @@ class TrustPolicyDocumentTest {
   void of_checks_statements_built_in_code() {
     TrustPolicyStatement noIdentity =
         new TrustPolicyStatement(
-            "s", List.of("*"), SignatureVerification.of(VerificationLevel.AUDIT),
-            List.of(new TrustStoreRef(StoreType.CA, "x")), List.of());
+            "s",
+            List.of("*"),
+            SignatureVerification.of(VerificationLevel.AUDIT),
+            List.of(new TrustStoreRef(StoreType.CA, "x")),
+            List.of());
     assertThatThrownBy(() -> TrustPolicyDocument.of("1.0", List.of(noIdentity)))
         .hasMessage(
             "oci trust policy: trust policy statement \"s\" is either missing trust stores or"
                 + " trusted identities, both must be specified");
     TrustPolicyStatement skipWithStores =
         new TrustPolicyStatement(
-            "s", List.of("*"), SignatureVerification.of(VerificationLevel.SKIP),
-            List.of(new TrustStoreRef(StoreType.CA, "x")), List.of());
+            "s",
+            List.of("*"),
+            SignatureVerification.of(VerificationLevel.SKIP),
+            List.of(new TrustStoreRef(StoreType.CA, "x")),
+            List.of());
     assertThatThrownBy(() -> TrustPolicyDocument.of("1.0", List.of(skipWithStores)))
         .hasMessageContaining("is set to skip signature verification but configured with trust");
     assertThatThrownBy(() -> TrustPolicyDocument.of("2.0", List.of(dp())))
@@ -216,20 +222,26 @@ class TrustPolicyDocumentTest {
         p + "invalid signature verification level \"Strict\"");
     assertRejected(
         dpWith("{\"level\": \"skip\", \"override\": {\"revocation\": \"log\"}}", "[]", "[]"),
-        p + "signature verification level \"skip\" can't be used to customize signature"
+        p
+            + "signature verification level \"skip\" can't be used to customize signature"
             + " verification");
     assertRejected(
-        dpWith("{\"level\": \"strict\", \"override\": {\"signature\": \"log\"}}", DP_STORES, DP_IDS),
-        p + "verification type \"signature\" in custom signature verification is not supported,"
+        dpWith(
+            "{\"level\": \"strict\", \"override\": {\"signature\": \"log\"}}", DP_STORES, DP_IDS),
+        p
+            + "verification type \"signature\" in custom signature verification is not supported,"
             + " supported values are [\"integrity\" \"authenticity\" \"authenticTimestamp\""
             + " \"expiry\" \"revocation\"]");
     assertRejected(
         dpWith("{\"level\": \"strict\", \"override\": {\"expiry\": \"warn\"}}", DP_STORES, DP_IDS),
-        p + "verification action \"warn\" in custom signature verification is not supported,"
+        p
+            + "verification action \"warn\" in custom signature verification is not supported,"
             + " supported values are [\"enforce\" \"log\" \"skip\"]");
     assertRejected(
         dpWith(
-            "{\"level\": \"audit\", \"override\": {\"integrity\": \"enforce\"}}", DP_STORES, DP_IDS),
+            "{\"level\": \"audit\", \"override\": {\"integrity\": \"enforce\"}}",
+            DP_STORES,
+            DP_IDS),
         p + "\"integrity\" verification can not be overridden in custom signature verification");
     for (String t : List.of("authenticity", "authenticTimestamp", "expiry")) {
       assertRejected(
@@ -247,10 +259,11 @@ class TrustPolicyDocumentTest {
   @Test
   void revocation_may_be_skipped_and_an_empty_override_is_the_level() throws Exception {
     TrustPolicyStatement s =
-        parse(dpWith(
-                "{\"level\": \"strict\", \"override\": {\"revocation\": \"skip\"}}",
-                DP_STORES,
-                DP_IDS))
+        parse(
+                dpWith(
+                    "{\"level\": \"strict\", \"override\": {\"revocation\": \"skip\"}}",
+                    DP_STORES,
+                    DP_IDS))
             .statements()
             .get(0);
     assertThat(s.action(ValidationType.REVOCATION)).isEqualTo(ValidationAction.SKIP);
@@ -271,11 +284,13 @@ class TrustPolicyDocumentTest {
     String p = "oci trust policy: trust policy statement \"test-statement-name\" ";
     assertRejected(
         dpWith("{\"level\": \"skip\"}", DP_STORES, "[]"),
-        p + "is set to skip signature verification but configured with trust stores and/or"
+        p
+            + "is set to skip signature verification but configured with trust stores and/or"
             + " trusted identities, remove them if signature verification needs to be skipped");
     assertRejected(
         dpWith("{\"level\": \"skip\"}", "[]", DP_IDS),
-        p + "is set to skip signature verification but configured with trust stores and/or"
+        p
+            + "is set to skip signature verification but configured with trust stores and/or"
             + " trusted identities, remove them if signature verification needs to be skipped");
     for (String level : List.of("strict", "permissive", "audit")) {
       assertRejected(
@@ -292,16 +307,19 @@ class TrustPolicyDocumentTest {
     String p = "oci trust policy: trust policy statement \"test-statement-name\" ";
     assertRejected(
         dpStrict("[\"ca\"]", DP_IDS),
-        p + "has malformed trust store value \"ca\". The required format is"
+        p
+            + "has malformed trust store value \"ca\". The required format is"
             + " <TrustStoreType>:<TrustStoreName>");
     // The DP variant whose second entry lacks a type (notation reports it at verify time).
     assertRejected(
         dpStrict("[\"ca:valid-trust-store-2\", \"signingAuthority\"]", DP_IDS),
-        p + "has malformed trust store value \"signingAuthority\". The required format is"
+        p
+            + "has malformed trust store value \"signingAuthority\". The required format is"
             + " <TrustStoreType>:<TrustStoreName>");
     assertRejected(
         dpStrict("[\"invalid:test-trust-store\"]", DP_IDS),
-        p + "uses an unsupported trust store type \"invalid\" in trust store value"
+        p
+            + "uses an unsupported trust store type \"invalid\" in trust store value"
             + " \"invalid:test-trust-store\"");
     // Store types are case-sensitive.
     assertRejected(
@@ -309,14 +327,17 @@ class TrustPolicyDocumentTest {
         p + "uses an unsupported trust store type \"CA\" in trust store value \"CA:store\"");
     assertRejected(
         dpStrict("[\"ca:\"]", DP_IDS),
-        p + "uses an unsupported trust store name \"\" in trust store value \"ca:\". Named store"
+        p
+            + "uses an unsupported trust store name \"\" in trust store value \"ca:\". Named store"
             + " name needs to follow [a-zA-Z0-9_.-]+ format");
     for (String bad : List.of("ca:../x", "ca:a/b", "ca:a b", "ca:a:b", "tsa:é")) {
       assertThatThrownBy(() -> parse(dpStrict("[\"" + bad + "\"]", DP_IDS)))
           .hasMessageContaining("uses an unsupported trust store name");
     }
     TrustPolicyStatement s =
-        parse(dpStrict("[\"ca:A-z_0.9\", \"tsa:t\", \"signingAuthority:s\", \"ca:A-z_0.9\"]", DP_IDS))
+        parse(
+                dpStrict(
+                    "[\"ca:A-z_0.9\", \"tsa:t\", \"signingAuthority:s\", \"ca:A-z_0.9\"]", DP_IDS))
             .statements()
             .get(0);
     assertThat(s.trustStores())
@@ -332,7 +353,8 @@ class TrustPolicyDocumentTest {
     String p = "oci trust policy: trust policy statement \"test-statement-name\" ";
     assertRejected(
         dpStrict(DP_STORES, "[\"*\", \"test-identity\"]"),
-        p + "uses a wildcard trusted identity '*', a wildcard identity cannot be used in"
+        p
+            + "uses a wildcard trusted identity '*', a wildcard identity cannot be used in"
             + " conjunction with other values");
     assertRejected(dpStrict(DP_STORES, "[\"\"]"), p + "has an empty trusted identity");
     assertRejected(
@@ -343,33 +365,37 @@ class TrustPolicyDocumentTest {
         p + "has trusted identity \"x509.subject:\" without an identity value");
     assertRejected(
         dpStrict(DP_STORES, "[\"x509.subject:C=US,ST=WA\"]"),
-        p + "has trusted identity \"x509.subject:C=US,ST=WA\" with invalid identity value:"
+        p
+            + "has trusted identity \"x509.subject:C=US,ST=WA\" with invalid identity value:"
             + " distinguished name (DN) \"C=US,ST=WA\" has no mandatory RDN attribute for \"O\","
             + " it must contain 'C', 'ST' or 'S', and 'O' RDN attributes at a minimum");
     assertRejected(
         dpStrict(DP_STORES, "[\"x509.subject:C=bad=#identity,ST=WA,O=X\"]"),
-        p + "has trusted identity \"x509.subject:C=bad=#identity,ST=WA,O=X\" with invalid"
+        p
+            + "has trusted identity \"x509.subject:C=bad=#identity,ST=WA,O=X\" with invalid"
             + " identity value: unsupported distinguished name (DN) \"C=bad=#identity,ST=WA,O=X\":"
             + " notation does not support x509.subject identities containing \"=#\"");
     assertRejected(
-        dpStrict(
-            DP_STORES,
-            "[\"x509.subject:C=US,ST=WA,O=X\", \"x509.subject:C=US, ST=WA, O=X\"]"),
-        p + "has overlapping x509 trustedIdentities, \"x509.subject:C=US,ST=WA,O=X\" overlaps"
+        dpStrict(DP_STORES, "[\"x509.subject:C=US,ST=WA,O=X\", \"x509.subject:C=US, ST=WA, O=X\"]"),
+        p
+            + "has overlapping x509 trustedIdentities, \"x509.subject:C=US,ST=WA,O=X\" overlaps"
             + " with \"x509.subject:C=US, ST=WA, O=X\"");
     // S and ST are the same attribute, so these overlap too.
     assertThatThrownBy(
             () ->
-                parse(dpStrict(
-                    DP_STORES,
-                    "[\"x509.subject:C=US,S=WA,O=X,CN=a\", \"x509.subject:C=US,ST=WA,O=X\"]")))
+                parse(
+                    dpStrict(
+                        DP_STORES,
+                        "[\"x509.subject:C=US,S=WA,O=X,CN=a\", \"x509.subject:C=US,ST=WA,O=X\"]")))
         .hasMessageContaining("has overlapping x509 trustedIdentities");
     // Other prefixes are accepted (they are for plugins) and never overlap.
     TrustPolicyStatement s =
-        parse(dpStrict(
-                DP_STORES,
-                "[\"x509.subject:C=US,ST=WA,O=X\", \"x509.subject:C=US,ST=WA,O=Y\","
-                    + " \"nonX509Prefix:my-custom-identity\", \"nonX509Prefix:C=US,ST=WA,O=X\"]"))
+        parse(
+                dpStrict(
+                    DP_STORES,
+                    "[\"x509.subject:C=US,ST=WA,O=X\", \"x509.subject:C=US,ST=WA,O=Y\","
+                        + " \"nonX509Prefix:my-custom-identity\","
+                        + " \"nonX509Prefix:C=US,ST=WA,O=X\"]"))
             .statements()
             .get(0);
     assertThat(s.trustedIdentities()).hasSize(4);
@@ -438,13 +464,11 @@ class TrustPolicyDocumentTest {
   void exact_scope_wins_over_the_wildcard_whatever_the_order() throws Exception {
     TrustPolicyDocument doc = selectionDoc(true);
     assertThat(doc.statementFor("registry.io/team/app@sha256:abc").name()).isEqualTo("exact");
-    assertThat(doc.statementFor("localhost:5000/net-monitor@sha256:abc").name())
-        .isEqualTo("exact");
+    assertThat(doc.statementFor("localhost:5000/net-monitor@sha256:abc").name()).isEqualTo("exact");
     assertThat(doc.statementFor("registry.io/team/other@sha256:abc").name()).isEqualTo("wild");
     TrustPolicyDocument reversed =
         new TrustPolicyDocument(doc.version(), doc.statements().reversed());
-    assertThat(reversed.statementFor("registry.io/team/app@sha256:abc").name())
-        .isEqualTo("exact");
+    assertThat(reversed.statementFor("registry.io/team/app@sha256:abc").name()).isEqualTo("exact");
   }
 
   @Test
@@ -484,21 +508,26 @@ class TrustPolicyDocumentTest {
 
   @Test
   void unknown_keys_are_rejected_naming_the_key() {
-    assertThatThrownBy(() -> parse(dpStrict(DP_STORES, DP_IDS).replace("trustedIdentities", "trustedIdentites")))
+    assertThatThrownBy(
+            () ->
+                parse(dpStrict(DP_STORES, DP_IDS).replace("trustedIdentities", "trustedIdentites")))
         .isInstanceOf(TrustPolicyException.class)
-        .hasMessageStartingWith("malformed trust policy: unknown key \"trustedIdentites\" in trustPolicies[0]");
+        .hasMessageStartingWith(
+            "malformed trust policy: unknown key \"trustedIdentites\" in trustPolicies[0]");
     assertThatThrownBy(() -> parse(dpStrict(DP_STORES, DP_IDS).replace("\"level\"", "\"Level\"")))
         .hasMessageContaining(
             "unknown key \"Level\" in trustPolicies[0].signatureVerification (keys are"
                 + " case-sensitive");
-    assertThatThrownBy(() -> parse(dpStrict(DP_STORES, DP_IDS).replace("\"version\"", "\"Version\"")))
+    assertThatThrownBy(
+            () -> parse(dpStrict(DP_STORES, DP_IDS).replace("\"version\"", "\"Version\"")))
         .hasMessageContaining("unknown key \"Version\" in the document");
     assertThatThrownBy(
             () ->
-                parse(dpWith(
-                    "{\"level\": \"strict\", \"overrides\": {\"expiry\": \"log\"}}",
-                    DP_STORES,
-                    DP_IDS)))
+                parse(
+                    dpWith(
+                        "{\"level\": \"strict\", \"overrides\": {\"expiry\": \"log\"}}",
+                        DP_STORES,
+                        DP_IDS)))
         .hasMessageContaining("unknown key \"overrides\"");
   }
 
@@ -520,8 +549,8 @@ class TrustPolicyDocumentTest {
             + " \"signatureVerification\": {\"level\": true}}]}",
         "{\"version\": \"1.0\", \"trustPolicies\": [{\"name\": \"a\","
             + " \"signatureVerification\": {\"level\": \"strict\", \"override\": []}}]}",
-        "{\"version\": \"1.0\", \"trustPolicies\": [{\"name\": \"a\","
-            + " \"signatureVerification\": {\"level\": \"strict\", \"override\": {\"expiry\": 1}}}]}",
+        "{\"version\": \"1.0\", \"trustPolicies\": [{\"name\": \"a\", \"signatureVerification\":"
+            + " {\"level\": \"strict\", \"override\": {\"expiry\": 1}}}]}",
         "{\"version\": \"1.0\", \"trustPolicies\": [{\"name\": \"a\","
             + " \"signatureVerification\": {\"level\": \"strict\", \"verifyTimestamp\": false}}]}",
         "[]",
@@ -611,11 +640,13 @@ class TrustPolicyDocumentTest {
     // The distribution regular expressions backtrack exponentially on this in a naive engine.
     String scope = "registry.io/" + "a".repeat(5000) + "!";
     assertThatThrownBy(
-            () -> parse(dpJson("[\"" + scope + "\"]", "{\"level\": \"strict\"}", DP_STORES, DP_IDS)))
+            () ->
+                parse(dpJson("[\"" + scope + "\"]", "{\"level\": \"strict\"}", DP_STORES, DP_IDS)))
         .hasMessageContaining("is not valid");
     String domain = "a".repeat(3000) + "-".repeat(3000) + "/repo";
     assertThatThrownBy(
-            () -> parse(dpJson("[\"" + domain + "\"]", "{\"level\": \"strict\"}", DP_STORES, DP_IDS)))
+            () ->
+                parse(dpJson("[\"" + domain + "\"]", "{\"level\": \"strict\"}", DP_STORES, DP_IDS)))
         .hasMessageContaining("is not valid");
   }
 

@@ -232,9 +232,7 @@ class TrustPolicyVectorsTest {
     TrustPolicyStatement strict =
         TrustPolicyDocument.parse(read("override_strict_trustpolicy.json")).statements().get(0);
     TrustPolicyStatement permissive =
-        TrustPolicyDocument.parse(read("override_permissive_trustpolicy.json"))
-            .statements()
-            .get(0);
+        TrustPolicyDocument.parse(read("override_permissive_trustpolicy.json")).statements().get(0);
     TrustPolicyStatement audit =
         TrustPolicyDocument.parse(read("override_audit_trustpolicy.json")).statements().get(0);
     for (ValidationType t :
@@ -262,7 +260,8 @@ class TrustPolicyVectorsTest {
         TrustPolicyDocument.parse(read("invalid_registry_scope_trustpolicy.json"));
     assertThat(doc.statementFor("localhost:5000/invalid-test-repo@sha256:abc").name())
         .isEqualTo("e2e");
-    String ref = "localhost:5000/e2e@sha256:b8479de3f88fb259a0a9ea82a5b2a052a1ef3c4ebbcfc61482d5ae4c831f8af9";
+    String ref =
+        "localhost:5000/e2e@sha256:b8479de3f88fb259a0a9ea82a5b2a052a1ef3c4ebbcfc61482d5ae4c831f8af9";
     assertThatThrownBy(() -> doc.statementFor(ref))
         .isInstanceOf(TrustPolicyException.class)
         .hasMessage(
@@ -279,8 +278,7 @@ class TrustPolicyVectorsTest {
         TrustPolicyDocument.parse(
             read("multi_statements_with_wildcard_registry_scope_trustpolicy.json"));
     assertThat(doc.statementFor("localhost:5000/test-repo9@sha256:abc").name()).isEqualTo("e2e");
-    assertThat(doc.statementFor("localhost:5000/test-repo10@sha256:abc").name())
-        .isEqualTo("e2e2");
+    assertThat(doc.statementFor("localhost:5000/test-repo10@sha256:abc").name()).isEqualTo("e2e2");
   }
 
   @Test

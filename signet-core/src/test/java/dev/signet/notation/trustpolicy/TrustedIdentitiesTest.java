@@ -38,13 +38,16 @@ class TrustedIdentitiesTest {
             TrustPolicyVectorsTest.subjectOf(
                 "notation-go/verifier/testdata/verifier/signing-cert.pem"))
         .isEqualTo(SIGNING_CERT);
-    assertThat(TrustPolicyVectorsTest.subjectOf("notation-go/verifier/testdata/verifier/bad-cert.pem"))
+    assertThat(
+            TrustPolicyVectorsTest.subjectOf("notation-go/verifier/testdata/verifier/bad-cert.pem"))
         .contains("CN=Bad\\=\\#CN"); // the JDK escapes the value Bad=#CN
   }
 
   @Test
   void subset_identity_matches() {
-    assertThat(TrustedIdentities.mismatch(statement("x509.subject:C=US,O=SomeOrg,ST=WA"), SIGNING_CERT))
+    assertThat(
+            TrustedIdentities.mismatch(
+                statement("x509.subject:C=US,O=SomeOrg,ST=WA"), SIGNING_CERT))
         .isEmpty();
   }
 
@@ -61,7 +64,8 @@ class TrustedIdentitiesTest {
   void one_matching_identity_among_several_is_enough() {
     assertThat(
             TrustedIdentities.mismatch(
-                statement("x509.subject:C=IND,O=SomeOrg,ST=TS", "x509.subject:C=US,O=SomeOrg,ST=WA"),
+                statement(
+                    "x509.subject:C=IND,O=SomeOrg,ST=TS", "x509.subject:C=US,O=SomeOrg,ST=WA"),
                 SIGNING_CERT))
         .isEmpty();
   }
@@ -75,13 +79,18 @@ class TrustedIdentitiesTest {
 
   @Test
   void only_other_prefixes_is_an_error() {
-    assertThat(TrustedIdentities.mismatch(statement("nonX509Prefix:my-custom-identity"), SIGNING_CERT))
-        .contains("no x509 trusted identities are configured in the trust policy \"test-statement-name\"");
+    assertThat(
+            TrustedIdentities.mismatch(statement("nonX509Prefix:my-custom-identity"), SIGNING_CERT))
+        .contains(
+            "no x509 trusted identities are configured in the trust policy"
+                + " \"test-statement-name\"");
   }
 
   @Test
   void non_matching_identity_gives_notations_message() {
-    assertThat(TrustedIdentities.mismatch(statement("x509.subject:C=IND,O=SomeOrg,ST=TS"), SIGNING_CERT))
+    assertThat(
+            TrustedIdentities.mismatch(
+                statement("x509.subject:C=IND,O=SomeOrg,ST=TS"), SIGNING_CERT))
         .contains(
             "signing certificate from the digital signature does not match the X.509 trusted"
                 + " identities [map[\"C\":\"IND\" \"O\":\"SomeOrg\" \"ST\":\"TS\"]] defined in the"
@@ -104,7 +113,8 @@ class TrustedIdentitiesTest {
   void several_identities_render_as_a_list_of_maps() {
     assertThat(
             TrustedIdentities.mismatch(
-                named("n", "x509.subject:C=IN,ST=TG,O=A", "x509.subject:S=WA,C=US,O=B,OU=\\\"q\\\\"),
+                named(
+                    "n", "x509.subject:C=IN,ST=TG,O=A", "x509.subject:S=WA,C=US,O=B,OU=\\\"q\\\\"),
                 DP_LEAF))
         .contains(
             "signing certificate from the digital signature does not match the X.509 trusted"
@@ -115,10 +125,7 @@ class TrustedIdentitiesTest {
 
   @Test
   void dp_identity_matches_the_dp_leaf() {
-    assertThat(
-            TrustedIdentities.mismatch(
-                TrustPolicyDocumentTest.dp(), DP_LEAF))
-        .isEmpty();
+    assertThat(TrustedIdentities.mismatch(TrustPolicyDocumentTest.dp(), DP_LEAF)).isEmpty();
   }
 
   @Test
@@ -129,7 +136,8 @@ class TrustedIdentitiesTest {
         .hasValueSatisfying(
             m ->
                 assertThat(m)
-                    .contains("notation does not support x509.subject identities containing \"=#\""));
+                    .contains(
+                        "notation does not support x509.subject identities containing \"=#\""));
   }
 
   @Test
@@ -161,18 +169,22 @@ class TrustedIdentitiesTest {
         .hasValueSatisfying(m -> assertThat(m).contains("has multi-valued RDN attributes"));
     // Non-standard attributes are rendered by Go as OID=#hex.
     assertThat(
-            TrustedIdentities.mismatch(
-                s, "1.2.840.113549.1.9.1=#0c0161,CN=a,O=SomeOrg,ST=WA,C=US"))
+            TrustedIdentities.mismatch(s, "1.2.840.113549.1.9.1=#0c0161,CN=a,O=SomeOrg,ST=WA,C=US"))
         .hasValueSatisfying(m -> assertThat(m).contains("=#"));
   }
 
   @Test
   void matching_is_exact_and_case_sensitive() {
-    assertThat(TrustedIdentities.mismatch(statement("x509.subject:C=us,O=SomeOrg,ST=WA"), SIGNING_CERT))
+    assertThat(
+            TrustedIdentities.mismatch(
+                statement("x509.subject:C=us,O=SomeOrg,ST=WA"), SIGNING_CERT))
         .isPresent();
-    assertThat(TrustedIdentities.mismatch(statement("x509.subject:c=US,O=SomeOrg,ST=WA"), SIGNING_CERT))
+    assertThat(
+            TrustedIdentities.mismatch(
+                statement("x509.subject:c=US,O=SomeOrg,ST=WA"), SIGNING_CERT))
         .isPresent();
-    assertThat(TrustedIdentities.mismatch(statement("x509.subject:C=US,O=SomeOr,ST=WA"), SIGNING_CERT))
+    assertThat(
+            TrustedIdentities.mismatch(statement("x509.subject:C=US,O=SomeOr,ST=WA"), SIGNING_CERT))
         .isPresent();
     // An attribute the leaf lacks never matches.
     assertThat(
@@ -189,9 +201,12 @@ class TrustedIdentitiesTest {
   @Test
   void escapes_in_the_leaf_and_the_identity_compare_decoded() {
     String leaf = "CN=a\\,b,O=Acme\\, Inc.,ST=WA,C=US";
-    assertThat(TrustedIdentities.mismatch(statement("x509.subject:O=Acme\\2C Inc.,ST=WA,C=US"), leaf))
+    assertThat(
+            TrustedIdentities.mismatch(statement("x509.subject:O=Acme\\2C Inc.,ST=WA,C=US"), leaf))
         .isEmpty();
-    assertThat(TrustedIdentities.mismatch(statement("x509.subject:O=Acme\\, Inc.,ST=WA,C=US,CN=a\\,b"), leaf))
+    assertThat(
+            TrustedIdentities.mismatch(
+                statement("x509.subject:O=Acme\\, Inc.,ST=WA,C=US,CN=a\\,b"), leaf))
         .isEmpty();
     assertThat(TrustedIdentities.mismatch(statement("x509.subject:O=Acme,ST=WA,C=US"), leaf))
         .isPresent();
@@ -208,6 +223,8 @@ class TrustedIdentitiesTest {
             "trust policy statement \"test-statement-name\" has trusted identity \"x509.subject:\""
                 + " without an identity value");
     assertThat(TrustedIdentities.mismatch(statement(), SIGNING_CERT))
-        .contains("no x509 trusted identities are configured in the trust policy \"test-statement-name\"");
+        .contains(
+            "no x509 trusted identities are configured in the trust policy"
+                + " \"test-statement-name\"");
   }
 }
