@@ -102,6 +102,40 @@ class TrustPolicyDocumentTest {
   }
 
   @Test
+  void other_notation_go_test_policies_are_valid() throws Exception {
+    // Example_verifyWithOCILayout-style policy (MANIFEST, derived/notation-go): strict with
+    // revocation skipped.
+    TrustPolicyStatement example =
+        new TrustPolicyStatement(
+            "test-statement-name",
+            List.of("example/software"),
+            new SignatureVerification(
+                VerificationLevel.STRICT,
+                Map.of(ValidationType.REVOCATION, ValidationAction.SKIP),
+                VerifyTimestamp.ALWAYS),
+            List.of(new TrustStoreRef(StoreType.CA, "valid-trust-store")),
+            List.of("*"));
+    TrustPolicyDocument doc = TrustPolicyDocument.of("1.0", List.of(example));
+    TrustPolicyStatement s = doc.statementFor("example/software@sha256:abc");
+    assertThat(s.action(ValidationType.REVOCATION)).isEqualTo(ValidationAction.SKIP);
+    assertThat(s.action(ValidationType.EXPIRY)).isEqualTo(ValidationAction.ENFORCE);
+    // TestPluginVersionCompatibility's policy: an identity with a space after the colon.
+    TrustPolicyStatement plugin =
+        new TrustPolicyStatement(
+            "plugin",
+            List.of("localhost:5000/net-monitor"),
+            SignatureVerification.of(VerificationLevel.STRICT),
+            List.of(new TrustStoreRef(StoreType.CA, "valid-trust-store")),
+            List.of("x509.subject: CN=wabbit-networks.io,O=Notary,L=Seattle,ST=WA,C=US"));
+    TrustPolicyDocument pluginDoc = TrustPolicyDocument.of("1.0", List.of(plugin));
+    assertThat(
+            TrustedIdentities.mismatch(
+                pluginDoc.statementFor("localhost:5000/net-monitor@sha256:abc"),
+                "CN=wabbit-networks.io,O=Notary,L=Seattle,ST=WA,C=US"))
+        .isEmpty();
+  }
+
+  @Test
   void of_checks_statements_built_in_code() {
     TrustPolicyStatement noIdentity =
         new TrustPolicyStatement(
