@@ -29,7 +29,7 @@ class OnlineRevocationCheckerOcspTest {
   @BeforeEach
   void setUp() throws Exception {
     server = new RevocationTestServer();
-    root = TestPki.root("CN=Root,O=Test,ST=WA,C=US").selfSigned();
+    root = TestPki.root("CN=Root,O=Test,ST=WA,C=US").keyType(TestPki.KeyType.EC_P256).selfSigned();
     responder = new RevocationFixtures.Responder(root.certificate(), root.privateKey(), NOW);
     server.handle("/ocsp", responder::handle);
     checker = OnlineRevocationChecker.builder().clock(CLOCK).build();
@@ -50,7 +50,7 @@ class OnlineRevocationCheckerOcspTest {
     for (String c : crls) {
       b.crl(c);
     }
-    return b.issuedBy(root);
+    return b.keyType(TestPki.KeyType.EC_P256).issuedBy(root);
   }
 
   List<CertificateStatus> check(X509Certificate leaf, Instant signingTime) {
@@ -111,7 +111,7 @@ class OnlineRevocationCheckerOcspTest {
     TestPki.Issued ocsp =
         TestPki.leaf("CN=OCSP,O=Test,ST=WA,C=US")
             .extendedKeyUsage(false, KeyPurposeId.id_kp_OCSPSigning)
-            .issuedBy(root);
+            .keyType(TestPki.KeyType.EC_P256).issuedBy(root);
     responder.signerCert = ocsp.certificate();
     responder.signerKey = ocsp.privateKey();
     TestPki.Issued leaf = leafWithOcsp();
@@ -121,7 +121,7 @@ class OnlineRevocationCheckerOcspTest {
 
   @Test
   void delegated_responder_without_ocsp_signing_eku_is_unknown() {
-    TestPki.Issued ocsp = TestPki.leaf("CN=OCSP,O=Test,ST=WA,C=US").issuedBy(root);
+    TestPki.Issued ocsp = TestPki.leaf("CN=OCSP,O=Test,ST=WA,C=US").keyType(TestPki.KeyType.EC_P256).issuedBy(root);
     responder.signerCert = ocsp.certificate();
     responder.signerKey = ocsp.privateKey();
     CertificateStatus s = check(leafWithOcsp().certificate(), null).get(0);
@@ -135,7 +135,7 @@ class OnlineRevocationCheckerOcspTest {
         TestPki.leaf("CN=OCSP,O=Test,ST=WA,C=US")
             .extendedKeyUsage(false, KeyPurposeId.id_kp_OCSPSigning)
             .validity(Instant.parse("2020-01-01T00:00:00Z"), Instant.parse("2025-01-01T00:00:00Z"))
-            .issuedBy(root);
+            .keyType(TestPki.KeyType.EC_P256).issuedBy(root);
     responder.signerCert = ocsp.certificate();
     responder.signerKey = ocsp.privateKey();
     CertificateStatus s = check(leafWithOcsp().certificate(), null).get(0);
@@ -145,11 +145,11 @@ class OnlineRevocationCheckerOcspTest {
 
   @Test
   void delegated_responder_from_another_ca_is_unknown() {
-    TestPki.Issued other = TestPki.root("CN=Other,O=Test,ST=WA,C=US").selfSigned();
+    TestPki.Issued other = TestPki.root("CN=Other,O=Test,ST=WA,C=US").keyType(TestPki.KeyType.EC_P256).selfSigned();
     TestPki.Issued ocsp =
         TestPki.leaf("CN=OCSP,O=Test,ST=WA,C=US")
             .extendedKeyUsage(false, KeyPurposeId.id_kp_OCSPSigning)
-            .issuedBy(other);
+            .keyType(TestPki.KeyType.EC_P256).issuedBy(other);
     responder.signerCert = ocsp.certificate();
     responder.signerKey = ocsp.privateKey();
     assertThat(check(leafWithOcsp().certificate(), null).get(0).status())
@@ -159,7 +159,7 @@ class OnlineRevocationCheckerOcspTest {
   @Test
   void response_signed_with_a_wrong_key_is_unknown() {
     // The responder ID names the issuer, but another key signed.
-    responder.signerKey = TestPki.KeyType.RSA_2048.generate().getPrivate();
+    responder.signerKey = TestPki.KeyType.EC_P256.generate().getPrivate();
     CertificateStatus s = check(leafWithOcsp().certificate(), null).get(0);
     assertThat(s.status()).isEqualTo(RevocationStatus.UNKNOWN);
     assertThat(s.detail()).contains("bad OCSP signature");
@@ -199,7 +199,7 @@ class OnlineRevocationCheckerOcspTest {
   @Test
   void responder_down_is_unknown_and_names_the_url() throws Exception {
     String url = "http://127.0.0.1:" + RevocationTestServer.closedPort() + "/ocsp";
-    TestPki.Issued leaf = TestPki.leaf("CN=Leaf,O=Test,ST=WA,C=US").ocsp(url).issuedBy(root);
+    TestPki.Issued leaf = TestPki.leaf("CN=Leaf,O=Test,ST=WA,C=US").ocsp(url).keyType(TestPki.KeyType.EC_P256).issuedBy(root);
     CertificateStatus s = check(leaf.certificate(), null).get(0);
     assertThat(s.status()).isEqualTo(RevocationStatus.UNKNOWN);
     assertThat(s.detail()).contains(url).contains("request failed");
@@ -234,7 +234,7 @@ class OnlineRevocationCheckerOcspTest {
   @Test
   void non_http_ocsp_url_is_unknown_with_notation_message() {
     TestPki.Issued leaf =
-        TestPki.leaf("CN=Leaf,O=Test,ST=WA,C=US").ocsp("https://ocsp.example/x").issuedBy(root);
+        TestPki.leaf("CN=Leaf,O=Test,ST=WA,C=US").ocsp("https://ocsp.example/x").keyType(TestPki.KeyType.EC_P256).issuedBy(root);
     CertificateStatus s = check(leaf.certificate(), null).get(0);
     assertThat(s.status()).isEqualTo(RevocationStatus.UNKNOWN);
     assertThat(s.detail()).contains("OCSPServer protocol https is not supported");
@@ -282,12 +282,12 @@ class OnlineRevocationCheckerOcspTest {
   @Test
   void certificates_are_checked_each_against_its_issuer_and_the_root_is_not_checked() {
     TestPki.Issued inter =
-        TestPki.intermediate("CN=Inter,O=Test,ST=WA,C=US").ocsp(server.url("/ocsp")).issuedBy(root);
+        TestPki.intermediate("CN=Inter,O=Test,ST=WA,C=US").ocsp(server.url("/ocsp")).keyType(TestPki.KeyType.EC_P256).issuedBy(root);
     RevocationFixtures.Responder interResponder =
         new RevocationFixtures.Responder(inter.certificate(), inter.privateKey(), NOW);
     server.handle("/ocsp2", interResponder::handle);
     TestPki.Issued leaf =
-        TestPki.leaf("CN=Leaf,O=Test,ST=WA,C=US").ocsp(server.url("/ocsp2")).issuedBy(inter);
+        TestPki.leaf("CN=Leaf,O=Test,ST=WA,C=US").ocsp(server.url("/ocsp2")).keyType(TestPki.KeyType.EC_P256).issuedBy(inter);
     interResponder.revoke(leaf.certificate().getSerialNumber(), NOW.minusSeconds(5), null);
     List<CertificateStatus> r =
         checker.check(
@@ -304,7 +304,7 @@ class OnlineRevocationCheckerOcspTest {
 
   @Test
   void certificate_without_locations_is_non_revokable() {
-    TestPki.Issued leaf = TestPki.leaf("CN=Leaf,O=Test,ST=WA,C=US").issuedBy(root);
+    TestPki.Issued leaf = TestPki.leaf("CN=Leaf,O=Test,ST=WA,C=US").keyType(TestPki.KeyType.EC_P256).issuedBy(root);
     assertThat(check(leaf.certificate(), null).get(0).status())
         .isEqualTo(RevocationStatus.NON_REVOKABLE);
     assertThat(responder.requests).isZero();
