@@ -8,17 +8,18 @@ import java.net.URISyntaxException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1IA5String;
 import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.ASN1Sequence;
+import org.bouncycastle.asn1.ASN1TaggedObject;
+import org.bouncycastle.asn1.BERTags;
 import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.ASN1String;
 import org.bouncycastle.asn1.x509.AccessDescription;
 import org.bouncycastle.asn1.x509.AuthorityInformationAccess;
-import org.bouncycastle.asn1.x509.CRLDistPoint;
-import org.bouncycastle.asn1.x509.DistributionPoint;
-import org.bouncycastle.asn1.x509.DistributionPointName;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
 
 /** Reads OCSP and CRL locations from certificates and CRLs. */
 final class CertificateLocations {
@@ -55,6 +56,10 @@ final class CertificateLocations {
     return distributionPointUrls(extensionValue, "Freshest CRL");
   }
 
+  /**
+   * Walks CRLDistributionPoints syntax by hand, like Go: only URI names of a fullName are read, and
+   * other general names are skipped without being parsed (real certificates carry malformed ones).
+   */
   private static List<String> distributionPointUrls(byte[] ext, String what)
       throws RevocationCheckException {
     if (ext == null) {
@@ -62,18 +67,28 @@ final class CertificateLocations {
     }
     List<String> urls = new ArrayList<>();
     try {
-      CRLDistPoint points = CRLDistPoint.getInstance(unwrap(ext));
-      for (DistributionPoint dp : points.getDistributionPoints()) {
-        DistributionPointName name = dp.getDistributionPoint();
-        if (name == null || name.getType() != DistributionPointName.FULL_NAME) {
-          continue;
-        }
-        for (GeneralName gn : GeneralNames.getInstance(name.getName()).getNames()) {
-          uri(gn, urls);
+      ASN1Sequence points = ASN1Sequence.getInstance(unwrap(ext));
+      for (ASN1Encodable point : points) {
+        for (ASN1Encodable field : ASN1Sequence.getInstance(point)) {
+          ASN1TaggedObject tagged = ASN1TaggedObject.getInstance(field);
+          if (tagged.getTagClass() != BERTags.CONTEXT_SPECIFIC || tagged.getTagNo() != 0) {
+            continue; // reasons or cRLIssuer
+          }
+          ASN1TaggedObject name = ASN1TaggedObject.getInstance(tagged.getExplicitBaseObject());
+          if (name.getTagClass() != BERTags.CONTEXT_SPECIFIC || name.getTagNo() != 0) {
+            continue; // nameRelativeToCRLIssuer
+          }
+          for (ASN1Encodable gn : ASN1Sequence.getInstance(name, false)) {
+            ASN1TaggedObject general = ASN1TaggedObject.getInstance(gn);
+            if (general.getTagClass() == BERTags.CONTEXT_SPECIFIC
+                && general.getTagNo() == GeneralName.uniformResourceIdentifier) {
+              urls.add(ASN1IA5String.getInstance(general, false).getString());
+            }
+          }
         }
       }
     } catch (RuntimeException e) {
-      throw new RevocationCheckException("invalid " + what + " extension");
+      throw new RevocationCheckException("invalid " + what + " extension", e);
     }
     return List.copyOf(urls);
   }

@@ -190,16 +190,21 @@ final class CrlCheck {
 
   private Loaded staleFallback(
       CachedCrl cached, X509Certificate issuer, boolean delta, Instant now, RevocationCheckException failure) {
-    if (staleIfError == null || cached == null || now.isAfter(cached.nextUpdate().plus(staleIfError))) {
+    if (staleIfError == null || cached == null) {
       return null;
     }
     try {
       X509CRLHolder crl = parse(cached.der());
       validate(crl, issuer, delta, now, true);
+      // The signed nextUpdate bounds the staleness, not the cache's own metadata.
+      Instant nextUpdate = crl.getNextUpdate().toInstant();
+      if (now.isAfter(nextUpdate.plus(staleIfError))) {
+        return null;
+      }
       return new Loaded(
           crl,
           "; stale CRL (nextUpdate "
-              + cached.nextUpdate()
+              + nextUpdate
               + ") used because the download failed: "
               + failure.getMessage());
     } catch (RevocationCheckException e) {
@@ -373,7 +378,7 @@ final class CrlCheck {
     }
   }
 
-  private static BigInteger integerExtension(X509CRLHolder crl, ASN1ObjectIdentifier oid)
+  static BigInteger integerExtension(X509CRLHolder crl, ASN1ObjectIdentifier oid)
       throws RevocationCheckException {
     Extension ext = crl.getExtension(oid);
     if (ext == null) {
@@ -386,7 +391,7 @@ final class CrlCheck {
     }
   }
 
-  private static byte[] extensionValue(X509CRLHolder crl, ASN1ObjectIdentifier oid)
+  static byte[] extensionValue(X509CRLHolder crl, ASN1ObjectIdentifier oid)
       throws RevocationCheckException {
     Extension ext = crl.getExtension(oid);
     if (ext == null) {
