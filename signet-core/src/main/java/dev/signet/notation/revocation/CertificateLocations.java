@@ -11,13 +11,11 @@ import java.util.List;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1IA5String;
 import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.ASN1Sequence;
 import org.bouncycastle.asn1.ASN1TaggedObject;
 import org.bouncycastle.asn1.BERTags;
-import org.bouncycastle.asn1.ASN1Primitive;
-import org.bouncycastle.asn1.ASN1String;
 import org.bouncycastle.asn1.x509.AccessDescription;
-import org.bouncycastle.asn1.x509.AuthorityInformationAccess;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
 
@@ -33,14 +31,22 @@ final class CertificateLocations {
     }
     List<String> urls = new ArrayList<>();
     try {
-      AuthorityInformationAccess aia = AuthorityInformationAccess.getInstance(unwrap(ext));
-      for (AccessDescription ad : aia.getAccessDescriptions()) {
-        if (AccessDescription.id_ad_ocsp.equals(ad.getAccessMethod())) {
-          uri(ad.getAccessLocation(), urls);
+      // AccessDescription ::= SEQUENCE { accessMethod OID, accessLocation GeneralName }; only
+      // URI locations are decoded, so odd names elsewhere do not break the extension.
+      for (ASN1Encodable element : ASN1Sequence.getInstance(unwrap(ext))) {
+        ASN1Sequence description = ASN1Sequence.getInstance(element);
+        if (description.size() != 2
+            || !AccessDescription.id_ad_ocsp.equals(description.getObjectAt(0))) {
+          continue;
+        }
+        ASN1TaggedObject location = ASN1TaggedObject.getInstance(description.getObjectAt(1));
+        if (location.getTagClass() == BERTags.CONTEXT_SPECIFIC
+            && location.getTagNo() == GeneralName.uniformResourceIdentifier) {
+          urls.add(ASN1IA5String.getInstance(location, false).getString());
         }
       }
     } catch (RuntimeException e) {
-      throw new RevocationCheckException("invalid authority information access extension");
+      throw new RevocationCheckException("invalid authority information access extension", e);
     }
     return List.copyOf(urls);
   }
@@ -91,12 +97,6 @@ final class CertificateLocations {
       throw new RevocationCheckException("invalid " + what + " extension", e);
     }
     return List.copyOf(urls);
-  }
-
-  private static void uri(GeneralName gn, List<String> into) {
-    if (gn.getTagNo() == GeneralName.uniformResourceIdentifier) {
-      into.add(((ASN1String) gn.getName()).getString());
-    }
   }
 
   private static ASN1Primitive unwrap(byte[] extensionValue) {

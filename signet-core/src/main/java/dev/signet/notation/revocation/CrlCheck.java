@@ -59,7 +59,8 @@ final class CrlCheck {
    * @param staleIfError how long past nextUpdate a cached CRL may still be used when fetching a new
    *     one fails; null disables it
    */
-  CrlCheck(HttpFetcher fetcher, Clock clock, Duration timeout, CrlCache cache, Duration staleIfError) {
+  CrlCheck(
+      HttpFetcher fetcher, Clock clock, Duration timeout, CrlCache cache, Duration staleIfError) {
     this.fetcher = fetcher;
     this.clock = clock;
     this.timeout = timeout;
@@ -79,11 +80,13 @@ final class CrlCheck {
         Verdict verdict = checkOne(cert, issuer, url, signingTime, deadline);
         if (verdict.revoked()) {
           return new Result(
-              RevocationStatus.REVOKED, "certificate is revoked via CRL (" + url + ")" + verdict.note());
+              RevocationStatus.REVOKED,
+              "certificate is revoked via CRL (" + url + ")" + verdict.note());
         }
         good.add("CRL " + url + ": not revoked" + verdict.note());
       } catch (RevocationCheckException e) {
-        // Like notation: every distribution point must answer; one failure makes the status unknown.
+        // Like notation: every distribution point must answer; one failure makes the status
+        // unknown.
         return new Result(RevocationStatus.UNKNOWN, "CRL " + url + ": " + e.getMessage());
       }
     }
@@ -93,7 +96,11 @@ final class CrlCheck {
   private record Verdict(boolean revoked, String note) {}
 
   private Verdict checkOne(
-      X509Certificate cert, X509Certificate issuer, String url, Instant signingTime, Deadline deadline)
+      X509Certificate cert,
+      X509Certificate issuer,
+      String url,
+      Instant signingTime,
+      Deadline deadline)
       throws RevocationCheckException {
     URI uri = crlUri(url);
     Loaded base = loadValidated(uri, issuer, false, deadline);
@@ -101,7 +108,8 @@ final class CrlCheck {
 
     List<String> certFreshest =
         CertificateLocations.freshestUrls(cert.getExtensionValue(Extension.freshestCRL.getId()));
-    List<String> baseFreshest = CertificateLocations.freshestUrls(extensionValue(base.crl(), Extension.freshestCRL));
+    List<String> baseFreshest =
+        CertificateLocations.freshestUrls(extensionValue(base.crl(), Extension.freshestCRL));
     List<X509CRLEntryHolder> entries = new ArrayList<>(entries(base.crl()));
     StringBuilder note = new StringBuilder(base.note());
     if (!baseFreshest.isEmpty()) {
@@ -109,7 +117,8 @@ final class CrlCheck {
       entries.addAll(entries(delta.crl()));
       note.append(delta.note());
     } else if (!certFreshest.isEmpty()) {
-      throw new RevocationCheckException("freshest CRL from certificate extension is not supported");
+      throw new RevocationCheckException(
+          "freshest CRL from certificate extension is not supported");
     }
     return new Verdict(revoked(entries, cert.getSerialNumber(), signingTime), note.toString());
   }
@@ -137,11 +146,17 @@ final class CrlCheck {
         }
         if (number.compareTo(baseNumber) <= 0) {
           throw new RevocationCheckException(
-              "delta CRL number " + number + " is not greater than the base CRL number " + baseNumber);
+              "delta CRL number "
+                  + number
+                  + " is not greater than the base CRL number "
+                  + baseNumber);
         }
         if (indicator.compareTo(baseNumber) > 0) {
           throw new RevocationCheckException(
-              "delta CRL indicator " + indicator + " is greater than the base CRL number " + baseNumber);
+              "delta CRL indicator "
+                  + indicator
+                  + " is greater than the base CRL number "
+                  + baseNumber);
         }
         return delta;
       } catch (RevocationCheckException e) {
@@ -174,7 +189,8 @@ final class CrlCheck {
     }
     byte[] der;
     try {
-      der = fetcher.fetch(new HttpFetcher.Request(uri, null, null, MAX_CRL_BYTES, timeout), deadline);
+      der =
+          fetcher.fetch(new HttpFetcher.Request(uri, null, null, MAX_CRL_BYTES, timeout), deadline);
     } catch (RevocationCheckException e) {
       Loaded stale = staleFallback(cached, issuer, delta, now, e);
       if (stale != null) {
@@ -189,7 +205,11 @@ final class CrlCheck {
   }
 
   private Loaded staleFallback(
-      CachedCrl cached, X509Certificate issuer, boolean delta, Instant now, RevocationCheckException failure) {
+      CachedCrl cached,
+      X509Certificate issuer,
+      boolean delta,
+      Instant now,
+      RevocationCheckException failure) {
     if (staleIfError == null || cached == null) {
       return null;
     }
@@ -235,11 +255,14 @@ final class CrlCheck {
     }
     boolean[] keyUsage = issuer.getKeyUsage();
     if (keyUsage != null && (keyUsage.length <= 6 || !keyUsage[6])) {
-      throw new RevocationCheckException("the issuer's key usage does not allow signing CRLs (cRLSign)");
+      throw new RevocationCheckException(
+          "the issuer's key usage does not allow signing CRLs (cRLSign)");
     }
     boolean valid;
     try {
-      valid = crl.isSignatureValid(new JcaContentVerifierProviderBuilder().build(issuer.getPublicKey()));
+      valid =
+          crl.isSignatureValid(
+              new JcaContentVerifierProviderBuilder().build(issuer.getPublicKey()));
     } catch (Exception e) {
       throw new RevocationCheckException("CRL signature cannot be verified: " + e.getMessage());
     }
@@ -268,7 +291,9 @@ final class CrlCheck {
       boolean isDelta = extensions.getExtension(Extension.deltaCRLIndicator) != null;
       if (isDelta != delta) {
         throw new RevocationCheckException(
-            delta ? "delta CRL has no delta CRL indicator" : "a delta CRL was served as the base CRL");
+            delta
+                ? "delta CRL has no delta CRL indicator"
+                : "a delta CRL was served as the base CRL");
       }
     } else if (delta) {
       throw new RevocationCheckException("delta CRL has no delta CRL indicator");

@@ -19,8 +19,8 @@ import java.util.List;
 import org.bouncycastle.asn1.ASN1GeneralizedTime;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ocsp.OCSPObjectIdentifiers;
-import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.ocsp.BasicOCSPResp;
@@ -44,11 +44,12 @@ import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
  *
  * <p>Who may sign: the issuer itself, or a responder certificate embedded in the response that is
  * issued (and signed) by the issuer, carries the id-kp-OCSPSigning EKU and is valid now. This is
- * RFC 6960 §4.2.2.2; x/crypto/ocsp (used by notation) checks neither the EKU nor the validity, so we
- * are stricter there on purpose.
+ * RFC 6960 §4.2.2.2; x/crypto/ocsp (used by notation) checks neither the EKU nor the validity, so
+ * we are stricter there on purpose.
  */
 final class OcspCheck {
   static final long MAX_RESPONSE_BYTES = 20 * 1024;
+
   /** Requests whose URL-escaped base64 form is shorter than this go by GET (RFC 6960 A.1). */
   static final int GET_LIMIT = 255;
 
@@ -84,7 +85,8 @@ final class OcspCheck {
     for (String url : urls) {
       try {
         URI uri =
-            CertificateLocations.httpUri(url, s -> "OCSPServer protocol " + s + " is not supported");
+            CertificateLocations.httpUri(
+                url, s -> "OCSPServer protocol " + s + " is not supported");
         Answer answer = ask(uri, cert, issuer, deadline);
         switch (answer.status()) {
           case GOOD -> {
@@ -193,7 +195,8 @@ final class OcspCheck {
     Instant now = clock.instant();
     Instant thisUpdate = single.getThisUpdate().toInstant();
     if (thisUpdate.isAfter(now.plus(CLOCK_SKEW))) {
-      throw new RevocationCheckException("OCSP response thisUpdate " + thisUpdate + " is in the future");
+      throw new RevocationCheckException(
+          "OCSP response thisUpdate " + thisUpdate + " is in the future");
     }
     // Like notation: a response without nextUpdate cannot be shown to be current.
     if (single.getNextUpdate() == null || now.isAfter(single.getNextUpdate().toInstant())) {
@@ -204,7 +207,8 @@ final class OcspCheck {
       return new Answer(RevocationStatus.GOOD, null);
     }
     if (status instanceof RevokedStatus) {
-      return new Answer(RevocationStatus.REVOKED, invalidityDate(single.getExtension(Extension.invalidityDate)));
+      return new Answer(
+          RevocationStatus.REVOKED, invalidityDate(single.getExtension(Extension.invalidityDate)));
     }
     if (status instanceof UnknownStatus) {
       return new Answer(RevocationStatus.UNKNOWN, null);
@@ -308,7 +312,9 @@ final class OcspCheck {
   private static boolean signatureValid(BasicOCSPResp basic, X509CertificateHolder signer) {
     try {
       return basic.isSignatureValid(new JcaContentVerifierProviderBuilder().build(signer));
-    } catch (OCSPException | OperatorCreationException | java.security.cert.CertificateException
+    } catch (OCSPException
+        | OperatorCreationException
+        | java.security.cert.CertificateException
         | RuntimeException e) {
       return false;
     }

@@ -147,8 +147,8 @@ public final class OnlineRevocationChecker implements RevocationChecker, AutoClo
   }
 
   /**
-   * Downloads the CRLs of the given certificates into the cache ahead of time (Ratify does this
-   * for certificates from key management providers). A CRL is cached only when an issuer for the
+   * Downloads the CRLs of the given certificates into the cache ahead of time (Ratify does this for
+   * certificates from key management providers). A CRL is cached only when an issuer for the
    * certificate is found in the same list and has signed it; without one the CRL is cached after
    * parsing, and validated when it is used.
    *
@@ -283,8 +283,8 @@ public final class OnlineRevocationChecker implements RevocationChecker, AutoClo
 
     /**
      * Maps each URL just before it is requested (the certificate's URL still appears in details and
-     * is the cache key). For tests and mirrors; the scheme of the original URL is checked first, and
-     * the rewritten URL must be http as well.
+     * is the cache key). For tests and mirrors; the scheme of the original URL is checked first,
+     * and the rewritten URL must be http as well.
      */
     public Builder urlRewriter(UnaryOperator<URI> rewriter) {
       UnaryOperator<URI> r = Objects.requireNonNull(rewriter);

@@ -47,7 +47,10 @@ public record RevocationOutcome(Result result, String message, CertificateStatus
       if (s.status() == RevocationStatus.REVOKED) {
         return new RevocationOutcome(
             Result.REVOKED,
-            role + " certificate with subject \"" + dnFormatter.apply(s.certificate()) + "\" is revoked",
+            role
+                + " certificate with subject \""
+                + dnFormatter.apply(s.certificate())
+                + "\" is revoked",
             s);
       }
     }

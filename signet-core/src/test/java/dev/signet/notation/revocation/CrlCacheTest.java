@@ -32,7 +32,11 @@ class CrlCacheTest {
     server = new RevocationTestServer();
     clock = new OnlineRevocationCheckerCrlTest.MutableClock(NOW);
     root = TestPki.root("CN=Root,O=Test,ST=WA,C=US").keyType(EC).selfSigned();
-    leaf = TestPki.leaf("CN=Leaf,O=Test,ST=WA,C=US").keyType(EC).crl(server.url("/leaf.crl")).issuedBy(root);
+    leaf =
+        TestPki.leaf("CN=Leaf,O=Test,ST=WA,C=US")
+            .keyType(EC)
+            .crl(server.url("/leaf.crl"))
+            .issuedBy(root);
     leafCrl = URI.create(server.url("/leaf.crl"));
   }
 
@@ -59,7 +63,8 @@ class CrlCacheTest {
 
   RevocationStatus check() {
     return checker
-        .check(List.of(leaf.certificate(), root.certificate()), Purpose.CODE_SIGNING, null, deadline())
+        .check(
+            List.of(leaf.certificate(), root.certificate()), Purpose.CODE_SIGNING, null, deadline())
         .get(0)
         .status();
   }
@@ -115,7 +120,8 @@ class CrlCacheTest {
   void directory_cache_drops_corrupt_metadata(@TempDir Path dir) throws Exception {
     DirectoryCrlCache cache = new DirectoryCrlCache(dir, 5);
     cache.put(new CachedCrl(URI.create("http://a/1"), new byte[] {1}, NOW, NOW));
-    Path meta = Files.list(dir).filter(p -> p.toString().endsWith(".meta")).findFirst().orElseThrow();
+    Path meta =
+        Files.list(dir).filter(p -> p.toString().endsWith(".meta")).findFirst().orElseThrow();
     Files.writeString(meta, "url=http\\://a/1\nnextUpdate=garbage\n");
     assertThat(cache.get(URI.create("http://a/1"))).isEmpty();
     assertThat(Files.exists(meta)).isFalse();
@@ -136,7 +142,11 @@ class CrlCacheTest {
 
   @Test
   void directory_cache_serves_the_checker(@TempDir Path dir) throws Exception {
-    checker = OnlineRevocationChecker.builder().clock(clock).crlCache(new DirectoryCrlCache(dir, 10)).build();
+    checker =
+        OnlineRevocationChecker.builder()
+            .clock(clock)
+            .crlCache(new DirectoryCrlCache(dir, 10))
+            .build();
     server.serve("/leaf.crl", crl(NOW.plusSeconds(600)).build());
     assertThat(check()).isEqualTo(RevocationStatus.GOOD);
     assertThat(check()).isEqualTo(RevocationStatus.GOOD);
@@ -173,12 +183,19 @@ class CrlCacheTest {
     checker =
         OnlineRevocationChecker.builder().clock(clock).staleIfError(Duration.ofHours(1)).build();
     server.serve(
-        "/leaf.crl", crl(NOW.plusSeconds(600)).revoke(leaf.certificate().getSerialNumber(), NOW).build());
+        "/leaf.crl",
+        crl(NOW.plusSeconds(600)).revoke(leaf.certificate().getSerialNumber(), NOW).build());
     assertThat(check()).isEqualTo(RevocationStatus.REVOKED);
     server.handle("/leaf.crl", ex -> RevocationTestServer.respond(ex, 503, new byte[0]));
     clock.now = NOW.plusSeconds(700);
     CertificateStatus s =
-        checker.check(List.of(leaf.certificate(), root.certificate()), Purpose.CODE_SIGNING, null, deadline()).get(0);
+        checker
+            .check(
+                List.of(leaf.certificate(), root.certificate()),
+                Purpose.CODE_SIGNING,
+                null,
+                deadline())
+            .get(0);
     assertThat(s.status()).isEqualTo(RevocationStatus.REVOKED);
     assertThat(s.detail()).contains("stale CRL").contains("HTTP status 503");
     clock.now = NOW.plusSeconds(600 + 3601);
@@ -202,10 +219,18 @@ class CrlCacheTest {
     checker = OnlineRevocationChecker.builder().clock(clock).build();
     TestPki.Issued other = TestPki.root("CN=Root,O=Test,ST=WA,C=US").keyType(EC).selfSigned();
     server.serve(
-        "/leaf.crl", new RevocationFixtures.Crl(other.certificate(), other.privateKey(), NOW).build());
+        "/leaf.crl",
+        new RevocationFixtures.Crl(other.certificate(), other.privateKey(), NOW).build());
     List<String> failures = checker.warm(List.of(leaf.certificate(), root.certificate()));
-    assertThat(failures).singleElement().asString().contains(leafCrl.toString()).contains("not signed");
+    assertThat(failures)
+        .singleElement()
+        .asString()
+        .contains(leafCrl.toString())
+        .contains("not signed");
     server.handle("/leaf.crl", ex -> RevocationTestServer.respond(ex, 404, new byte[0]));
-    assertThat(checker.warm(List.of(leaf.certificate()))).singleElement().asString().contains("404");
+    assertThat(checker.warm(List.of(leaf.certificate())))
+        .singleElement()
+        .asString()
+        .contains("404");
   }
 }

@@ -27,10 +27,14 @@ final class LeafWithFreshest {
               Date.from(Instant.parse("2120-01-01T00:00:00Z")),
               new X500Principal("CN=Fresh,O=Test,ST=WA,C=US"),
               pair.getPublic());
-      b.addExtension(Extension.cRLDistributionPoints, false, RevocationFixtures.distPoints(List.of(crl)));
-      b.addExtension(Extension.freshestCRL, false, RevocationFixtures.distPoints(List.of(freshest)));
+      b.addExtension(
+          Extension.cRLDistributionPoints, false, RevocationFixtures.distPoints(List.of(crl)));
+      b.addExtension(
+          Extension.freshestCRL, false, RevocationFixtures.distPoints(List.of(freshest)));
       var holder =
-          b.build(new JcaContentSignerBuilder(RevocationFixtures.alg(issuer.privateKey())).build(issuer.privateKey()));
+          b.build(
+              new JcaContentSignerBuilder(RevocationFixtures.alg(issuer.privateKey()))
+                  .build(issuer.privateKey()));
       return new JcaX509CertificateConverter().getCertificate(holder);
     } catch (Exception e) {
       throw new IllegalStateException(e);

@@ -24,12 +24,17 @@ class NotationCoreGoCrlVectorsTest {
   }
 
   static java.util.List<String> freshest(String name) throws Exception {
-    return CertificateLocations.freshestUrls(cert(name).getExtensionValue(Extension.freshestCRL.getId()));
+    return CertificateLocations.freshestUrls(
+        cert(name).getExtensionValue(Extension.freshestCRL.getId()));
   }
 
   @Test
   void freshest_crl_urls_from_certificates() throws Exception {
-    assertThat(freshest("certificateWithDeltaCRL.cer")).singleElement().asString().startsWith("http://localhost:80/").contains("cmd=deltacrl");
+    assertThat(freshest("certificateWithDeltaCRL.cer"))
+        .singleElement()
+        .asString()
+        .startsWith("http://localhost:80/")
+        .contains("cmd=deltacrl");
     assertThat(freshest("certificateWith2DeltaCRL.cer")).hasSize(2);
     assertThat(freshest("certificateWithZeroDeltaCRLURL.cer")).isEmpty();
     assertThat(freshest("certificateWithNonURIDeltaCRL.cer")).isEmpty();
@@ -46,14 +51,19 @@ class NotationCoreGoCrlVectorsTest {
   @Test
   void delta_crl_numbers() throws Exception {
     X509CRLHolder delta = CrlCheck.parse(Files.readAllBytes(Vectors.notary(DIR + "delta.crl")));
-    assertThat(CrlCheck.integerExtension(delta, Extension.cRLNumber)).isEqualTo(BigInteger.valueOf(5));
-    assertThat(CrlCheck.integerExtension(delta, Extension.deltaCRLIndicator)).isEqualTo(BigInteger.valueOf(4));
+    assertThat(CrlCheck.integerExtension(delta, Extension.cRLNumber))
+        .isEqualTo(BigInteger.valueOf(5));
+    assertThat(CrlCheck.integerExtension(delta, Extension.deltaCRLIndicator))
+        .isEqualTo(BigInteger.valueOf(4));
     assertThat(delta.getExtension(Extension.deltaCRLIndicator).isCritical()).isTrue();
   }
 
   @Test
   void base_crl_with_two_freshest_urls() throws Exception {
-    X509CRLHolder base = CrlCheck.parse(Files.readAllBytes(Vectors.notary(DIR + "crlWithMultipleFreshestCRLs.crl")));
-    assertThat(CertificateLocations.freshestUrls(CrlCheck.extensionValue(base, Extension.freshestCRL))).hasSize(2);
+    X509CRLHolder base =
+        CrlCheck.parse(Files.readAllBytes(Vectors.notary(DIR + "crlWithMultipleFreshestCRLs.crl")));
+    assertThat(
+            CertificateLocations.freshestUrls(CrlCheck.extensionValue(base, Extension.freshestCRL)))
+        .hasSize(2);
   }
 }

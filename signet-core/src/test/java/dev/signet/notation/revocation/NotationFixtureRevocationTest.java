@@ -90,12 +90,17 @@ class NotationFixtureRevocationTest {
     void valid_crls_pass_and_the_unreachable_ocsp_falls_back_to_crl() throws Exception {
       serve("leaf.crl", "intermediate.crl");
       List<CertificateStatus> r = check();
-      assertThat(r).extracting(CertificateStatus::status)
-          .containsExactly(RevocationStatus.GOOD, RevocationStatus.GOOD, RevocationStatus.NON_REVOKABLE);
+      assertThat(r)
+          .extracting(CertificateStatus::status)
+          .containsExactly(
+              RevocationStatus.GOOD, RevocationStatus.GOOD, RevocationStatus.NON_REVOKABLE);
       assertThat(r.get(1).detail())
           .contains("http://localhost.test/ocsp")
           .contains("CRL http://localhost:10086/intermediate.crl: not revoked");
-      assertThat(RevocationOutcome.summarize(r, NotationFixtureRevocationTest::dn, Purpose.CODE_SIGNING).passed())
+      assertThat(
+              RevocationOutcome.summarize(
+                      r, NotationFixtureRevocationTest::dn, Purpose.CODE_SIGNING)
+                  .passed())
           .isTrue();
     }
 
@@ -105,7 +110,10 @@ class NotationFixtureRevocationTest {
       List<CertificateStatus> r = check();
       assertThat(r.get(0).status()).isEqualTo(RevocationStatus.REVOKED);
       assertThat(r.get(0).detail()).contains("http://localhost:10086/leaf.crl");
-      assertThat(RevocationOutcome.summarize(r, NotationFixtureRevocationTest::dn, Purpose.CODE_SIGNING).message())
+      assertThat(
+              RevocationOutcome.summarize(
+                      r, NotationFixtureRevocationTest::dn, Purpose.CODE_SIGNING)
+                  .message())
           .isEqualTo("signing certificate with subject \"" + dn(chain.get(0)) + "\" is revoked");
     }
 
@@ -113,10 +121,16 @@ class NotationFixtureRevocationTest {
     void revoked_intermediate() throws Exception {
       serve("leaf.crl", "intermediate_revoked.crl");
       List<CertificateStatus> r = check();
-      assertThat(r).extracting(CertificateStatus::status)
-          .containsExactly(RevocationStatus.GOOD, RevocationStatus.REVOKED, RevocationStatus.NON_REVOKABLE);
-      assertThat(RevocationOutcome.summarize(r, NotationFixtureRevocationTest::dn, Purpose.CODE_SIGNING).message())
-          .contains("IntermediateCA").endsWith("is revoked");
+      assertThat(r)
+          .extracting(CertificateStatus::status)
+          .containsExactly(
+              RevocationStatus.GOOD, RevocationStatus.REVOKED, RevocationStatus.NON_REVOKABLE);
+      assertThat(
+              RevocationOutcome.summarize(
+                      r, NotationFixtureRevocationTest::dn, Purpose.CODE_SIGNING)
+                  .message())
+          .contains("IntermediateCA")
+          .endsWith("is revoked");
     }
 
     @Test
@@ -130,7 +144,8 @@ class NotationFixtureRevocationTest {
       assertThat(r.get(0).detail())
           .contains("http://localhost:10086/leaf.crl")
           .containsAnyOf("expired CRL", "CRL is not signed by CA");
-      RevocationOutcome o = RevocationOutcome.summarize(r, NotationFixtureRevocationTest::dn, Purpose.CODE_SIGNING);
+      RevocationOutcome o =
+          RevocationOutcome.summarize(r, NotationFixtureRevocationTest::dn, Purpose.CODE_SIGNING);
       assertThat(o.result()).isEqualTo(RevocationOutcome.Result.UNKNOWN);
       assertThat(o.message()).endsWith("revocation status is unknown").contains("LeafCert");
     }
@@ -182,7 +197,8 @@ class NotationFixtureRevocationTest {
     @Test
     void good_from_the_delegated_responder() {
       List<CertificateStatus> r = check();
-      assertThat(r).extracting(CertificateStatus::status)
+      assertThat(r)
+          .extracting(CertificateStatus::status)
           .containsExactly(RevocationStatus.GOOD, RevocationStatus.NON_REVOKABLE);
       assertThat(responder.requests).isEqualTo(1);
     }
@@ -199,7 +215,9 @@ class NotationFixtureRevocationTest {
       responder.revoke(chain.get(0).getSerialNumber(), NOW.minusSeconds(3600), null);
       CertificateStatus s = check().get(0);
       assertThat(s.status()).isEqualTo(RevocationStatus.REVOKED);
-      assertThat(s.detail()).contains("certificate is revoked via OCSP").contains("http://localhost:10087");
+      assertThat(s.detail())
+          .contains("certificate is revoked via OCSP")
+          .contains("http://localhost:10087");
     }
 
     @Test
@@ -207,8 +225,14 @@ class NotationFixtureRevocationTest {
       responder.unknown(chain.get(0).getSerialNumber());
       List<CertificateStatus> r = check();
       assertThat(r.get(0).status()).isEqualTo(RevocationStatus.UNKNOWN);
-      assertThat(RevocationOutcome.summarize(r, NotationFixtureRevocationTest::dn, Purpose.CODE_SIGNING).message())
-          .isEqualTo("signing certificate with subject \"" + dn(chain.get(0)) + "\" revocation status is unknown");
+      assertThat(
+              RevocationOutcome.summarize(
+                      r, NotationFixtureRevocationTest::dn, Purpose.CODE_SIGNING)
+                  .message())
+          .isEqualTo(
+              "signing certificate with subject \""
+                  + dn(chain.get(0))
+                  + "\" revocation status is unknown");
     }
 
     @Test
@@ -217,5 +241,4 @@ class NotationFixtureRevocationTest {
       assertThat(check().get(0).detail()).contains("bad OCSP signature");
     }
   }
-
 }

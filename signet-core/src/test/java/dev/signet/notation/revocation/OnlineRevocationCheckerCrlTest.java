@@ -106,8 +106,10 @@ class OnlineRevocationCheckerCrlTest {
     server.serve("/inter.crl", crlBy(root).build());
     server.serve("/leaf.crl", crlBy(inter).build());
     List<CertificateStatus> r = check(leaf("/leaf.crl").certificate(), null);
-    assertThat(r).extracting(CertificateStatus::status)
-        .containsExactly(RevocationStatus.GOOD, RevocationStatus.GOOD, RevocationStatus.NON_REVOKABLE);
+    assertThat(r)
+        .extracting(CertificateStatus::status)
+        .containsExactly(
+            RevocationStatus.GOOD, RevocationStatus.GOOD, RevocationStatus.NON_REVOKABLE);
   }
 
   @Test
@@ -130,7 +132,8 @@ class OnlineRevocationCheckerCrlTest {
     TestPki.Issued leaf = leaf("/a.crl", "/b.crl");
     server.serve("/a.crl", crlBy(inter).build());
     server.serve(
-        "/b.crl", crlBy(inter).revoke(leaf.certificate().getSerialNumber(), NOW.minusSeconds(9)).build());
+        "/b.crl",
+        crlBy(inter).revoke(leaf.certificate().getSerialNumber(), NOW.minusSeconds(9)).build());
     assertThat(check(leaf.certificate(), null).get(0).status()).isEqualTo(RevocationStatus.REVOKED);
     server.handle("/b.crl", ex -> RevocationTestServer.respond(ex, 404, new byte[0]));
     cache.remove(java.net.URI.create(server.url("/b.crl")));
@@ -177,10 +180,18 @@ class OnlineRevocationCheckerCrlTest {
             .keyUsage(KeyUsage.keyCertSign)
             .issuedBy(root);
     TestPki.Issued leaf =
-        TestPki.leaf("CN=Leaf,O=Test,ST=WA,C=US").keyType(EC).crl(server.url("/l.crl")).issuedBy(noCrlSign);
+        TestPki.leaf("CN=Leaf,O=Test,ST=WA,C=US")
+            .keyType(EC)
+            .crl(server.url("/l.crl"))
+            .issuedBy(noCrlSign);
     server.serve("/l.crl", crlBy(noCrlSign).build());
     CertificateStatus s =
-        checker.check(List.of(leaf.certificate(), noCrlSign.certificate()), Purpose.CODE_SIGNING, null, deadline())
+        checker
+            .check(
+                List.of(leaf.certificate(), noCrlSign.certificate()),
+                Purpose.CODE_SIGNING,
+                null,
+                deadline())
             .get(0);
     assertThat(s.status()).isEqualTo(RevocationStatus.UNKNOWN);
     assertThat(s.detail()).contains("cRLSign");
@@ -193,7 +204,9 @@ class OnlineRevocationCheckerCrlTest {
     BigInteger serial = leaf.certificate().getSerialNumber();
     server.serve(
         "/leaf.crl",
-        crlBy(inter).revoke(serial, NOW.minusSeconds(600), CRLReason.certificateHold, null, null).build());
+        crlBy(inter)
+            .revoke(serial, NOW.minusSeconds(600), CRLReason.certificateHold, null, null)
+            .build());
     assertThat(check(leaf.certificate(), null).get(0).status()).isEqualTo(RevocationStatus.REVOKED);
 
     server.serve(
@@ -214,7 +227,12 @@ class OnlineRevocationCheckerCrlTest {
     server.serve(
         "/leaf.crl",
         crlBy(inter)
-            .revoke(leaf.certificate().getSerialNumber(), NOW.minusSeconds(60), CRLReason.keyCompromise, invalidity, null)
+            .revoke(
+                leaf.certificate().getSerialNumber(),
+                NOW.minusSeconds(60),
+                CRLReason.keyCompromise,
+                invalidity,
+                null)
             .build());
     assertThat(check(leaf.certificate(), invalidity.minus(Duration.ofDays(1))).get(0).status())
         .isEqualTo(RevocationStatus.GOOD);
@@ -238,7 +256,9 @@ class OnlineRevocationCheckerCrlTest {
             .build());
     CertificateStatus s = check(leaf.certificate(), null).get(0);
     assertThat(s.status()).isEqualTo(RevocationStatus.UNKNOWN);
-    assertThat(s.detail()).contains("unsupported critical extension").contains("1.3.6.1.4.1.99999.3");
+    assertThat(s.detail())
+        .contains("unsupported critical extension")
+        .contains("1.3.6.1.4.1.99999.3");
   }
 
   @Test
@@ -246,10 +266,14 @@ class OnlineRevocationCheckerCrlTest {
     server.serve("/inter.crl", crlBy(root).build());
     server.serve(
         "/leaf.crl",
-        crlBy(inter).extension(new ASN1ObjectIdentifier("1.3.6.1.4.1.99999.4"), true, new DERUTF8String("x")).build());
+        crlBy(inter)
+            .extension(
+                new ASN1ObjectIdentifier("1.3.6.1.4.1.99999.4"), true, new DERUTF8String("x"))
+            .build());
     CertificateStatus s = check(leaf("/leaf.crl").certificate(), null).get(0);
     assertThat(s.status()).isEqualTo(RevocationStatus.UNKNOWN);
-    assertThat(s.detail()).contains("unsupported critical extension found in CRL: 1.3.6.1.4.1.99999.4");
+    assertThat(s.detail())
+        .contains("unsupported critical extension found in CRL: 1.3.6.1.4.1.99999.4");
   }
 
   @Test
@@ -258,14 +282,21 @@ class OnlineRevocationCheckerCrlTest {
     server.serve(
         "/leaf.crl",
         crlBy(inter)
-            .extension(Extension.issuingDistributionPoint, true, new IssuingDistributionPoint(null, true, false, null, false, false))
+            .extension(
+                Extension.issuingDistributionPoint,
+                true,
+                new IssuingDistributionPoint(null, true, false, null, false, false))
             .build());
-    assertThat(check(leaf("/leaf.crl").certificate(), null).get(0).status()).isEqualTo(RevocationStatus.GOOD);
+    assertThat(check(leaf("/leaf.crl").certificate(), null).get(0).status())
+        .isEqualTo(RevocationStatus.GOOD);
     // A CA-only CRL says nothing about a leaf.
     server.serve(
         "/leaf2.crl",
         crlBy(inter)
-            .extension(Extension.issuingDistributionPoint, true, new IssuingDistributionPoint(null, false, true, null, false, false))
+            .extension(
+                Extension.issuingDistributionPoint,
+                true,
+                new IssuingDistributionPoint(null, false, true, null, false, false))
             .build());
     CertificateStatus s = check(leaf("/leaf2.crl").certificate(), null).get(0);
     assertThat(s.status()).isEqualTo(RevocationStatus.UNKNOWN);
@@ -279,7 +310,11 @@ class OnlineRevocationCheckerCrlTest {
     server.serve("/leaf.crl", crlBy(inter).number(4).freshest(server.url("/delta.crl")).build());
     server.serve(
         "/delta.crl",
-        crlBy(inter).number(5).delta(4).revoke(leaf.certificate().getSerialNumber(), NOW.minusSeconds(5)).build());
+        crlBy(inter)
+            .number(5)
+            .delta(4)
+            .revoke(leaf.certificate().getSerialNumber(), NOW.minusSeconds(5))
+            .build());
     CertificateStatus s = check(leaf.certificate(), null).get(0);
     assertThat(s.status()).isEqualTo(RevocationStatus.REVOKED);
     assertThat(server.hits("/delta.crl")).isEqualTo(1);
@@ -299,7 +334,11 @@ class OnlineRevocationCheckerCrlTest {
             .build());
     server.serve(
         "/delta.crl",
-        crlBy(inter).number(5).delta(4).revoke(serial, NOW.minusSeconds(60), CRLReason.removeFromCRL, null, null).build());
+        crlBy(inter)
+            .number(5)
+            .delta(4)
+            .revoke(serial, NOW.minusSeconds(60), CRLReason.removeFromCRL, null, null)
+            .build());
     assertThat(check(leaf.certificate(), null).get(0).status()).isEqualTo(RevocationStatus.GOOD);
   }
 
@@ -330,7 +369,8 @@ class OnlineRevocationCheckerCrlTest {
     server.serve("/leaf.crl", crlBy(inter).build());
     TestPki.Issued leaf = leaf("/leaf.crl");
     // TestPki has no FreshestCRL option; build the leaf by hand with BouncyCastle.
-    X509Certificate withFreshest = LeafWithFreshest.issue(inter, server.url("/leaf.crl"), server.url("/d.crl"));
+    X509Certificate withFreshest =
+        LeafWithFreshest.issue(inter, server.url("/leaf.crl"), server.url("/d.crl"));
     assertThat(leaf.certificate()).isNotNull();
     CertificateStatus s = check(withFreshest, null).get(0);
     assertThat(s.status()).isEqualTo(RevocationStatus.UNKNOWN);
@@ -341,10 +381,14 @@ class OnlineRevocationCheckerCrlTest {
   void non_http_crl_url_is_unknown_with_notation_message() {
     server.serve("/inter.crl", crlBy(root).build());
     TestPki.Issued leaf =
-        TestPki.leaf("CN=Leaf,O=Test,ST=WA,C=US").keyType(EC).crl("ldap://dir.example/cn=crl").issuedBy(inter);
+        TestPki.leaf("CN=Leaf,O=Test,ST=WA,C=US")
+            .keyType(EC)
+            .crl("ldap://dir.example/cn=crl")
+            .issuedBy(inter);
     CertificateStatus s = check(leaf.certificate(), null).get(0);
     assertThat(s.status()).isEqualTo(RevocationStatus.UNKNOWN);
-    assertThat(s.detail()).contains("unsupported scheme: ldap. Only supports CRL URL in HTTP protocol");
+    assertThat(s.detail())
+        .contains("unsupported scheme: ldap. Only supports CRL URL in HTTP protocol");
   }
 
   @Test
@@ -373,10 +417,13 @@ class OnlineRevocationCheckerCrlTest {
   @Test
   void garbage_and_pem_crls_are_unknown() {
     server.serve("/inter.crl", crlBy(root).build());
-    server.serve("/leaf.crl", "-----BEGIN X509 CRL-----\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    server.serve(
+        "/leaf.crl",
+        "-----BEGIN X509 CRL-----\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     assertThat(check(leaf("/leaf.crl").certificate(), null).get(0).detail()).contains("PEM");
     server.serve("/leaf2.crl", new byte[] {0x30, 0x03, 0x02, 0x01});
-    assertThat(check(leaf("/leaf2.crl").certificate(), null).get(0).detail()).contains("malformed CRL");
+    assertThat(check(leaf("/leaf2.crl").certificate(), null).get(0).detail())
+        .contains("malformed CRL");
   }
 
   @Test
@@ -386,7 +433,11 @@ class OnlineRevocationCheckerCrlTest {
     TestPki.Issued leaf = leaf("/leaf.crl");
     Deadline tiny = Deadline.after(Clock.systemUTC(), Duration.ofMillis(200));
     List<CertificateStatus> r =
-        checker.check(List.of(leaf.certificate(), inter.certificate(), root.certificate()), Purpose.CODE_SIGNING, null, tiny);
+        checker.check(
+            List.of(leaf.certificate(), inter.certificate(), root.certificate()),
+            Purpose.CODE_SIGNING,
+            null,
+            tiny);
     assertThat(r.get(0).status()).isEqualTo(RevocationStatus.UNKNOWN);
   }
 }

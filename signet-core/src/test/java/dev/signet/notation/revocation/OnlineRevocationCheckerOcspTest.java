@@ -54,14 +54,16 @@ class OnlineRevocationCheckerOcspTest {
   }
 
   List<CertificateStatus> check(X509Certificate leaf, Instant signingTime) {
-    return checker.check(List.of(leaf, root.certificate()), Purpose.CODE_SIGNING, signingTime, deadline());
+    return checker.check(
+        List.of(leaf, root.certificate()), Purpose.CODE_SIGNING, signingTime, deadline());
   }
 
   @Test
   void good_response_signed_by_the_issuer_is_good_and_uses_get() {
     TestPki.Issued leaf = leafWithOcsp();
     List<CertificateStatus> r = check(leaf.certificate(), null);
-    assertThat(r).extracting(CertificateStatus::status)
+    assertThat(r)
+        .extracting(CertificateStatus::status)
         .containsExactly(RevocationStatus.GOOD, RevocationStatus.NON_REVOKABLE);
     assertThat(responder.lastMethod).isEqualTo("GET");
   }
@@ -72,7 +74,9 @@ class OnlineRevocationCheckerOcspTest {
     responder.revoke(leaf.certificate().getSerialNumber(), NOW.minusSeconds(7200), null);
     CertificateStatus s = check(leaf.certificate(), null).get(0);
     assertThat(s.status()).isEqualTo(RevocationStatus.REVOKED);
-    assertThat(s.detail()).contains("certificate is revoked via OCSP").contains(server.url("/ocsp"));
+    assertThat(s.detail())
+        .contains("certificate is revoked via OCSP")
+        .contains(server.url("/ocsp"));
   }
 
   @Test
@@ -98,7 +102,9 @@ class OnlineRevocationCheckerOcspTest {
 
   @Test
   void unknown_response_falls_back_to_crl() {
-    server.serve("/leaf.crl", new RevocationFixtures.Crl(root.certificate(), root.privateKey(), NOW).build());
+    server.serve(
+        "/leaf.crl",
+        new RevocationFixtures.Crl(root.certificate(), root.privateKey(), NOW).build());
     TestPki.Issued leaf = leafWithOcsp(server.url("/leaf.crl"));
     responder.unknown(leaf.certificate().getSerialNumber());
     CertificateStatus s = check(leaf.certificate(), null).get(0);
@@ -111,7 +117,8 @@ class OnlineRevocationCheckerOcspTest {
     TestPki.Issued ocsp =
         TestPki.leaf("CN=OCSP,O=Test,ST=WA,C=US")
             .extendedKeyUsage(false, KeyPurposeId.id_kp_OCSPSigning)
-            .keyType(TestPki.KeyType.EC_P256).issuedBy(root);
+            .keyType(TestPki.KeyType.EC_P256)
+            .issuedBy(root);
     responder.signerCert = ocsp.certificate();
     responder.signerKey = ocsp.privateKey();
     TestPki.Issued leaf = leafWithOcsp();
@@ -121,7 +128,8 @@ class OnlineRevocationCheckerOcspTest {
 
   @Test
   void delegated_responder_without_ocsp_signing_eku_is_unknown() {
-    TestPki.Issued ocsp = TestPki.leaf("CN=OCSP,O=Test,ST=WA,C=US").keyType(TestPki.KeyType.EC_P256).issuedBy(root);
+    TestPki.Issued ocsp =
+        TestPki.leaf("CN=OCSP,O=Test,ST=WA,C=US").keyType(TestPki.KeyType.EC_P256).issuedBy(root);
     responder.signerCert = ocsp.certificate();
     responder.signerKey = ocsp.privateKey();
     CertificateStatus s = check(leafWithOcsp().certificate(), null).get(0);
@@ -135,7 +143,8 @@ class OnlineRevocationCheckerOcspTest {
         TestPki.leaf("CN=OCSP,O=Test,ST=WA,C=US")
             .extendedKeyUsage(false, KeyPurposeId.id_kp_OCSPSigning)
             .validity(Instant.parse("2020-01-01T00:00:00Z"), Instant.parse("2025-01-01T00:00:00Z"))
-            .keyType(TestPki.KeyType.EC_P256).issuedBy(root);
+            .keyType(TestPki.KeyType.EC_P256)
+            .issuedBy(root);
     responder.signerCert = ocsp.certificate();
     responder.signerKey = ocsp.privateKey();
     CertificateStatus s = check(leafWithOcsp().certificate(), null).get(0);
@@ -145,11 +154,13 @@ class OnlineRevocationCheckerOcspTest {
 
   @Test
   void delegated_responder_from_another_ca_is_unknown() {
-    TestPki.Issued other = TestPki.root("CN=Other,O=Test,ST=WA,C=US").keyType(TestPki.KeyType.EC_P256).selfSigned();
+    TestPki.Issued other =
+        TestPki.root("CN=Other,O=Test,ST=WA,C=US").keyType(TestPki.KeyType.EC_P256).selfSigned();
     TestPki.Issued ocsp =
         TestPki.leaf("CN=OCSP,O=Test,ST=WA,C=US")
             .extendedKeyUsage(false, KeyPurposeId.id_kp_OCSPSigning)
-            .keyType(TestPki.KeyType.EC_P256).issuedBy(other);
+            .keyType(TestPki.KeyType.EC_P256)
+            .issuedBy(other);
     responder.signerCert = ocsp.certificate();
     responder.signerKey = ocsp.privateKey();
     assertThat(check(leafWithOcsp().certificate(), null).get(0).status())
@@ -199,7 +210,11 @@ class OnlineRevocationCheckerOcspTest {
   @Test
   void responder_down_is_unknown_and_names_the_url() throws Exception {
     String url = "http://127.0.0.1:" + RevocationTestServer.closedPort() + "/ocsp";
-    TestPki.Issued leaf = TestPki.leaf("CN=Leaf,O=Test,ST=WA,C=US").ocsp(url).keyType(TestPki.KeyType.EC_P256).issuedBy(root);
+    TestPki.Issued leaf =
+        TestPki.leaf("CN=Leaf,O=Test,ST=WA,C=US")
+            .ocsp(url)
+            .keyType(TestPki.KeyType.EC_P256)
+            .issuedBy(root);
     CertificateStatus s = check(leaf.certificate(), null).get(0);
     assertThat(s.status()).isEqualTo(RevocationStatus.UNKNOWN);
     assertThat(s.detail()).contains(url).contains("request failed");
@@ -226,7 +241,9 @@ class OnlineRevocationCheckerOcspTest {
     TestPki.Issued leaf = leafWithOcsp();
     Deadline tiny = Deadline.after(Clock.systemUTC(), Duration.ofMillis(200));
     CertificateStatus s =
-        checker.check(List.of(leaf.certificate(), root.certificate()), Purpose.CODE_SIGNING, null, tiny)
+        checker
+            .check(
+                List.of(leaf.certificate(), root.certificate()), Purpose.CODE_SIGNING, null, tiny)
             .get(0);
     assertThat(s.status()).isEqualTo(RevocationStatus.UNKNOWN);
   }
@@ -234,7 +251,10 @@ class OnlineRevocationCheckerOcspTest {
   @Test
   void non_http_ocsp_url_is_unknown_with_notation_message() {
     TestPki.Issued leaf =
-        TestPki.leaf("CN=Leaf,O=Test,ST=WA,C=US").ocsp("https://ocsp.example/x").keyType(TestPki.KeyType.EC_P256).issuedBy(root);
+        TestPki.leaf("CN=Leaf,O=Test,ST=WA,C=US")
+            .ocsp("https://ocsp.example/x")
+            .keyType(TestPki.KeyType.EC_P256)
+            .issuedBy(root);
     CertificateStatus s = check(leaf.certificate(), null).get(0);
     assertThat(s.status()).isEqualTo(RevocationStatus.UNKNOWN);
     assertThat(s.detail()).contains("OCSPServer protocol https is not supported");
@@ -274,7 +294,10 @@ class OnlineRevocationCheckerOcspTest {
     assertThat(r.body()).isEqualTo(big);
     assertThat(r.contentType()).isEqualTo("application/ocsp-request");
     HttpFetcher.Request small =
-        OcspCheck.httpRequest(URI.create("http://h/ocsp"), new byte[] {(byte) 0xfb, (byte) 0xff}, Duration.ofSeconds(2));
+        OcspCheck.httpRequest(
+            URI.create("http://h/ocsp"),
+            new byte[] {(byte) 0xfb, (byte) 0xff},
+            Duration.ofSeconds(2));
     assertThat(small.body()).isNull();
     assertThat(small.uri().toString()).isEqualTo("http://h/ocsp/%2B%2F8%3D");
   }
@@ -282,12 +305,18 @@ class OnlineRevocationCheckerOcspTest {
   @Test
   void certificates_are_checked_each_against_its_issuer_and_the_root_is_not_checked() {
     TestPki.Issued inter =
-        TestPki.intermediate("CN=Inter,O=Test,ST=WA,C=US").ocsp(server.url("/ocsp")).keyType(TestPki.KeyType.EC_P256).issuedBy(root);
+        TestPki.intermediate("CN=Inter,O=Test,ST=WA,C=US")
+            .ocsp(server.url("/ocsp"))
+            .keyType(TestPki.KeyType.EC_P256)
+            .issuedBy(root);
     RevocationFixtures.Responder interResponder =
         new RevocationFixtures.Responder(inter.certificate(), inter.privateKey(), NOW);
     server.handle("/ocsp2", interResponder::handle);
     TestPki.Issued leaf =
-        TestPki.leaf("CN=Leaf,O=Test,ST=WA,C=US").ocsp(server.url("/ocsp2")).keyType(TestPki.KeyType.EC_P256).issuedBy(inter);
+        TestPki.leaf("CN=Leaf,O=Test,ST=WA,C=US")
+            .ocsp(server.url("/ocsp2"))
+            .keyType(TestPki.KeyType.EC_P256)
+            .issuedBy(inter);
     interResponder.revoke(leaf.certificate().getSerialNumber(), NOW.minusSeconds(5), null);
     List<CertificateStatus> r =
         checker.check(
@@ -295,16 +324,19 @@ class OnlineRevocationCheckerOcspTest {
             Purpose.CODE_SIGNING,
             null,
             deadline());
-    assertThat(r).extracting(CertificateStatus::status)
+    assertThat(r)
+        .extracting(CertificateStatus::status)
         .containsExactly(
             RevocationStatus.REVOKED, RevocationStatus.GOOD, RevocationStatus.NON_REVOKABLE);
-    assertThat(r).extracting(CertificateStatus::certificate)
+    assertThat(r)
+        .extracting(CertificateStatus::certificate)
         .containsExactly(leaf.certificate(), inter.certificate(), root.certificate());
   }
 
   @Test
   void certificate_without_locations_is_non_revokable() {
-    TestPki.Issued leaf = TestPki.leaf("CN=Leaf,O=Test,ST=WA,C=US").keyType(TestPki.KeyType.EC_P256).issuedBy(root);
+    TestPki.Issued leaf =
+        TestPki.leaf("CN=Leaf,O=Test,ST=WA,C=US").keyType(TestPki.KeyType.EC_P256).issuedBy(root);
     assertThat(check(leaf.certificate(), null).get(0).status())
         .isEqualTo(RevocationStatus.NON_REVOKABLE);
     assertThat(responder.requests).isZero();

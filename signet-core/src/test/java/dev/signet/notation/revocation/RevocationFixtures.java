@@ -108,9 +108,15 @@ final class RevocationFixtures {
       return revoke(serial, at, null, null, null);
     }
 
-    /** @param extraCritical an unknown critical entry extension OID, or null */
+    /**
+     * @param extraCritical an unknown critical entry extension OID, or null
+     */
     Crl revoke(
-        BigInteger serial, Instant at, Integer reason, Instant invalidity, ASN1ObjectIdentifier extraCritical) {
+        BigInteger serial,
+        Instant at,
+        Integer reason,
+        Instant invalidity,
+        ASN1ObjectIdentifier extraCritical) {
       entries.add(new Object[] {serial, at, reason, invalidity, extraCritical});
       return this;
     }
@@ -138,7 +144,9 @@ final class RevocationFixtures {
           }
           if (e[3] != null) {
             g.addExtension(
-                Extension.invalidityDate, false, new ASN1GeneralizedTime(Date.from((Instant) e[3])));
+                Extension.invalidityDate,
+                false,
+                new ASN1GeneralizedTime(Date.from((Instant) e[3])));
           }
           if (e[4] != null) {
             g.addExtension((ASN1ObjectIdentifier) e[4], true, new DERUTF8String("x"));
@@ -225,7 +233,8 @@ final class RevocationFixtures {
           ExtensionsGenerator g = new ExtensionsGenerator();
           Instant inv = invalidity.get(id.getSerialNumber());
           if (inv != null) {
-            g.addExtension(Extension.invalidityDate, false, new ASN1GeneralizedTime(Date.from(inv)));
+            g.addExtension(
+                Extension.invalidityDate, false, new ASN1GeneralizedTime(Date.from(inv)));
           }
           if (criticalSingleExtension != null) {
             g.addExtension(criticalSingleExtension, true, new DERUTF8String("x"));
@@ -246,7 +255,10 @@ final class RevocationFixtures {
         X509CertificateHolder[] chain =
             includeSigner ? new X509CertificateHolder[] {signer} : new X509CertificateHolder[0];
         var basic =
-            b.build(new JcaContentSignerBuilder(alg(signerKey)).build(signerKey), chain, Date.from(now));
+            b.build(
+                new JcaContentSignerBuilder(alg(signerKey)).build(signerKey),
+                chain,
+                Date.from(now));
         return new OCSPRespBuilder().build(OCSPRespBuilder.SUCCESSFUL, basic).getEncoded();
       } catch (Exception e) {
         throw new IllegalStateException(e);

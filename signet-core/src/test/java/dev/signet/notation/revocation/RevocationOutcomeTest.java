@@ -36,7 +36,9 @@ class RevocationOutcomeTest {
   void good_and_non_revokable_pass() {
     RevocationOutcome o =
         RevocationOutcome.summarize(
-            statuses(RevocationStatus.GOOD, RevocationStatus.NON_REVOKABLE), DN, Purpose.CODE_SIGNING);
+            statuses(RevocationStatus.GOOD, RevocationStatus.NON_REVOKABLE),
+            DN,
+            Purpose.CODE_SIGNING);
     assertThat(o.passed()).isTrue();
     assertThat(o.message()).isNull();
     assertThat(o.cause()).isNull();
@@ -58,14 +60,17 @@ class RevocationOutcomeTest {
     assertThat(RevocationOutcome.summarize(s, DN, Purpose.CODE_SIGNING).message())
         .isEqualTo("signing certificate with subject \"DN(CN=L)\" revocation status is unknown");
     assertThat(RevocationOutcome.summarize(s, DN, Purpose.TIMESTAMPING).message())
-        .isEqualTo("timestamping certificate with subject \"DN(CN=L)\" revocation status is unknown");
+        .isEqualTo(
+            "timestamping certificate with subject \"DN(CN=L)\" revocation status is unknown");
   }
 
   @Test
   void timestamping_revoked_message() {
     assertThat(
             RevocationOutcome.summarize(
-                    statuses(RevocationStatus.REVOKED, RevocationStatus.GOOD), DN, Purpose.TIMESTAMPING)
+                    statuses(RevocationStatus.REVOKED, RevocationStatus.GOOD),
+                    DN,
+                    Purpose.TIMESTAMPING)
                 .message())
         .isEqualTo("timestamping certificate with subject \"DN(CN=L)\" is revoked");
   }
