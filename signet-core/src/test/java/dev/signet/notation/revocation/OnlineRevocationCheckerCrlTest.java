@@ -440,4 +440,55 @@ class OnlineRevocationCheckerCrlTest {
             tiny);
     assertThat(r.get(0).status()).isEqualTo(RevocationStatus.UNKNOWN);
   }
+
+  @Test
+  void certificates_are_checked_in_parallel() {
+    // Each CRL is served only once both requests have arrived: a sequential checker would time
+    // out on the first one.
+    java.util.concurrent.CountDownLatch both = new java.util.concurrent.CountDownLatch(2);
+    byte[] interCrl = crlBy(root).build();
+    byte[] leafCrl = crlBy(inter).build();
+    server.handle(
+        "/inter.crl",
+        ex -> {
+          both.countDown();
+          RevocationTestServer.respond(ex, awaitQuietly(both) ? 200 : 503, interCrl);
+        });
+    server.handle(
+        "/leaf.crl",
+        ex -> {
+          both.countDown();
+          RevocationTestServer.respond(ex, awaitQuietly(both) ? 200 : 503, leafCrl);
+        });
+    List<CertificateStatus> r = check(leaf("/leaf.crl").certificate(), null);
+    assertThat(r)
+        .extracting(CertificateStatus::status)
+        .containsExactly(
+            RevocationStatus.GOOD, RevocationStatus.GOOD, RevocationStatus.NON_REVOKABLE);
+  }
+
+  private static boolean awaitQuietly(java.util.concurrent.CountDownLatch latch) {
+    try {
+      return latch.await(3, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  @Test
+  void passed_deadline_gives_unknown_without_any_request() {
+    server.serve("/inter.crl", crlBy(root).build());
+    server.serve("/leaf.crl", crlBy(inter).build());
+    Deadline passed = new Deadline(Clock.systemUTC(), Instant.now().minusSeconds(1));
+    List<CertificateStatus> r =
+        checker.check(
+            List.of(leaf("/leaf.crl").certificate(), inter.certificate(), root.certificate()),
+            Purpose.CODE_SIGNING,
+            null,
+            passed);
+    assertThat(r.get(0).status()).isEqualTo(RevocationStatus.UNKNOWN);
+    assertThat(r.get(1).status()).isEqualTo(RevocationStatus.UNKNOWN);
+    assertThat(server.hits("/leaf.crl") + server.hits("/inter.crl")).isZero();
+  }
 }
