@@ -94,9 +94,9 @@ final class HttpFetcher implements AutoCloseable {
 
   private HttpRequest build(URI target, Request request, long leftNanos)
       throws RevocationCheckException {
-    URI effective = rewriter.apply(target);
     HttpRequest.Builder b;
     try {
+      URI effective = rewriter.apply(target);
       b = HttpRequest.newBuilder(effective).timeout(Duration.ofNanos(leftNanos));
     } catch (IllegalArgumentException e) {
       throw new RevocationCheckException("invalid URL: " + e.getMessage());
