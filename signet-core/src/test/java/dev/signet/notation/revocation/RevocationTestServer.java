@@ -1,0 +1,136 @@
+package dev.signet.notation.revocation;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A JDK HTTP server on 127.0.0.1 and an ephemeral port. Requests are routed by their first path
+ * segment ("/leaf.crl", "/ocsp"); "*" catches the rest. Slow handlers wait on a latch that {@link
+ * #close()} releases.
+ */
+final class RevocationTestServer implements AutoCloseable {
+  private final HttpServer server;
+  private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+  private final Map<String, HttpHandler> routes = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
+  private final CountDownLatch release = new CountDownLatch(1);
+
+  RevocationTestServer() throws IOException {
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.setExecutor(executor);
+    server.createContext("/", this::dispatch);
+    server.start();
+  }
+
+  int port() {
+    return server.getAddress().getPort();
+  }
+
+  String url(String path) {
+    return "http://127.0.0.1:" + port() + path;
+  }
+
+  void serve(String route, byte[] body) {
+    routes.put(route, ex -> respond(ex, 200, body));
+  }
+
+  void handle(String route, HttpHandler handler) {
+    routes.put(route, handler);
+  }
+
+  /** Answers only after the test ends. */
+  void slow(String route) {
+    routes.put(
+        route,
+        ex -> {
+          try {
+            release.await(30, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          respond(ex, 200, new byte[0]);
+        });
+  }
+
+  int hits(String route) {
+    AtomicInteger n = hits.get(route);
+    return n == null ? 0 : n.get();
+  }
+
+  static void respond(HttpExchange ex, int status, byte[] body) throws IOException {
+    ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+    try (OutputStream out = ex.getResponseBody()) {
+      out.write(body);
+    }
+  }
+
+  private void dispatch(HttpExchange ex) throws IOException {
+    String path = ex.getRequestURI().getRawPath();
+    int next = path.indexOf('/', 1);
+    String route = next < 0 ? path : path.substring(0, next);
+    HttpHandler h = routes.get(route);
+    if (h == null) {
+      route = "*";
+      h = routes.get(route);
+    }
+    hits.computeIfAbsent(route, k -> new AtomicInteger()).incrementAndGet();
+    try {
+      if (h == null) {
+        respond(ex, 404, new byte[0]);
+      } else {
+        h.handle(ex);
+      }
+    } finally {
+      ex.close();
+    }
+  }
+
+  /** Maps a host:port to this server, and {@code closedHost} to a port nobody listens on. */
+  java.util.function.UnaryOperator<URI> rewriter(String host, int hostPort, String closedHost)
+      throws IOException {
+    int closed = closedPort();
+    return uri -> {
+      if (host.equals(uri.getHost()) && (hostPort < 0 || uri.getPort() == hostPort)) {
+        return withAuthority(uri, port());
+      }
+      if (closedHost != null && closedHost.equals(uri.getHost())) {
+        return withAuthority(uri, closed);
+      }
+      return uri;
+    };
+  }
+
+  static URI withAuthority(URI uri, int port) {
+    String raw = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+    String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
+    return URI.create("http://127.0.0.1:" + port + raw + query);
+  }
+
+  /** A local port that was free a moment ago and is closed now: connections are refused. */
+  static int closedPort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  @Override
+  public void close() {
+    release.countDown();
+    server.stop(0);
+    executor.shutdownNow();
+  }
+}
