@@ -35,22 +35,23 @@ import org.bouncycastle.asn1.ASN1GeneralizedTime;
 import org.bouncycastle.asn1.ASN1Null;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.ASN1Sequence;
 import org.bouncycastle.asn1.ASN1Set;
+import org.bouncycastle.asn1.ASN1TaggedObject;
+import org.bouncycastle.asn1.BERTags;
+import org.bouncycastle.asn1.ASN1Integer;
+import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
 import org.bouncycastle.asn1.ASN1UTCTime;
 import org.bouncycastle.asn1.DERSet;
 import org.bouncycastle.asn1.cms.Attribute;
 import org.bouncycastle.asn1.cms.CMSAttributes;
 import org.bouncycastle.asn1.cms.IssuerAndSerialNumber;
 import org.bouncycastle.asn1.cms.SignerInfo;
-import org.bouncycastle.asn1.ess.ESSCertIDv2;
-import org.bouncycastle.asn1.ess.SigningCertificateV2;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.RSASSAPSSparams;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.asn1.x509.IssuerSerial;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 
 /**
@@ -102,9 +103,9 @@ final class TokenSigner {
 
   /** Verifies {@code signer}; returns the TSA chain, leaf first, root last. */
   List<X509Certificate> verify(SignerInfo signer) throws TokenException {
+    requireWellFormed(signer.getAuthenticatedAttributes());
     X509Certificate leaf = signingCertificate(signer);
-    if (signer.getVersion().getValue().intValueExact() != 1
-        || !(signer.getSID().getId() instanceof IssuerAndSerialNumber)) {
+    if (signer.getVersion().getValue().intValueExact() != 1 || signer.getSID().isTagged()) {
       throw new TokenException(
           "cms verification failure: invalid signer info version: only version 1 is supported;"
               + " got "
@@ -120,6 +121,12 @@ final class TokenSigner {
           "cms verification failure: unsupported digest algorithm: "
               + signer.getDigestAlgorithm().getAlgorithm().getId());
     }
+    // Go locates the certificate by ESS alone; a sid naming another certificate is ambiguous.
+    IssuerAndSerialNumber sid = IssuerAndSerialNumber.getInstance(signer.getSID().getId());
+    if (find(sid.getName(), sid.getSerialNumber().getValue()) != leaf) {
+      throw new TokenException(
+          "cms verification failure: the signer identifier does not name the signing certificate");
+    }
     verifySignature(signer, signedAttributes, digest, leaf.getPublicKey());
     List<X509Certificate> chain = chain(leaf);
     verifyAttributes(signedAttributes, digest, chain);
@@ -130,30 +137,23 @@ final class TokenSigner {
   // --- ESS signingCertificateV2 (RFC 5035 §5.4) -----------------------------------------------
 
   private X509Certificate signingCertificate(SignerInfo signer) throws TokenException {
-    ESSCertIDv2 first;
-    try {
-      ASN1Encodable value =
-          single(signer.getAuthenticatedAttributes(), PKCSObjectIdentifiers.id_aa_signingCertificateV2);
-      if (value == null) {
-        throw new TokenException(
-            "failed to get SigningCertificateV2 from signed attributes: attribute not found");
-      }
-      ESSCertIDv2[] ids = SigningCertificateV2.getInstance(value).getCerts();
-      if (ids.length == 0) {
-        throw new TokenException("signingCertificateV2 does not contain any certificate");
-      }
-      first = ids[0];
-      first.getHashAlgorithm();
-    } catch (RuntimeException e) {
+    ASN1Encodable value =
+        single(
+            signer.getAuthenticatedAttributes(), PKCSObjectIdentifiers.id_aa_signingCertificateV2);
+    if (value == null) {
       throw new TokenException(
-          "failed to get SigningCertificateV2 from signed attributes: " + e.getMessage(), e);
+          "failed to get SigningCertificateV2 from signed attributes: attribute not found");
     }
+    CertId first = firstCertId(value);
     X509Certificate candidate;
-    IssuerSerial issuerSerial = first.getIssuerSerial();
-    if (issuerSerial != null) {
-      X500Name issuer = directoryName(issuerSerial.getIssuer());
-      candidate = find(issuer, issuerSerial.getSerial().getValue());
-    } else if (signer.getSID().getId() instanceof IssuerAndSerialNumber ias) {
+    if (first.issuerSerial() != null) {
+      ASN1Sequence issuerSerial = first.issuerSerial();
+      candidate =
+          find(
+              issuerName(issuerSerial.getObjectAt(0)),
+              ASN1Integer.getInstance(issuerSerial.getObjectAt(1)).getValue());
+    } else if (!signer.getSID().isTagged()) {
+      IssuerAndSerialNumber ias = IssuerAndSerialNumber.getInstance(signer.getSID().getId());
       candidate = find(ias.getName(), ias.getSerialNumber().getValue());
     } else {
       candidate = null;
@@ -161,7 +161,7 @@ final class TokenSigner {
     if (candidate == null) {
       throw new TokenException("signing certificate not found in the timestamp token");
     }
-    String hash = TokenInfo.SHA2.get(first.getHashAlgorithm().getAlgorithm());
+    String hash = TokenInfo.SHA2.get(first.hashAlgorithm());
     if (hash == null) {
       throw new TokenException(
           "unsupported certificate hash algorithm in SigningCertificateV2 attribute");
@@ -172,19 +172,74 @@ final class TokenSigner {
     } catch (GeneralSecurityException e) {
       throw new TokenException("cannot encode the signing certificate: " + e.getMessage(), e);
     }
-    if (!MessageDigest.isEqual(actual, first.getCertHash())) {
+    if (!MessageDigest.isEqual(actual, first.certHash())) {
       throw new TokenException(
           "signing certificate hash does not match CertHash in signed attribute");
     }
     return candidate;
   }
 
-  private static X500Name directoryName(GeneralNames names) throws TokenException {
-    GeneralName[] all = names == null ? new GeneralName[0] : names.getNames();
-    if (all.length == 0 || all[0].getTagNo() != GeneralName.directoryName) {
+  /** The first ESSCertIDv2; its issuerSerial is kept raw so that its name choice can be judged. */
+  private record CertId(ASN1ObjectIdentifier hashAlgorithm, byte[] certHash, ASN1Sequence issuerSerial) {}
+
+  private static CertId firstCertId(ASN1Encodable value) throws TokenException {
+    try {
+      // SigningCertificateV2 ::= SEQUENCE { certs SEQUENCE OF ESSCertIDv2, policies OPTIONAL }
+      ASN1Sequence outer = ASN1Sequence.getInstance(value);
+      if (outer.size() == 0) {
+        throw new IllegalArgumentException("asn1: syntax error: sequence truncated");
+      }
+      ASN1Sequence certs = ASN1Sequence.getInstance(outer.getObjectAt(0));
+      if (certs.size() == 0) {
+        throw new TokenException("signingCertificateV2 does not contain any certificate");
+      }
+      // ESSCertIDv2 ::= SEQUENCE { hashAlgorithm DEFAULT sha256, certHash, issuerSerial OPTIONAL }
+      ASN1Sequence id = ASN1Sequence.getInstance(certs.getObjectAt(0));
+      int i = 0;
+      ASN1ObjectIdentifier hash = NISTObjectIdentifiers.id_sha256;
+      if (id.size() > 0 && id.getObjectAt(0).toASN1Primitive() instanceof ASN1Sequence alg) {
+        hash = AlgorithmIdentifier.getInstance(alg).getAlgorithm();
+        i++;
+      }
+      if (i >= id.size()) {
+        throw new IllegalArgumentException("asn1: syntax error: sequence truncated");
+      }
+      byte[] certHash = ASN1OctetString.getInstance(id.getObjectAt(i++)).getOctets();
+      ASN1Sequence issuerSerial = null;
+      if (i < id.size()) {
+        issuerSerial = ASN1Sequence.getInstance(id.getObjectAt(i++));
+        if (issuerSerial.size() < 2 || issuerSerial.size() > 3) {
+          throw new IllegalArgumentException("invalid IssuerSerial");
+        }
+      }
+      if (i != id.size()) {
+        throw new IllegalArgumentException("trailing data in ESSCertIDv2");
+      }
+      return new CertId(hash, certHash, issuerSerial);
+    } catch (RuntimeException e) {
+      throw new TokenException(
+          "failed to get SigningCertificateV2 from signed attributes: " + e.getMessage(), e);
+    }
+  }
+
+  /** GeneralNames whose first name must be a directoryName ([4] EXPLICIT Name). */
+  private static X500Name issuerName(ASN1Encodable generalNames) throws TokenException {
+    ASN1Sequence names = ASN1Sequence.getInstance(generalNames);
+    if (names.size() == 0
+        || !(names.getObjectAt(0).toASN1Primitive() instanceof ASN1TaggedObject tagged)
+        || tagged.getTagClass() != BERTags.CONTEXT_SPECIFIC
+        || tagged.getTagNo() != GeneralName.directoryName) {
       throw new TokenException("issuer name is missing in IssuerSerial");
     }
-    return X500Name.getInstance(all[0].getName());
+    try {
+      X500Name name = X500Name.getInstance(tagged, true);
+      if (name.getRDNs().length == 0) {
+        throw new TokenException("issuer name is missing in IssuerSerial");
+      }
+      return name;
+    } catch (RuntimeException e) {
+      throw new TokenException("failed to unmarshal issuer name: " + e.getMessage(), e);
+    }
   }
 
   private X509Certificate find(X500Name issuer, BigInteger serial) throws TokenException {
@@ -426,6 +481,22 @@ final class TokenSigner {
       throw new TokenException("cms verification failure: invalid signing time", e);
     }
     throw new TokenException("cms verification failure: invalid signing time");
+  }
+
+  private static void requireWellFormed(ASN1Set attributes) throws TokenException {
+    if (attributes == null) {
+      return;
+    }
+    try {
+      for (ASN1Encodable element : attributes) {
+        Attribute attribute = Attribute.getInstance(element);
+        attribute.getAttrType();
+        attribute.getAttrValues().size();
+      }
+    } catch (RuntimeException e) {
+      throw new TokenException(
+          "cms verification failure: invalid signed attributes: " + e.getMessage(), e);
+    }
   }
 
   /**
