@@ -269,7 +269,12 @@ final class TokenSigner {
       verifier.initVerify(key);
       // The signature covers the DER encoding of the attributes with the SET OF tag.
       verifier.update(new DERSet(signedAttributes.toArray()).getEncoded(ASN1Encoding.DER));
-      valid = verifier.verify(signer.getEncryptedDigest().getOctets());
+      try {
+        valid = verifier.verify(signer.getEncryptedDigest().getOctets());
+      } catch (java.security.SignatureException e) {
+        // A malformed signature value (e.g. of the wrong length) is simply not a valid signature.
+        valid = false;
+      }
     } catch (GeneralSecurityException | IOException | RuntimeException e) {
       throw new TokenException("cms verification failure: " + e.getMessage(), e);
     }
