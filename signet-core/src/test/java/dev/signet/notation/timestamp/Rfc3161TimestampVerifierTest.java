@@ -379,7 +379,7 @@ class Rfc3161TimestampVerifierTest {
   void signatureByAnotherKeyFails() throws Exception {
     TestPki.Issued other =
         TestPki.tsaLeaf("CN=Test TSA,O=Signet,C=US")
-            .keyPair(TestPki.sharedKey(TestPki.KeyType.RSA_4096))
+            .keyPair(TestPki.sharedKey(TestPki.KeyType.RSA_3072))
             .issuedBy(tsa.intermediate);
     // The ESS attribute and sid name the genuine leaf, but the key that signs is another.
     TestTsa.Token token = tsa.token();
@@ -492,7 +492,7 @@ class Rfc3161TimestampVerifierTest {
   void rootInsideTheTokenIsNotTrusted() throws Exception {
     TestPki.Issued ownRoot =
         TestPki.root("CN=Token Root,O=Signet,C=US")
-            .keyPair(TestPki.sharedKey(TestPki.KeyType.RSA_4096))
+            .keyPair(TestPki.sharedKey(TestPki.KeyType.EC_P256))
             .selfSigned();
     TestPki.Issued leaf =
         TestPki.tsaLeaf("CN=Token TSA,O=Signet,C=US")
@@ -582,7 +582,7 @@ class Rfc3161TimestampVerifierTest {
             .selfSigned();
     TestPki.Issued ca =
         TestPki.intermediate("CN=SHA1 CA,O=Signet,C=US")
-            .keyPair(TestPki.sharedKey(TestPki.KeyType.RSA_4096))
+            .keyPair(TestPki.sharedKey(TestPki.KeyType.EC_P256))
             .signatureAlgorithm("SHA1withRSA")
             .issuedBy(root);
     TestPki.Issued leaf =
