@@ -13,8 +13,8 @@ import org.bouncycastle.asn1.cms.SignerInfo;
 
 /**
  * Verifies an RFC 3161 TimeStampToken countersigning a signature's raw bytes. The TSA chain is
- * built from the token's certificates to a root of the supplied store and validated at the
- * token's genTime, not at the current time. Revocation of the TSA chain is not checked here.
+ * built from the token's certificates to a root of the supplied store and validated at the token's
+ * genTime, not at the current time. Revocation of the TSA chain is not checked here.
  */
 public final class Rfc3161TimestampVerifier implements TimestampVerifier {
   /** Real tokens are a few kilobytes; anything over this is refused before parsing. */
@@ -77,7 +77,8 @@ public final class Rfc3161TimestampVerifier implements TimestampVerifier {
     try {
       trusted = roots.load();
     } catch (TrustStoreException e) {
-      throw new TimestampException("failed to load tsa trust store with error: " + e.getMessage(), e);
+      throw new TimestampException(
+          "failed to load tsa trust store with error: " + e.getMessage(), e);
     }
     if (trusted == null || trusted.isEmpty()) {
       throw new TimestampException("no trusted TSA certificate found in trust store");
@@ -95,8 +96,7 @@ public final class Rfc3161TimestampVerifier implements TimestampVerifier {
   }
 
   private static List<X509Certificate> verifySigners(
-      SignedToken signed, TokenInfo info, List<X509Certificate> trusted)
-      throws TimestampException {
+      SignedToken signed, TokenInfo info, List<X509Certificate> trusted) throws TimestampException {
     if (signed.signerInfos().isEmpty()) {
       throw new TimestampException(VERIFY + "signerInfo not found");
     }

@@ -23,9 +23,8 @@ import org.bouncycastle.asn1.cms.SignerInfo;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 
 /**
- * A parsed TimeStampToken: the SignedData's certificates, signer infos and the encapsulated
- * TSTInfo bytes. Parsing accepts BER (real TSAs emit indefinite lengths) but nothing after the
- * token.
+ * A parsed TimeStampToken: the SignedData's certificates, signer infos and the encapsulated TSTInfo
+ * bytes. Parsing accepts BER (real TSAs emit indefinite lengths) but nothing after the token.
  */
 record SignedToken(
     List<X509Certificate> certificates, List<SignerInfo> signerInfos, byte[] tstInfo) {
@@ -112,8 +111,7 @@ record SignedToken(
       }
       try {
         byte[] encoded = choice.toASN1Primitive().getEncoded(ASN1Encoding.DER);
-        out.add(
-            (X509Certificate) factory.generateCertificate(new ByteArrayInputStream(encoded)));
+        out.add((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(encoded)));
       } catch (IOException | CertificateException e) {
         throw new TokenException("cms: syntax error: invalid certificate: " + e.getMessage(), e);
       }

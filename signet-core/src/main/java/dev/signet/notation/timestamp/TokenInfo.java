@@ -87,10 +87,12 @@ record TokenInfo(
     try {
       LocalDateTime local = LocalDateTime.parse(m.group(1), BASIC);
       String fraction = m.group(2) == null ? "" : m.group(2);
-      int nanos = fraction.isEmpty() ? 0 : Integer.parseInt((fraction + "00000000").substring(0, 9));
+      int nanos =
+          fraction.isEmpty() ? 0 : Integer.parseInt((fraction + "00000000").substring(0, 9));
       ZoneOffset offset =
-          m.group(3).equals("Z") ? ZoneOffset.UTC : ZoneOffset.of(m.group(3).substring(0, 3)
-              + ":" + m.group(3).substring(3));
+          m.group(3).equals("Z")
+              ? ZoneOffset.UTC
+              : ZoneOffset.of(m.group(3).substring(0, 3) + ":" + m.group(3).substring(3));
       return local.withNano(nanos).toInstant(offset);
     } catch (java.time.DateTimeException e) {
       throw new TokenException("invalid TSTInfo: malformed genTime: " + text, e);

@@ -32,21 +32,21 @@ import java.util.Set;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1GeneralizedTime;
+import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1Null;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.ASN1Sequence;
 import org.bouncycastle.asn1.ASN1Set;
 import org.bouncycastle.asn1.ASN1TaggedObject;
-import org.bouncycastle.asn1.BERTags;
-import org.bouncycastle.asn1.ASN1Integer;
-import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
 import org.bouncycastle.asn1.ASN1UTCTime;
+import org.bouncycastle.asn1.BERTags;
 import org.bouncycastle.asn1.DERSet;
 import org.bouncycastle.asn1.cms.Attribute;
 import org.bouncycastle.asn1.cms.CMSAttributes;
 import org.bouncycastle.asn1.cms.IssuerAndSerialNumber;
 import org.bouncycastle.asn1.cms.SignerInfo;
+import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.RSASSAPSSparams;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -180,7 +180,8 @@ final class TokenSigner {
   }
 
   /** The first ESSCertIDv2; its issuerSerial is kept raw so that its name choice can be judged. */
-  private record CertId(ASN1ObjectIdentifier hashAlgorithm, byte[] certHash, ASN1Sequence issuerSerial) {}
+  private record CertId(
+      ASN1ObjectIdentifier hashAlgorithm, byte[] certHash, ASN1Sequence issuerSerial) {}
 
   private static CertId firstCertId(ASN1Encodable value) throws TokenException {
     try {
@@ -292,8 +293,7 @@ final class TokenSigner {
     ASN1ObjectIdentifier oid = algorithm.getAlgorithm();
     String jcaDigest = digest.replace("-", "");
     try {
-      if (PKCSObjectIdentifiers.rsaEncryption.equals(oid)
-          || digest.equals(RSA_PKCS1.get(oid))) {
+      if (PKCSObjectIdentifiers.rsaEncryption.equals(oid) || digest.equals(RSA_PKCS1.get(oid))) {
         requireNullParameters(algorithm);
         return Signature.getInstance(jcaDigest + "withRSA");
       }
@@ -324,23 +324,19 @@ final class TokenSigner {
   /** RSA-PSS as Go accepts it: MGF1 with the digest's hash, salt = hash length, trailer 1. */
   private static PSSParameterSpec pssParameters(AlgorithmIdentifier algorithm, String digest)
       throws TokenException {
-    RSASSAPSSparams params;
     try {
-      params = RSASSAPSSparams.getInstance(algorithm.getParameters());
+      RSASSAPSSparams params = RSASSAPSSparams.getInstance(algorithm.getParameters());
+      AlgorithmIdentifier mgf = params.getMaskGenAlgorithm();
+      AlgorithmIdentifier mgfHash = AlgorithmIdentifier.getInstance(mgf.getParameters());
+      if (!digest.equals(TokenInfo.SHA2.get(params.getHashAlgorithm().getAlgorithm()))
+          || !PKCSObjectIdentifiers.id_mgf1.equals(mgf.getAlgorithm())
+          || mgfHash == null
+          || !digest.equals(TokenInfo.SHA2.get(mgfHash.getAlgorithm()))
+          || params.getSaltLength().intValueExact() != hashLength(digest)
+          || params.getTrailerField().intValueExact() != 1) {
+        throw unknownAlgorithm();
+      }
     } catch (RuntimeException e) {
-      throw unknownAlgorithm();
-    }
-    if (params == null) {
-      throw unknownAlgorithm();
-    }
-    String hash = TokenInfo.SHA2.get(params.getHashAlgorithm().getAlgorithm());
-    AlgorithmIdentifier mgf = params.getMaskGenAlgorithm();
-    if (!digest.equals(hash)
-        || !PKCSObjectIdentifiers.id_mgf1.equals(mgf.getAlgorithm())
-        || !digest.equals(
-            TokenInfo.SHA2.get(AlgorithmIdentifier.getInstance(mgf.getParameters()).getAlgorithm()))
-        || params.getSaltLength().intValueExact() != hashLength(digest)
-        || params.getTrailerField().intValueExact() != 1) {
       throw unknownAlgorithm();
     }
     return new PSSParameterSpec(
@@ -377,9 +373,7 @@ final class TokenSigner {
       result = (PKIXCertPathBuilderResult) CertPathBuilder.getInstance("PKIX").build(params);
     } catch (CertPathBuilderException e) {
       throw new TokenException(
-          "cms verification failure: x509: certificate signed by unknown authority"
-              + detail(e),
-          e);
+          "cms verification failure: x509: certificate signed by unknown authority" + detail(e), e);
     } catch (GeneralSecurityException e) {
       throw new TokenException("cms verification failure: " + e.getMessage(), e);
     }
@@ -444,7 +438,8 @@ final class TokenSigner {
       if (contentType == null) {
         throw new TokenException("cms verification failure: missing content type attribute");
       }
-      if (!PKCSObjectIdentifiers.id_ct_TSTInfo.equals(ASN1ObjectIdentifier.getInstance(contentType))) {
+      if (!PKCSObjectIdentifiers.id_ct_TSTInfo.equals(
+          ASN1ObjectIdentifier.getInstance(contentType))) {
         throw new TokenException("cms verification failure: invalid content type attribute");
       }
       ASN1Encodable messageDigest = single(attributes, CMSAttributes.messageDigest);
@@ -469,8 +464,8 @@ final class TokenSigner {
         }
       }
     } catch (RuntimeException e) {
-      throw new TokenException("cms verification failure: invalid signed attributes: "
-          + e.getMessage(), e);
+      throw new TokenException(
+          "cms verification failure: invalid signed attributes: " + e.getMessage(), e);
     }
   }
 
@@ -532,7 +527,8 @@ final class TokenSigner {
 
   private static void checkExtendedKeyUsage(List<X509Certificate> chain) throws TokenException {
     try {
-      // Like Go's x509.Verify with KeyUsages = {timeStamping}: a CA that restricts EKU must allow it.
+      // Like Go's x509.Verify with KeyUsages = {timeStamping}: a CA that restricts EKU must allow
+      // it.
       for (X509Certificate ca : chain.subList(1, chain.size())) {
         List<String> usages = ca.getExtendedKeyUsage();
         if (usages != null

@@ -78,76 +78,136 @@ class Rfc3161TimestampVectorsTest {
   @CsvSource(
       delimiter = '|',
       value = {
-        TSP + "SHA1TimeStampToken.p7s | " + INFO
+        TSP
+            + "SHA1TimeStampToken.p7s | "
+            + INFO
             + "invalid TSTInfo: unrecognized hash algorithm: 1.2.840.113549.1.1.5",
-        TSP + "TimeStampTokenWithTSTInfoVersion2.p7s | " + INFO
+        TSP
+            + "TimeStampTokenWithTSTInfoVersion2.p7s | "
+            + INFO
             + "invalid TSTInfo: timestamp token info version must be 1, but got 2",
-        TSP + "TimeStampTokenWithInvalidTSTInfo.p7s | " + INFO
+        TSP
+            + "TimeStampTokenWithInvalidTSTInfo.p7s | "
+            + INFO
             + "cannot unmarshal TSTInfo from timestamp token: ",
-        NG + "timestamp/countersignature/TimeStampTokenWithInvalidTSTInfo.p7s | " + INFO
+        NG
+            + "timestamp/countersignature/TimeStampTokenWithInvalidTSTInfo.p7s | "
+            + INFO
             + "cannot unmarshal TSTInfo from timestamp token: ",
-        TSP + "TimeStampTokenWithInvalideContentType.p7s | " + PARSE
+        TSP
+            + "TimeStampTokenWithInvalideContentType.p7s | "
+            + PARSE
             + "unexpected content type: 1.2.840.113549.1.7.1. Expected to be id-ct-TSTInfo"
             + " (1.2.840.113549.1.9.16.1.4)",
-        NG + "timestamp/countersignature/TimeStampTokenWithInvalideContentType.p7s | " + PARSE
+        NG
+            + "timestamp/countersignature/TimeStampTokenWithInvalideContentType.p7s | "
+            + PARSE
             + "unexpected content type: 1.2.840.113549.1.7.1. Expected to be id-ct-TSTInfo"
             + " (1.2.840.113549.1.9.16.1.4)",
-        CMS + "TimeStampTokenWithInvalidContentType.p7s | " + PARSE
+        CMS
+            + "TimeStampTokenWithInvalidContentType.p7s | "
+            + PARSE
             + "unexpected content type: 1.2.840.113549.1.9.16.1.5.",
         CMS + "Sha1SignedData.p7s | " + PARSE + "unexpected content type: 1.2.840.113549.1.7.1.",
-        CMS + "SignedDataWithoutSignedAttributes.p7s | " + PARSE
+        CMS
+            + "SignedDataWithoutSignedAttributes.p7s | "
+            + PARSE
             + "unexpected content type: 1.2.840.113549.1.7.1.",
         CMS + "TimeStampTokenWithInvalidCertificates.p7s | " + PARSE + "cms: syntax error: ",
         TSP + "malformed.tsq | " + PARSE + "cms: syntax error: invalid signed data: ",
-        TSP + "TimeStampTokenWithoutCertificate.p7s | " + VERIFY
+        TSP
+            + "TimeStampTokenWithoutCertificate.p7s | "
+            + VERIFY
             + "signing certificate not found in the timestamp token",
-        CMS + "TimeStampTokenWithoutCertificate.p7s | " + VERIFY
+        CMS
+            + "TimeStampTokenWithoutCertificate.p7s | "
+            + VERIFY
             + "signing certificate not found in the timestamp token",
-        NG + "timestamp/countersignature/TimeStampTokenWithoutCertificate.p7s | " + VERIFY
+        NG
+            + "timestamp/countersignature/TimeStampTokenWithoutCertificate.p7s | "
+            + VERIFY
             + "signing certificate not found in the timestamp token",
-        TSP + "TimeStampTokenWithInvalidSignature.p7s | " + VERIFY
+        TSP
+            + "TimeStampTokenWithInvalidSignature.p7s | "
+            + VERIFY
             + "cms verification failure: crypto/rsa: verification error",
-        CMS + "TimeStampTokenWithInvalidSignature.p7s | " + VERIFY
+        CMS
+            + "TimeStampTokenWithInvalidSignature.p7s | "
+            + VERIFY
             + "cms verification failure: crypto/rsa: verification error",
-        TSP + "TimeStampTokenWithoutSigningCertificate.p7s | " + VERIFY
+        TSP
+            + "TimeStampTokenWithoutSigningCertificate.p7s | "
+            + VERIFY
             + "failed to get SigningCertificateV2 from signed attributes: attribute not found",
-        TSP + "TimeStampTokenWithWrongSigningCertificateV2IssuerChoiceTag.p7s | " + VERIFY
+        TSP
+            + "TimeStampTokenWithWrongSigningCertificateV2IssuerChoiceTag.p7s | "
+            + VERIFY
             + "issuer name is missing in IssuerSerial",
-        TSP + "TimeStampTokenWithSHA1CertHash.p7s | " + VERIFY
+        TSP
+            + "TimeStampTokenWithSHA1CertHash.p7s | "
+            + VERIFY
             + "unsupported certificate hash algorithm in SigningCertificateV2 attribute",
-        TSP + "TimeStampTokenWithMismatchCertHash.p7s | " + VERIFY
+        TSP
+            + "TimeStampTokenWithMismatchCertHash.p7s | "
+            + VERIFY
             + "signing certificate hash does not match CertHash in signed attribute",
-        TSP + "TimeStampTokenWithInvalidSigningCertificateV2.p7s | " + VERIFY
+        TSP
+            + "TimeStampTokenWithInvalidSigningCertificateV2.p7s | "
+            + VERIFY
             + "failed to get SigningCertificateV2 from signed attributes: asn1: syntax error:"
             + " sequence truncated",
-        TSP + "TimeStampTokenWithSigningCertificateV2NoCert.p7s | " + VERIFY
+        TSP
+            + "TimeStampTokenWithSigningCertificateV2NoCert.p7s | "
+            + VERIFY
             + "signingCertificateV2 does not contain any certificate",
         // The ESS certificate is found through the sid, but the edit broke the TSA's signature.
-        TSP + "TimeStampTokenWithoutSigningCertificateV2IssuerSerial.p7s | " + VERIFY
+        TSP
+            + "TimeStampTokenWithoutSigningCertificateV2IssuerSerial.p7s | "
+            + VERIFY
             + "cms verification failure: crypto/rsa: verification error",
         CMS + "TimeStampTokenWithoutSigner.p7s | " + VERIFY + "signerInfo not found",
-        CMS + "TimeStampTokenWithSignerVersion2.p7s | " + VERIFY
+        CMS
+            + "TimeStampTokenWithSignerVersion2.p7s | "
+            + VERIFY
             + "cms verification failure: invalid signer info version: only version 1 is"
             + " supported; got 2",
-        CMS + "TimeStampTokenWithUnknownSignerIssuer.p7s | " + VERIFY
+        CMS
+            + "TimeStampTokenWithUnknownSignerIssuer.p7s | "
+            + VERIFY
             + "cms verification failure: the signer identifier does not name the signing"
             + " certificate",
-        CMS + "TimeStampTokenWithSignedAttributeSHA1.p7s | " + VERIFY
+        CMS
+            + "TimeStampTokenWithSignedAttributeSHA1.p7s | "
+            + VERIFY
             + "cms verification failure: unsupported digest algorithm: 1.3.14.3.2.26",
-        CMS + "TimeStampTokenWithoutSignedAttributes.p7s | " + VERIFY
+        CMS
+            + "TimeStampTokenWithoutSignedAttributes.p7s | "
+            + VERIFY
             + "failed to get SigningCertificateV2 from signed attributes: attribute not found",
-        CMS + "TimeStampTokenWithInvalidSigningTime.p7s | " + VERIFY
+        CMS
+            + "TimeStampTokenWithInvalidSigningTime.p7s | "
+            + VERIFY
             + "cms verification failure: invalid signed attributes: ",
         // Edited after signing: the TSA signature no longer verifies, whatever the attribute.
-        CMS + "TimeStampTokenWithoutSignedAttributeContentType.p7s | " + VERIFY
+        CMS
+            + "TimeStampTokenWithoutSignedAttributeContentType.p7s | "
+            + VERIFY
             + "cms verification failure: crypto/rsa: verification error",
-        CMS + "TimeStampTokenInvalidSignedAttributeContentType.p7s | " + VERIFY
+        CMS
+            + "TimeStampTokenInvalidSignedAttributeContentType.p7s | "
+            + VERIFY
             + "cms verification failure: crypto/rsa: verification error",
-        CMS + "TimeStampTokenWithoutSignedAttributeDigest.p7s | " + VERIFY
+        CMS
+            + "TimeStampTokenWithoutSignedAttributeDigest.p7s | "
+            + VERIFY
             + "cms verification failure: crypto/rsa: verification error",
-        CMS + "TimeStampTokenWithSigningTime.p7s | " + VERIFY
+        CMS
+            + "TimeStampTokenWithSigningTime.p7s | "
+            + VERIFY
             + "cms verification failure: crypto/rsa: verification error",
-        CMS + "TimeStampTokenWithSigningTimeBeforeExpected.p7s | " + VERIFY
+        CMS
+            + "TimeStampTokenWithSigningTimeBeforeExpected.p7s | "
+            + VERIFY
             + "cms verification failure: crypto/rsa: verification error",
       })
   void rejectedTokens(String path, String expected) throws Exception {
@@ -184,7 +244,8 @@ class Rfc3161TimestampVectorsTest {
     X509Certificate r3 = cert(TSP + "GlobalSignRootCA.crt");
     assertThatThrownBy(() -> verifier.verify(read(path), info -> true, () -> List.of(r3)))
         .hasMessage(
-            VERIFY + "failed to get SigningCertificateV2 from signed attributes: attribute not found");
+            VERIFY
+                + "failed to get SigningCertificateV2 from signed attributes: attribute not found");
   }
 
   @Test
@@ -193,7 +254,8 @@ class Rfc3161TimestampVectorsTest {
     X509Certificate r3 = cert(TSP + "GlobalSignRootCA.crt");
     assertThatThrownBy(() -> verifier.verify(token, info -> true, () -> List.of(r3)))
         .hasMessage(
-            VERIFY + "failed to get SigningCertificateV2 from signed attributes: attribute not found");
+            VERIFY
+                + "failed to get SigningCertificateV2 from signed attributes: attribute not found");
   }
 
   @Test
@@ -205,7 +267,8 @@ class Rfc3161TimestampVectorsTest {
     assertThat(info.accuracy()).isEqualTo(Duration.ofMillis(500));
     assertThatThrownBy(() -> verifier.verify(token, i -> true, () -> List.of(r3)))
         .message()
-        .startsWith(VERIFY + "cms verification failure: x509: certificate signed by unknown authority");
+        .startsWith(
+            VERIFY + "cms verification failure: x509: certificate signed by unknown authority");
   }
 
   @Test
@@ -249,7 +312,8 @@ class Rfc3161TimestampVectorsTest {
     X509Certificate digiCert = cert(DIGICERT);
     byte[] token = read(NG + "timestamp/countersignature/TimeStampToken.p7s");
     assertThatThrownBy(() -> verifier.verify(token, NOTATION, () -> List.of(digiCert)))
-        .hasMessage(VERIFY + "cms verification failure: x509: certificate signed by unknown authority");
+        .hasMessage(
+            VERIFY + "cms verification failure: x509: certificate signed by unknown authority");
   }
 
   @Test

@@ -37,7 +37,6 @@ import org.bouncycastle.tsp.TimeStampResponse;
 import org.bouncycastle.tsp.TimeStampResponseGenerator;
 import org.bouncycastle.tsp.TimeStampTokenGenerator;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /** Every rule of §8.6(b)-(g) and §9, both ways, against tokens from an in-test TSA. */
@@ -101,7 +100,15 @@ class Rfc3161TimestampVerifierTest {
   void sha384AndSha512ImprintsAreAccepted() throws Exception {
     for (ASN1ObjectIdentifier hash :
         List.of(NISTObjectIdentifiers.id_sha384, NISTObjectIdentifiers.id_sha512)) {
-      assertThat(verify(tsa.token().with(t -> { t.imprintAlgorithm = hash; return t; }).encode()))
+      assertThat(
+              verify(
+                  tsa.token()
+                      .with(
+                          t -> {
+                            t.imprintAlgorithm = hash;
+                            return t;
+                          })
+                      .encode()))
           .isNotNull();
     }
   }
@@ -139,7 +146,12 @@ class Rfc3161TimestampVerifierTest {
   @Test
   void sha1ImprintIsRejected() throws Exception {
     byte[] token =
-        tsa.token().with(t -> { t.imprintAlgorithm = OIWObjectIdentifiers.idSHA1; return t; })
+        tsa.token()
+            .with(
+                t -> {
+                  t.imprintAlgorithm = OIWObjectIdentifiers.idSHA1;
+                  return t;
+                })
             .encode();
     assertFails(token, INFO + "invalid TSTInfo: unrecognized hash algorithm: 1.3.14.3.2.26");
   }
@@ -147,7 +159,13 @@ class Rfc3161TimestampVerifierTest {
   @Test
   void genTimeFractionsAreKept() throws Exception {
     byte[] token =
-        tsa.token().with(t -> { t.genTime = "20240102030405.123456789Z"; return t; }).encode();
+        tsa.token()
+            .with(
+                t -> {
+                  t.genTime = "20240102030405.123456789Z";
+                  return t;
+                })
+            .encode();
     assertThat(verify(token).genTime()).isEqualTo(Instant.parse("2024-01-02T03:04:05.123456789Z"));
   }
 
@@ -157,7 +175,8 @@ class Rfc3161TimestampVerifierTest {
         tsa.token()
             .with(
                 t -> {
-                  t.accuracy = new Accuracy(new ASN1Integer(2), new ASN1Integer(500), new ASN1Integer(250));
+                  t.accuracy =
+                      new Accuracy(new ASN1Integer(2), new ASN1Integer(500), new ASN1Integer(250));
                   return t;
                 })
             .encode();
@@ -168,14 +187,26 @@ class Rfc3161TimestampVerifierTest {
   void baselinePolicyWithoutAccuracyMeansOneSecond() throws Exception {
     byte[] token =
         tsa.token()
-            .with(t -> { t.accuracy = null; t.policy = TokenInfo.BASELINE_POLICY; return t; })
+            .with(
+                t -> {
+                  t.accuracy = null;
+                  t.policy = TokenInfo.BASELINE_POLICY;
+                  return t;
+                })
             .encode();
     assertThat(verify(token).accuracy()).isEqualTo(Duration.ofSeconds(1));
   }
 
   @Test
   void otherPolicyWithoutAccuracyMeansZero() throws Exception {
-    byte[] token = tsa.token().with(t -> { t.accuracy = null; return t; }).encode();
+    byte[] token =
+        tsa.token()
+            .with(
+                t -> {
+                  t.accuracy = null;
+                  return t;
+                })
+            .encode();
     VerifiedTimestamp ts = verify(token);
     assertThat(ts.accuracy()).isZero();
     assertThat(ts.earliest()).isEqualTo(ts.latest());
@@ -199,7 +230,11 @@ class Rfc3161TimestampVerifierTest {
   void absurdAccuracyIsRejected() throws Exception {
     byte[] token =
         tsa.token()
-            .with(t -> { t.accuracy = new Accuracy(new ASN1Integer(86_401), null, null); return t; })
+            .with(
+                t -> {
+                  t.accuracy = new Accuracy(new ASN1Integer(86_401), null, null);
+                  return t;
+                })
             .encode();
     assertFails(token, INFO + "invalid TSTInfo: accuracy out of range");
   }
@@ -208,7 +243,14 @@ class Rfc3161TimestampVerifierTest {
 
   @Test
   void imprintOverOtherBytesIsAMismatch() throws Exception {
-    byte[] token = tsa.token().with(t -> { t.message = "other".getBytes(); return t; }).encode();
+    byte[] token =
+        tsa.token()
+            .with(
+                t -> {
+                  t.message = "other".getBytes();
+                  return t;
+                })
+            .encode();
     assertFails(
         token,
         "failed to get timestamp from timestamp countersignature with error: invalid TSTInfo:"
@@ -254,8 +296,7 @@ class Rfc3161TimestampVerifierTest {
 
   @Test
   void essV1OnlyTokenFromBouncyCastleIsRejected() throws Exception {
-    byte[] token =
-        generatorToken(OIWObjectIdentifiers.idSHA1, Date.from(GEN_TIME), SIGNATURE);
+    byte[] token = generatorToken(OIWObjectIdentifiers.idSHA1, Date.from(GEN_TIME), SIGNATURE);
     assertFails(
         token,
         VERIFY + "failed to get SigningCertificateV2 from signed attributes: attribute not found");
@@ -264,41 +305,78 @@ class Rfc3161TimestampVerifierTest {
   @Test
   void missingEssV2IsRejected() throws Exception {
     assertFails(
-        tsa.token().with(t -> { t.essV2 = false; return t; }).encode(),
+        tsa.token()
+            .with(
+                t -> {
+                  t.essV2 = false;
+                  return t;
+                })
+            .encode(),
         VERIFY + "failed to get SigningCertificateV2 from signed attributes: attribute not found");
   }
 
   @Test
   void essV2WithoutCertificatesIsRejected() throws Exception {
     assertFails(
-        tsa.token().with(t -> { t.essEmpty = true; return t; }).encode(),
+        tsa.token()
+            .with(
+                t -> {
+                  t.essEmpty = true;
+                  return t;
+                })
+            .encode(),
         VERIFY + "signingCertificateV2 does not contain any certificate");
   }
 
   @Test
   void essCertHashMismatchIsRejected() throws Exception {
     assertFails(
-        tsa.token().with(t -> { t.essCertHash = new byte[32]; return t; }).encode(),
+        tsa.token()
+            .with(
+                t -> {
+                  t.essCertHash = new byte[32];
+                  return t;
+                })
+            .encode(),
         VERIFY + "signing certificate hash does not match CertHash in signed attribute");
   }
 
   @Test
   void essSha1CertHashIsRejected() throws Exception {
     assertFails(
-        tsa.token().with(t -> { t.essHash = OIWObjectIdentifiers.idSHA1; return t; }).encode(),
+        tsa.token()
+            .with(
+                t -> {
+                  t.essHash = OIWObjectIdentifiers.idSHA1;
+                  return t;
+                })
+            .encode(),
         VERIFY + "unsupported certificate hash algorithm in SigningCertificateV2 attribute");
   }
 
   @Test
   void essSha512CertHashIsAccepted() throws Exception {
     byte[] token =
-        tsa.token().with(t -> { t.essHash = NISTObjectIdentifiers.id_sha512; return t; }).encode();
+        tsa.token()
+            .with(
+                t -> {
+                  t.essHash = NISTObjectIdentifiers.id_sha512;
+                  return t;
+                })
+            .encode();
     assertThat(verify(token).tsaChain()).hasSize(3);
   }
 
   @Test
   void essWithoutIssuerSerialFallsBackToTheSignerIdentifier() throws Exception {
-    byte[] token = tsa.token().with(t -> { t.essIssuerSerial = false; return t; }).encode();
+    byte[] token =
+        tsa.token()
+            .with(
+                t -> {
+                  t.essIssuerSerial = false;
+                  return t;
+                })
+            .encode();
     assertThat(verify(token).tsaChain().getFirst()).isEqualTo(tsa.leaf.certificate());
   }
 
@@ -306,7 +384,11 @@ class Rfc3161TimestampVerifierTest {
   void signingCertificateMissingFromTokenIsNotFound() throws Exception {
     byte[] token =
         tsa.token()
-            .with(t -> { t.certificates = List.of(tsa.intermediate.certificate()); return t; })
+            .with(
+                t -> {
+                  t.certificates = List.of(tsa.intermediate.certificate());
+                  return t;
+                })
             .encode();
     assertFails(token, VERIFY + "signing certificate not found in the timestamp token");
   }
@@ -326,7 +408,8 @@ class Rfc3161TimestampVerifierTest {
                   return t;
                 })
             .encode();
-    assertFails(token, VERIFY + "signing certificate hash does not match CertHash in signed attribute");
+    assertFails(
+        token, VERIFY + "signing certificate hash does not match CertHash in signed attribute");
   }
 
   // --- (f) signature algorithms ---------------------------------------------------------------
@@ -334,7 +417,13 @@ class Rfc3161TimestampVerifierTest {
   @Test
   void rsaPssWithSaltEqualToHashIsAccepted() throws Exception {
     byte[] token =
-        tsa.token().with(t -> { t.signatureAlgorithm = "SHA256withRSAandMGF1"; return t; }).encode();
+        tsa.token()
+            .with(
+                t -> {
+                  t.signatureAlgorithm = "SHA256withRSAandMGF1";
+                  return t;
+                })
+            .encode();
     assertThat(verify(token).genTime()).isEqualTo(GEN_TIME);
   }
 
@@ -368,8 +457,7 @@ class Rfc3161TimestampVerifierTest {
                   return t;
                 })
             .encode();
-    VerifiedTimestamp ts =
-        verifier.verify(token, SIGNATURE, () -> List.of(ec.root.certificate()));
+    VerifiedTimestamp ts = verifier.verify(token, SIGNATURE, () -> List.of(ec.root.certificate()));
     assertThat(ts.tsaChain().getFirst()).isEqualTo(ec.leaf.certificate());
   }
 
@@ -384,7 +472,8 @@ class Rfc3161TimestampVerifierTest {
                   return t;
                 })
             .encode();
-    assertFails(token, VERIFY + "cms verification failure: unsupported digest algorithm: 1.3.14.3.2.26");
+    assertFails(
+        token, VERIFY + "cms verification failure: unsupported digest algorithm: 1.3.14.3.2.26");
   }
 
   @Test
@@ -397,7 +486,8 @@ class Rfc3161TimestampVerifierTest {
     TestTsa.Token token = tsa.token();
     TestPki.Issued forged = new TestPki.Issued(tsa.leaf.certificate(), other.keyPair());
     token.signer = forged;
-    assertFails(token.encode(), VERIFY + "cms verification failure: crypto/rsa: verification error");
+    assertFails(
+        token.encode(), VERIFY + "cms verification failure: crypto/rsa: verification error");
   }
 
   // --- (f) signed attributes ------------------------------------------------------------------
@@ -405,17 +495,35 @@ class Rfc3161TimestampVerifierTest {
   @Test
   void contentTypeAttributeIsRequiredAndMustBeTstInfo() throws Exception {
     assertFails(
-        tsa.token().with(t -> { t.contentTypeAttribute = false; return t; }).encode(),
+        tsa.token()
+            .with(
+                t -> {
+                  t.contentTypeAttribute = false;
+                  return t;
+                })
+            .encode(),
         VERIFY + "cms verification failure: missing content type attribute");
     assertFails(
-        tsa.token().with(t -> { t.contentType = PKCSObjectIdentifiers.data; return t; }).encode(),
+        tsa.token()
+            .with(
+                t -> {
+                  t.contentType = PKCSObjectIdentifiers.data;
+                  return t;
+                })
+            .encode(),
         VERIFY + "cms verification failure: invalid content type attribute");
   }
 
   @Test
   void messageDigestMustMatchTheTstInfo() throws Exception {
     assertFails(
-        tsa.token().with(t -> { t.digestCorrupt = true; return t; }).encode(),
+        tsa.token()
+            .with(
+                t -> {
+                  t.digestCorrupt = true;
+                  return t;
+                })
+            .encode(),
         VERIFY + "cms verification failure: invalid message digest");
   }
 
@@ -423,14 +531,23 @@ class Rfc3161TimestampVerifierTest {
   void signingTimeWithinChainValidityPassesAndOutsideFails() throws Exception {
     assertThat(
             verify(
-                tsa.token().with(t -> { t.signingTime = GEN_TIME.plusSeconds(1); return t; })
+                tsa.token()
+                    .with(
+                        t -> {
+                          t.signingTime = GEN_TIME.plusSeconds(1);
+                          return t;
+                        })
                     .encode()))
         .isNotNull();
     assertThatThrownBy(
             () ->
                 verify(
                     tsa.token()
-                        .with(t -> { t.signingTime = Instant.parse("2019-06-01T00:00:00Z"); return t; })
+                        .with(
+                            t -> {
+                              t.signingTime = Instant.parse("2019-06-01T00:00:00Z");
+                              return t;
+                            })
                         .encode()))
         .hasMessageStartingWith(VERIFY + "cms verification failure: signing time, ");
   }
@@ -484,7 +601,8 @@ class Rfc3161TimestampVerifierTest {
     byte[] token = other.token().encode();
     assertThatThrownBy(
             () -> verifier.verify(token, SIGNATURE, () -> List.of(other.root.certificate())))
-        .hasMessage(VERIFY + "signing certificate extended key usage extension must be set as critical");
+        .hasMessage(
+            VERIFY + "signing certificate extended key usage extension must be set as critical");
   }
 
   // --- (f) path validation at genTime ---------------------------------------------------------
@@ -492,12 +610,14 @@ class Rfc3161TimestampVerifierTest {
   @Test
   void unknownRootIsAnUnknownAuthority() throws Exception {
     TestPki.Issued stranger =
-        TestPki.root(TestTsa.ROOT_DN).keyPair(TestPki.sharedKey(TestPki.KeyType.RSA_2048))
+        TestPki.root(TestTsa.ROOT_DN)
+            .keyPair(TestPki.sharedKey(TestPki.KeyType.RSA_2048))
             .selfSigned();
     byte[] token = tsa.token().encode();
     assertThatThrownBy(
             () -> verifier.verify(token, SIGNATURE, () -> List.of(stranger.certificate())))
-        .hasMessage(VERIFY + "cms verification failure: x509: certificate signed by unknown authority");
+        .hasMessage(
+            VERIFY + "cms verification failure: x509: certificate signed by unknown authority");
   }
 
   @Test
@@ -513,11 +633,9 @@ class Rfc3161TimestampVerifierTest {
     byte[] token =
         new TestTsa.Token().signer(leaf, leaf.certificate(), ownRoot.certificate()).encode();
     assertThatThrownBy(() -> verify(token))
-        .hasMessage(VERIFY + "cms verification failure: x509: certificate signed by unknown authority");
-    assertThat(
-            verifier
-                .verify(token, SIGNATURE, () -> List.of(ownRoot.certificate()))
-                .tsaChain())
+        .hasMessage(
+            VERIFY + "cms verification failure: x509: certificate signed by unknown authority");
+    assertThat(verifier.verify(token, SIGNATURE, () -> List.of(ownRoot.certificate())).tsaChain())
         .containsExactly(leaf.certificate(), ownRoot.certificate());
   }
 
@@ -527,10 +645,17 @@ class Rfc3161TimestampVerifierTest {
         new TestTsa(
             TestPki.tsaLeaf("CN=Old TSA,O=Signet,C=US")
                 .keyPair(TestPki.sharedKey(TestPki.KeyType.RSA_2048))
-                .validity(Instant.parse("2021-01-01T00:00:00Z"), Instant.parse("2022-01-01T00:00:00Z")));
+                .validity(
+                    Instant.parse("2021-01-01T00:00:00Z"), Instant.parse("2022-01-01T00:00:00Z")));
     byte[] token =
-        expired.token()
-            .with(t -> { t.genTime = "20210601120000Z"; t.signingTime = Instant.parse("2021-06-01T12:00:00Z"); return t; })
+        expired
+            .token()
+            .with(
+                t -> {
+                  t.genTime = "20210601120000Z";
+                  t.signingTime = Instant.parse("2021-06-01T12:00:00Z");
+                  return t;
+                })
             .encode();
     VerifiedTimestamp ts =
         verifier.verify(token, SIGNATURE, () -> List.of(expired.root.certificate()));
@@ -544,7 +669,8 @@ class Rfc3161TimestampVerifierTest {
         new TestTsa(
             TestPki.tsaLeaf("CN=Young TSA,O=Signet,C=US")
                 .keyPair(TestPki.sharedKey(TestPki.KeyType.RSA_2048))
-                .validity(Instant.parse("2024-06-01T00:00:00Z"), Instant.parse("2034-01-01T00:00:00Z")));
+                .validity(
+                    Instant.parse("2024-06-01T00:00:00Z"), Instant.parse("2034-01-01T00:00:00Z")));
     byte[] token = young.token().encode(); // genTime 2024-01-02
     assertThatThrownBy(
             () -> verifier.verify(token, SIGNATURE, () -> List.of(young.root.certificate())))
@@ -560,17 +686,21 @@ class Rfc3161TimestampVerifierTest {
         new TestTsa(
             TestPki.tsaLeaf("CN=Old TSA,O=Signet,C=US")
                 .keyPair(TestPki.sharedKey(TestPki.KeyType.RSA_2048))
-                .validity(Instant.parse("2021-01-01T00:00:00Z"), Instant.parse("2022-01-01T00:00:00Z")));
+                .validity(
+                    Instant.parse("2021-01-01T00:00:00Z"), Instant.parse("2022-01-01T00:00:00Z")));
     byte[] token = old.token().encode();
-    assertThatThrownBy(() -> verifier.verify(token, SIGNATURE, () -> List.of(old.root.certificate())))
+    assertThatThrownBy(
+            () -> verifier.verify(token, SIGNATURE, () -> List.of(old.root.certificate())))
         .hasMessageStartingWith(
-            VERIFY + "cms verification failure: x509: certificate has expired or is not yet valid:");
+            VERIFY
+                + "cms verification failure: x509: certificate has expired or is not yet valid:");
   }
 
   @Test
   void caWhoseEkuExcludesTimeStampingBreaksTheChain() throws Exception {
     TestPki.Issued root =
-        TestPki.root("CN=EKU Root,O=Signet,C=US").keyPair(TestPki.sharedKey(TestPki.KeyType.RSA_3072))
+        TestPki.root("CN=EKU Root,O=Signet,C=US")
+            .keyPair(TestPki.sharedKey(TestPki.KeyType.RSA_3072))
             .selfSigned();
     TestPki.Issued ca =
         TestPki.intermediate("CN=EKU CA,O=Signet,C=US")
@@ -584,13 +714,16 @@ class Rfc3161TimestampVerifierTest {
     byte[] token = new TestTsa.Token().signer(leaf, leaf.certificate(), ca.certificate()).encode();
     assertThatThrownBy(() -> verifier.verify(token, SIGNATURE, () -> List.of(root.certificate())))
         .hasMessage(
-            VERIFY + "cms verification failure: x509: certificate specifies an incompatible key usage");
+            VERIFY
+                + "cms verification failure: x509: certificate specifies an incompatible key"
+                + " usage");
   }
 
   @Test
   void sha1SignedIntermediateIsRejected() throws Exception {
     TestPki.Issued root =
-        TestPki.root("CN=SHA1 Root,O=Signet,C=US").keyPair(TestPki.sharedKey(TestPki.KeyType.RSA_3072))
+        TestPki.root("CN=SHA1 Root,O=Signet,C=US")
+            .keyPair(TestPki.sharedKey(TestPki.KeyType.RSA_3072))
             .selfSigned();
     TestPki.Issued ca =
         TestPki.intermediate("CN=SHA1 CA,O=Signet,C=US")
@@ -619,14 +752,15 @@ class Rfc3161TimestampVerifierTest {
         .verify(token, SIGNATURE, () -> List.of(tsa.root.certificate()));
     assertThat(seen)
         .containsExactly(
-            List.of(tsa.leaf.certificate(), tsa.intermediate.certificate(), tsa.root.certificate()));
+            List.of(
+                tsa.leaf.certificate(), tsa.intermediate.certificate(), tsa.root.certificate()));
 
     Rfc3161TimestampVerifier strict =
         new Rfc3161TimestampVerifier(
             chain -> {
               throw new CertificateChainException(
-                  "timestamp signing certificate with subject \"CN=Test TSA\" must have extended key"
-                      + " usage extension marked as critical");
+                  "timestamp signing certificate with subject \"CN=Test TSA\" must have extended"
+                      + " key usage extension marked as critical");
             });
     assertThatThrownBy(() -> strict.verify(token, SIGNATURE, () -> List.of(tsa.root.certificate())))
         .isInstanceOf(TimestampException.class)

@@ -146,13 +146,13 @@ final class TestTsa {
       v.add(new Attribute(CMSAttributes.messageDigest, new DERSet(new DEROctetString(digest))));
       if (signingTime != null) {
         v.add(
-            new Attribute(CMSAttributes.signingTime, new DERSet(new DERUTCTime(Date.from(signingTime)))));
+            new Attribute(
+                CMSAttributes.signingTime, new DERSet(new DERUTCTime(Date.from(signingTime)))));
       }
       if (essV2) {
         v.add(
             new Attribute(
-                PKCSObjectIdentifiers.id_aa_signingCertificateV2,
-                new DERSet(essAttribute(cert))));
+                PKCSObjectIdentifiers.id_aa_signingCertificateV2, new DERSet(essAttribute(cert))));
       }
       return new AttributeTable(v);
     }
@@ -194,8 +194,7 @@ final class TestTsa {
   }
 
   TestTsa(TestPki.Builder leafBuilder) {
-    root =
-        TestPki.root(ROOT_DN).keyPair(TestPki.sharedKey(TestPki.KeyType.RSA_3072)).selfSigned();
+    root = TestPki.root(ROOT_DN).keyPair(TestPki.sharedKey(TestPki.KeyType.RSA_3072)).selfSigned();
     intermediate =
         TestPki.intermediate("CN=Test TSA CA,O=Signet,C=US")
             .keyPair(TestPki.sharedKey(TestPki.KeyType.EC_P384))
