@@ -17,8 +17,15 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Date;
 import java.util.List;
+import org.bouncycastle.asn1.ASN1EncodableVector;
 import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.ASN1Sequence;
+import org.bouncycastle.asn1.DEROctetString;
+import org.bouncycastle.asn1.DERSequence;
+import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
+import org.bouncycastle.asn1.cms.ContentInfo;
 import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
 import org.bouncycastle.asn1.oiw.OIWObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
@@ -127,6 +134,27 @@ class Rfc3161TimestampVerifierTest {
     assertThatThrownBy(() -> verify(new byte[Rfc3161TimestampVerifier.MAX_TOKEN_SIZE + 1]))
         .hasMessage(PARSE + "timestamp token exceeds the size limit of 1048576 bytes");
     assertThatThrownBy(() -> verify(new byte[0])).hasMessage(PARSE + "timestamp token is empty");
+  }
+
+  @Test
+  void contentInfoMustBeSignedDataVersion3() throws Exception {
+    byte[] token = tsa.token().encode();
+    ContentInfo info = ContentInfo.getInstance(ASN1Primitive.fromByteArray(token));
+    byte[] notSigned =
+        new ContentInfo(CMSObjectIdentifiers.data, new DEROctetString(new byte[] {1})).getEncoded();
+    assertThatThrownBy(() -> verify(notSigned))
+        .hasMessage(PARSE + "cms: content type is not signed-data");
+
+    ASN1Sequence signedData = ASN1Sequence.getInstance(info.getContent());
+    ASN1EncodableVector v = new ASN1EncodableVector();
+    v.add(new ASN1Integer(1));
+    for (int i = 1; i < signedData.size(); i++) {
+      v.add(signedData.getObjectAt(i));
+    }
+    byte[] version1 =
+        new ContentInfo(CMSObjectIdentifiers.signedData, new DERSequence(v)).getEncoded();
+    assertThatThrownBy(() -> verify(version1))
+        .hasMessage(PARSE + "cms: syntax error: unsupported signed data version: got 1, want 3");
   }
 
   @Test
