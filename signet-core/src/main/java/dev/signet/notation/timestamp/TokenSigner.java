@@ -372,8 +372,13 @@ final class TokenSigner {
               "Collection", new CollectionCertStoreParameters(token.certificates())));
       result = (PKIXCertPathBuilderResult) CertPathBuilder.getInstance("PKIX").build(params);
     } catch (CertPathBuilderException e) {
+      String expired = expiredIssuer(leaf);
       throw new TokenException(
-          "cms verification failure: x509: certificate signed by unknown authority" + detail(e), e);
+          "cms verification failure: "
+              + (expired != null
+                  ? expired
+                  : "x509: certificate signed by unknown authority" + detail(e)),
+          e);
     } catch (GeneralSecurityException e) {
       throw new TokenException("cms verification failure: " + e.getMessage(), e);
     }
@@ -409,24 +414,61 @@ final class TokenSigner {
   }
 
   private void checkValidity(X509Certificate cert) throws TokenException {
+    String invalid = validityError(cert);
+    if (invalid != null) {
+      throw new TokenException("cms verification failure: " + invalid);
+    }
+  }
+
+  /** Go's wording when {@code cert} is not valid at genTime, else null. */
+  private String validityError(X509Certificate cert) {
     Instant notBefore = cert.getNotBefore().toInstant();
     Instant notAfter = cert.getNotAfter().toInstant();
+    String prefix = "x509: certificate has expired or is not yet valid: current time " + genTime;
     if (genTime.isBefore(notBefore)) {
-      throw new TokenException(
-          "cms verification failure: x509: certificate has expired or is not yet valid: current"
-              + " time "
-              + genTime
-              + " is before "
-              + notBefore);
+      return prefix + " is before " + notBefore;
     }
     if (genTime.isAfter(notAfter)) {
-      throw new TokenException(
-          "cms verification failure: x509: certificate has expired or is not yet valid: current"
-              + " time "
-              + genTime
-              + " is after "
-              + notAfter);
+      return prefix + " is after " + notAfter;
     }
+    return null;
+  }
+
+  /**
+   * Why no path was found, when the reason is an issuer that was not valid at genTime: follows
+   * issuer names through the token's certificates until a trusted root's subject is reached.
+   * Without this, an expired intermediate would read as an unknown authority.
+   */
+  private String expiredIssuer(X509Certificate leaf) {
+    Set<X509Certificate> seen = new HashSet<>();
+    X509Certificate current = leaf;
+    while (seen.add(current)) {
+      for (TrustAnchor anchor : anchors) {
+        if (anchor
+            .getTrustedCert()
+            .getSubjectX500Principal()
+            .equals(current.getIssuerX500Principal())) {
+          return validityError(anchor.getTrustedCert());
+        }
+      }
+      X509Certificate parent = null;
+      for (X509Certificate candidate : token.certificates()) {
+        if (!seen.contains(candidate)
+            && candidate.getSubjectX500Principal().equals(current.getIssuerX500Principal())) {
+          parent = candidate;
+          break;
+        }
+      }
+      if (parent == null) {
+        return null;
+      }
+      String invalid = validityError(parent);
+      if (invalid != null) {
+        return invalid;
+      }
+      current = parent;
+    }
+    return null;
   }
 
   // --- signed attributes (RFC 5652 §11) -------------------------------------------------------

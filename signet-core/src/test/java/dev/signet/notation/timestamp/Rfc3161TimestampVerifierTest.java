@@ -725,6 +725,29 @@ class Rfc3161TimestampVerifierTest {
   }
 
   @Test
+  void intermediateExpiredAtGenTimeBreaksTheChain() throws Exception {
+    TestPki.Issued root =
+        TestPki.root("CN=Old CA Root,O=Signet,C=US")
+            .keyPair(TestPki.sharedKey(TestPki.KeyType.RSA_3072))
+            .selfSigned();
+    TestPki.Issued ca =
+        TestPki.intermediate("CN=Old CA,O=Signet,C=US")
+            .keyPair(TestPki.sharedKey(TestPki.KeyType.EC_P384))
+            .validity(Instant.parse("2020-01-01T00:00:00Z"), Instant.parse("2021-01-01T00:00:00Z"))
+            .issuedBy(root);
+    TestPki.Issued leaf =
+        TestPki.tsaLeaf("CN=Old CA TSA,O=Signet,C=US")
+            .keyPair(TestPki.sharedKey(TestPki.KeyType.RSA_2048))
+            .issuedBy(ca);
+    byte[] token = new TestTsa.Token().signer(leaf, leaf.certificate(), ca.certificate()).encode();
+    assertThatThrownBy(() -> verifier.verify(token, SIGNATURE, () -> List.of(root.certificate())))
+        .hasMessage(
+            VERIFY
+                + "cms verification failure: x509: certificate has expired or is not yet valid:"
+                + " current time 2024-01-02T03:04:05.250Z is after 2021-01-01T00:00:00Z");
+  }
+
+  @Test
   void caWhoseEkuExcludesTimeStampingBreaksTheChain() throws Exception {
     TestPki.Issued root =
         TestPki.root("CN=EKU Root,O=Signet,C=US")
