@@ -55,6 +55,7 @@ public final class CoseTestSigner {
   private String signingAgent = "signet-test/1.0";
   private UnaryOperator<byte[]> signatureTamper = UnaryOperator.identity();
   private SignatureAlgorithm signWith;
+  private byte[] fixedSignature;
 
   private CoseTestSigner(PrivateKey key, List<X509Certificate> chain) {
     this.privateKey = key;
@@ -220,6 +221,12 @@ public final class CoseTestSigner {
     return this;
   }
 
+  /** Uses these bytes as the signature and does not sign at all (e.g. for keys the JDK lacks). */
+  public CoseTestSigner signature(byte[] raw) {
+    this.fixedSignature = raw.clone();
+    return this;
+  }
+
   /** Transforms the signature bytes after signing (e.g. flip a bit, empty it). */
   public CoseTestSigner tamperSignature(UnaryOperator<byte[]> tamper) {
     this.signatureTamper = tamper;
@@ -304,7 +311,11 @@ public final class CoseTestSigner {
                 CborValue.of(payload)));
     SignatureAlgorithm primitive =
         signWith != null ? signWith : algorithm != null ? algorithm : keyAlgorithm();
-    byte[] signature = signatureTamper.apply(rawSign(primitive, privateKey, toBeSigned));
+    byte[] signature =
+        signatureTamper.apply(
+            fixedSignature != null
+                ? fixedSignature.clone()
+                : rawSign(primitive, privateKey, toBeSigned));
     return new CborValue.Tag(
         18,
         new CborValue.Array(
@@ -335,6 +346,9 @@ public final class CoseTestSigner {
   }
 
   private SignatureAlgorithm keyAlgorithm() {
+    if (chain.isEmpty()) {
+      return SignatureAlgorithm.PS256;
+    }
     try {
       return SignatureAlgorithm.forKey(chain.get(0).getPublicKey());
     } catch (EnvelopeException e) {
