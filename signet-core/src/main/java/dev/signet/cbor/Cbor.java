@@ -189,7 +189,8 @@ public final class Cbor {
             throw new CborException(start, "array of " + Long.toUnsignedString(arg)
                 + " items is longer than the remaining input");
           }
-          List<CborValue> list = new ArrayList<>((int) arg);
+          requireItems(start, arg);
+          List<CborValue> list = new ArrayList<>((int) Math.min(arg, 64));
           for (long i = 0; i < arg; i++) {
             list.add(item(depth + 1));
           }
@@ -200,7 +201,8 @@ public final class Cbor {
             throw new CborException(start, "map of " + Long.toUnsignedString(arg)
                 + " entries is longer than the remaining input");
           }
-          List<CborValue.Entry> entries = new ArrayList<>((int) arg);
+          requireItems(start, 2 * arg);
+          List<CborValue.Entry> entries = new ArrayList<>((int) Math.min(arg, 64));
           Set<CborValue> keys = new HashSet<>();
           for (long i = 0; i < arg; i++) {
             int keyOffset = pos;
@@ -219,6 +221,13 @@ public final class Cbor {
           return new CborValue.Tag(arg, item(depth + 1));
         }
         default -> throw new IllegalStateException("unreachable major type " + major);
+      }
+    }
+
+    /** Fails before allocating when a declared count alone would exceed the item limit. */
+    private void requireItems(int start, long count) throws CborException {
+      if (count > (long) limits.maxItems() - items) {
+        throw new CborException(start, "more than " + limits.maxItems() + " data items");
       }
     }
 

@@ -2,7 +2,6 @@ package dev.signet.cbor;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
@@ -21,7 +20,10 @@ public sealed interface CborValue {
     }
   }
 
-  /** Major type 2. Compared by content. */
+  /**
+   * Major type 2. Compared by content. The array is shared, not copied (payloads can be large);
+   * treat it as read-only.
+   */
   record Bytes(byte[] value) implements CborValue {
     public Bytes {
       Objects.requireNonNull(value);
@@ -91,7 +93,7 @@ public sealed interface CborValue {
 
   /**
    * Major type 5, entries in received order. Keys are unique by value (an int key and a text key
-   * are different); the constructor enforces this.
+   * are different); the constructor throws IllegalArgumentException on a duplicate.
    */
   record Map(List<Entry> entries) implements CborValue {
     public Map {
@@ -208,10 +210,5 @@ public sealed interface CborValue {
 
   static Bytes of(byte[] value) {
     return new Bytes(value);
-  }
-
-  /** An unmodifiable list view helper for callers that build arrays incrementally. */
-  static Array arrayOf(List<? extends CborValue> items) {
-    return new Array(Collections.unmodifiableList(new ArrayList<CborValue>(items)));
   }
 }

@@ -285,6 +285,26 @@ class CborTest {
   }
 
   @Test
+  void declaredCountsBeyondTheItemLimitFailBeforeDecoding() {
+    // one million zero bytes would satisfy the remaining-input rule; the item limit stops it
+    byte[] in = new byte[5 + 1_000_000];
+    in[0] = (byte) 0x9a;
+    in[2] = 0x0f;
+    in[3] = 0x42;
+    in[4] = 0x40;
+    assertThatThrownBy(() -> Cbor.decode(in, CborLimits.DEFAULT))
+        .isInstanceOf(CborException.class)
+        .hasMessage("cbor: more than 100000 data items at offset 0");
+    byte[] map = in.clone();
+    map[0] = (byte) 0xba; // 400 000 entries: fits the input, not the item limit
+    map[2] = 0x06;
+    map[3] = 0x1a;
+    map[4] = (byte) 0x80;
+    assertThatThrownBy(() -> Cbor.decode(map, CborLimits.DEFAULT))
+        .hasMessageContaining("more than 100000 data items");
+  }
+
+  @Test
   void emptyInputIsRejected() {
     assertThatThrownBy(() -> Cbor.decode(new byte[0], CborLimits.DEFAULT))
         .isInstanceOf(CborException.class)
