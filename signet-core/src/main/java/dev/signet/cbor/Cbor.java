@@ -31,7 +31,8 @@ public final class Cbor {
     Decoder d = new Decoder(input, limits);
     CborValue value = d.item(1);
     if (d.pos != input.length) {
-      throw new CborException(d.pos, (input.length - d.pos) + " trailing bytes after the data item");
+      throw new CborException(
+          d.pos, (input.length - d.pos) + " trailing bytes after the data item");
     }
     return value;
   }
@@ -186,8 +187,11 @@ public final class Cbor {
         case 4 -> {
           // Each element needs at least one byte: a count beyond the remaining input is a lie.
           if (arg < 0 || arg > in.length - pos) {
-            throw new CborException(start, "array of " + Long.toUnsignedString(arg)
-                + " items is longer than the remaining input");
+            throw new CborException(
+                start,
+                "array of "
+                    + Long.toUnsignedString(arg)
+                    + " items is longer than the remaining input");
           }
           requireItems(start, arg);
           List<CborValue> list = new ArrayList<>((int) Math.min(arg, 64));
@@ -198,8 +202,11 @@ public final class Cbor {
         }
         case 5 -> {
           if (arg < 0 || arg > (in.length - pos) / 2) {
-            throw new CborException(start, "map of " + Long.toUnsignedString(arg)
-                + " entries is longer than the remaining input");
+            throw new CborException(
+                start,
+                "map of "
+                    + Long.toUnsignedString(arg)
+                    + " entries is longer than the remaining input");
           }
           requireItems(start, 2 * arg);
           List<CborValue.Entry> entries = new ArrayList<>((int) Math.min(arg, 64));
@@ -274,8 +281,12 @@ public final class Cbor {
     private byte[] take(int start, long length, String what) throws CborException {
       // No allocation before the declared length is known to be present.
       if (length < 0 || length > in.length - pos) {
-        throw new CborException(start, what + " of " + Long.toUnsignedString(length)
-            + " bytes is longer than the remaining input");
+        throw new CborException(
+            start,
+            what
+                + " of "
+                + Long.toUnsignedString(length)
+                + " bytes is longer than the remaining input");
       }
       byte[] out = new byte[(int) length];
       System.arraycopy(in, pos, out, 0, (int) length);

@@ -52,8 +52,13 @@ class CborTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"1bffffffffffffffff", "3bffffffffffffffff", "1b8000000000000000",
-      "3b8000000000000000"})
+  @ValueSource(
+      strings = {
+        "1bffffffffffffffff",
+        "3bffffffffffffffff",
+        "1b8000000000000000",
+        "3b8000000000000000"
+      })
   void integersBeyondInt64AreRejected(String hex) {
     assertThat(rejects(hex).reason()).contains("does not fit in int64");
   }
@@ -242,8 +247,21 @@ class CborTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "18", "19 01", "1a000000", "4401", "6261", "8301", "a101", "c1", "f9 00",
-      "fa0000", "fb00000000000000"})
+  @ValueSource(
+      strings = {
+        "",
+        "18",
+        "19 01",
+        "1a000000",
+        "4401",
+        "6261",
+        "8301",
+        "a101",
+        "c1",
+        "f9 00",
+        "fa0000",
+        "fb00000000000000"
+      })
   void truncatedInputIsRejected(String hex) {
     assertThat(rejects(hex.replace(" ", ""))).isNotNull();
   }
@@ -313,8 +331,24 @@ class CborTest {
 
   @Test
   void encoderWritesHeadsAtEveryWidth() throws CborException {
-    for (long v : List.of(0L, 23L, 24L, 255L, 256L, 65535L, 65536L, 4294967295L, 4294967296L,
-        Long.MAX_VALUE, -1L, -24L, -25L, -256L, -257L, Long.MIN_VALUE)) {
+    for (long v :
+        List.of(
+            0L,
+            23L,
+            24L,
+            255L,
+            256L,
+            65535L,
+            65536L,
+            4294967295L,
+            4294967296L,
+            Long.MAX_VALUE,
+            -1L,
+            -24L,
+            -25L,
+            -256L,
+            -257L,
+            Long.MIN_VALUE)) {
       byte[] enc = Cbor.encode(CborValue.of(v));
       assertThat(Cbor.decode(enc, CborLimits.DEFAULT)).isEqualTo(CborValue.of(v));
     }
@@ -324,16 +358,29 @@ class CborTest {
         .isEqualTo(CborValue.of(big));
     assertThat(HEX.formatHex(Cbor.encode(new CborValue.Float(1.5))))
         .isEqualTo("fb3ff8000000000000");
-    assertThat(HEX.formatHex(Cbor.encode(new CborValue.Array(new CborValue.Bool(true),
-        new CborValue.Bool(false), CborValue.NULL)))).isEqualTo("83f5f4f6");
+    assertThat(
+            HEX.formatHex(
+                Cbor.encode(
+                    new CborValue.Array(
+                        new CborValue.Bool(true), new CborValue.Bool(false), CborValue.NULL))))
+        .isEqualTo("83f5f4f6");
   }
 
   @Test
   void mapModelRejectsDuplicateKeysToo() {
-    assertThatThrownBy(() -> CborValue.Map.of(CborValue.of(1), CborValue.of(1), CborValue.of(1),
-        CborValue.of(2))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () ->
+                CborValue.Map.of(
+                    CborValue.of(1), CborValue.of(1), CborValue.of(1), CborValue.of(2)))
+        .isInstanceOf(IllegalArgumentException.class);
     // byte-string keys compare by content
-    assertThatThrownBy(() -> CborValue.Map.of(CborValue.of(new byte[] {1}), CborValue.of(1),
-        CborValue.of(new byte[] {1}), CborValue.of(2))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () ->
+                CborValue.Map.of(
+                    CborValue.of(new byte[] {1}),
+                    CborValue.of(1),
+                    CborValue.of(new byte[] {1}),
+                    CborValue.of(2)))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

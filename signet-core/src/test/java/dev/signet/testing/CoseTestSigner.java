@@ -60,11 +60,12 @@ public final class CoseTestSigner {
   private CoseTestSigner(PrivateKey key, List<X509Certificate> chain) {
     this.privateKey = key;
     this.chain = List.copyOf(chain);
-    this.payload = payloadFor(
-        new Descriptor(
-            "application/vnd.oci.image.manifest.v1+json",
-            dev.signet.oci.Digest.sha256("signet".getBytes(StandardCharsets.UTF_8)),
-            6));
+    this.payload =
+        payloadFor(
+            new Descriptor(
+                "application/vnd.oci.image.manifest.v1+json",
+                dev.signet.oci.Digest.sha256("signet".getBytes(StandardCharsets.UTF_8)),
+                6));
   }
 
   /** Signs with the leaf's key; the chain is the leaf alone. */
@@ -87,8 +88,12 @@ public final class CoseTestSigner {
       sb.append(",\"annotations\":{");
       boolean first = true;
       for (Map.Entry<String, String> e : d.annotations().entrySet()) {
-        sb.append(first ? "" : ",").append('"').append(e.getKey()).append("\":\"")
-            .append(e.getValue()).append('"');
+        sb.append(first ? "" : ",")
+            .append('"')
+            .append(e.getKey())
+            .append("\":\"")
+            .append(e.getValue())
+            .append('"');
         first = false;
       }
       sb.append('}');

@@ -31,9 +31,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Parses and verifies a Notary COSE_Sign1 envelope ({@code application/cose}): strict decoding,
- * header rules, the leaf key's algorithm bound to the header {@code alg}, and the signature over the
- * {@code Sig_structure}. The certificate chain rules, trust and payload-versus-target checks are left
- * to the caller.
+ * header rules, the leaf key's algorithm bound to the header {@code alg}, and the signature over
+ * the {@code Sig_structure}. The certificate chain rules, trust and payload-versus-target checks
+ * are left to the caller.
  */
 public final class CoseEnvelope {
   /** The envelope media type. */
@@ -201,7 +201,8 @@ public final class CoseEnvelope {
       }
     }
     if (!(message.get(0) instanceof CborValue.Bytes protectedBstr)) {
-      throw new EnvelopeException("malformed COSE envelope: protected header must be a byte string");
+      throw new EnvelopeException(
+          "malformed COSE envelope: protected header must be a byte string");
     }
     if (!(message.get(1) instanceof CborValue.Map unprotectedMap)) {
       throw new EnvelopeException("malformed COSE envelope: unprotected header must be a map");
@@ -236,7 +237,9 @@ public final class CoseEnvelope {
     }
     if (bytes.length > MAX_PROTECTED_HEADER_BYTES) {
       throw new EnvelopeException(
-          "protected header is " + bytes.length + " bytes, larger than the limit of "
+          "protected header is "
+              + bytes.length
+              + " bytes, larger than the limit of "
               + MAX_PROTECTED_HEADER_BYTES);
     }
     CborValue value;
@@ -256,7 +259,10 @@ public final class CoseEnvelope {
     for (CborValue.Entry e : map.entries()) {
       if (!(e.key() instanceof CborValue.Int) && !(e.key() instanceof CborValue.Text)) {
         throw new EnvelopeException(
-            "malformed COSE " + bucket + " header: label " + e.key()
+            "malformed COSE "
+                + bucket
+                + " header: label "
+                + e.key()
                 + " must be an int or a text string");
       }
     }
@@ -276,8 +282,8 @@ public final class CoseEnvelope {
       Set<CborValue> seen = new HashSet<>();
       for (CborValue label : crit.items()) {
         if (!(label instanceof CborValue.Int) && !(label instanceof CborValue.Text)) {
-          throw new EnvelopeException("invalid crit header: label " + label
-              + " must be an int or a text string");
+          throw new EnvelopeException(
+              "invalid crit header: label " + label + " must be an int or a text string");
         }
         if (!seen.add(label)) {
           throw new EnvelopeException("invalid crit header: label " + label + " is listed twice");
@@ -310,7 +316,8 @@ public final class CoseEnvelope {
     if (!mustBeCritical.isEmpty()) {
       throw new EnvelopeException(
           "these required headers are not marked as critical: ["
-              + String.join(" ", mustBeCritical) + "]");
+              + String.join(" ", mustBeCritical)
+              + "]");
     }
 
     CborValue algValue = map.get(LABEL_ALG);
@@ -338,8 +345,11 @@ public final class CoseEnvelope {
     }
     if (!PAYLOAD_CONTENT_TYPE.equals(cty.value())) {
       throw new EnvelopeException(
-          "payload content type \"" + cty.value() + "\" not supported: Notary requires \""
-              + PAYLOAD_CONTENT_TYPE + "\"");
+          "payload content type \""
+              + cty.value()
+              + "\" not supported: Notary requires \""
+              + PAYLOAD_CONTENT_TYPE
+              + "\"");
     }
 
     if (scheme == null) {
@@ -349,17 +359,22 @@ public final class CoseEnvelope {
     Instant authenticSigningTime = null;
     if (scheme == SigningScheme.X509) {
       signingTime = time(map, SIGNING_TIME, "signingTime");
-      // Stricter than notation-core-go, as the JWS envelope is: the other scheme's time is an error.
+      // Stricter than notation-core-go, as the JWS envelope is: the other scheme's time is an
+      // error.
       if (map.containsKey(CborValue.of(AUTHENTIC_SIGNING_TIME))) {
         throw new EnvelopeException(
-            "\"" + AUTHENTIC_SIGNING_TIME + "\" header must not be present for notary.x509 signing"
+            "\""
+                + AUTHENTIC_SIGNING_TIME
+                + "\" header must not be present for notary.x509 signing"
                 + " scheme");
       }
     } else {
       authenticSigningTime = time(map, AUTHENTIC_SIGNING_TIME, "authenticSigningTime");
       if (map.containsKey(CborValue.of(SIGNING_TIME))) {
         throw new EnvelopeException(
-            "\"" + SIGNING_TIME + "\" header must not be present for"
+            "\""
+                + SIGNING_TIME
+                + "\" header must not be present for"
                 + " notary.x509.signingAuthority signing scheme");
       }
     }
@@ -375,8 +390,7 @@ public final class CoseEnvelope {
       String key = plain(e.key());
       if (!extendedKeys.add(key)) {
         throw new EnvelopeException(
-            "ambiguous protected header: labels " + key + " and \"" + key
-                + "\" are both present");
+            "ambiguous protected header: labels " + key + " and \"" + key + "\" are both present");
       }
       extended.add(new ExtendedAttribute(key, toJava(e.value()), criticalSet.contains(e.key())));
     }
@@ -404,15 +418,16 @@ public final class CoseEnvelope {
     }
     if (tag.number() != TAG_EPOCH_TIME) {
       throw new EnvelopeException(
-          prefix + "only Tag `1` Datetime CBOR object is supported (found tag " + tag.number()
+          prefix
+              + "only Tag `1` Datetime CBOR object is supported (found tag "
+              + tag.number()
               + ")");
     }
     try {
       if (tag.content() instanceof CborValue.Int seconds) {
         return Instant.ofEpochSecond(seconds.value());
       }
-      if (tag.content() instanceof CborValue.Float seconds
-          && Double.isFinite(seconds.value())) {
+      if (tag.content() instanceof CborValue.Float seconds && Double.isFinite(seconds.value())) {
         BigDecimal exact = new BigDecimal(seconds.value());
         BigDecimal whole = exact.setScale(0, RoundingMode.FLOOR);
         long nanos =
@@ -437,7 +452,8 @@ public final class CoseEnvelope {
       }
       if (protectedMap.containsKey(e.key())) {
         throw new EnvelopeException(
-            "malformed COSE header: label " + e.key()
+            "malformed COSE header: label "
+                + e.key()
                 + " is present in both the protected and unprotected headers");
       }
     }
@@ -452,7 +468,9 @@ public final class CoseEnvelope {
       }
       if (chain.size() > MAX_CERTIFICATES) {
         throw new EnvelopeException(
-            "certificate chain has " + chain.size() + " certificates, more than the limit of "
+            "certificate chain has "
+                + chain.size()
+                + " certificates, more than the limit of "
                 + MAX_CERTIFICATES);
       }
       for (int i = 0; i < chain.size(); i++) {
@@ -460,7 +478,8 @@ public final class CoseEnvelope {
           throw new EnvelopeException(
               i == 0
                   ? "COSE envelope malformed leaf certificate"
-                  : "COSE envelope malformed certificate at position " + i
+                  : "COSE envelope malformed certificate at position "
+                      + i
                       + " of x5chain: not a byte string");
         }
         certificates.add(der.value());
@@ -506,16 +525,14 @@ public final class CoseEnvelope {
     return chain;
   }
 
-  private static X509Certificate certificate(byte[] der)
-      throws CertificateException, IOException {
+  private static X509Certificate certificate(byte[] der) throws CertificateException, IOException {
     // One DER object, nothing after it: the JDK factory would ignore trailing bytes or accept PEM.
     if (der.length == 0 || der[0] != 0x30) {
       throw new CertificateException("not a DER certificate");
     }
     ASN1Primitive.fromByteArray(der);
     return (X509Certificate)
-        CertificateFactory.getInstance("X.509")
-            .generateCertificate(new ByteArrayInputStream(der));
+        CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der));
   }
 
   /** The payload must be a Notary payload: {@code {"targetArtifact": descriptor}} (checklist 2). */
@@ -541,7 +558,8 @@ public final class CoseEnvelope {
     // OCI digest grammar only: blob signatures use sha384 digests, which content checks do not.
     if (!OCI_DIGEST.matcher(digest.asString()).matches()) {
       throw new EnvelopeException(
-          "invalid Notary payload: targetArtifact.digest \"" + digest.asString()
+          "invalid Notary payload: targetArtifact.digest \""
+              + digest.asString()
               + "\" is not an OCI digest");
     }
     JsonNode size = target.get("size");

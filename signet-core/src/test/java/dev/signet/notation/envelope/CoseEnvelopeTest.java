@@ -53,12 +53,16 @@ class CoseEnvelopeTest {
   /** The JDK cannot make P-224 keys: BouncyCastle (as an instance, not installed) makes one. */
   private static TestPki.Issued p224Leaf() {
     try {
-      java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("EC",
-          new org.bouncycastle.jce.provider.BouncyCastleProvider());
+      java.security.KeyPairGenerator g =
+          java.security.KeyPairGenerator.getInstance(
+              "EC", new org.bouncycastle.jce.provider.BouncyCastleProvider());
       g.initialize(new java.security.spec.ECGenParameterSpec("secp224r1"));
-      TestPki.Issued root = TestPki.root("CN=P224 Root,O=Test,ST=WA,C=US")
-          .keyPair(TestPki.sharedKey(KeyType.RSA_2048)).selfSigned();
-      return TestPki.leaf("CN=P224 Leaf,O=Test,ST=WA,C=US").keyPair(g.generateKeyPair())
+      TestPki.Issued root =
+          TestPki.root("CN=P224 Root,O=Test,ST=WA,C=US")
+              .keyPair(TestPki.sharedKey(KeyType.RSA_2048))
+              .selfSigned();
+      return TestPki.leaf("CN=P224 Leaf,O=Test,ST=WA,C=US")
+          .keyPair(g.generateKeyPair())
           .issuedBy(root);
     } catch (java.security.GeneralSecurityException e) {
       throw new IllegalStateException(e);
@@ -95,8 +99,13 @@ class CoseEnvelopeTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"RSA_2048, PS384", "RSA_3072, PS256", "EC_P256, ES384", "EC_P384, PS384",
-      "RSA_4096, ES512"})
+  @CsvSource({
+    "RSA_2048, PS384",
+    "RSA_3072, PS256",
+    "EC_P256, ES384",
+    "EC_P384, PS384",
+    "RSA_4096, ES512"
+  })
   void headerAlgorithmMustMatchTheKey(KeyType type, SignatureAlgorithm header) {
     // signed correctly with the claimed algorithm where the key allows it: still rejected
     CoseTestSigner s = CoseTestSigner.of(leaf(type)).descriptor(TARGET).algorithm(header);
@@ -107,18 +116,23 @@ class CoseEnvelopeTest {
         throw new AssertionError(e);
       }
     }
-    rejects(s).hasMessageContaining("algorithm mismatch")
-        .hasMessageContaining("header " + header);
+    rejects(s).hasMessageContaining("algorithm mismatch").hasMessageContaining("header " + header);
   }
 
   @Test
   void everyFieldIsFilled() throws Exception {
     byte[] token = {0x30, 0x03, 0x02, 0x01, 0x01};
     Instant expiry = T0.plusSeconds(3600);
-    TestPki.Issued root = TestPki.root("CN=Root,O=Test,ST=WA,C=US")
-        .keyPair(TestPki.sharedKey(KeyType.EC_P384)).keyType(KeyType.EC_P384).selfSigned();
-    TestPki.Issued leaf = TestPki.leaf("CN=Chained,O=Test,ST=WA,C=US")
-        .keyPair(TestPki.sharedKey(KeyType.EC_P256)).keyType(KeyType.EC_P256).issuedBy(root);
+    TestPki.Issued root =
+        TestPki.root("CN=Root,O=Test,ST=WA,C=US")
+            .keyPair(TestPki.sharedKey(KeyType.EC_P384))
+            .keyType(KeyType.EC_P384)
+            .selfSigned();
+    TestPki.Issued leaf =
+        TestPki.leaf("CN=Chained,O=Test,ST=WA,C=US")
+            .keyPair(TestPki.sharedKey(KeyType.EC_P256))
+            .keyType(KeyType.EC_P256)
+            .issuedBy(root);
     CborValue.Map listValue = CborValue.Map.of(CborValue.of("k"), CborValue.of(7));
     byte[] env =
         CoseTestSigner.of(leaf.privateKey(), List.of(leaf.certificate(), root.certificate()))
@@ -143,8 +157,8 @@ class CoseEnvelopeTest {
     assertThat(c.timestampToken()).isEqualTo(token);
     assertThat(c.signingAgent()).isEqualTo("agent/9");
     assertThat(c.extendedAttributes()).hasSize(3);
-    assertThat(c.extendedAttributes().get(0)).isEqualTo(new ExtendedAttribute("custom.plain", "v",
-        false));
+    assertThat(c.extendedAttributes().get(0))
+        .isEqualTo(new ExtendedAttribute("custom.plain", "v", false));
     ExtendedAttribute crit = c.extendedAttributes().get(1);
     assertThat(crit.key()).isEqualTo("custom.critical");
     assertThat(crit.critical()).isTrue();
@@ -154,8 +168,9 @@ class CoseEnvelopeTest {
     assertThat((byte[]) intLabel.value()).containsExactly(9);
     assertThat(intLabel.critical()).isFalse();
     // the raw signature is the signature bstr, what a timestamp countersigns
-    CborValue.Array msg = (CborValue.Array) ((CborValue.Tag) Cbor.decode(env,
-        dev.signet.cbor.CborLimits.DEFAULT)).content();
+    CborValue.Array msg =
+        (CborValue.Array)
+            ((CborValue.Tag) Cbor.decode(env, dev.signet.cbor.CborLimits.DEFAULT)).content();
     assertThat(c.signature()).isEqualTo(((CborValue.Bytes) msg.get(3)).value());
     assertThat(c.signature()).hasSize(64);
   }
@@ -184,17 +199,21 @@ class CoseEnvelopeTest {
   class SignatureCheck {
     @Test
     void tamperedSignatureFails() {
-      rejects(signer().tamperSignature(s -> {
-            s[s.length / 2] ^= 1;
-            return s;
-          }))
+      rejects(
+              signer()
+                  .tamperSignature(
+                      s -> {
+                        s[s.length / 2] ^= 1;
+                        return s;
+                      }))
           .hasMessage("signature is invalid. Error: verification error");
     }
 
     @Test
     void tamperedPayloadFails() {
-      byte[] other = CoseTestSigner.payloadFor(new Descriptor(TARGET.mediaType(),
-          Digest.sha256(new byte[] {1}), 6));
+      byte[] other =
+          CoseTestSigner.payloadFor(
+              new Descriptor(TARGET.mediaType(), Digest.sha256(new byte[] {1}), 6));
       rejects(signer().payloadValue(CborValue.of(other)))
           .hasMessage("signature is invalid. Error: verification error");
     }
@@ -203,19 +222,25 @@ class CoseEnvelopeTest {
     void tamperedProtectedHeaderFails() throws Exception {
       CoseTestSigner s = signer();
       byte[] good = s.sign();
-      CborValue.Array msg = (CborValue.Array) ((CborValue.Tag) Cbor.decode(good,
-          dev.signet.cbor.CborLimits.DEFAULT)).content();
+      CborValue.Array msg =
+          (CborValue.Array)
+              ((CborValue.Tag) Cbor.decode(good, dev.signet.cbor.CborLimits.DEFAULT)).content();
       // a different signing time in an otherwise identical header
       byte[] other = Cbor.encode(signer().signingTime(T0.plusSeconds(1)).protectedHeader());
-      byte[] forged = Cbor.encode(new CborValue.Tag(18, new CborValue.Array(CborValue.of(other),
-          msg.get(1), msg.get(2), msg.get(3))));
+      byte[] forged =
+          Cbor.encode(
+              new CborValue.Tag(
+                  18,
+                  new CborValue.Array(CborValue.of(other), msg.get(1), msg.get(2), msg.get(3))));
       rejects(forged).hasMessage("signature is invalid. Error: verification error");
     }
 
     @Test
     void ecdsaSignatureOfWrongLengthFails() {
-      rejects(CoseTestSigner.of(leaf(KeyType.EC_P256)).descriptor(TARGET)
-          .tamperSignature(s -> Arrays.copyOf(s, 63)))
+      rejects(
+              CoseTestSigner.of(leaf(KeyType.EC_P256))
+                  .descriptor(TARGET)
+                  .tamperSignature(s -> Arrays.copyOf(s, 63)))
           .hasMessage("signature is invalid. Error: verification error");
     }
 
@@ -224,25 +249,34 @@ class CoseEnvelopeTest {
       // PSS with salt 0 over the right Sig_structure: COSE requires salt = hash length
       CoseTestSigner s = signer();
       byte[] good = s.sign();
-      CborValue.Array msg = (CborValue.Array) ((CborValue.Tag) Cbor.decode(good,
-          dev.signet.cbor.CborLimits.DEFAULT)).content();
-      byte[] tbs = CoseEnvelope.sigStructure(((CborValue.Bytes) msg.get(0)).value(),
-          ((CborValue.Bytes) msg.get(2)).value());
+      CborValue.Array msg =
+          (CborValue.Array)
+              ((CborValue.Tag) Cbor.decode(good, dev.signet.cbor.CborLimits.DEFAULT)).content();
+      byte[] tbs =
+          CoseEnvelope.sigStructure(
+              ((CborValue.Bytes) msg.get(0)).value(), ((CborValue.Bytes) msg.get(2)).value());
       java.security.Signature pss = java.security.Signature.getInstance("RSASSA-PSS");
-      pss.setParameter(new java.security.spec.PSSParameterSpec("SHA-256", "MGF1",
-          java.security.spec.MGF1ParameterSpec.SHA256, 0, 1));
+      pss.setParameter(
+          new java.security.spec.PSSParameterSpec(
+              "SHA-256", "MGF1", java.security.spec.MGF1ParameterSpec.SHA256, 0, 1));
       pss.initSign(leaf(KeyType.RSA_2048).privateKey());
       pss.update(tbs);
-      byte[] forged = Cbor.encode(new CborValue.Tag(18, new CborValue.Array(msg.get(0),
-          msg.get(1), msg.get(2), CborValue.of(pss.sign()))));
+      byte[] forged =
+          Cbor.encode(
+              new CborValue.Tag(
+                  18,
+                  new CborValue.Array(
+                      msg.get(0), msg.get(1), msg.get(2), CborValue.of(pss.sign()))));
       rejects(forged).hasMessage("signature is invalid. Error: verification error");
     }
 
     @ParameterizedTest
     @EnumSource(names = {"RSA_1024", "EC_P224"})
     void unsupportedKeyIsReportedBeforeTheSignature(KeyType type) {
-      String expected = type == KeyType.RSA_1024 ? "rsa key size 1024 bits is not supported"
-          : "ecdsa key size 224 bits is not supported";
+      String expected =
+          type == KeyType.RSA_1024
+              ? "rsa key size 1024 bits is not supported"
+              : "ecdsa key size 224 bits is not supported";
       if (type == KeyType.RSA_1024) {
         rejects(CoseTestSigner.of(leaf(type)).descriptor(TARGET)).hasMessage(expected);
       }
@@ -265,8 +299,9 @@ class CoseEnvelopeTest {
 
     @Test
     void sigStructureEncoding() {
-      assertThat(HexFormat.of().formatHex(CoseEnvelope.sigStructure(new byte[] {1},
-          new byte[] {2}))).isEqualTo("846a5369676e61747572653141014041" + "02");
+      assertThat(
+              HexFormat.of().formatHex(CoseEnvelope.sigStructure(new byte[] {1}, new byte[] {2})))
+          .isEqualTo("846a5369676e61747572653141014041" + "02");
     }
   }
 
@@ -318,18 +353,35 @@ class CoseEnvelopeTest {
     void protectedHeaderMustBeAByteStringHoldingAMap() {
       rejects(message(CborValue.of("x"), unprotected(), payload(), CborValue.of(new byte[] {1})))
           .hasMessageContaining("protected header must be a byte string");
-      rejects(message(CborValue.of(new byte[] {(byte) 0x80}), unprotected(), payload(),
-          CborValue.of(new byte[] {1}))).hasMessageContaining("must be a map");
-      rejects(message(CborValue.of(new byte[0]), unprotected(), payload(),
-          CborValue.of(new byte[] {1}))).hasMessage("algorithm not found");
-      rejects(message(CborValue.of(new byte[] {(byte) 0xa1, 1}), unprotected(), payload(),
-          CborValue.of(new byte[] {1}))).hasMessageContaining("malformed COSE protected header");
+      rejects(
+              message(
+                  CborValue.of(new byte[] {(byte) 0x80}),
+                  unprotected(),
+                  payload(),
+                  CborValue.of(new byte[] {1})))
+          .hasMessageContaining("must be a map");
+      rejects(
+              message(
+                  CborValue.of(new byte[0]),
+                  unprotected(),
+                  payload(),
+                  CborValue.of(new byte[] {1})))
+          .hasMessage("algorithm not found");
+      rejects(
+              message(
+                  CborValue.of(new byte[] {(byte) 0xa1, 1}),
+                  unprotected(),
+                  payload(),
+                  CborValue.of(new byte[] {1})))
+          .hasMessageContaining("malformed COSE protected header");
     }
 
     @Test
     void unprotectedHeaderMustBeAMap() {
-      rejects(message(protectedBstr(), new CborValue.Array(), payload(),
-          CborValue.of(new byte[] {1}))).hasMessageContaining("unprotected header must be a map");
+      rejects(
+              message(
+                  protectedBstr(), new CborValue.Array(), payload(), CborValue.of(new byte[] {1})))
+          .hasMessageContaining("unprotected header must be a map");
     }
 
     @Test
@@ -353,14 +405,20 @@ class CoseEnvelopeTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"hello", "[]", "{}", "{\"targetArtifact\":[]}",
-        "{\"targetArtifact\":{\"digest\":\"sha256:ab\",\"size\":1}}",
-        "{\"targetArtifact\":{\"mediaType\":\"a/b\",\"size\":1}}",
-        "{\"targetArtifact\":{\"mediaType\":\"a/b\",\"digest\":\"nodigest\",\"size\":1}}",
-        "{\"targetArtifact\":{\"mediaType\":\"a/b\",\"digest\":\"sha256:ab\",\"size\":-1}}",
-        "{\"targetArtifact\":{\"mediaType\":\"a/b\",\"digest\":\"sha256:ab\",\"size\":\"1\"}}",
-        "{\"targetArtifact\":{\"mediaType\":\"a/b\",\"digest\":\"sha256:ab\",\"size\":1},"
-            + "\"targetArtifact\":{}}"})
+    @ValueSource(
+        strings = {
+          "hello",
+          "[]",
+          "{}",
+          "{\"targetArtifact\":[]}",
+          "{\"targetArtifact\":{\"digest\":\"sha256:ab\",\"size\":1}}",
+          "{\"targetArtifact\":{\"mediaType\":\"a/b\",\"size\":1}}",
+          "{\"targetArtifact\":{\"mediaType\":\"a/b\",\"digest\":\"nodigest\",\"size\":1}}",
+          "{\"targetArtifact\":{\"mediaType\":\"a/b\",\"digest\":\"sha256:ab\",\"size\":-1}}",
+          "{\"targetArtifact\":{\"mediaType\":\"a/b\",\"digest\":\"sha256:ab\",\"size\":\"1\"}}",
+          "{\"targetArtifact\":{\"mediaType\":\"a/b\",\"digest\":\"sha256:ab\",\"size\":1},"
+              + "\"targetArtifact\":{}}"
+        })
     void payloadMustBeANotaryPayload(String json) {
       rejects(signer().payload(json.getBytes(StandardCharsets.UTF_8)))
           .hasMessageContaining("invalid Notary payload");
@@ -368,10 +426,13 @@ class CoseEnvelopeTest {
 
     @Test
     void blobPayloadWithSha384DigestIsAccepted() throws Exception {
-      String json = "{\"targetArtifact\":{\"mediaType\":\"application/octet-stream\",\"digest\":"
-          + "\"sha384:" + "ab".repeat(48) + "\",\"size\":12,\"annotations\":{\"a\":\"b\"}}}";
-      EnvelopeContent c = CoseEnvelope.verify(
-          signer().payload(json.getBytes(StandardCharsets.UTF_8)).sign());
+      String json =
+          "{\"targetArtifact\":{\"mediaType\":\"application/octet-stream\",\"digest\":"
+              + "\"sha384:"
+              + "ab".repeat(48)
+              + "\",\"size\":12,\"annotations\":{\"a\":\"b\"}}}";
+      EnvelopeContent c =
+          CoseEnvelope.verify(signer().payload(json.getBytes(StandardCharsets.UTF_8)).sign());
       assertThat(new String(c.payload(), StandardCharsets.UTF_8)).isEqualTo(json);
     }
 
@@ -392,12 +453,12 @@ class CoseEnvelopeTest {
 
     @Test
     void hugeDeclaredLengthsAreRejected() {
-      rejects(HexFormat.of().parseHex("d2845b7fffffffffffffff")).hasMessageContaining(
-          "longer than the remaining input");
-      rejects(HexFormat.of().parseHex("d28440bb7fffffffffffffff")).hasMessageContaining(
-          "longer than the remaining input");
-      rejects(HexFormat.of().parseHex("d28440a1182198ffffffff")).hasMessageContaining(
-          "longer than the remaining input");
+      rejects(HexFormat.of().parseHex("d2845b7fffffffffffffff"))
+          .hasMessageContaining("longer than the remaining input");
+      rejects(HexFormat.of().parseHex("d28440bb7fffffffffffffff"))
+          .hasMessageContaining("longer than the remaining input");
+      rejects(HexFormat.of().parseHex("d28440a1182198ffffffff"))
+          .hasMessageContaining("longer than the remaining input");
     }
 
     @Test
@@ -444,15 +505,21 @@ class CoseEnvelopeTest {
       byte[] dup = HexFormat.of().parseHex(count + "013824" + hex.substring(2));
       rejects(signer().protectedBytes(dup)).hasMessageContaining("duplicate map key 1");
       // text label twice
-      byte[] dupText = HexFormat.of().parseHex(count + hex.substring(2)
-          + HexFormat.of().formatHex(Cbor.encode(CborValue.of("io.cncf.notary.signingScheme")))
-          + HexFormat.of().formatHex(Cbor.encode(CborValue.of("notary.x509"))));
+      byte[] dupText =
+          HexFormat.of()
+              .parseHex(
+                  count
+                      + hex.substring(2)
+                      + HexFormat.of()
+                          .formatHex(Cbor.encode(CborValue.of("io.cncf.notary.signingScheme")))
+                      + HexFormat.of().formatHex(Cbor.encode(CborValue.of("notary.x509"))));
       rejects(signer().protectedBytes(dupText)).hasMessageContaining("duplicate map key");
       // unprotected header with signingAgent twice
       CborValue.Array msg = content(signer().sign());
       byte[] unprotected = Cbor.encode(msg.get(1));
-      byte[] agent = Cbor.encode(CborValue.Map.of(CborValue.of("io.cncf.notary.signingAgent"),
-          CborValue.of("x")));
+      byte[] agent =
+          Cbor.encode(
+              CborValue.Map.of(CborValue.of("io.cncf.notary.signingAgent"), CborValue.of("x")));
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       out.writeBytes(new byte[] {(byte) 0xd2, (byte) 0x84});
       out.writeBytes(Cbor.encode(msg.get(0)));
@@ -492,44 +559,83 @@ class CoseEnvelopeTest {
       rejects(signer().crit(List.of())).hasMessage("empty crit header");
       rejects(signer().setProtected(CborValue.of(2), CborValue.of("io.cncf.notary.signingScheme")))
           .hasMessage("invalid crit header");
-      rejects(signer().setProtected(CborValue.of(2),
-          CborValue.Map.of(CborValue.of(1), CborValue.of(1))))
+      rejects(
+              signer()
+                  .setProtected(
+                      CborValue.of(2), CborValue.Map.of(CborValue.of(1), CborValue.of(1))))
           .hasMessage("invalid crit header");
-      rejects(signer().crit(List.of(CborValue.of("io.cncf.notary.signingScheme"),
-          CborValue.of(new byte[] {1})))).hasMessageStartingWith("invalid crit header");
-      rejects(signer().crit(List.of(CborValue.of("io.cncf.notary.signingScheme"),
-          new CborValue.Bool(true)))).hasMessageStartingWith("invalid crit header");
-      rejects(signer().crit(List.of(CborValue.of("io.cncf.notary.signingScheme"),
-          CborValue.of("absent")))).hasMessage("missing critical header: absent");
-      rejects(signer().crit(List.of(CborValue.of("io.cncf.notary.signingScheme"),
-          CborValue.of(99)))).hasMessage("missing critical header: 99");
-      rejects(signer().crit(List.of(CborValue.of("io.cncf.notary.signingScheme"),
-          CborValue.of("io.cncf.notary.signingScheme")))).hasMessageContaining("listed twice");
+      rejects(
+              signer()
+                  .crit(
+                      List.of(
+                          CborValue.of("io.cncf.notary.signingScheme"),
+                          CborValue.of(new byte[] {1}))))
+          .hasMessageStartingWith("invalid crit header");
+      rejects(
+              signer()
+                  .crit(
+                      List.of(
+                          CborValue.of("io.cncf.notary.signingScheme"), new CborValue.Bool(true))))
+          .hasMessageStartingWith("invalid crit header");
+      rejects(
+              signer()
+                  .crit(
+                      List.of(
+                          CborValue.of("io.cncf.notary.signingScheme"), CborValue.of("absent"))))
+          .hasMessage("missing critical header: absent");
+      rejects(
+              signer()
+                  .crit(List.of(CborValue.of("io.cncf.notary.signingScheme"), CborValue.of(99))))
+          .hasMessage("missing critical header: 99");
+      rejects(
+              signer()
+                  .crit(
+                      List.of(
+                          CborValue.of("io.cncf.notary.signingScheme"),
+                          CborValue.of("io.cncf.notary.signingScheme"))))
+          .hasMessageContaining("listed twice");
     }
 
     @Test
     void critMayListPresentCoseLabels() throws Exception {
-      EnvelopeContent c = CoseEnvelope.verify(signer().crit(List.of(
-          CborValue.of("io.cncf.notary.signingScheme"), CborValue.of(1), CborValue.of(3),
-          CborValue.of("io.cncf.notary.signingTime"))).sign());
+      EnvelopeContent c =
+          CoseEnvelope.verify(
+              signer()
+                  .crit(
+                      List.of(
+                          CborValue.of("io.cncf.notary.signingScheme"),
+                          CborValue.of(1),
+                          CborValue.of(3),
+                          CborValue.of("io.cncf.notary.signingTime")))
+                  .sign());
       assertThat(c.extendedAttributes()).isEmpty();
     }
 
     @Test
     void requiredHeadersMustBeCritical() {
-      rejects(signer().omitCrit()).hasMessage(
-          "these required headers are not marked as critical: [io.cncf.notary.signingScheme]");
-      rejects(signer().expiry(T0.plusSeconds(10))
-          .crit(List.of(CborValue.of("io.cncf.notary.signingScheme"))))
+      rejects(signer().omitCrit())
+          .hasMessage(
+              "these required headers are not marked as critical: [io.cncf.notary.signingScheme]");
+      rejects(
+              signer()
+                  .expiry(T0.plusSeconds(10))
+                  .crit(List.of(CborValue.of("io.cncf.notary.signingScheme"))))
           .hasMessage("these required headers are not marked as critical: [io.cncf.notary.expiry]");
-      rejects(signer().scheme(SigningScheme.X509_SIGNING_AUTHORITY)
-          .crit(List.of(CborValue.of("io.cncf.notary.signingScheme"))))
-          .hasMessage("these required headers are not marked as critical:"
-              + " [io.cncf.notary.authenticSigningTime]");
-      rejects(signer().expiry(T0.plusSeconds(10)).scheme(SigningScheme.X509_SIGNING_AUTHORITY)
-          .crit(List.of(CborValue.of("io.cncf.notary.expiry"))))
-          .hasMessage("these required headers are not marked as critical:"
-              + " [io.cncf.notary.signingScheme io.cncf.notary.authenticSigningTime]");
+      rejects(
+              signer()
+                  .scheme(SigningScheme.X509_SIGNING_AUTHORITY)
+                  .crit(List.of(CborValue.of("io.cncf.notary.signingScheme"))))
+          .hasMessage(
+              "these required headers are not marked as critical:"
+                  + " [io.cncf.notary.authenticSigningTime]");
+      rejects(
+              signer()
+                  .expiry(T0.plusSeconds(10))
+                  .scheme(SigningScheme.X509_SIGNING_AUTHORITY)
+                  .crit(List.of(CborValue.of("io.cncf.notary.expiry"))))
+          .hasMessage(
+              "these required headers are not marked as critical:"
+                  + " [io.cncf.notary.signingScheme io.cncf.notary.authenticSigningTime]");
     }
 
     @Test
@@ -544,8 +650,11 @@ class CoseEnvelopeTest {
 
     @Test
     void signingScheme() {
-      rejects(signer().removeProtected("io.cncf.notary.signingScheme")
-          .crit(List.of(CborValue.of(1)))).hasMessage("invalid signingScheme");
+      rejects(
+              signer()
+                  .removeProtected("io.cncf.notary.signingScheme")
+                  .crit(List.of(CborValue.of(1))))
+          .hasMessage("invalid signingScheme");
       rejects(signer().setProtected("io.cncf.notary.signingScheme", CborValue.of(1)))
           .hasMessage("invalid signingScheme");
       rejects(signer().setProtected("io.cncf.notary.signingScheme", CborValue.of("notary.other")))
@@ -570,53 +679,82 @@ class CoseEnvelopeTest {
           .hasMessageContaining("out of range");
       rejects(signer().setProtected(label, new CborValue.Tag(1, new CborValue.Float(1e300))))
           .hasMessageContaining("out of range");
-      rejects(signer().setProtected(label, new CborValue.Tag(1, new CborValue.Tag(1,
-          CborValue.of(1))))).hasMessageContaining("tag 1 must hold");
-      rejects(signer().removeProtected(label)).hasMessage(
-          "invalid signingTime: protected header \"io.cncf.notary.signingTime\" is missing");
+      rejects(
+              signer()
+                  .setProtected(label, new CborValue.Tag(1, new CborValue.Tag(1, CborValue.of(1)))))
+          .hasMessageContaining("tag 1 must hold");
+      rejects(signer().removeProtected(label))
+          .hasMessage(
+              "invalid signingTime: protected header \"io.cncf.notary.signingTime\" is missing");
     }
 
     @Test
     void floatingPointTimesAreAccepted() throws Exception {
-      EnvelopeContent c = CoseEnvelope.verify(signer().setProtected("io.cncf.notary.signingTime",
-          new CborValue.Tag(1, new CborValue.Float(1363896240.5))).sign());
+      EnvelopeContent c =
+          CoseEnvelope.verify(
+              signer()
+                  .setProtected(
+                      "io.cncf.notary.signingTime",
+                      new CborValue.Tag(1, new CborValue.Float(1363896240.5)))
+                  .sign());
       assertThat(c.signingTime()).isEqualTo(Instant.parse("2013-03-21T20:04:00.500Z"));
-      EnvelopeContent negative = CoseEnvelope.verify(signer().setProtected(
-          "io.cncf.notary.signingTime", new CborValue.Tag(1, new CborValue.Float(-1.25))).sign());
+      EnvelopeContent negative =
+          CoseEnvelope.verify(
+              signer()
+                  .setProtected(
+                      "io.cncf.notary.signingTime",
+                      new CborValue.Tag(1, new CborValue.Float(-1.25)))
+                  .sign());
       assertThat(negative.signingTime()).isEqualTo(Instant.parse("1969-12-31T23:59:58.750Z"));
     }
 
     @Test
     void authenticSigningTime() {
       String label = "io.cncf.notary.authenticSigningTime";
-      rejects(signer().scheme(SigningScheme.X509_SIGNING_AUTHORITY)
-          .setProtected(label, CborValue.of(5)))
+      rejects(
+              signer()
+                  .scheme(SigningScheme.X509_SIGNING_AUTHORITY)
+                  .setProtected(label, CborValue.of(5)))
           .hasMessage("invalid authenticSigningTime: time value does not have a tag");
       rejects(signer().scheme(SigningScheme.X509_SIGNING_AUTHORITY).removeProtected(label))
           .hasMessage("missing critical header: " + label);
-      rejects(signer().scheme(SigningScheme.X509_SIGNING_AUTHORITY)
-          .setProtected(label, new CborValue.Tag(0, CborValue.of("2025-01-01T00:00:00Z"))))
+      rejects(
+              signer()
+                  .scheme(SigningScheme.X509_SIGNING_AUTHORITY)
+                  .setProtected(label, new CborValue.Tag(0, CborValue.of("2025-01-01T00:00:00Z"))))
           .hasMessageStartingWith("invalid authenticSigningTime: only Tag `1`");
     }
 
     @Test
     void otherSchemesTimeIsRejected() {
-      rejects(signer().setProtected("io.cncf.notary.authenticSigningTime",
-          CoseTestSigner.epoch(T0))).hasMessage("\"io.cncf.notary.authenticSigningTime\" header"
-              + " must not be present for notary.x509 signing scheme");
-      rejects(signer().scheme(SigningScheme.X509_SIGNING_AUTHORITY).setProtected(
-          "io.cncf.notary.signingTime", CoseTestSigner.epoch(T0))).hasMessage(
+      rejects(
+              signer()
+                  .setProtected("io.cncf.notary.authenticSigningTime", CoseTestSigner.epoch(T0)))
+          .hasMessage(
+              "\"io.cncf.notary.authenticSigningTime\" header"
+                  + " must not be present for notary.x509 signing scheme");
+      rejects(
+              signer()
+                  .scheme(SigningScheme.X509_SIGNING_AUTHORITY)
+                  .setProtected("io.cncf.notary.signingTime", CoseTestSigner.epoch(T0)))
+          .hasMessage(
               "\"io.cncf.notary.signingTime\" header must not be present for"
                   + " notary.x509.signingAuthority signing scheme");
     }
 
     @Test
     void expiry() throws Exception {
-      rejects(signer().expiry(T0.plusSeconds(5)).setProtected("io.cncf.notary.expiry",
-          CborValue.of(T0.getEpochSecond() + 5)))
+      rejects(
+              signer()
+                  .expiry(T0.plusSeconds(5))
+                  .setProtected("io.cncf.notary.expiry", CborValue.of(T0.getEpochSecond() + 5)))
           .hasMessage("invalid expiry: time value does not have a tag");
-      rejects(signer().expiry(T0.plusSeconds(5)).setProtected("io.cncf.notary.expiry",
-          new CborValue.Tag(0, CborValue.of("2099-01-01T00:00:00Z"))))
+      rejects(
+              signer()
+                  .expiry(T0.plusSeconds(5))
+                  .setProtected(
+                      "io.cncf.notary.expiry",
+                      new CborValue.Tag(0, CborValue.of("2099-01-01T00:00:00Z"))))
           .hasMessageStartingWith("invalid expiry: only Tag `1`");
       rejects(signer().expiry(T0)).hasMessage("expiry cannot be equal or before the signing time");
       rejects(signer().expiry(T0.minusSeconds(1)))
@@ -637,31 +775,44 @@ class CoseEnvelopeTest {
 
     @Test
     void ambiguousIntAndTextLabelsAreRejected() {
-      rejects(signer().attribute(CborValue.of(4), CborValue.of(1), false)
-          .attribute("4", CborValue.of(2), false)).hasMessageContaining("ambiguous");
+      rejects(
+              signer()
+                  .attribute(CborValue.of(4), CborValue.of(1), false)
+                  .attribute("4", CborValue.of(2), false))
+          .hasMessageContaining("ambiguous");
     }
 
     @Test
     void tagsAreAllowedInProtectedValues() throws Exception {
-      EnvelopeContent c = CoseEnvelope.verify(signer().attribute("tagged",
-          new CborValue.Tag(32, CborValue.of("https://example.com")), false).sign());
+      EnvelopeContent c =
+          CoseEnvelope.verify(
+              signer()
+                  .attribute(
+                      "tagged", new CborValue.Tag(32, CborValue.of("https://example.com")), false)
+                  .sign());
       assertThat(c.extendedAttributes().get(0).value())
           .isEqualTo(new CborValue.Tag(32, CborValue.of("https://example.com")));
     }
 
     @Test
     void unknownCriticalAttributesAndVerificationPluginAreReportedAsCritical() throws Exception {
-      EnvelopeContent c = CoseEnvelope.verify(signer()
-          .attribute("io.cncf.notary.verificationPlugin", CborValue.of("com.example.plugin"), true)
-          .attribute("io.cncf.notary.verificationPluginMinVersion", CborValue.of("1.0.0"), true)
-          .attribute("unknown.critical", new CborValue.Bool(false), true)
-          .attribute("unknown.null", CborValue.NULL, false)
-          .sign());
-      assertThat(c.extendedAttributes()).containsExactly(
-          new ExtendedAttribute("io.cncf.notary.verificationPlugin", "com.example.plugin", true),
-          new ExtendedAttribute("io.cncf.notary.verificationPluginMinVersion", "1.0.0", true),
-          new ExtendedAttribute("unknown.critical", false, true),
-          new ExtendedAttribute("unknown.null", null, false));
+      EnvelopeContent c =
+          CoseEnvelope.verify(
+              signer()
+                  .attribute(
+                      "io.cncf.notary.verificationPlugin", CborValue.of("com.example.plugin"), true)
+                  .attribute(
+                      "io.cncf.notary.verificationPluginMinVersion", CborValue.of("1.0.0"), true)
+                  .attribute("unknown.critical", new CborValue.Bool(false), true)
+                  .attribute("unknown.null", CborValue.NULL, false)
+                  .sign());
+      assertThat(c.extendedAttributes())
+          .containsExactly(
+              new ExtendedAttribute(
+                  "io.cncf.notary.verificationPlugin", "com.example.plugin", true),
+              new ExtendedAttribute("io.cncf.notary.verificationPluginMinVersion", "1.0.0", true),
+              new ExtendedAttribute("unknown.critical", false, true),
+              new ExtendedAttribute("unknown.null", null, false));
     }
   }
 
@@ -671,8 +822,10 @@ class CoseEnvelopeTest {
 
     @Test
     void bareByteStringX5chainIsRejected() throws Exception {
-      rejects(signer().setUnprotected(x5chain,
-          CborValue.of(leaf(KeyType.RSA_2048).certificate().getEncoded())))
+      rejects(
+              signer()
+                  .setUnprotected(
+                      x5chain, CborValue.of(leaf(KeyType.RSA_2048).certificate().getEncoded())))
           .hasMessageContaining("x5chain (label 33) must be an array");
     }
 
@@ -686,20 +839,36 @@ class CoseEnvelopeTest {
     void malformedCertificates() throws Exception {
       rejects(signer().setUnprotected(x5chain, new CborValue.Array(CborValue.of(1))))
           .hasMessage("COSE envelope malformed leaf certificate");
-      rejects(signer().setUnprotected(x5chain, new CborValue.Array(CborValue.of(new byte[] {
-          0x30, 0x00})))).hasMessage("malformed leaf certificate");
+      rejects(
+              signer()
+                  .setUnprotected(
+                      x5chain, new CborValue.Array(CborValue.of(new byte[] {0x30, 0x00}))))
+          .hasMessage("malformed leaf certificate");
       byte[] der = leaf(KeyType.RSA_2048).certificate().getEncoded();
-      rejects(signer().setUnprotected(x5chain, new CborValue.Array(CborValue.of(Arrays.copyOf(der,
-          der.length + 1))))).hasMessage("malformed leaf certificate");
-      byte[] pem = ("-----BEGIN CERTIFICATE-----\n"
-          + java.util.Base64.getMimeEncoder().encodeToString(der)
-          + "\n-----END CERTIFICATE-----\n").getBytes(StandardCharsets.US_ASCII);
+      rejects(
+              signer()
+                  .setUnprotected(
+                      x5chain,
+                      new CborValue.Array(CborValue.of(Arrays.copyOf(der, der.length + 1)))))
+          .hasMessage("malformed leaf certificate");
+      byte[] pem =
+          ("-----BEGIN CERTIFICATE-----\n"
+                  + java.util.Base64.getMimeEncoder().encodeToString(der)
+                  + "\n-----END CERTIFICATE-----\n")
+              .getBytes(StandardCharsets.US_ASCII);
       rejects(signer().setUnprotected(x5chain, new CborValue.Array(CborValue.of(pem))))
           .hasMessage("malformed leaf certificate");
-      rejects(signer().setUnprotected(x5chain, new CborValue.Array(CborValue.of(der),
-          CborValue.of("x")))).hasMessageContaining("position 1");
-      rejects(signer().setUnprotected(x5chain, new CborValue.Array(CborValue.of(der),
-          CborValue.of(new byte[] {1, 2})))).hasMessageContaining("position 1");
+      rejects(
+              signer()
+                  .setUnprotected(
+                      x5chain, new CborValue.Array(CborValue.of(der), CborValue.of("x"))))
+          .hasMessageContaining("position 1");
+      rejects(
+              signer()
+                  .setUnprotected(
+                      x5chain,
+                      new CborValue.Array(CborValue.of(der), CborValue.of(new byte[] {1, 2}))))
+          .hasMessageContaining("position 1");
     }
 
     @Test
@@ -716,18 +885,24 @@ class CoseEnvelopeTest {
 
     @Test
     void timestampAndAgentTypes() {
-      rejects(signer().setUnprotected(CborValue.of("io.cncf.notary.timestampSignature"),
-          CborValue.of("token"))).hasMessageContaining("io.cncf.notary.timestampSignature");
+      rejects(
+              signer()
+                  .setUnprotected(
+                      CborValue.of("io.cncf.notary.timestampSignature"), CborValue.of("token")))
+          .hasMessageContaining("io.cncf.notary.timestampSignature");
       rejects(signer().timestampToken(new byte[0]))
           .hasMessageContaining("io.cncf.notary.timestampSignature");
-      rejects(signer().setUnprotected(CborValue.of("io.cncf.notary.signingAgent"),
-          CborValue.of(1))).hasMessageContaining("io.cncf.notary.signingAgent");
+      rejects(signer().setUnprotected(CborValue.of("io.cncf.notary.signingAgent"), CborValue.of(1)))
+          .hasMessageContaining("io.cncf.notary.signingAgent");
     }
 
     @Test
     void critIsNotAllowedUnprotected() {
-      rejects(signer().setUnprotected(CborValue.of(2),
-          new CborValue.Array(CborValue.of("io.cncf.notary.signingAgent"))))
+      rejects(
+              signer()
+                  .setUnprotected(
+                      CborValue.of(2),
+                      new CborValue.Array(CborValue.of("io.cncf.notary.signingAgent"))))
           .hasMessageContaining("crit (label 2) is only allowed in the protected header");
     }
 
@@ -739,29 +914,43 @@ class CoseEnvelopeTest {
 
     @Test
     void tagsAreForbiddenOutsideTheProtectedHeader() {
-      rejects(signer().setUnprotected(CborValue.of("io.cncf.notary.signingAgent"),
-          new CborValue.Tag(0, CborValue.of("x")))).hasMessageContaining("tags are not allowed");
-      rejects(signer().setUnprotected(CborValue.of("other"),
-          new CborValue.Array(new CborValue.Tag(1, CborValue.of(1)))))
+      rejects(
+              signer()
+                  .setUnprotected(
+                      CborValue.of("io.cncf.notary.signingAgent"),
+                      new CborValue.Tag(0, CborValue.of("x"))))
           .hasMessageContaining("tags are not allowed");
-      rejects(signer().payloadValue(new CborValue.Tag(24,
-          CborValue.of(CoseTestSigner.payloadFor(TARGET)))))
+      rejects(
+              signer()
+                  .setUnprotected(
+                      CborValue.of("other"),
+                      new CborValue.Array(new CborValue.Tag(1, CborValue.of(1)))))
+          .hasMessageContaining("tags are not allowed");
+      rejects(
+              signer()
+                  .payloadValue(
+                      new CborValue.Tag(24, CborValue.of(CoseTestSigner.payloadFor(TARGET)))))
           .hasMessageContaining("tags are not allowed");
     }
 
     @Test
     void unknownUnprotectedLabelsAreIgnored() throws Exception {
-      assertThat(CoseEnvelope.verify(signer().setUnprotected(CborValue.of(4),
-          CborValue.of(new byte[] {1})).setUnprotected(CborValue.of("x"), CborValue.of("y"))
-          .sign()).signingAgent()).isEqualTo("signet-test/1.0");
+      assertThat(
+              CoseEnvelope.verify(
+                      signer()
+                          .setUnprotected(CborValue.of(4), CborValue.of(new byte[] {1}))
+                          .setUnprotected(CborValue.of("x"), CborValue.of("y"))
+                          .sign())
+                  .signingAgent())
+          .isEqualTo("signet-test/1.0");
     }
   }
 
   // -- helpers for hand-built messages
 
   static CborValue.Array content(byte[] envelope) throws Exception {
-    return (CborValue.Array) ((CborValue.Tag) Cbor.decode(envelope,
-        dev.signet.cbor.CborLimits.DEFAULT)).content();
+    return (CborValue.Array)
+        ((CborValue.Tag) Cbor.decode(envelope, dev.signet.cbor.CborLimits.DEFAULT)).content();
   }
 
   static byte[] message(CborValue p, CborValue u, CborValue payload, CborValue sig) {

@@ -57,8 +57,9 @@ class CoseEnvelopeVectorsTest {
 
   @Test
   void notationInternalSignatureDetails() throws Exception {
-    EnvelopeContent c = CoseEnvelope.verify(Files.readAllBytes(
-        Vectors.notary("notation-go/internal/testdata/cose_signature.sig")));
+    EnvelopeContent c =
+        CoseEnvelope.verify(
+            Files.readAllBytes(Vectors.notary("notation-go/internal/testdata/cose_signature.sig")));
     assertThat(c.leaf().getSubjectX500Principal().getName()).contains("CN=alpine");
     JsonNode target = StrictJson.parseObject(c.payload(), 1 << 20, "payload").get("targetArtifact");
     assertThat(target.get("size").asLong()).isEqualTo(481);
@@ -68,8 +69,9 @@ class CoseEnvelopeVectorsTest {
 
   @Test
   void tamperedVectorFails() throws Exception {
-    byte[] envelope = Files.readAllBytes(
-        Vectors.notary("derived/notation-go/example_localVerify/signature.cose"));
+    byte[] envelope =
+        Files.readAllBytes(
+            Vectors.notary("derived/notation-go/example_localVerify/signature.cose"));
     envelope[envelope.length - 1] ^= 1;
     assertThatThrownBy(() -> CoseEnvelope.verify(envelope))
         .isInstanceOf(EnvelopeException.class)
@@ -78,15 +80,19 @@ class CoseEnvelopeVectorsTest {
 
   @Test
   void conformanceVectorDecodesAndParses() throws Exception {
-    JsonNode doc = StrictJson.parseObject(Files.readAllBytes(Vectors.notary(
-        "notation-core-go/signature/cose/testdata/conformance.json")), 1 << 20, "conformance");
+    JsonNode doc =
+        StrictJson.parseObject(
+            Files.readAllBytes(
+                Vectors.notary("notation-core-go/signature/cose/testdata/conformance.json")),
+            1 << 20,
+            "conformance");
     HexFormat hex = HexFormat.of();
-    byte[] message = hex.parseHex(doc.get("expectedOutput").get("cborHex").asString()
-        .toLowerCase());
-    byte[] protectedHex = hex.parseHex(doc.get("protectedHeaders").get("cborHex").asString()
-        .toLowerCase());
-    byte[] unprotectedHex = hex.parseHex(doc.get("unprotectedHeaders").get("cborHex").asString()
-        .toLowerCase());
+    byte[] message =
+        hex.parseHex(doc.get("expectedOutput").get("cborHex").asString().toLowerCase());
+    byte[] protectedHex =
+        hex.parseHex(doc.get("protectedHeaders").get("cborHex").asString().toLowerCase());
+    byte[] unprotectedHex =
+        hex.parseHex(doc.get("unprotectedHeaders").get("cborHex").asString().toLowerCase());
 
     // The CBOR decodes, and our canonical encoder reproduces notation's bytes exactly.
     CborValue decoded = Cbor.decode(message, CborLimits.DEFAULT);
@@ -100,10 +106,11 @@ class CoseEnvelopeVectorsTest {
     CoseEnvelope.Parsed parsed = CoseEnvelope.parse(message);
     CoseEnvelope.ProtectedHeader h = parsed.protectedHeader();
     assertThat(h.algorithm()).isEqualTo(SignatureAlgorithm.PS384);
-    assertThat(h.critical()).containsExactly(
-        CborValue.of("io.cncf.notary.signingScheme"),
-        CborValue.of("io.cncf.notary.expiry"),
-        CborValue.of("signedCritKey1"));
+    assertThat(h.critical())
+        .containsExactly(
+            CborValue.of("io.cncf.notary.signingScheme"),
+            CborValue.of("io.cncf.notary.expiry"),
+            CborValue.of("signedCritKey1"));
     assertThat(h.contentType()).isEqualTo(CoseEnvelope.PAYLOAD_CONTENT_TYPE);
     assertThat(h.signingScheme()).isEqualTo(SigningScheme.X509);
     assertThat(h.signingTime()).isEqualTo(Instant.ofEpochSecond(1661321924));
@@ -111,9 +118,10 @@ class CoseEnvelopeVectorsTest {
     assertThat(h.expiry()).isEqualTo(Instant.ofEpochSecond(1661408324));
     assertThat(h.expiry().getEpochSecond()).isEqualTo(doc.get("expiry").asLong());
     assertThat(h.authenticSigningTime()).isNull();
-    assertThat(h.extendedAttributes()).containsExactly(
-        new ExtendedAttribute("signedKey1", "signedValue1", false),
-        new ExtendedAttribute("signedCritKey1", "signedCritValue1", true));
+    assertThat(h.extendedAttributes())
+        .containsExactly(
+            new ExtendedAttribute("signedKey1", "signedValue1", false),
+            new ExtendedAttribute("signedCritKey1", "signedCritValue1", true));
     assertThat(parsed.payload()).isEqualTo("hello COSE".getBytes(StandardCharsets.UTF_8));
     assertThat(parsed.unprotectedHeader().signingAgent())
         .isEqualTo("NotationConformanceTest/1.0.0");
@@ -132,19 +140,32 @@ class CoseEnvelopeVectorsTest {
   void conformanceVectorWithAForeignChainFailsAtTheSignature() throws Exception {
     // Give the conformance message a real RSA-3072 chain (PS384): it then fails exactly at the
     // signature check, proving nothing before it objects.
-    JsonNode doc = StrictJson.parseObject(Files.readAllBytes(Vectors.notary(
-        "notation-core-go/signature/cose/testdata/conformance.json")), 1 << 20, "conformance");
-    byte[] message = HexFormat.of().parseHex(doc.get("expectedOutput").get("cborHex").asString()
-        .toLowerCase());
-    CborValue.Array sign1 = (CborValue.Array) ((CborValue.Tag) Cbor.decode(message,
-        CborLimits.DEFAULT)).content();
+    JsonNode doc =
+        StrictJson.parseObject(
+            Files.readAllBytes(
+                Vectors.notary("notation-core-go/signature/cose/testdata/conformance.json")),
+            1 << 20,
+            "conformance");
+    byte[] message =
+        HexFormat.of().parseHex(doc.get("expectedOutput").get("cborHex").asString().toLowerCase());
+    CborValue.Array sign1 =
+        (CborValue.Array) ((CborValue.Tag) Cbor.decode(message, CborLimits.DEFAULT)).content();
     CborValue.Map unprotected = (CborValue.Map) sign1.get(1);
     List<CborValue.Entry> entries = new java.util.ArrayList<>(unprotected.entries());
-    entries.add(new CborValue.Entry(CborValue.of(33), new CborValue.Array(CborValue.of(
-        CoseEnvelopeTest.leaf(dev.signet.testing.TestPki.KeyType.RSA_3072).certificate()
-            .getEncoded()))));
-    byte[] withChain = Cbor.encode(new CborValue.Tag(18, new CborValue.Array(sign1.get(0),
-        new CborValue.Map(entries), sign1.get(2), sign1.get(3))));
+    entries.add(
+        new CborValue.Entry(
+            CborValue.of(33),
+            new CborValue.Array(
+                CborValue.of(
+                    CoseEnvelopeTest.leaf(dev.signet.testing.TestPki.KeyType.RSA_3072)
+                        .certificate()
+                        .getEncoded()))));
+    byte[] withChain =
+        Cbor.encode(
+            new CborValue.Tag(
+                18,
+                new CborValue.Array(
+                    sign1.get(0), new CborValue.Map(entries), sign1.get(2), sign1.get(3))));
     assertThatThrownBy(() -> CoseEnvelope.verify(withChain))
         .isInstanceOf(EnvelopeException.class)
         .hasMessage("signature is invalid. Error: verification error");
