@@ -286,6 +286,22 @@ class CoseEnvelopeTest {
     }
 
     @Test
+    void ecKeyOnAnotherCurveOfTheSameSizeIsRejected() throws Exception {
+      // secp256k1 is 256 bits like P-256 but is not a Notary curve
+      java.security.KeyPairGenerator g =
+          java.security.KeyPairGenerator.getInstance(
+              "EC", new org.bouncycastle.jce.provider.BouncyCastleProvider());
+      g.initialize(new java.security.spec.ECGenParameterSpec("secp256k1"));
+      TestPki.Issued k1 =
+          TestPki.leaf("CN=K1 Leaf,O=Test,ST=WA,C=US")
+              .keyPair(g.generateKeyPair())
+              .issuedBy(leaf(KeyType.RSA_2048));
+      rejects(CoseTestSigner.of(k1).descriptor(TARGET).signature(new byte[64]))
+          .hasMessage(
+              "ecdsa key is not on a supported curve (expected NIST P-256, P-384 or P-521)");
+    }
+
+    @Test
     void sigStructureUsesTheProtectedBytesAsReceived() throws Exception {
       // A protected header with a non-shortest int (alg -37 as 0x3824 -> 0x390024): decodes the
       // same, and the signature covers exactly these bytes.
