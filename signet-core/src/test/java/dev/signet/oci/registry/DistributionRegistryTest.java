@@ -14,6 +14,12 @@ import dev.signet.oci.StoreException;
 import dev.signet.reference.Reference;
 import dev.signet.testing.Vectors;
 import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.Signature;
+import java.security.spec.ECGenParameterSpec;
+import java.util.Base64;
+import java.util.concurrent.TimeUnit;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -200,6 +206,80 @@ class DistributionRegistryTest {
       assertThat(envelope).isEqualTo(Files.readAllBytes(
           layout.resolve("blobs/sha256/c9af07e038b2b1a463e648986ad7273157511ffeba0b689f33e5472bae471f50")));
     }
+  }
+
+  @Test
+  void readsASigstoreBundleAttachedByTheThirdPartySigstoreOciClient() throws Exception {
+    Path modules = sigstoreNodeModules();
+    try (RegistryStore store = store(basicStoreConfig())) {
+      Pushed p = pushSignedImage(store.client(), basic.host() + "/sigstore/app", "hello sigstore", false);
+      KeyPairGenerator kpg = KeyPairGenerator.getInstance("EC");
+      kpg.initialize(new ECGenParameterSpec("secp256r1"));
+      KeyPair kp = kpg.generateKeyPair();
+      Path work = Files.createTempDirectory(dir, "sigstore");
+      Files.writeString(work.resolve("signer.key"), pem("PRIVATE KEY", kp.getPrivate().getEncoded()));
+      Files.writeString(work.resolve("signer.pub"), pem("PUBLIC KEY", kp.getPublic().getEncoded()));
+      Path script = work.resolve("sigstore-attach.js");
+      try (var in = DistributionRegistryTest.class.getResourceAsStream("sigstore-attach.js")) {
+        Files.copy(in, script);
+      }
+      ProcessBuilder pb = new ProcessBuilder("node", script.toString(), basic.host(), "sigstore/app",
+          p.subject().digest().toString(), work.resolve("signer.key").toString(), work.resolve("signer.pub").toString())
+          .directory(work.toFile())
+          .redirectErrorStream(true)
+          .redirectOutput(work.resolve("node.log").toFile());
+      pb.environment().put("NODE_PATH", modules.toString());
+      pb.environment().put("SIGNET_REGISTRY_USER", DistributionRegistry.USER);
+      pb.environment().put("SIGNET_REGISTRY_PASSWORD", DistributionRegistry.PASSWORD);
+      Process node = pb.start();
+      if (!node.waitFor(120, TimeUnit.SECONDS)) {
+        node.toHandle().destroyForcibly();
+        throw new AssertionError("node did not finish within 120 s");
+      }
+      assertThat(node.exitValue()).as(Files.readString(work.resolve("node.log"))).isZero();
+
+      List<Descriptor> refs = store.referrers(p.tag(), p.subject(), SIGSTORE_BUNDLE, deadline());
+      assertThat(refs).singleElement().satisfies(r -> assertThat(r.artifactType()).isEqualTo(SIGSTORE_BUNDLE));
+      Manifest m = Manifest.parse(store.fetchManifest(p.tag(), refs.get(0), deadline()), null);
+      assertThat(m.subject().digest()).isEqualTo(p.subject().digest());
+      JsonNode bundle = StrictJson.parseObject(store.fetchBlob(p.tag(), m.layers().get(0), deadline()), 1 << 20, "bundle");
+      JsonNode dsse = bundle.get("dsseEnvelope");
+      byte[] payload = Base64.getDecoder().decode(dsse.get("payload").asString());
+      String type = dsse.get("payloadType").asString();
+      byte[] pae = ("DSSEv1 " + type.getBytes(StandardCharsets.UTF_8).length + " " + type + " " + payload.length + " ")
+          .getBytes(StandardCharsets.UTF_8);
+      Signature verifier = Signature.getInstance("SHA256withECDSA");
+      verifier.initVerify(kp.getPublic());
+      verifier.update(pae);
+      verifier.update(payload);
+      assertThat(verifier.verify(Base64.getDecoder().decode(dsse.get("signatures").get(0).get("sig").asString()))).isTrue();
+      JsonNode statement = StrictJson.parseObject(payload, 1 << 20, "statement");
+      assertThat(statement.get("subject").get(0).get("digest").get("sha256").asString()).isEqualTo(p.subject().digest().hex());
+    }
+  }
+
+  static final String SIGSTORE_BUNDLE = "application/vnd.dev.sigstore.bundle.v0.3+json";
+
+  /** A node_modules with @sigstore/sign@3.1.0 and @sigstore/oci@0.4.0 (SIGNET_SIGSTORE_NODE_MODULES). */
+  static Path sigstoreNodeModules() {
+    String configured = System.getenv("SIGNET_SIGSTORE_NODE_MODULES");
+    Path modules = configured == null || configured.isBlank() ? null : Path.of(configured);
+    if (modules == null || !Files.isDirectory(modules.resolve("@sigstore/oci"))) {
+      String message = "SIGNET_SIGSTORE_NODE_MODULES must name a node_modules directory holding"
+          + " @sigstore/sign@3.1.0 and @sigstore/oci@0.4.0 (npm install --prefix DIR --no-audit --no-fund"
+          + " @sigstore/sign@3.1.0 @sigstore/oci@0.4.0; Node >= 20.5)";
+      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+        org.junit.jupiter.api.Assertions.fail(message);
+      }
+      org.junit.jupiter.api.Assumptions.abort(message);
+    }
+    return modules;
+  }
+
+  static String pem(String type, byte[] der) {
+    return "-----BEGIN " + type + "-----\n"
+        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+        + "\n-----END " + type + "-----\n";
   }
 
   /** Pushes an OCI layout read in place: blobs, then manifests, then indexes, tags from ref.name. */
