@@ -63,6 +63,8 @@ final class FakeRegistry implements AutoCloseable {
   volatile boolean referrersApi = true;
   volatile int pageSize = 0;
   volatile boolean applyFilter = true;
+  /** When set, pagination links are absolute URLs on this base (e.g. another origin). */
+  volatile String linkBase;
   /** Blob GETs answer 307 to this base URL (another origin) when set. */
   volatile String redirectBlobsTo;
   /** Bodies of these digests are replaced by other bytes of the same length. */
@@ -416,7 +418,7 @@ final class FakeRegistry implements AutoCloseable {
       if (end < entries.size()) {
         String next = "/v2/" + repo + "/referrers/" + digest + "?last=" + end
             + (artifactType == null ? "" : "&artifactType=" + java.net.URLEncoder.encode(artifactType, StandardCharsets.UTF_8));
-        headers.put("Link", "<" + next + ">; rel=\"next\"");
+        headers.put("Link", "<" + (linkBase == null ? "" : linkBase) + next + ">; rel=\"next\"");
       }
     }
     String body = "{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_INDEX + "\",\"manifests\":["

@@ -373,4 +373,82 @@ class RegistryClientTest {
     assertThat(client(RegistryOptions.defaults().withUseHttp(true), CredentialProvider.anonymous())
         .base("registry.example")).isEqualTo("http://registry.example");
   }
+
+  /** A clock tests move by hand. */
+  static final class MutableClock extends Clock {
+    java.time.Instant now = java.time.Instant.parse("2026-01-01T00:00:00Z");
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public java.time.Instant instant() {
+      return now;
+    }
+  }
+
+  @Test
+  void expiredTokensAreRenewed() throws Exception {
+    fake.auth = FakeRegistry.AuthMode.TOKEN;
+    MutableClock clock = new MutableClock();
+    RegistryClient c = new RegistryClient(RegistryOptions.defaults(),
+        r -> new Credential.Basic(fake.user, fake.password), clock, sleeps::add, new Random(1));
+    clients.add(c);
+    c.resolve(repo, deadline());
+    clock.now = clock.now.plusSeconds(200); // within expires_in=300 (renewed at 90%)
+    c.fetchBlob(repo, envelope, deadline());
+    assertThat(fake.tokensIssued()).isEqualTo(1);
+    clock.now = clock.now.plusSeconds(100);
+    c.referrers(repo, subject, SIG, deadline());
+    assertThat(fake.tokensIssued()).isEqualTo(2);
+  }
+
+  @Test
+  void retryAfterMayBeAnHttpDate() throws Exception {
+    MutableClock clock = new MutableClock();
+    String at = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
+        clock.now.plusSeconds(5).atZone(java.time.ZoneOffset.UTC));
+    fake.faults.add(new FakeRegistry.Fault(s -> s.path().contains("/blobs/"), 503, Map.of("Retry-After", at)));
+    RegistryClient c = new RegistryClient(RegistryOptions.defaults(), CredentialProvider.anonymous(), clock, sleeps::add, new Random(1));
+    clients.add(c);
+    assertThat(c.fetchBlob(repo, envelope, deadline())).isEqualTo(envelopeBytes);
+    assertThat(sleeps).containsExactly(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void connectionErrorsAreRetriedThenReported() throws Exception {
+    String host = fake.host();
+    fake.close();
+    RegistryClient c = client(RegistryOptions.defaults().withRetries(2), CredentialProvider.anonymous());
+    assertThatThrownBy(() -> c.resolve(Reference.parse(host + "/demo/app:v1"), deadline()))
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("cannot reach http://" + host)
+        .hasMessageContaining("after 3 attempts");
+    assertThat(sleeps).hasSize(2);
+    assertThat(c.requestCount()).isEqualTo(3);
+  }
+
+  @Test
+  void aNextPageOnAnotherOriginIsRefused() throws Exception {
+    addReferrers(SIG, 3);
+    fake.pageSize = 1;
+    fake.linkBase = "http://localhost:" + fake.host().split(":")[1];
+    assertThatThrownBy(() -> client().referrers(repo, subject, SIG, deadline()))
+        .hasMessageContaining("next page link leaves the registry");
+  }
+
+  @Test
+  void absoluteSameOriginLinksAreFollowed() throws Exception {
+    addReferrers(SIG, 3);
+    fake.pageSize = 1;
+    fake.linkBase = fake.baseUrl();
+    assertThat(client().referrers(repo, subject, SIG, deadline())).hasSize(3);
+  }
 }
