@@ -197,6 +197,8 @@ public final class DockerConfigCredentials implements CredentialProvider {
     try {
       try (OutputStream in = process.getOutputStream()) {
         in.write(server.getBytes(StandardCharsets.UTF_8));
+      } catch (IOException helperDidNotRead) {
+        // A helper may exit without reading stdin; its exit status and output still decide.
       }
       // Read stdout on its own thread so that a helper that never closes it cannot block us.
       InputStream stdout = process.getInputStream();
@@ -246,8 +248,6 @@ public final class DockerConfigCredentials implements CredentialProvider {
         return new Credential.IdentityToken(secret);
       }
       return new Credential.Basic(user == null ? "" : user, secret);
-    } catch (IOException e) {
-      throw new StoreException("credential helper " + program + " failed: " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new StoreException("interrupted while running credential helper " + program);
