@@ -45,6 +45,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -159,7 +160,9 @@ public final class RegistryClient implements AutoCloseable {
   public static RegistryClient create(
       RegistryOptions options, CredentialProvider credentials, Clock clock) throws StoreException {
     return new RegistryClient(
-        options, credentials, clock, d -> Thread.sleep(d), RandomGenerator.getDefault());
+        options, credentials, clock, d -> Thread.sleep(d),
+        // Jitter from the calling thread's generator: RandomGenerator instances are not thread-safe.
+        () -> ThreadLocalRandom.current().nextLong());
   }
 
   /** HTTP exchanges sent so far (token requests, redirects and retries included). */
