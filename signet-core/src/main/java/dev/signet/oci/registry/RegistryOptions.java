@@ -1,0 +1,113 @@
+package dev.signet.oci.registry;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Settings of a registry client; the Ratify {@code oras} store parameters plus our limits.
+ *
+ * @param useHttp plain HTTP for every registry (Ratify {@code useHttp})
+ * @param plainHttpLoopback plain HTTP for localhost, 127.0.0.0/8 and ::1, as Ratify does; turn off
+ *     to use TLS to a loopback registry
+ * @param cosignEnabled also look for cosign's {@code sha256-<hex>.sig} tag
+ * @param caFile PEM bundle of extra trusted CA certificates, added to the JVM trust store; may be
+ *     null
+ * @param maxManifestBytes the largest manifest or index accepted
+ * @param maxBlobBytes the largest blob (signature envelope) accepted
+ * @param maxConcurrentRequests requests in flight per registry host
+ * @param maxRetries retries after a 429, a 5xx or a connection error
+ * @param requestTimeout the longest one HTTP exchange may take (the deadline may cut it shorter)
+ * @param cacheMaxBytes bytes of verified content kept in memory
+ */
+public record RegistryOptions(
+    boolean useHttp,
+    boolean plainHttpLoopback,
+    boolean cosignEnabled,
+    Path caFile,
+    int maxManifestBytes,
+    int maxBlobBytes,
+    int maxConcurrentRequests,
+    int maxRetries,
+    Duration requestTimeout,
+    long cacheMaxBytes) {
+
+  public static final int DEFAULT_MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+  public static final int DEFAULT_MAX_BLOB_BYTES = 32 * 1024 * 1024;
+
+  public RegistryOptions {
+    if (maxManifestBytes <= 0 || maxBlobBytes <= 0) {
+      throw new IllegalArgumentException("size limits must be positive");
+    }
+    if (maxConcurrentRequests <= 0) {
+      throw new IllegalArgumentException("maxConcurrentRequests must be positive");
+    }
+    if (maxRetries < 0 || maxRetries > 20) {
+      throw new IllegalArgumentException("maxRetries must be between 0 and 20");
+    }
+    if (requestTimeout == null || requestTimeout.isNegative() || requestTimeout.isZero()) {
+      throw new IllegalArgumentException("requestTimeout must be positive");
+    }
+    if (cacheMaxBytes < 0) {
+      throw new IllegalArgumentException("cacheMaxBytes must not be negative");
+    }
+  }
+
+  public static RegistryOptions defaults() {
+    return new RegistryOptions(
+        false,
+        true,
+        false,
+        null,
+        DEFAULT_MAX_MANIFEST_BYTES,
+        DEFAULT_MAX_BLOB_BYTES,
+        8,
+        4,
+        Duration.ofSeconds(30),
+        64L * 1024 * 1024);
+  }
+
+  public RegistryOptions withUseHttp(boolean value) {
+    return new RegistryOptions(value, plainHttpLoopback, cosignEnabled, caFile, maxManifestBytes,
+        maxBlobBytes, maxConcurrentRequests, maxRetries, requestTimeout, cacheMaxBytes);
+  }
+
+  public RegistryOptions withPlainHttpLoopback(boolean value) {
+    return new RegistryOptions(useHttp, value, cosignEnabled, caFile, maxManifestBytes,
+        maxBlobBytes, maxConcurrentRequests, maxRetries, requestTimeout, cacheMaxBytes);
+  }
+
+  public RegistryOptions withCosignEnabled(boolean value) {
+    return new RegistryOptions(useHttp, plainHttpLoopback, value, caFile, maxManifestBytes,
+        maxBlobBytes, maxConcurrentRequests, maxRetries, requestTimeout, cacheMaxBytes);
+  }
+
+  public RegistryOptions withCaFile(Path value) {
+    return new RegistryOptions(useHttp, plainHttpLoopback, cosignEnabled, value, maxManifestBytes,
+        maxBlobBytes, maxConcurrentRequests, maxRetries, requestTimeout, cacheMaxBytes);
+  }
+
+  public RegistryOptions withLimits(int manifestBytes, int blobBytes) {
+    return new RegistryOptions(useHttp, plainHttpLoopback, cosignEnabled, caFile, manifestBytes,
+        blobBytes, maxConcurrentRequests, maxRetries, requestTimeout, cacheMaxBytes);
+  }
+
+  public RegistryOptions withConcurrency(int value) {
+    return new RegistryOptions(useHttp, plainHttpLoopback, cosignEnabled, caFile, maxManifestBytes,
+        maxBlobBytes, value, maxRetries, requestTimeout, cacheMaxBytes);
+  }
+
+  public RegistryOptions withRetries(int value) {
+    return new RegistryOptions(useHttp, plainHttpLoopback, cosignEnabled, caFile, maxManifestBytes,
+        maxBlobBytes, maxConcurrentRequests, value, requestTimeout, cacheMaxBytes);
+  }
+
+  public RegistryOptions withRequestTimeout(Duration value) {
+    return new RegistryOptions(useHttp, plainHttpLoopback, cosignEnabled, caFile, maxManifestBytes,
+        maxBlobBytes, maxConcurrentRequests, maxRetries, value, cacheMaxBytes);
+  }
+
+  public RegistryOptions withCacheMaxBytes(long value) {
+    return new RegistryOptions(useHttp, plainHttpLoopback, cosignEnabled, caFile, maxManifestBytes,
+        maxBlobBytes, maxConcurrentRequests, maxRetries, requestTimeout, value);
+  }
+}

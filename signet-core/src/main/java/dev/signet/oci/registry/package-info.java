@@ -1,0 +1,39 @@
+/**
+ * Reading subjects, referrers, manifests and blobs from OCI registries (OCI Distribution
+ * Specification v1.1), for Ratify's {@code oras} store.
+ *
+ * <p>{@link dev.signet.oci.registry.RegistryStore} is the {@link dev.signet.oci.ReferrerStore};
+ * {@link dev.signet.oci.registry.RegistryClient} does the HTTP. Design points:
+ *
+ * <ul>
+ *   <li>Every manifest and blob returned matched its digest and size; a tag is resolved with a GET
+ *       so its digest comes from the bytes (and {@code Docker-Content-Digest} must agree).
+ *       Manifests are limited to 4 MiB and blobs to 32 MiB by default; bodies are read with a
+ *       bound and a declared {@code Content-Length} above the bound is refused before reading.
+ *   <li>Referrers: the referrers API with {@code artifactType}, every {@code Link} page (same
+ *       origin only), filtered here as well even when the registry says {@code
+ *       OCI-Filters-Applied}; on a 404 without {@code NAME_UNKNOWN} (or a non-index answer) the
+ *       referrers tag schema {@code <alg>-<hex>}; cosign's {@code <alg>-<hex>.sig} when enabled. A
+ *       401/403/5xx on the fallback tag is an error, never "no referrers".
+ *   <li>Auth: RFC 7235 challenge parsing; Basic, Bearer (token GET with Basic credentials, or the
+ *       OAuth2 refresh-token POST for identity tokens); tokens cached per registry and scope until
+ *       shortly before {@code expires_in}; a learned scheme is used pre-emptively on later requests.
+ *       Credentials go only to the registry's origin (not to redirect targets elsewhere) and to an
+ *       HTTPS token realm (HTTP only when the registry itself is plain HTTP).
+ *   <li>Transport: one {@link java.net.http.HttpClient} per client (HTTP/2 over TLS, HTTP/1.1 on
+ *       plain HTTP); plain HTTP for {@code useHttp} and, as in Ratify, for loopback hosts unless
+ *       {@code plainHttpLoopback} is false; JVM trust anchors plus an optional CA bundle.
+ *   <li>Retries on 429, 5xx (not 501/505) and I/O errors: exponential backoff from 200 ms, capped
+ *       at 2 s, with jitter; {@code Retry-After} (seconds or HTTP date) wins; a wait that would pass
+ *       the caller's deadline ends the call at once. A per-host semaphore bounds requests in flight.
+ *   <li>An in-memory, byte-bounded LRU of verified content by digest: a manifest or blob is fetched
+ *       once per client while hot. Tags and referrer lists are never cached.
+ * </ul>
+ *
+ * <p>Requests for one cold verification (resolve tag, list referrers, signature manifest,
+ * envelope): 6 with the referrers API and token auth (401 challenge + token + 4), 7 through the
+ * tag-schema fallback (+1 for the referrers API 404); 6 against distribution 2.8.2 with basic auth
+ * (401 challenge + 1, referrers 404 + tag index, manifest, blob). A warm repeat by digest costs
+ * only the referrer listing.
+ */
+package dev.signet.oci.registry;

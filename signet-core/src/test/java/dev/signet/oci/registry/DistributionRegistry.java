@@ -1,0 +1,216 @@
+package dev.signet.oci.registry;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.SecureRandom;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * Debian's {@code docker-registry} (CNCF distribution 2.8.2) run by a test on 127.0.0.1 with a
+ * generated config: optional htpasswd basic auth (bcrypt made here) and optional TLS (self-signed
+ * certificate for 127.0.0.1 and localhost made here). Stopped by its PID on {@link #close()}.
+ *
+ * <p>When the binary is missing the test is skipped, or fails when {@code CI=true}: CI must install
+ * the Debian package {@code docker-registry}.
+ */
+final class DistributionRegistry implements AutoCloseable {
+  static final String USER = "signet-user";
+  static final String PASSWORD = "signet-test-pass";
+
+  private final Process process;
+  private final int port;
+  private final Path dir;
+  private final Path caFile;
+
+  private DistributionRegistry(Process process, int port, Path dir, Path caFile) {
+    this.process = process;
+    this.port = port;
+    this.dir = dir;
+    this.caFile = caFile;
+  }
+
+  /** The binary, from {@code SIGNET_DOCKER_REGISTRY} or {@code /usr/bin/docker-registry}. */
+  static Path binary() {
+    String configured = System.getenv("SIGNET_DOCKER_REGISTRY");
+    Path bin = Path.of(configured != null && !configured.isBlank() ? configured : "/usr/bin/docker-registry");
+    if (!Files.isExecutable(bin)) {
+      String message = "the distribution registry binary " + bin + " is missing: install the Debian package"
+          + " docker-registry (apt-get install -y --no-install-recommends docker-registry)"
+          + " or set SIGNET_DOCKER_REGISTRY";
+      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+        fail(message);
+      }
+      Assumptions.abort(message);
+    }
+    return bin;
+  }
+
+  static DistributionRegistry start(Path dir, boolean basicAuth, boolean tls) throws Exception {
+    Path bin = binary();
+    Files.createDirectories(dir);
+    StringBuilder yaml = new StringBuilder();
+    Path caFile = null;
+    String tlsPart = "";
+    if (tls) {
+      caFile = dir.resolve("registry.crt");
+      Path key = dir.resolve("registry.key");
+      selfSignedCertificate(caFile, key);
+      tlsPart = ", tls: {certificate: " + caFile + ", key: " + key + "}";
+    }
+    if (basicAuth) {
+      String hash = OpenBSDBCrypt.generate("2y", PASSWORD.toCharArray(), salt(), 5);
+      Files.writeString(dir.resolve("htpasswd"), USER + ":" + hash + "\n");
+    }
+    IOException last = null;
+    for (int attempt = 0; attempt < 3; attempt++) {
+      int port = freePort();
+      yaml.setLength(0);
+      yaml.append("version: 0.1\n")
+          .append("log: {level: warn}\n")
+          .append("storage: {filesystem: {rootdirectory: ").append(dir.resolve("data")).append("}, delete: {enabled: true}}\n")
+          .append("http: {addr: 127.0.0.1:").append(port).append(", secret: signet-test-only").append(tlsPart).append("}\n");
+      if (basicAuth) {
+        yaml.append("auth: {htpasswd: {realm: signet-test, path: ").append(dir.resolve("htpasswd")).append("}}\n");
+      }
+      Path config = dir.resolve("config.yml");
+      Files.writeString(config, yaml);
+      Path log = dir.resolve("registry.log");
+      Process p = new ProcessBuilder(bin.toString(), "serve", config.toString())
+          .redirectErrorStream(true)
+          .redirectOutput(log.toFile())
+          .start();
+      if (waitListening(p, port)) {
+        return new DistributionRegistry(p, port, dir, caFile);
+      }
+      stop(p);
+      last = new IOException("docker-registry did not start on 127.0.0.1:" + port + "; log:\n"
+          + tail(log));
+    }
+    fail(last.getMessage());
+    return null;
+  }
+
+  String host() {
+    return "127.0.0.1:" + port;
+  }
+
+  Path caFile() {
+    return caFile;
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  /** A Docker config.json with basic credentials for this registry. */
+  Path dockerConfig(String user, String password) throws IOException {
+    String auth = Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    Path p = dir.resolve("docker-config-" + user + ".json");
+    Files.writeString(p, "{\"auths\":{\"" + host() + "\":{\"auth\":\"" + auth + "\"}}}");
+    return p;
+  }
+
+  @Override
+  public void close() {
+    stop(process);
+  }
+
+  private static void stop(Process p) {
+    ProcessHandle h = p.toHandle();
+    h.destroy(); // SIGTERM to this PID only
+    try {
+      if (!p.waitFor(10, TimeUnit.SECONDS)) {
+        h.destroyForcibly();
+        p.waitFor(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      h.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static boolean waitListening(Process p, int port) throws InterruptedException {
+    Instant until = Instant.now().plus(Duration.ofSeconds(15));
+    while (Instant.now().isBefore(until)) {
+      if (!p.isAlive()) {
+        return false;
+      }
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+        return true;
+      } catch (IOException notYet) {
+        Thread.sleep(50);
+      }
+    }
+    return false;
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static String tail(Path log) {
+    try {
+      List<String> lines = Files.readAllLines(log);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+    } catch (IOException e) {
+      return "(no log)";
+    }
+  }
+
+  private static byte[] salt() {
+    byte[] s = new byte[16];
+    new SecureRandom().nextBytes(s);
+    return s;
+  }
+
+  private static void selfSignedCertificate(Path certFile, Path keyFile) throws Exception {
+    KeyPairGenerator kpg = KeyPairGenerator.getInstance("EC");
+    kpg.initialize(new ECGenParameterSpec("secp256r1"));
+    KeyPair kp = kpg.generateKeyPair();
+    X500Name name = new X500Name("CN=localhost,O=Signet test registry");
+    Instant now = Instant.now();
+    JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(name, BigInteger.valueOf(now.toEpochMilli()),
+        Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(2))), name, kp.getPublic());
+    b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
+        new GeneralName(GeneralName.iPAddress, "127.0.0.1"), new GeneralName(GeneralName.dNSName, "localhost")}));
+    b.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
+    byte[] der = b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(kp.getPrivate())).getEncoded();
+    Files.writeString(certFile, pem("CERTIFICATE", der));
+    Files.writeString(keyFile, pem("PRIVATE KEY", kp.getPrivate().getEncoded()));
+  }
+
+  private static String pem(String type, byte[] der) {
+    return "-----BEGIN " + type + "-----\n"
+        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+        + "\n-----END " + type + "-----\n";
+  }
+}
