@@ -45,33 +45,41 @@ final class StrictBase64 {
   private static byte[] decode(String text, byte[] alphabet, boolean padded)
       throws IllegalBase64Exception {
     int length = text.length();
+    // Scan first, so the offset reported is that of the first offending character.
     int dataLength = length;
-    if (padded) {
-      if (length % 4 != 0) {
-        throw new IllegalBase64Exception(length - length % 4);
+    for (int i = 0; i < length; i++) {
+      char c = text.charAt(i);
+      if (c < 128 && alphabet[c] >= 0) {
+        continue;
       }
-      while (dataLength > 0 && length - dataLength < 2 && text.charAt(dataLength - 1) == '=') {
-        dataLength--;
+      if (c != '=' || !padded) {
+        throw new IllegalBase64Exception(i);
       }
+      // Padding completes the last quantum: "xx==" or "xxx=", then nothing more.
+      int position = i % 4;
+      int end = position == 2 ? i + 2 : position == 3 ? i + 1 : -1;
+      if (end < 0 || (position == 2 && (i + 1 >= length || text.charAt(i + 1) != '='))) {
+        throw new IllegalBase64Exception(i);
+      }
+      if (end < length) {
+        throw new IllegalBase64Exception(end);
+      }
+      dataLength = i;
+      break;
+    }
+    if (padded && length % 4 != 0) {
+      throw new IllegalBase64Exception(length - length % 4);
     }
     // The unpadded length of a base64 text is never 1 (mod 4).
     if (dataLength % 4 == 1) {
       throw new IllegalBase64Exception(dataLength - 1);
-    }
-    if (padded && length - dataLength != (4 - dataLength % 4) % 4) {
-      throw new IllegalBase64Exception(dataLength);
     }
     byte[] out = new byte[dataLength * 3 / 4];
     int bits = 0;
     int buffer = 0;
     int written = 0;
     for (int i = 0; i < dataLength; i++) {
-      char c = text.charAt(i);
-      int v = c < 128 ? alphabet[c] : -1;
-      if (v < 0) {
-        throw new IllegalBase64Exception(i);
-      }
-      buffer = (buffer << 6) | v;
+      buffer = (buffer << 6) | alphabet[text.charAt(i)];
       bits += 6;
       if (bits >= 8) {
         bits -= 8;
