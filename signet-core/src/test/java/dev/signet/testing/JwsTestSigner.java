@@ -261,7 +261,8 @@ public final class JwsTestSigner {
       }
       if (timestampToken != null) {
         header.put(
-            "io.cncf.notary.timestampSignature", Base64.getEncoder().encodeToString(timestampToken));
+            "io.cncf.notary.timestampSignature",
+            Base64.getEncoder().encodeToString(timestampToken));
       }
       return new Envelope(protectedText, payloadText, base64Url(signature), header);
     } catch (GeneralSecurityException e) {
@@ -336,7 +337,8 @@ public final class JwsTestSigner {
     public Envelope withHeader(UnaryOperator<Map<String, Object>> edit) {
       Map<String, Object> copy = new LinkedHashMap<>(header);
       Map<String, Object> edited = edit.apply(copy);
-      return new Envelope(protectedText, payloadText, signatureText, edited == null ? copy : edited);
+      return new Envelope(
+          protectedText, payloadText, signatureText, edited == null ? copy : edited);
     }
 
     /** The members as an ordered map, for tests that add, drop or retype members. */

@@ -167,7 +167,8 @@ public final class JwsEnvelope {
     JsonNode protectedJson;
     try {
       protectedJson =
-          StrictJson.parseObject(protectedBytes, MAX_PROTECTED_HEADER_BYTES, "JWS protected header");
+          StrictJson.parseObject(
+              protectedBytes, MAX_PROTECTED_HEADER_BYTES, "JWS protected header");
     } catch (JsonFormatException e) {
       throw new EnvelopeException(e.getMessage(), e);
     }
@@ -181,8 +182,7 @@ public final class JwsEnvelope {
     }
 
     UnprotectedHeader u = UnprotectedHeader.parse(unprotected, protectedJson);
-    byte[] signingInput =
-        (protectedText + "." + payloadText).getBytes(StandardCharsets.US_ASCII);
+    byte[] signingInput = (protectedText + "." + payloadText).getBytes(StandardCharsets.US_ASCII);
     return new ParsedJws(
         signingInput,
         header,
@@ -214,7 +214,9 @@ public final class JwsEnvelope {
     }
     if (!valid) {
       String goError =
-          declared.isRsaPss() ? "crypto/rsa: verification error" : "crypto/ecdsa: verification error";
+          declared.isRsaPss()
+              ? "crypto/rsa: verification error"
+              : "crypto/ecdsa: verification error";
       throw new EnvelopeException(
           "signature is invalid. Error: "
               + goError
@@ -299,7 +301,8 @@ public final class JwsEnvelope {
                 + KEY_SIGNING_AGENT_LEGACY
                 + "\"; only one signing agent is allowed");
       }
-      String agentKey = header.has(KEY_SIGNING_AGENT) ? KEY_SIGNING_AGENT : KEY_SIGNING_AGENT_LEGACY;
+      String agentKey =
+          header.has(KEY_SIGNING_AGENT) ? KEY_SIGNING_AGENT : KEY_SIGNING_AGENT_LEGACY;
       String signingAgent = null;
       JsonNode agent = header.get(agentKey);
       if (agent != null) {
@@ -359,12 +362,14 @@ public final class JwsEnvelope {
       try {
         factory = CertificateFactory.getInstance("X.509");
       } catch (CertificateException e) {
-        throw new EnvelopeException("X.509 certificate parsing is unavailable: " + e.getMessage(), e);
+        throw new EnvelopeException(
+            "X.509 certificate parsing is unavailable: " + e.getMessage(), e);
       }
       List<X509Certificate> chain = new ArrayList<>();
       for (int i = 0; i < x5c.size(); i++) {
         JsonNode entry = x5c.get(i);
-        String what = i == 0 ? "malformed leaf certificate" : "malformed certificate x5c[" + i + "]";
+        String what =
+            i == 0 ? "malformed leaf certificate" : "malformed certificate x5c[" + i + "]";
         if (!entry.isString()) {
           throw new EnvelopeException(what + ": expected a base64 string, found " + typeOf(entry));
         }
@@ -387,8 +392,7 @@ public final class JwsEnvelope {
       }
       X509Certificate certificate;
       try {
-        certificate =
-            (X509Certificate) factory.generateCertificate(new ByteArrayInputStream(der));
+        certificate = (X509Certificate) factory.generateCertificate(new ByteArrayInputStream(der));
         if (!Arrays.equals(certificate.getEncoded(), der)) {
           throw new EnvelopeException(what + ": x509: trailing data or non-DER encoding");
         }

@@ -110,7 +110,9 @@ record JwsProtectedHeader(
     if (scheme == SigningScheme.X509) {
       if (authenticSigningTime != null) {
         throw new EnvelopeException(
-            "\"" + AUTHENTIC_SIGNING_TIME + "\" header must not be present for notary.x509 signing scheme");
+            "\""
+                + AUTHENTIC_SIGNING_TIME
+                + "\" header must not be present for notary.x509 signing scheme");
       }
       if (signingTime == null) {
         throw new EnvelopeException(
@@ -163,10 +165,12 @@ record JwsProtectedHeader(
 
   private static SignatureAlgorithm algorithm(JsonNode alg) throws EnvelopeException {
     if (alg == null) {
-      throw new EnvelopeException("protected header is missing \"alg\" (signing method is unspecified)");
+      throw new EnvelopeException(
+          "protected header is missing \"alg\" (signing method is unspecified)");
     }
     if (!alg.isString()) {
-      throw new EnvelopeException("protected header \"alg\" must be a string, found " + typeOf(alg));
+      throw new EnvelopeException(
+          "protected header \"alg\" must be a string, found " + typeOf(alg));
     }
     for (SignatureAlgorithm a : SignatureAlgorithm.values()) {
       if (a.jwsName().equals(alg.asString())) {
@@ -187,7 +191,8 @@ record JwsProtectedHeader(
       throw new EnvelopeException("missing \"crit\" header");
     }
     if (!crit.isArray()) {
-      throw new EnvelopeException("\"crit\" header must be an array of strings, found " + typeOf(crit));
+      throw new EnvelopeException(
+          "\"crit\" header must be an array of strings, found " + typeOf(crit));
     }
     Set<String> required = new LinkedHashSet<>();
     required.add(SIGNING_SCHEME);
@@ -206,7 +211,8 @@ record JwsProtectedHeader(
       }
       String key = entry.asString();
       if (!seen.add(key)) {
-        throw new EnvelopeException("\"" + key + "\" is listed more than once in the \"crit\" header");
+        throw new EnvelopeException(
+            "\"" + key + "\" is listed more than once in the \"crit\" header");
       }
       if (required.remove(key)) {
         continue;
@@ -278,5 +284,4 @@ record JwsProtectedHeader(
     }
     return null;
   }
-
 }

@@ -32,10 +32,7 @@ final class NotaryPayload {
       }
     }
     JsonNode size = target.get("size");
-    if (size == null
-        || !size.isIntegralNumber()
-        || !size.canConvertToLong()
-        || size.asLong() < 0) {
+    if (size == null || !size.isIntegralNumber() || !size.canConvertToLong() || size.asLong() < 0) {
       throw new EnvelopeException(
           "signature payload targetArtifact.size must be a non-negative integer");
     }

@@ -30,9 +30,9 @@ class JwsEnvelopeFuzzTest {
   }
 
   /**
-   * A well-formed flattened JWS around a protected header assembled from fuzzed choices (known
-   * keys with plausible or fuzzed values, crit lists, extended attributes) and a fuzzed payload, so
-   * the header rules and the signature check see most inputs.
+   * A well-formed flattened JWS around a protected header assembled from fuzzed choices (known keys
+   * with plausible or fuzzed values, crit lists, extended attributes) and a fuzzed payload, so the
+   * header rules and the signature check see most inputs.
    */
   @FuzzTest(maxDuration = "30s")
   void structuredEnvelope(FuzzedDataProvider data) {
@@ -104,7 +104,9 @@ class JwsEnvelopeFuzzTest {
           "io.cncf.notary.expiry" ->
           data.pickValue(
               new String[] {
-                "2024-01-02T03:04:05Z", "2099-12-31T23:59:59.999999999+14:00", "1999-01-01T00:00:00-12:00"
+                "2024-01-02T03:04:05Z",
+                "2099-12-31T23:59:59.999999999+14:00",
+                "1999-01-01T00:00:00-12:00"
               });
       default -> Map.of(data.consumeString(10), data.consumeString(10));
     };

@@ -86,7 +86,8 @@ class JwsEnvelopeTest {
       assertThat(content.signature())
           .isEqualTo(Base64.getUrlDecoder().decode(signed.signatureText()));
       if (expected.isRsaPss()) {
-        assertThat(content.signature()).hasSize(type == KeyType.RSA_2048 ? 256 : type == KeyType.RSA_3072 ? 384 : 512);
+        assertThat(content.signature())
+            .hasSize(type == KeyType.RSA_2048 ? 256 : type == KeyType.RSA_3072 ? 384 : 512);
       } else {
         assertThat(content.signature())
             .hasSize(type == KeyType.EC_P521 ? 132 : 2 * expected.hashLength());
@@ -469,9 +470,7 @@ class JwsEnvelopeTest {
 
     @Test
     void signingAuthorityWithSigningTime() {
-      rejects(
-              ec().scheme(SigningScheme.X509_SIGNING_AUTHORITY)
-                  .signingTime("2024-01-01T00:00:00Z"))
+      rejects(ec().scheme(SigningScheme.X509_SIGNING_AUTHORITY).signingTime("2024-01-01T00:00:00Z"))
           .hasMessage(
               "\"io.cncf.notary.signingTime\" header must not be present for"
                   + " notary.x509.signingAuthority signing scheme");
@@ -479,9 +478,7 @@ class JwsEnvelopeTest {
 
     @Test
     void signingAuthorityWithoutAuthenticSigningTime() {
-      rejects(
-              ec().scheme(SigningScheme.X509_SIGNING_AUTHORITY)
-                  .authenticSigningTime((String) null))
+      rejects(ec().scheme(SigningScheme.X509_SIGNING_AUTHORITY).authenticSigningTime((String) null))
           .hasMessageStartingWith(
               "\"io.cncf.notary.authenticSigningTime\" header must be present for notary.x509");
     }
@@ -519,8 +516,8 @@ class JwsEnvelopeTest {
         })
     void rfc3339TimesWithOffsetsAndFractions(String text) throws Exception {
       Instant time = JwsEnvelope.verify(ec().signingTime(text).sign().bytes()).signingTime();
-      assertThat(time).isBetween(Instant.parse("2024-01-02T03:04:05Z"),
-          Instant.parse("2024-01-02T03:04:06Z"));
+      assertThat(time)
+          .isBetween(Instant.parse("2024-01-02T03:04:05Z"), Instant.parse("2024-01-02T03:04:06Z"));
     }
 
     @Test
@@ -718,9 +715,12 @@ class JwsEnvelopeTest {
           .hasMessageContaining("targetArtifact.mediaType");
       rejects(ec().payload("{\"targetArtifact\":{\"mediaType\":\"a/b\",\"size\":1}}"))
           .hasMessageContaining("targetArtifact.digest");
-      rejects(ec().payload("{\"targetArtifact\":{\"mediaType\":\"a/b\",\"digest\":\"" + digest + "\"}}"))
+      rejects(
+              ec().payload(
+                      "{\"targetArtifact\":{\"mediaType\":\"a/b\",\"digest\":\"" + digest + "\"}}"))
           .hasMessageContaining("targetArtifact.size");
-      rejects(ec().payloadDescriptor("a/b", digest, -1)).hasMessageContaining("targetArtifact.size");
+      rejects(ec().payloadDescriptor("a/b", digest, -1))
+          .hasMessageContaining("targetArtifact.size");
       rejects(
               ec().payload(
                       "{\"targetArtifact\":{\"mediaType\":\"a/b\",\"digest\":\""
@@ -830,7 +830,8 @@ class JwsEnvelopeTest {
 
   @Nested
   class UnprotectedHeader {
-    static JwsTestSigner.Envelope editHeader(java.util.function.Consumer<Map<String, Object>> edit) {
+    static JwsTestSigner.Envelope editHeader(
+        java.util.function.Consumer<Map<String, Object>> edit) {
       return ec().sign()
           .withHeader(
               h -> {
@@ -986,7 +987,18 @@ class JwsEnvelopeTest {
 
     @ParameterizedTest
     @ValueSource(
-        strings = {"", " ", "null", "[]", "\"jws\"", "{", "}", "{}", "eyJhbGciOiJFUzI1NiJ9.e30.AA", "\u0000"})
+        strings = {
+          "",
+          " ",
+          "null",
+          "[]",
+          "\"jws\"",
+          "{",
+          "}",
+          "{}",
+          "eyJhbGciOiJFUzI1NiJ9.e30.AA",
+          "\u0000"
+        })
     void garbageIsRejected(String text) {
       rejects(utf8(text));
     }

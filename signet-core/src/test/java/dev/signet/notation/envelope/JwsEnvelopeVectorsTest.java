@@ -30,6 +30,11 @@ class JwsEnvelopeVectorsTest {
     return Files.readAllBytes(Vectors.notary(path));
   }
 
+  /** A blob of an e2e OCI layout. */
+  static String blob(String layout, String hex) {
+    return LAYOUTS + layout + "/blobs/sha256/" + hex;
+  }
+
   static EnvelopeContent verify(String path) throws Exception {
     return JwsEnvelope.verify(read(path));
   }
@@ -77,7 +82,8 @@ class JwsEnvelopeVectorsTest {
     byte[] envelope = read(MOCK + file);
     assertThatThrownBy(() -> JwsEnvelope.verify(envelope))
         .isInstanceOf(EnvelopeException.class)
-        .hasMessageStartingWith("signature is invalid. Error: illegal base64 data at input byte 242");
+        .hasMessageStartingWith(
+            "signature is invalid. Error: illegal base64 data at input byte 242");
   }
 
   @ParameterizedTest
@@ -116,7 +122,8 @@ class JwsEnvelopeVectorsTest {
     EnvelopeContent content = verify(MOCK + "ca_" + name + ".json");
     String version = name.substring(name.lastIndexOf('_') + 1);
     assertThat(content.algorithm()).isEqualTo(SignatureAlgorithm.PS256);
-    assertThat(content.leaf().getSubjectX500Principal().getName()).contains("CN=wabbit-networks.io");
+    assertThat(content.leaf().getSubjectX500Principal().getName())
+        .contains("CN=wabbit-networks.io");
     assertThat(content.extendedAttributes())
         .containsExactlyInAnyOrder(
             new ExtendedAttribute(
@@ -139,7 +146,8 @@ class JwsEnvelopeVectorsTest {
   @ParameterizedTest
   @CsvSource({
     "notation-go/internal/testdata/jws_signature.sig, PS256, CN=alpine",
-    "derived/notation-go/example_verifyBlob/signature.jws.sig, PS384, CN=Notation Example self-signed",
+    "derived/notation-go/example_verifyBlob/signature.jws.sig, PS384, CN=Notation Example"
+        + " self-signed",
     "derived/notation-go/verifier/verifier_test/testSig.jws.sig, PS384, ''",
     "notation/test/e2e/testdata/signatures/blob.jws.sig, PS256, CN=testcert2"
   })
@@ -176,15 +184,21 @@ class JwsEnvelopeVectorsTest {
   @ParameterizedTest
   @CsvSource({
     "e2e-valid-signature, c9af07e038b2b1a463e648986ad7273157511ffeba0b689f33e5472bae471f50, CN=e2e",
-    "e2e-expired-signature, b5f927564088f65dad86c81bcdd0b55415a8b4c9a0a5391107210e0cdb305cc7, CN=e2e",
-    "e2e-with-expired-cert, 8513a5ba473f32b78a87518b732700632c05cde0d59d179275c5c5a8096beeed, O=Internet Widgits Pty Ltd",
-    "e2e-valid-multiple-signatures, a54333638acfa773a6b25429ee409b558d39c6f3c45dd14f714d72452bc36481, CN=testcert11",
-    "e2e-valid-multiple-signatures, c9af07e038b2b1a463e648986ad7273157511ffeba0b689f33e5472bae471f50, CN=e2e",
-    "e2e-with-timestamped-signature, 603ff134e97a79cd7a15560b76137c2c4a10451daab11327a7c6f86dac250fee, CN=testcert7",
-    "e2e-with-invalid-timestamped-signature, 8d2e70ffc2af68b7f2df6f30dfefcb7bcda1db5f9ac2566fc8c6c2248c8d4c5f, CN=testcert7"
+    "e2e-expired-signature, b5f927564088f65dad86c81bcdd0b55415a8b4c9a0a5391107210e0cdb305cc7,"
+        + " CN=e2e",
+    "e2e-with-expired-cert, 8513a5ba473f32b78a87518b732700632c05cde0d59d179275c5c5a8096beeed,"
+        + " O=Internet Widgits Pty Ltd",
+    "e2e-valid-multiple-signatures,"
+        + " a54333638acfa773a6b25429ee409b558d39c6f3c45dd14f714d72452bc36481, CN=testcert11",
+    "e2e-valid-multiple-signatures,"
+        + " c9af07e038b2b1a463e648986ad7273157511ffeba0b689f33e5472bae471f50, CN=e2e",
+    "e2e-with-timestamped-signature,"
+        + " 603ff134e97a79cd7a15560b76137c2c4a10451daab11327a7c6f86dac250fee, CN=testcert7",
+    "e2e-with-invalid-timestamped-signature,"
+        + " 8d2e70ffc2af68b7f2df6f30dfefcb7bcda1db5f9ac2566fc8c6c2248c8d4c5f, CN=testcert7"
   })
   void e2eLayoutSignaturesVerify(String layout, String blob, String subject) throws Exception {
-    EnvelopeContent content = verify(LAYOUTS + layout + "/blobs/sha256/" + blob);
+    EnvelopeContent content = verify(blob(layout, blob));
     assertThat(content.algorithm()).isEqualTo(SignatureAlgorithm.PS256);
     assertThat(content.leaf().getSubjectX500Principal().getName()).contains(subject);
   }
@@ -193,8 +207,9 @@ class JwsEnvelopeVectorsTest {
   void e2eSignedTimeWithOffset() throws Exception {
     EnvelopeContent content =
         verify(
-            LAYOUTS
-                + "e2e-valid-signature/blobs/sha256/c9af07e038b2b1a463e648986ad7273157511ffeba0b689f33e5472bae471f50");
+            blob(
+                "e2e-valid-signature",
+                "c9af07e038b2b1a463e648986ad7273157511ffeba0b689f33e5472bae471f50"));
     assertThat(content.signingTime()).isEqualTo(Instant.parse("2023-06-27T05:30:33Z"));
   }
 
@@ -202,8 +217,9 @@ class JwsEnvelopeVectorsTest {
   void e2eExpiredSignatureReportsExpiry() throws Exception {
     EnvelopeContent content =
         verify(
-            LAYOUTS
-                + "e2e-expired-signature/blobs/sha256/b5f927564088f65dad86c81bcdd0b55415a8b4c9a0a5391107210e0cdb305cc7");
+            blob(
+                "e2e-expired-signature",
+                "b5f927564088f65dad86c81bcdd0b55415a8b4c9a0a5391107210e0cdb305cc7"));
     assertThat(content.expiry()).isEqualTo(Instant.parse("2023-06-27T05:21:21Z"));
   }
 
@@ -211,16 +227,18 @@ class JwsEnvelopeVectorsTest {
   void e2eTimestampedSignatures() throws Exception {
     EnvelopeContent good =
         verify(
-            LAYOUTS
-                + "e2e-with-timestamped-signature/blobs/sha256/603ff134e97a79cd7a15560b76137c2c4a10451daab11327a7c6f86dac250fee");
+            blob(
+                "e2e-with-timestamped-signature",
+                "603ff134e97a79cd7a15560b76137c2c4a10451daab11327a7c6f86dac250fee"));
     assertThat(good.timestampToken()).isNotEmpty();
     assertThat(good.expiry()).isEqualTo(Instant.parse("2025-01-21T12:39:46Z"));
     assertThat(payload(good)).contains("\"purpose\":\"e2e\"");
     // The token is carried as bytes; judging it is the timestamp verifier's job.
     EnvelopeContent bad =
         verify(
-            LAYOUTS
-                + "e2e-with-invalid-timestamped-signature/blobs/sha256/8d2e70ffc2af68b7f2df6f30dfefcb7bcda1db5f9ac2566fc8c6c2248c8d4c5f");
+            blob(
+                "e2e-with-invalid-timestamped-signature",
+                "8d2e70ffc2af68b7f2df6f30dfefcb7bcda1db5f9ac2566fc8c6c2248c8d4c5f"));
     assertThat(bad.timestampToken()).isEqualTo("invalid\n".getBytes(StandardCharsets.US_ASCII));
   }
 
@@ -252,8 +270,7 @@ class JwsEnvelopeVectorsTest {
 
   @Test
   void conformanceProtectedHeader() throws Exception {
-    JsonNode envelope =
-        StrictJson.parseObject(read(CONFORMANCE), 1 << 20, "conformance vector");
+    JsonNode envelope = StrictJson.parseObject(read(CONFORMANCE), 1 << 20, "conformance vector");
     byte[] protectedBytes = Base64.getUrlDecoder().decode(envelope.get("protected").asString());
     JwsProtectedHeader header =
         JwsProtectedHeader.parse(StrictJson.parseObject(protectedBytes, 1 << 16, "header"));
@@ -288,7 +305,8 @@ class JwsEnvelopeVectorsTest {
     // that everything but the signature itself can be checked.
     ObjectNode envelope =
         (ObjectNode) StrictJson.parseObject(read(CONFORMANCE), 1 << 20, "conformance vector");
-    TestPki.Issued leaf = TestPki.leaf("CN=Conformance").keyType(TestPki.KeyType.EC_P256).selfSigned();
+    TestPki.Issued leaf =
+        TestPki.leaf("CN=Conformance").keyType(TestPki.KeyType.EC_P256).selfSigned();
     ((ObjectNode) envelope.get("header"))
         .putArray("x5c")
         .add(Base64.getEncoder().encodeToString(leaf.certificate().getEncoded()));

@@ -67,7 +67,9 @@ class PssSaltRecoveryTest {
     RSAPublicKey key = (RSAPublicKey) pair.getPublic();
     SignatureAlgorithm alg = SignatureAlgorithm.PS256;
     byte[] signature = sign(pair, alg, alg.hash(), 32, MESSAGE);
-    assertThat(PssSaltRecovery.verify(key, alg, MESSAGE, java.util.Arrays.copyOf(signature, signature.length - 1)))
+    assertThat(
+            PssSaltRecovery.verify(
+                key, alg, MESSAGE, java.util.Arrays.copyOf(signature, signature.length - 1)))
         .isFalse();
     byte[] longer = new byte[signature.length + 1];
     System.arraycopy(signature, 0, longer, 1, signature.length);
