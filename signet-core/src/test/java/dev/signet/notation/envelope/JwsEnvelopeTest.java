@@ -304,7 +304,33 @@ class JwsEnvelopeTest {
       rejects(
               JwsTestSigner.of(ecLeaf.privateKey(), List.of(leaf.certificate()))
                   .algorithm(SignatureAlgorithm.ES256))
-          .hasMessageContaining("is not supported");
+          .hasMessage("ecdsa key size 224 bits is not supported");
+    }
+
+    @Test
+    void edwardsKeyIsRejected() throws Exception {
+      TestPki.Issued leaf =
+          TestPki.leaf("CN=Ed25519")
+              .keyPair(java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair())
+              .issuedBy(root);
+      rejects(
+              JwsTestSigner.of(ecLeaf.privateKey(), List.of(leaf.certificate()))
+                  .algorithm(SignatureAlgorithm.ES256))
+          .hasMessageStartingWith("signing certificate key (EdDSA) is not supported");
+    }
+
+    @Test
+    void curveOfTheRightSizeButNotNistIsRejected() throws Exception {
+      java.security.KeyPairGenerator generator =
+          java.security.KeyPairGenerator.getInstance(
+              "EC", new org.bouncycastle.jce.provider.BouncyCastleProvider());
+      generator.initialize(new java.security.spec.ECGenParameterSpec("brainpoolP256r1"));
+      TestPki.Issued leaf =
+          TestPki.leaf("CN=Brainpool").keyPair(generator.generateKeyPair()).issuedBy(root);
+      rejects(
+              JwsTestSigner.of(ecLeaf.privateKey(), List.of(leaf.certificate()))
+                  .algorithm(SignatureAlgorithm.ES256))
+          .hasMessageContaining("elliptic curve that is not supported");
     }
 
     @ParameterizedTest
