@@ -197,7 +197,7 @@ public final class JwsEnvelope {
   /** Binds the algorithm to the leaf key and verifies the signature over the signing input. */
   static void checkSignature(ParsedJws parsed) throws EnvelopeException {
     PublicKey key = parsed.certificateChain().get(0).getPublicKey();
-    // The JDK hands back an opaque key for curves it does not implement (P-224, brainpool...).
+    // EdDSA, DSA and keys the JDK cannot decode have no Notary algorithm.
     if (!(key instanceof RSAPublicKey) && !(key instanceof ECPublicKey)) {
       throw new EnvelopeException(
           "signing certificate key ("
