@@ -1,0 +1,40 @@
+package dev.signet.notation.envelope;
+
+// Notary Project signature-specification.md "Payload": {"targetArtifact": <OCI descriptor>} with
+// mediaType, digest and size required.
+
+import dev.signet.json.JsonFormatException;
+import dev.signet.json.StrictJson;
+import tools.jackson.databind.JsonNode;
+
+/** Shape check of the signed payload (matching it against the artifact is the workflow's job). */
+final class NotaryPayload {
+  private NotaryPayload() {}
+
+  static void check(byte[] payload) throws EnvelopeException {
+    JsonNode root;
+    try {
+      root = StrictJson.parseObject(payload, JwsEnvelope.MAX_ENVELOPE_BYTES, "signature payload");
+    } catch (JsonFormatException e) {
+      throw new EnvelopeException(e.getMessage(), e);
+    }
+    JsonNode target = root.get("targetArtifact");
+    if (target == null || !target.isObject()) {
+      throw new EnvelopeException(
+          "signature payload must hold a \"targetArtifact\" descriptor object"
+              + (target == null ? "" : ", found " + JwsEnvelope.typeOf(target)));
+    }
+    for (String field : new String[] {"mediaType", "digest"}) {
+      JsonNode value = target.get(field);
+      if (value == null || !value.isString() || value.asString().isEmpty()) {
+        throw new EnvelopeException(
+            "signature payload targetArtifact." + field + " must be a non-empty string");
+      }
+    }
+    JsonNode size = target.get("size");
+    if (size == null || !size.isIntegralNumber() || !size.canConvertToLong() || size.asLong() < 0) {
+      throw new EnvelopeException(
+          "signature payload targetArtifact.size must be a non-negative integer");
+    }
+  }
+}
