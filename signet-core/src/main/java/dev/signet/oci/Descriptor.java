@@ -21,6 +21,16 @@ public record Descriptor(
     this(mediaType, digest, size, null, Map.of());
   }
 
+  /**
+   * Reads a descriptor from JSON with strict types.
+   *
+   * @param where names the descriptor in messages, e.g. {@code "targetArtifact"}
+   */
+  public static Descriptor fromJson(tools.jackson.databind.JsonNode node, String where)
+      throws ManifestFormatException {
+    return DescriptorJson.descriptor(node, where);
+  }
+
   /** Equality as notation compares a signed payload with its target: media type, digest and size. */
   public boolean sameContent(Descriptor other) {
     return Objects.equals(mediaType, other.mediaType)

@@ -11,6 +11,14 @@ import java.util.List;
  */
 public interface ReferrerStore {
 
+  /**
+   * The repository path that trust policy {@code registryScopes} are matched against: the
+   * normalized {@code registry/repository} for registries.
+   */
+  default String policyRepository(Reference reference) {
+    return reference.qualifiedName();
+  }
+
   /** Resolves a reference (by digest or tag) to the subject's descriptor. */
   Descriptor resolve(Reference reference, Deadline deadline)
       throws StoreException, DeadlineExceededException;

@@ -13,15 +13,9 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.security.AlgorithmParameters;
-import java.security.GeneralSecurityException;
-import java.security.PublicKey;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.security.interfaces.ECPublicKey;
-import java.security.spec.ECGenParameterSpec;
-import java.security.spec.ECParameterSpec;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -117,7 +111,6 @@ public final class CoseEnvelope {
 
     // The key decides the algorithm; an unsupported key fails before any signature work.
     SignatureAlgorithm keyAlgorithm = SignatureAlgorithm.forKey(chain.get(0).getPublicKey());
-    requireNistCurve(chain.get(0).getPublicKey(), keyAlgorithm);
     if (keyAlgorithm != header.algorithm()) {
       throw new EnvelopeException(
           "signature is invalid. Error: algorithm mismatch: verifier "
@@ -163,39 +156,6 @@ public final class CoseEnvelope {
         parsed.signature(),
         unprotected.timestampToken(),
         unprotected.signingAgent());
-  }
-
-  /**
-   * ES* keys must be on the NIST curve itself: the size alone would let another 256/384/521-bit
-   * curve (secp256k1, brainpool, explicit parameters) pass as P-256/384/521.
-   */
-  private static void requireNistCurve(PublicKey key, SignatureAlgorithm algorithm)
-      throws EnvelopeException {
-    if (!(key instanceof ECPublicKey ec)) {
-      return;
-    }
-    String curve =
-        switch (algorithm) {
-          case ES256 -> "secp256r1";
-          case ES384 -> "secp384r1";
-          default -> "secp521r1";
-        };
-    try {
-      AlgorithmParameters parameters = AlgorithmParameters.getInstance("EC");
-      parameters.init(new ECGenParameterSpec(curve));
-      ECParameterSpec expected = parameters.getParameterSpec(ECParameterSpec.class);
-      ECParameterSpec actual = ec.getParams();
-      if (actual.getCurve().equals(expected.getCurve())
-          && actual.getGenerator().equals(expected.getGenerator())
-          && actual.getOrder().equals(expected.getOrder())
-          && actual.getCofactor() == expected.getCofactor()) {
-        return;
-      }
-    } catch (GeneralSecurityException e) {
-      throw new EnvelopeException("ecdsa curve " + curve + " is not available", e);
-    }
-    throw new EnvelopeException(
-        "ecdsa key is not on a supported curve (expected NIST P-256, P-384 or P-521)");
   }
 
   /** {@code ["Signature1", protected, h'', payload]} with definite lengths (RFC 9052 4.4). */

@@ -12,7 +12,6 @@ import java.security.PublicKey;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -197,20 +196,8 @@ public final class JwsEnvelope {
   /** Binds the algorithm to the leaf key and verifies the signature over the signing input. */
   static void checkSignature(ParsedJws parsed) throws EnvelopeException {
     PublicKey key = parsed.certificateChain().get(0).getPublicKey();
-    // EdDSA, DSA and keys the JDK cannot decode have no Notary algorithm.
-    if (!(key instanceof RSAPublicKey) && !(key instanceof ECPublicKey)) {
-      throw new EnvelopeException(
-          "signing certificate key ("
-              + key.getAlgorithm()
-              + ") is not supported: use RSA 2048/3072/4096 or EC P-256/P-384/P-521");
-    }
+    // Binds RSA sizes and the exact NIST curves; anything else (EdDSA, DSA, brainpool) fails.
     SignatureAlgorithm fromKey = SignatureAlgorithm.forKey(key);
-    // forKey looks at the field size only; brainpoolP256r1 and the like must not pass as P-256.
-    if (key instanceof ECPublicKey ec && !NistCurve.matches(ec.getParams(), fromKey)) {
-      throw new EnvelopeException(
-          "signing certificate key uses an elliptic curve that is not supported (only P-256,"
-              + " P-384 and P-521 are allowed)");
-    }
     SignatureAlgorithm declared = parsed.header().algorithm();
     if (fromKey != declared) {
       throw new EnvelopeException(

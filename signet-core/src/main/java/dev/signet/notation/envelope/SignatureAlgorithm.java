@@ -1,10 +1,13 @@
 package dev.signet.notation.envelope;
 
+import java.security.AlgorithmParameters;
 import java.security.GeneralSecurityException;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
+import java.security.spec.ECGenParameterSpec;
+import java.security.spec.ECParameterSpec;
 import java.security.spec.MGF1ParameterSpec;
 import java.security.spec.PSSParameterSpec;
 
@@ -70,15 +73,21 @@ public enum SignatureAlgorithm {
     }
     if (key instanceof ECPublicKey ec) {
       int bits = ec.getParams().getCurve().getField().getFieldSize();
-      return switch (bits) {
-        case 256 -> ES256;
-        case 384 -> ES384;
-        case 521 -> ES512;
-        default -> throw new EnvelopeException("ecdsa key size " + bits + " bits is not supported");
-      };
+      SignatureAlgorithm algorithm =
+          switch (bits) {
+            case 256 -> ES256;
+            case 384 -> ES384;
+            case 521 -> ES512;
+            default -> throw new EnvelopeException(
+                "ecdsa key size " + bits + " bits is not supported");
+          };
+      requireNistCurve(ec, algorithm);
+      return algorithm;
     }
     throw new EnvelopeException(
-        "signing key type " + key.getAlgorithm() + " is not supported (expected RSA or EC)");
+        "signing certificate key ("
+            + key.getAlgorithm()
+            + ") is not supported: use RSA 2048/3072/4096 or EC P-256/P-384/P-521");
   }
 
   /**
@@ -108,4 +117,36 @@ public enum SignatureAlgorithm {
       return false;
     }
   }
+
+  /**
+   * ES* keys must be on the NIST curve itself: the size alone would let another 256/384/521-bit
+   * curve (secp256k1, brainpool, explicit parameters) pass as P-256/384/521.
+   */
+  private static void requireNistCurve(ECPublicKey ec, SignatureAlgorithm algorithm)
+      throws EnvelopeException {
+    String curve =
+        switch (algorithm) {
+          case ES256 -> "secp256r1";
+          case ES384 -> "secp384r1";
+          default -> "secp521r1";
+        };
+    try {
+      AlgorithmParameters parameters = AlgorithmParameters.getInstance("EC");
+      parameters.init(new ECGenParameterSpec(curve));
+      ECParameterSpec expected = parameters.getParameterSpec(ECParameterSpec.class);
+      ECParameterSpec actual = ec.getParams();
+      if (actual.getCurve().equals(expected.getCurve())
+          && actual.getGenerator().equals(expected.getGenerator())
+          && actual.getOrder().equals(expected.getOrder())
+          && actual.getCofactor() == expected.getCofactor()) {
+        return;
+      }
+    } catch (GeneralSecurityException e) {
+      throw new EnvelopeException("ecdsa curve " + curve + " is not available", e);
+    }
+    throw new EnvelopeException(
+        "signing certificate key uses an elliptic curve that is not supported (only P-256,"
+            + " P-384 and P-521 are allowed)");
+  }
+
 }

@@ -149,6 +149,12 @@ public final class OciLayoutStore implements ReferrerStore {
     return root;
   }
 
+  /** A layout has no registry: trust policy scopes match the repository as written, e.g. local/demo. */
+  @Override
+  public String policyRepository(Reference reference) {
+    return reference.name();
+  }
+
   @Override
   public Descriptor resolve(Reference reference, Deadline deadline)
       throws StoreException, DeadlineExceededException {

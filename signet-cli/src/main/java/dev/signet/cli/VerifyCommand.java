@@ -1,0 +1,103 @@
+package dev.signet.cli;
+
+import dev.signet.config.ConfigException;
+import dev.signet.config.VerificationConfig;
+import dev.signet.json.StrictJson;
+import dev.signet.verify.ResultJson;
+import dev.signet.verify.VerificationResult;
+import dev.signet.verify.VerifierReport;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code signet verify}: one subject in, one decision out. */
+@Command(
+    name = "verify",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Verifies the signatures of one image against the trust policy of a Ratify config.json.",
+      "Exit status: 0 verified, 1 verification failed, 2 usage or configuration error."
+    })
+final class VerifyCommand implements Callable<Integer> {
+  enum Output {
+    text,
+    json
+  }
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = {"-c", "--config"},
+      required = true,
+      paramLabel = "CONFIG.json",
+      description = "Ratify configuration file (store, policy, verifier, executor).")
+  Path config;
+
+  @Option(
+      names = {"-s", "--subject"},
+      required = true,
+      paramLabel = "REF",
+      description = "The image: host[:port]/repository[:tag|@sha256:<hex>], or repository@sha256:<hex> in an OCI layout.")
+  String subject;
+
+  @Option(
+      names = {"-o", "--output"},
+      defaultValue = "text",
+      paramLabel = "FORMAT",
+      description = "text (for people, default) or json (Ratify's result shape).")
+  Output output;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    VerificationConfig loaded;
+    try {
+      loaded = VerificationConfig.load(config, VerificationConfig.Runtime.standard(java.time.Clock.systemUTC()));
+    } catch (ConfigException e) {
+      err.println("signet: " + e.getMessage());
+      return ExitCodes.USAGE;
+    }
+    for (String w : loaded.warnings()) {
+      err.println("signet: warning: " + w);
+    }
+    VerificationResult result = loaded.executor().verify(subject);
+    if (output == Output.json) {
+      out.println(StrictJson.MAPPER.writeValueAsString(ResultJson.of(result)));
+    } else {
+      printText(out, result);
+    }
+    out.flush();
+    return result.isSuccess() ? ExitCodes.VERIFIED : ExitCodes.FAILED;
+  }
+
+  private static void printText(PrintWriter out, VerificationResult result) {
+    out.println(
+        (result.isSuccess() ? "VERIFIED  " : "FAILED    ") + result.subject());
+    for (VerifierReport r : result.verifierReports()) {
+      String what = r.referenceDigest().isEmpty() ? "subject" : "signature " + r.referenceDigest();
+      out.println("  " + (r.isSuccess() ? "ok      " : "failed  ") + what);
+      out.println("          " + r.message());
+      if (!r.errorReason().isEmpty()) {
+        out.println("          reason: " + r.errorReason());
+      }
+      if (!r.remediation().isEmpty()) {
+        out.println("          what to do: " + r.remediation());
+      }
+      Map<String, Object> ext = r.extensions();
+      if (ext.get("SN") != null) {
+        out.println("          signed by: " + ext.get("SN") + " (issuer " + ext.get("Issuer") + ")");
+      }
+      if (ext.get("warnings") instanceof List<?> warnings) {
+        for (Object w : warnings) {
+          out.println("          warning: " + w);
+        }
+      }
+    }
+  }
+}

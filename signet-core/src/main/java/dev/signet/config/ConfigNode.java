@@ -1,0 +1,152 @@
+package dev.signet.config;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A JSON object of the configuration with its path (e.g. {@code verifier.plugins[0]}), read with
+ * strict types: a wrong type is an error that names the key; keys this version does not know are
+ * collected as warnings.
+ */
+final class ConfigNode {
+  private final JsonNode node;
+  private final String path;
+  private final List<String> warnings;
+
+  ConfigNode(JsonNode node, String path, List<String> warnings) {
+    this.node = node;
+    this.path = path;
+    this.warnings = warnings;
+  }
+
+  String path() {
+    return path;
+  }
+
+  JsonNode json() {
+    return node;
+  }
+
+  boolean has(String key) {
+    JsonNode v = node.get(key);
+    return v != null && !v.isNull();
+  }
+
+  /** Warns about keys outside {@code known}. */
+  void allowOnly(Set<String> known) {
+    for (String key : node.propertyNames()) {
+      if (!known.contains(key)) {
+        warnings.add("unknown key " + at(key) + " is ignored");
+      }
+    }
+  }
+
+  String at(String key) {
+    return path.isEmpty() ? key : path + "." + key;
+  }
+
+  ConfigNode object(String key) throws ConfigException {
+    JsonNode v = node.get(key);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.isObject()) {
+      throw new ConfigException(at(key) + " must be an object, found " + kind(v));
+    }
+    return new ConfigNode(v, at(key), warnings);
+  }
+
+  List<ConfigNode> objects(String key) throws ConfigException {
+    JsonNode v = node.get(key);
+    List<ConfigNode> out = new ArrayList<>();
+    if (v == null || v.isNull()) {
+      return out;
+    }
+    if (!v.isArray()) {
+      throw new ConfigException(at(key) + " must be an array, found " + kind(v));
+    }
+    for (int i = 0; i < v.size(); i++) {
+      JsonNode item = v.get(i);
+      String p = at(key) + "[" + i + "]";
+      if (!item.isObject()) {
+        throw new ConfigException(p + " must be an object, found " + kind(item));
+      }
+      out.add(new ConfigNode(item, p, warnings));
+    }
+    return out;
+  }
+
+  String string(String key) throws ConfigException {
+    JsonNode v = node.get(key);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.isString()) {
+      throw new ConfigException(at(key) + " must be a string, found " + kind(v));
+    }
+    return v.asString();
+  }
+
+  String requiredString(String key) throws ConfigException {
+    String s = string(key);
+    if (s == null || s.isBlank()) {
+      throw new ConfigException(at(key) + " is required");
+    }
+    return s;
+  }
+
+  List<String> strings(String key) throws ConfigException {
+    JsonNode v = node.get(key);
+    List<String> out = new ArrayList<>();
+    if (v == null || v.isNull()) {
+      return out;
+    }
+    if (!v.isArray()) {
+      throw new ConfigException(at(key) + " must be an array of strings, found " + kind(v));
+    }
+    for (int i = 0; i < v.size(); i++) {
+      if (!v.get(i).isString()) {
+        throw new ConfigException(at(key) + "[" + i + "] must be a string, found " + kind(v.get(i)));
+      }
+      out.add(v.get(i).asString());
+    }
+    return out;
+  }
+
+  Boolean bool(String key) throws ConfigException {
+    JsonNode v = node.get(key);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.isBoolean()) {
+      throw new ConfigException(at(key) + " must be true or false, found " + kind(v));
+    }
+    return v.asBoolean();
+  }
+
+  /** A positive integer, or null when absent. */
+  Long positiveLong(String key) throws ConfigException {
+    JsonNode v = node.get(key);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() <= 0) {
+      throw new ConfigException(at(key) + " must be a positive integer, found " + v);
+    }
+    return v.asLong();
+  }
+
+  static String kind(JsonNode v) {
+    return switch (v.getNodeType()) {
+      case STRING -> "a string";
+      case NUMBER -> "a number";
+      case BOOLEAN -> "a boolean";
+      case ARRAY -> "an array";
+      case OBJECT -> "an object";
+      case NULL -> "null";
+      default -> v.getNodeType().toString().toLowerCase(java.util.Locale.ROOT);
+    };
+  }
+}

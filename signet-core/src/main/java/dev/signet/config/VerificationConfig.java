@@ -1,0 +1,349 @@
+package dev.signet.config;
+
+import dev.signet.json.JsonFormatException;
+import dev.signet.json.StrictJson;
+import dev.signet.notation.NotationVerifier;
+import dev.signet.notation.revocation.OnlineRevocationChecker;
+import dev.signet.notation.revocation.RevocationChecker;
+import dev.signet.notation.timestamp.Rfc3161TimestampVerifier;
+import dev.signet.notation.timestamp.TimestampVerifier;
+import dev.signet.notation.trustpolicy.TrustPolicyDocument;
+import dev.signet.notation.trustpolicy.TrustPolicyException;
+import dev.signet.notation.truststore.NamedTrustStore;
+import dev.signet.notation.truststore.StoreType;
+import dev.signet.notation.truststore.TrustStore;
+import dev.signet.notation.truststore.TrustStoreException;
+import dev.signet.notation.x509.CertificateChains;
+import dev.signet.oci.ReferrerStore;
+import dev.signet.oci.StoreException;
+import dev.signet.oci.layout.OciLayoutStore;
+import dev.signet.oci.registry.RegistryStore;
+import dev.signet.verify.ConfigPolicy;
+import dev.signet.verify.Executor;
+import dev.signet.verify.NotationReferenceVerifier;
+import dev.signet.verify.ReferenceVerifier;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Ratify's {@code config.json} (store, policy, verifier, executor sections), validated at load with
+ * precise messages and turned into an {@link Executor}. Relative paths resolve against the
+ * configuration file's directory.
+ */
+public final class VerificationConfig {
+  /** Ratify's chart default: validationTimeoutSeconds 5 s minus 100 ms. */
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(4900);
+
+  private static final int MAX_CONFIG_BYTES = 4 * 1024 * 1024;
+  private static final Set<String> TOP_LEVEL =
+      Set.of("store", "policy", "verifier", "executor", "crl", "logger", "metricsEnabled");
+
+  private final Executor executor;
+  private final Duration timeout;
+  private final List<String> warnings;
+
+  private VerificationConfig(Executor executor, Duration timeout, List<String> warnings) {
+    this.executor = executor;
+    this.timeout = timeout;
+    this.warnings = List.copyOf(warnings);
+  }
+
+  public Executor executor() {
+    return executor;
+  }
+
+  public Duration timeout() {
+    return timeout;
+  }
+
+  /** Keys that were ignored, and other things a user should know about the configuration. */
+  public List<String> warnings() {
+    return warnings;
+  }
+
+  /** The implementations behind the verifier: the parts that do not come from the file. */
+  public record Runtime(
+      Clock clock, TimestampVerifier timestampVerifier, RevocationChecker revocationChecker) {
+
+    /** RFC 3161 timestamps with the Notary TSA chain rules, and online OCSP / CRL checks. */
+    public static Runtime standard(Clock clock) {
+      return new Runtime(
+          clock,
+          new Rfc3161TimestampVerifier(CertificateChains::validateTimestamping),
+          OnlineRevocationChecker.builder().clock(clock).build());
+    }
+  }
+
+  /**
+   * Reads and validates a configuration file.
+   *
+   * @throws ConfigException naming the file, the key and the problem
+   */
+  public static VerificationConfig load(Path file, Runtime runtime) throws ConfigException {
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new ConfigException("the configuration file " + file + " does not exist", e);
+    } catch (IOException e) {
+      throw new ConfigException(
+          "cannot read the configuration file " + file + ": " + e.getMessage(), e);
+    }
+    try {
+      return parse(
+          bytes, file.toAbsolutePath().getParent(), runtime);
+    } catch (ConfigException e) {
+      throw new ConfigException("invalid configuration " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  static VerificationConfig parse(byte[] bytes, Path baseDir, Runtime runtime) throws ConfigException {
+    ConfigNode root;
+    List<String> warnings = new ArrayList<>();
+    try {
+      root = new ConfigNode(StrictJson.parseObject(bytes, MAX_CONFIG_BYTES, "configuration"), "", warnings);
+    } catch (JsonFormatException e) {
+      throw new ConfigException(e.getMessage(), e);
+    }
+    root.allowOnly(TOP_LEVEL);
+
+    Duration timeout = DEFAULT_TIMEOUT;
+    ConfigNode executorNode = root.object("executor");
+    if (executorNode != null) {
+      executorNode.allowOnly(Set.of("verificationRequestTimeout", "mutationRequestTimeout"));
+      Long ms = executorNode.positiveLong("verificationRequestTimeout");
+      if (ms != null) {
+        timeout = Duration.ofMillis(ms);
+      }
+      executorNode.positiveLong("mutationRequestTimeout");
+    }
+
+    List<ReferrerStore> stores = stores(root.object("store"), baseDir, runtime.clock());
+    ConfigPolicy policy = policy(root.object("policy"));
+    List<ReferenceVerifier> verifiers = verifiers(root.object("verifier"), baseDir, runtime);
+    return new VerificationConfig(
+        new Executor(stores, verifiers, policy, timeout, runtime.clock()), timeout, warnings);
+  }
+
+  private static List<ReferrerStore> stores(ConfigNode section, Path baseDir, Clock clock)
+      throws ConfigException {
+    if (section == null) {
+      throw new ConfigException("store is required: add a store section with at least one plugin");
+    }
+    section.allowOnly(Set.of("version", "pluginBinDirs", "plugins"));
+    List<ReferrerStore> stores = new ArrayList<>();
+    for (ConfigNode plugin : section.objects("plugins")) {
+      String name = plugin.requiredString("name");
+      switch (name) {
+        case "ocilayout" -> {
+          plugin.allowOnly(Set.of("name", "path"));
+          Path path = baseDir.resolve(plugin.requiredString("path")).normalize();
+          try {
+            stores.add(new OciLayoutStore(path));
+          } catch (StoreException e) {
+            throw new ConfigException(plugin.at("path") + ": " + e.getMessage(), e);
+          }
+        }
+        case "oras" -> {
+          try {
+            stores.add(RegistryStore.fromConfig(plugin.json(), baseDir, clock));
+          } catch (IllegalArgumentException | StoreException e) {
+            throw new ConfigException(plugin.path() + ": " + e.getMessage(), e);
+          }
+        }
+        default -> throw new ConfigException(
+            plugin.at("name")
+                + " \""
+                + name
+                + "\" is not a supported store; supported stores are \"oras\" and \"ocilayout\"");
+      }
+    }
+    if (stores.isEmpty()) {
+      throw new ConfigException("store.plugins must list at least one store");
+    }
+    return stores;
+  }
+
+  private static ConfigPolicy policy(ConfigNode section) throws ConfigException {
+    if (section == null) {
+      throw new ConfigException(
+          "policy is required: add {\"policy\": {\"plugin\": {\"name\": \"configPolicy\", ...}}}");
+    }
+    section.allowOnly(Set.of("version", "plugin"));
+    ConfigNode plugin = section.object("plugin");
+    if (plugin == null) {
+      throw new ConfigException("policy.plugin is required");
+    }
+    // Ratify lower-cases provider names and drops dashes: config-policy, configPolicy, configpolicy.
+    String name = plugin.requiredString("name").toLowerCase(Locale.ROOT).replace("-", "");
+    if (!name.equals("configpolicy")) {
+      throw new ConfigException(
+          plugin.at("name")
+              + " \""
+              + plugin.string("name")
+              + "\" is not a supported policy provider; use \"configPolicy\" (Rego policies are not"
+              + " supported)");
+    }
+    plugin.allowOnly(Set.of("name", "artifactVerificationPolicies"));
+    Map<String, ConfigPolicy.Rule> rules = new LinkedHashMap<>();
+    ConfigNode policies = plugin.object("artifactVerificationPolicies");
+    if (policies != null) {
+      for (String type : policies.json().propertyNames()) {
+        String value = policies.string(type);
+        ConfigPolicy.Rule rule = ConfigPolicy.rule(value);
+        if (rule == null) {
+          throw new ConfigException(
+              policies.at(type) + " must be \"any\" or \"all\", found \"" + value + "\"");
+        }
+        rules.put(type, rule);
+      }
+    }
+    return new ConfigPolicy(rules);
+  }
+
+  private static List<ReferenceVerifier> verifiers(ConfigNode section, Path baseDir, Runtime runtime)
+      throws ConfigException {
+    if (section == null) {
+      throw new ConfigException("verifier is required: add a verifier section with a notation plugin");
+    }
+    section.allowOnly(Set.of("version", "pluginBinDirs", "plugins"));
+    List<ReferenceVerifier> verifiers = new ArrayList<>();
+    for (ConfigNode plugin : section.objects("plugins")) {
+      String name = plugin.requiredString("name");
+      String type = plugin.string("type") != null ? plugin.string("type") : name;
+      if (!type.equals(NotationReferenceVerifier.TYPE)) {
+        throw new ConfigException(
+            plugin.at("name")
+                + " \""
+                + name
+                + "\" (type \""
+                + type
+                + "\") is not a supported verifier; supported: \"notation\"");
+      }
+      verifiers.add(notation(plugin, name, baseDir, runtime));
+    }
+    if (verifiers.isEmpty()) {
+      throw new ConfigException("verifier.plugins must list at least one verifier");
+    }
+    return verifiers;
+  }
+
+  private static ReferenceVerifier notation(
+      ConfigNode plugin, String name, Path baseDir, Runtime runtime) throws ConfigException {
+    plugin.allowOnly(
+        Set.of(
+            "name",
+            "type",
+            "version",
+            "artifactTypes",
+            "nestedReferences",
+            "source",
+            "verificationCerts",
+            "verificationCertStores",
+            "trustPolicyDoc"));
+    String artifactTypes = plugin.requiredString("artifactTypes");
+    Set<String> types = new LinkedHashSet<>();
+    for (String t : artifactTypes.split(",")) {
+      if (!t.isBlank()) {
+        types.add(t.trim());
+      }
+    }
+    ConfigNode policyNode = plugin.object("trustPolicyDoc");
+    if (policyNode == null) {
+      throw new ConfigException(plugin.at("trustPolicyDoc") + " is required");
+    }
+    TrustPolicyDocument policy;
+    try {
+      policy = TrustPolicyDocument.fromJson(policyNode.json());
+    } catch (TrustPolicyException e) {
+      throw new ConfigException(plugin.at("trustPolicyDoc") + ": " + e.getMessage(), e);
+    }
+    TrustStore trustStore = trustStore(plugin, baseDir);
+    NotationVerifier verifier =
+        new NotationVerifier(
+            policy,
+            trustStore,
+            runtime.timestampVerifier(),
+            runtime.revocationChecker(),
+            runtime.clock());
+    return new NotationReferenceVerifier(name, types, verifier);
+  }
+
+  private static TrustStore trustStore(ConfigNode plugin, Path baseDir) throws ConfigException {
+    boolean hasCerts = plugin.has("verificationCerts");
+    boolean hasStores = plugin.has("verificationCertStores");
+    if (hasCerts && hasStores) {
+      throw new ConfigException(
+          plugin.path()
+              + ": use either verificationCerts or verificationCertStores, not both");
+    }
+    try {
+      if (hasStores) {
+        return NamedTrustStore.of(certStores(plugin.object("verificationCertStores"), baseDir));
+      }
+      List<Path> paths = new ArrayList<>();
+      for (String p : plugin.strings("verificationCerts")) {
+        paths.add(baseDir.resolve(p).normalize());
+      }
+      if (paths.isEmpty()) {
+        throw new ConfigException(
+            plugin.path()
+                + ": no trusted certificates: set verificationCerts (paths) or verificationCertStores");
+      }
+      return NamedTrustStore.fromVerificationCerts(paths);
+    } catch (TrustStoreException e) {
+      throw new ConfigException(plugin.path() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * {@code {"ca": {"NAME": [paths]}, "tsa": {...}, "signingAuthority": {...}}}, or Ratify's legacy
+   * {@code {"NAME": [paths]}} which means {@code ca}. Mixing the two forms is an error.
+   */
+  private static Map<StoreType, Map<String, List<Path>>> certStores(ConfigNode node, Path baseDir)
+      throws ConfigException {
+    Map<StoreType, Map<String, List<Path>>> out = new LinkedHashMap<>();
+    List<String> keys = new ArrayList<>();
+    node.json().propertyNames().forEach(keys::add);
+    boolean typed = keys.stream().anyMatch(k -> StoreType.fromValue(k) != null);
+    boolean legacy = keys.stream().anyMatch(k -> StoreType.fromValue(k) == null);
+    if (typed && legacy) {
+      throw new ConfigException(
+          node.path()
+              + " mixes store types ("
+              + Arrays.toString(StoreType.values()).toLowerCase(Locale.ROOT)
+              + ") with named stores; use {\"ca\": {\"NAME\": [paths]}, \"tsa\": {...}}");
+    }
+    if (legacy) {
+      out.put(StoreType.CA, named(node, baseDir));
+      return out;
+    }
+    for (String key : keys) {
+      out.put(StoreType.fromValue(key), named(node.object(key), baseDir));
+    }
+    return out;
+  }
+
+  private static Map<String, List<Path>> named(ConfigNode node, Path baseDir) throws ConfigException {
+    Map<String, List<Path>> stores = new LinkedHashMap<>();
+    for (String storeName : node.json().propertyNames()) {
+      List<Path> paths = new ArrayList<>();
+      for (String p : node.strings(storeName)) {
+        paths.add(baseDir.resolve(p).normalize());
+      }
+      stores.put(storeName, paths);
+    }
+    return stores;
+  }
+}

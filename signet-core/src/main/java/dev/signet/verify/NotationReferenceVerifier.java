@@ -1,0 +1,207 @@
+package dev.signet.verify;
+
+import dev.signet.deadline.Deadline;
+import dev.signet.deadline.DeadlineExceededException;
+import dev.signet.notation.NotationVerifier;
+import dev.signet.notation.VerificationOutcome;
+import dev.signet.notation.x509.DistinguishedNames;
+import dev.signet.oci.Descriptor;
+import dev.signet.oci.Manifest;
+import dev.signet.oci.ManifestFormatException;
+import dev.signet.oci.MediaTypes;
+import dev.signet.oci.ReferrerStore;
+import dev.signet.oci.StoreException;
+import dev.signet.reference.Reference;
+import java.security.cert.X509Certificate;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The {@code notation} verifier: fetches a signature manifest and its envelope from the store and
+ * judges it with {@link NotationVerifier} (checklist §1.4 for the manifest rules).
+ */
+public final class NotationReferenceVerifier implements ReferenceVerifier {
+  public static final String TYPE = "notation";
+
+  private final String name;
+  private final Set<String> artifactTypes;
+  private final NotationVerifier verifier;
+
+  /**
+   * @param artifactTypes the artifact types this verifier judges ({@code *} for any)
+   */
+  public NotationReferenceVerifier(String name, Set<String> artifactTypes, NotationVerifier verifier) {
+    this.name = name;
+    this.artifactTypes = Set.copyOf(artifactTypes);
+    this.verifier = verifier;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public String type() {
+    return TYPE;
+  }
+
+  @Override
+  public boolean canVerify(String artifactType) {
+    return artifactTypes.contains("*") || artifactTypes.contains(artifactType);
+  }
+
+  @Override
+  public VerifierReport verify(
+      Reference subject,
+      Descriptor subjectDescriptor,
+      Descriptor referrer,
+      ReferrerStore store,
+      Deadline deadline)
+      throws DeadlineExceededException {
+    String mediaType = referrer.mediaType();
+    if (!MediaTypes.OCI_MANIFEST.equals(mediaType)
+        && !MediaTypes.OCI_ARTIFACT_MANIFEST.equals(mediaType)) {
+      return failure(
+          subject,
+          referrer,
+          ErrorCode.MANIFEST_INVALID,
+          "signature manifest is not usable",
+          "the signature manifest's media type must be "
+              + MediaTypes.OCI_MANIFEST
+              + " or "
+              + MediaTypes.OCI_ARTIFACT_MANIFEST
+              + ", got \""
+              + mediaType
+              + "\"",
+          "Re-sign the artifact with a current notation release.");
+    }
+    Manifest manifest;
+    try {
+      manifest = Manifest.parse(store.fetchManifest(subject, referrer, deadline), mediaType);
+    } catch (StoreException | ManifestFormatException e) {
+      return failure(
+          subject,
+          referrer,
+          ErrorCode.GET_REFERRER_MANIFEST_FAILURE,
+          "could not read the signature manifest " + referrer.digest(),
+          e.getMessage(),
+          "Check that the registry is reachable and the signature manifest is intact.");
+    }
+    if (manifest.layers().size() != 1) {
+      return failure(
+          subject,
+          referrer,
+          ErrorCode.MANIFEST_INVALID,
+          "signature manifest is not usable",
+          "a signature manifest requires exactly one signature envelope blob, got "
+              + manifest.layers().size(),
+          "Re-sign the artifact with notation.");
+    }
+    Descriptor envelopeDescriptor = manifest.layers().get(0);
+    byte[] envelope;
+    try {
+      envelope = store.fetchBlob(subject, envelopeDescriptor, deadline);
+    } catch (StoreException e) {
+      return failure(
+          subject,
+          referrer,
+          ErrorCode.GET_BLOB_CONTENT_FAILURE,
+          "could not read the signature envelope " + envelopeDescriptor.digest(),
+          e.getMessage(),
+          "Check that the registry is reachable and the signature blob is intact.");
+    }
+    String artifactReference = store.policyRepository(subject) + "@" + subjectDescriptor.digest();
+    VerificationOutcome outcome =
+        verifier.verify(
+            subjectDescriptor, artifactReference, envelopeDescriptor.mediaType(), envelope, deadline);
+    deadline.check("notation verification");
+    return report(subject, referrer, outcome);
+  }
+
+  private VerifierReport report(Reference subject, Descriptor referrer, VerificationOutcome outcome) {
+    Map<String, Object> extensions = new LinkedHashMap<>();
+    if (outcome.content() != null) {
+      X509Certificate leaf = outcome.content().leaf();
+      extensions.put("Issuer", DistinguishedNames.format(leaf.getIssuerX500Principal()));
+      extensions.put("SN", DistinguishedNames.format(leaf.getSubjectX500Principal()));
+    }
+    if (outcome.statement() != null) {
+      extensions.put("trustPolicyStatement", outcome.statement());
+    }
+    List<String> warnings =
+        outcome.warnings().stream()
+            .map(w -> w.check().reportName() + " was set to \"log\": " + w.failure())
+            .toList();
+    if (!warnings.isEmpty()) {
+      extensions.put("warnings", warnings);
+    }
+    if (outcome.verified()) {
+      String message =
+          outcome.skipped()
+              ? "Trust policy is configured to skip signature verification"
+              : "Notation signature verification success";
+      return new VerifierReport(
+          subject.toString(),
+          true,
+          name,
+          TYPE,
+          referrer.digest().toString(),
+          referrer.artifactType(),
+          message,
+          "",
+          "",
+          null,
+          extensions,
+          List.of());
+    }
+    String message;
+    String remediation;
+    if (outcome.failedCheck() == null) {
+      message = "no trust policy applies to the artifact";
+      remediation =
+          "Add a trust policy statement whose registryScopes include the repository, or \"*\".";
+    } else {
+      message = outcome.failedCheck().reportName() + " validation failed";
+      remediation = outcome.failedCheck().remediation();
+      extensions.put("failedCheck", outcome.failedCheck().reportName());
+    }
+    return new VerifierReport(
+        subject.toString(),
+        false,
+        name,
+        TYPE,
+        referrer.digest().toString(),
+        referrer.artifactType(),
+        message,
+        outcome.reason(),
+        remediation,
+        ErrorCode.VERIFY_REFERENCE_FAILURE,
+        extensions,
+        List.of());
+  }
+
+  private VerifierReport failure(
+      Reference subject,
+      Descriptor referrer,
+      ErrorCode code,
+      String message,
+      String reason,
+      String remediation) {
+    return new VerifierReport(
+        subject.toString(),
+        false,
+        name,
+        TYPE,
+        referrer.digest().toString(),
+        referrer.artifactType(),
+        message,
+        reason,
+        remediation,
+        code,
+        Map.of(),
+        List.of());
+  }
+}

@@ -1,0 +1,132 @@
+package dev.signet.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.signet.testing.Vectors;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class VerificationConfigTest {
+  @TempDir Path dir;
+
+  private static final String POLICY =
+      "{\"version\":\"1.0\",\"trustPolicies\":[{\"name\":\"e2e\",\"registryScopes\":[\"*\"],"
+          + "\"signatureVerification\":{\"level\":\"strict\"},\"trustStores\":[\"ca:certs\"],"
+          + "\"trustedIdentities\":[\"*\"]}]}";
+
+  private String layout() {
+    return Vectors.notary("notation/test/e2e/testdata/registry/oci_layout/e2e-valid-signature").toString();
+  }
+
+  private String cert() {
+    return Vectors.notary("notation/test/e2e/testdata/config/localkeys/e2e.crt").toString();
+  }
+
+  private String config(String executor, String verifierExtra) {
+    return "{" + executor
+        + "\"store\":{\"version\":\"1.0.0\",\"plugins\":[{\"name\":\"ocilayout\",\"path\":" + quote(layout()) + "}]},"
+        + "\"policy\":{\"version\":\"1.0.0\",\"plugin\":{\"name\":\"configPolicy\","
+        + "\"artifactVerificationPolicies\":{\"application/vnd.cncf.notary.signature\":\"any\"}}},"
+        + "\"verifier\":{\"version\":\"1.0.0\",\"plugins\":[{\"name\":\"notation\","
+        + "\"artifactTypes\":\"application/vnd.cncf.notary.signature\"," + verifierExtra
+        + "\"trustPolicyDoc\":" + POLICY + "}]}}";
+  }
+
+  private static String quote(String s) {
+    return "\"" + s.replace("\\", "\\\\") + "\"";
+  }
+
+  private VerificationConfig load(String json) throws Exception {
+    Path file = dir.resolve("config.json");
+    Files.writeString(file, json, StandardCharsets.UTF_8);
+    return VerificationConfig.load(file, VerificationConfig.Runtime.standard(Clock.systemUTC()));
+  }
+
+  @Test
+  void a_valid_configuration_loads_with_the_default_timeout() throws Exception {
+    VerificationConfig c = load(config("", "\"verificationCerts\":[" + quote(cert()) + "],"));
+    assertThat(c.timeout()).isEqualTo(Duration.ofMillis(4900));
+    assertThat(c.warnings()).isEmpty();
+  }
+
+  @Test
+  void the_executor_timeout_is_read_in_milliseconds() throws Exception {
+    VerificationConfig c =
+        load(config("\"executor\":{\"verificationRequestTimeout\":1500},",
+            "\"verificationCerts\":[" + quote(cert()) + "],"));
+    assertThat(c.timeout()).isEqualTo(Duration.ofMillis(1500));
+  }
+
+  @Test
+  void unknown_keys_are_warned_about_by_their_path() throws Exception {
+    VerificationConfig c =
+        load(config("\"executer\":{},", "\"verificationCerts\":[" + quote(cert()) + "],\"colour\":\"blue\","));
+    assertThat(c.warnings())
+        .containsExactlyInAnyOrder(
+            "unknown key executer is ignored", "unknown key verifier.plugins[0].colour is ignored");
+  }
+
+  @Test
+  void wrong_types_are_rejected_with_the_key_path() {
+    assertThatThrownBy(() -> load(config("\"executor\":{\"verificationRequestTimeout\":\"5s\"},",
+            "\"verificationCerts\":[" + quote(cert()) + "],")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("executor.verificationRequestTimeout must be a positive integer");
+    assertThatThrownBy(() -> load(config("", "\"verificationCerts\":" + quote(cert()) + ",")))
+        .hasMessageContaining("verifier.plugins[0].verificationCerts must be an array of strings, found a string");
+  }
+
+  @Test
+  void unsupported_store_and_verifier_names_are_named() {
+    assertThatThrownBy(() -> load(config("", "\"verificationCerts\":[" + quote(cert()) + "],")
+            .replace("\"ocilayout\"", "\"s3\"")))
+        .hasMessageContaining("store.plugins[0].name \"s3\" is not a supported store");
+    assertThatThrownBy(() -> load(config("", "\"verificationCerts\":[" + quote(cert()) + "],")
+            .replace("\"name\":\"notation\"", "\"name\":\"sbom\"")))
+        .hasMessageContaining("\"sbom\"")
+        .hasMessageContaining("not a supported verifier");
+  }
+
+  @Test
+  void an_invalid_trust_policy_is_a_configuration_error() {
+    assertThatThrownBy(() -> load(config("", "\"verificationCerts\":[" + quote(cert()) + "],")
+            .replace("\"level\":\"strict\"", "\"level\":\"strictest\"")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("trustPolicyDoc")
+        .hasMessageContaining("strictest");
+  }
+
+  @Test
+  void duplicate_keys_and_malformed_json_are_rejected() {
+    assertThatThrownBy(() -> load("{\"store\":{},\"store\":{}}"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("store");
+    assertThatThrownBy(() -> load("{\"store\":")).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("not valid JSON");
+  }
+
+  @Test
+  void relative_paths_resolve_against_the_configuration_directory() throws Exception {
+    Path certs = dir.resolve("certs");
+    Files.createDirectories(certs);
+    Files.copy(Path.of(cert()), certs.resolve("e2e.crt"));
+    VerificationConfig c = load(config("", "\"verificationCerts\":[\"certs\"],"));
+    assertThat(c.executor().verify(
+            "local/e2e@sha256:b8479de3f88fb259a0a9ea82a5b2a052a1ef3c4ebbcfc61482d5ae4c831f8af9").isSuccess())
+        .isTrue();
+  }
+
+  @Test
+  void a_missing_file_is_reported_with_its_path() {
+    Path missing = dir.resolve("nope.json");
+    assertThatThrownBy(() -> VerificationConfig.load(missing, VerificationConfig.Runtime.standard(Clock.systemUTC())))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(missing.toString());
+  }
+}
