@@ -62,7 +62,7 @@ public final class CertificateChains {
   private static final DateTimeFormatter GO_TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
 
-  private enum Purpose {
+  enum Purpose {
     CODE_SIGNING,
     TIMESTAMPING
   }
@@ -295,7 +295,7 @@ public final class CertificateChains {
 
   // ---- CA rules (§5.4) ----
 
-  private static String caProblem(X509Certificate cert, int expectedPathLen, Purpose purpose) {
+  static String caProblem(X509Certificate cert, int expectedPathLen, Purpose purpose) {
     String subject = "certificate with subject " + q(cert);
     if (cert.getBasicConstraints() < 0 || !isCritical(cert, OID_BASIC_CONSTRAINTS)) {
       return subject + ": ca field in basic constraints must be present, critical, and set to true";
@@ -321,7 +321,7 @@ public final class CertificateChains {
 
   // ---- leaf rules (§5.5, §5.7) ----
 
-  private static String leafProblem(X509Certificate cert, Purpose purpose) {
+  static String leafProblem(X509Certificate cert, Purpose purpose) {
     String subject = "certificate with subject " + q(cert);
     if (cert.getBasicConstraints() >= 0) {
       return subject
