@@ -290,7 +290,8 @@ class CertificateChainsVectorTest {
   void digicert_root_is_a_root_ca_and_leaf_is_not() throws Exception {
     assertThat(CertificateChains.isRootCa(cert(CORE + "timestamp_root.crt"))).isTrue();
     assertThat(CertificateChains.isRootCa(cert(CORE + "timestamp_intermediate.crt"))).isFalse();
-    assertThatThrownBy(() -> CertificateChains.requireRootCa(cert(CORE + "timestamp_leaf.crt")))
+    X509Certificate leaf = cert(CORE + "timestamp_leaf.crt");
+    assertThatThrownBy(() -> CertificateChains.requireRootCa(leaf))
         .hasMessage(
             "certificate with subject \"CN=DigiCert Timestamp 2023,O=DigiCert\\\\, Inc.,C=US\" is"
                 + " not a root CA certificate: x509: invalid signature: parent certificate cannot"
