@@ -1,5 +1,6 @@
 package dev.signet.notation.truststore;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -10,8 +11,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Notation's trust store directory layout (checklist §6, trust-store-trust-policy.md):
- * {@code <root>/truststore/x509/{ca|signingAuthority|tsa}/<named-store>/<files>}.
+ * Notation's trust store directory layout (checklist §6, trust-store-trust-policy.md): {@code
+ * <root>/truststore/x509/{ca|signingAuthority|tsa}/<named-store>/<files>}.
  *
  * <p>Every file of a store is read, whatever its extension, as PEM or DER. A store that is a
  * symlink, and any entry of a store that is a symlink or a sub-directory, is an error. The
@@ -45,8 +46,13 @@ public final class DirectoryTrustStore implements TrustStore {
     if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
       throw TrustedCertificates.missing(type, name);
     }
-    BasicFileAttributes attrs =
-        TrustedCertificates.attributes(dir, type, name, LinkOption.NOFOLLOW_LINKS);
+    BasicFileAttributes attrs;
+    try {
+      attrs = Files.readAttributes(dir, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (IOException e) {
+      throw new TrustStoreException(
+          "cannot access the trust store " + name + " of type " + type.value() + ": " + e, e);
+    }
     if (!attrs.isDirectory()) {
       throw new TrustStoreException(
           "the trust store "

@@ -22,8 +22,8 @@ import java.util.Set;
  * §6), and Ratify's {@code verificationCerts} form (ratify-reference §1.4).
  *
  * <p>Everything is read once, at construction, so that a broken store fails at start-up with its
- * name in the message rather than at the first verification; afterwards the object is immutable
- * and safe to share between threads.
+ * name in the message rather than at the first verification; afterwards the object is immutable and
+ * safe to share between threads.
  *
  * <p>Configured paths may be symlinks, and so may the files of a configured directory: Kubernetes
  * mounts secrets and config maps as symlinks. In a configured directory, entries whose name starts
@@ -51,8 +51,8 @@ public final class NamedTrustStore implements TrustStore {
    * Loads named stores.
    *
    * @param config for each type, each store name with its files or directories of files
-   * @throws TrustStoreException naming the store whose content is missing, unreadable, empty or
-   *     not acceptable as trust anchors
+   * @throws TrustStoreException naming the store whose content is missing, unreadable, empty or not
+   *     acceptable as trust anchors
    */
   public static NamedTrustStore of(Map<StoreType, Map<String, List<Path>>> config)
       throws TrustStoreException {
@@ -80,14 +80,13 @@ public final class NamedTrustStore implements TrustStore {
 
   /**
    * Ratify's {@code verificationCerts}: every certificate of every path serves every store name of
-   * every type. Only CA certificates and self-signed leaves are kept; TSA stores keep only the
-   * root CAs among them (the TSA trust-store rule), and asking for a TSA store when there are none
-   * is an error.
+   * every type. Only CA certificates and self-signed leaves are kept; TSA stores keep only the root
+   * CAs among them (the TSA trust-store rule), and asking for a TSA store when there are none is an
+   * error.
    *
    * @throws TrustStoreException when a path is missing or unreadable, or no certificate survives
    */
-  public static NamedTrustStore fromVerificationCerts(List<Path> paths)
-      throws TrustStoreException {
+  public static NamedTrustStore fromVerificationCerts(List<Path> paths) throws TrustStoreException {
     Objects.requireNonNull(paths, "paths");
     List<X509Certificate> all = new ArrayList<>();
     for (Path file : files(paths, null, null)) {
@@ -144,8 +143,8 @@ public final class NamedTrustStore implements TrustStore {
     for (Path path : paths) {
       Objects.requireNonNull(path, "path");
       if (!Files.exists(path)) {
-        throw new TrustStoreException(where(type, name) + "certificate path " + path
-            + " does not exist");
+        throw new TrustStoreException(
+            where(type, name) + "certificate path " + path + " does not exist");
       }
       if (Files.isDirectory(path)) {
         StoreType listType = type == null ? StoreType.CA : type;
@@ -159,16 +158,16 @@ public final class NamedTrustStore implements TrustStore {
             continue;
           }
           if (!attrs.isRegularFile()) {
-            throw new TrustStoreException(where(type, name) + "certificate path " + entry
-                + " is not a regular file");
+            throw new TrustStoreException(
+                where(type, name) + "certificate path " + entry + " is not a regular file");
           }
           files.add(entry.toAbsolutePath().normalize());
         }
       } else if (Files.isRegularFile(path)) {
         files.add(path.toAbsolutePath().normalize());
       } else {
-        throw new TrustStoreException(where(type, name) + "certificate path " + path
-            + " is not a regular file or directory");
+        throw new TrustStoreException(
+            where(type, name) + "certificate path " + path + " is not a regular file or directory");
       }
     }
     return new ArrayList<>(files);

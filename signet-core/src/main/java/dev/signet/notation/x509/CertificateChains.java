@@ -25,8 +25,8 @@ import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 
 /**
  * Certificate chain rules of the Notary Project signature specification, as notation-core-go's
- * {@code x509} package applies them (checklist §5). Chains are ordered leaf first and must end
- * with a self-signed root; nothing is reordered, added or dropped.
+ * {@code x509} package applies them (checklist §5). Chains are ordered leaf first and must end with
+ * a self-signed root; nothing is reordered, added or dropped.
  *
  * <p>The JDK PKIX validator is deliberately not used: it rejects what notation accepts (a lone
  * self-signed leaf, unknown critical extensions, §5.9) and does not know Notary's key usage, EKU
@@ -80,8 +80,8 @@ public final class CertificateChains {
   }
 
   /**
-   * Validates a code-signing chain and that every certificate was valid at the signing time
-   * (§5.6, boundaries inclusive).
+   * Validates a code-signing chain and that every certificate was valid at the signing time (§5.6,
+   * boundaries inclusive).
    *
    * @throws CertificateChainException naming the first rule broken
    */
@@ -114,8 +114,9 @@ public final class CertificateChains {
 
   /**
    * True when the certificate is a root CA: it may sign certificates (Go's {@code
-   * CheckSignatureFrom} rules: CA basic constraints, keyCertSign if key usage is present, no SHA-1),
-   * its signature verifies with its own key, and its encoded issuer equals its encoded subject.
+   * CheckSignatureFrom} rules: CA basic constraints, keyCertSign if key usage is present, no
+   * SHA-1), its signature verifies with its own key, and its encoded issuer equals its encoded
+   * subject.
    */
   public static boolean isRootCa(X509Certificate cert) {
     return rootCaProblem(cert) == null;
@@ -337,8 +338,15 @@ public final class CertificateChains {
           + " is invalid. The key usage must have the bit positions for \"Digital Signature\" set";
     }
     String[] names = {
-      null, null, "KeyEncipherment", "DataEncipherment", "KeyAgreement", "CertSign", "CRLSign",
-      "EncipherOnly", "DecipherOnly"
+      null,
+      null,
+      "KeyEncipherment",
+      "DataEncipherment",
+      "KeyAgreement",
+      "CertSign",
+      "CRLSign",
+      "EncipherOnly",
+      "DecipherOnly"
     };
     StringBuilder found = new StringBuilder();
     for (int bit = 2; bit < names.length; bit++) {
@@ -355,7 +363,8 @@ public final class CertificateChains {
           + " is invalid. The key usage must be \"Digital Signature\" only, but found "
           + found;
     }
-    String eku = purpose == Purpose.CODE_SIGNING ? codeSigningEkuProblem(cert) : tsaEkuProblem(cert);
+    String eku =
+        purpose == Purpose.CODE_SIGNING ? codeSigningEkuProblem(cert) : tsaEkuProblem(cert);
     if (eku != null) {
       return eku;
     }
@@ -473,7 +482,9 @@ public final class CertificateChains {
         return null;
       }
       if (bits == 256 || bits == 384 || bits == 521) {
-        return subject + ": ecdsa curve " + (curve == null ? "(unnamed)" : curve)
+        return subject
+            + ": ecdsa curve "
+            + (curve == null ? "(unnamed)" : curve)
             + " is not supported";
       }
       return subject + ": ecdsa key size " + bits + " bits is not supported";

@@ -15,10 +15,10 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * Reads certificate files as notation does (notation-core-go {@code x509.ReadCertificateFile}):
- * PEM with one or more {@code CERTIFICATE} blocks, or DER with one or more concatenated
- * certificates. Text around PEM blocks and blocks of other types are ignored, as in Go; every
- * certificate itself must parse completely, with no trailing bytes.
+ * Reads certificate files as notation does (notation-core-go {@code x509.ReadCertificateFile}): PEM
+ * with one or more {@code CERTIFICATE} blocks, or DER with one or more concatenated certificates.
+ * Text around PEM blocks and blocks of other types are ignored, as in Go; every certificate itself
+ * must parse completely, with no trailing bytes.
  */
 public final class CertificateFiles {
   /** The largest certificate file accepted. */
@@ -68,7 +68,8 @@ public final class CertificateFiles {
     String text = new String(data, StandardCharsets.ISO_8859_1);
     List<X509Certificate> certs = text.contains(BEGIN) ? readPem(text) : readDer(data);
     if (certs.isEmpty()) {
-      throw new CertificateException("no certificate found (expected PEM CERTIFICATE blocks or DER)");
+      throw new CertificateException(
+          "no certificate found (expected PEM CERTIFICATE blocks or DER)");
     }
     return List.copyOf(certs);
   }

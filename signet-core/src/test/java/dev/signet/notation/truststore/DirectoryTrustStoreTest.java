@@ -117,8 +117,10 @@ class DirectoryTrustStoreTest {
 
   @Test
   void symlinked_store_is_refused(@TempDir Path root) throws Exception {
-    Path placeholder = Vectors.notary(X509 + "ca/valid-trust-store_SYMLINK/valid-trust-store_SYMLINK");
-    // The snapshot stores the upstream symlink as a file holding its target ("ca/valid-trust-store").
+    Path placeholder =
+        Vectors.notary(X509 + "ca/valid-trust-store_SYMLINK/valid-trust-store_SYMLINK");
+    // The snapshot stores the upstream symlink as a file holding its target
+    // ("ca/valid-trust-store").
     String target = Files.readString(placeholder).trim();
     assertThat(target).isEqualTo("ca/valid-trust-store");
     Path caDir = Files.createDirectories(root.resolve("truststore/x509/ca"));
@@ -136,7 +138,8 @@ class DirectoryTrustStoreTest {
   void symlinked_certificate_is_refused(@TempDir Path root) throws Exception {
     Path source = Vectors.notary(X509 + "trust-store-with-cert-symlinks");
     String target = Files.readString(source.resolve("GlobalSignRootCA_SYMLINK.crt")).trim();
-    Path dir = Files.createDirectories(root.resolve("truststore/x509/ca/trust-store-with-cert-symlinks"));
+    Path dir =
+        Files.createDirectories(root.resolve("truststore/x509/ca/trust-store-with-cert-symlinks"));
     Files.copy(source.resolve(target), dir.resolve(target));
     Files.createSymbolicLink(dir.resolve("GlobalSignRootCA_SYMLINK.crt"), Path.of(target));
     DirectoryTrustStore temp = new DirectoryTrustStore(root);
@@ -154,7 +157,8 @@ class DirectoryTrustStoreTest {
   void sub_directory_is_refused(@TempDir Path root) throws Exception {
     // notation-go's behaviour, stricter than the specification (which says to ignore it).
     Path source = Vectors.notary(X509 + "trust-store-with-directories");
-    Path dir = Files.createDirectories(root.resolve("truststore/x509/ca/trust-store-with-directories"));
+    Path dir =
+        Files.createDirectories(root.resolve("truststore/x509/ca/trust-store-with-directories"));
     Files.copy(source.resolve("GlobalSignRootCA.crt"), dir.resolve("GlobalSignRootCA.crt"));
     Files.createDirectories(dir.resolve("sub-dir"));
     Files.writeString(dir.resolve("sub-dir/.gitkeep"), "");
@@ -172,7 +176,9 @@ class DirectoryTrustStoreTest {
     Files.writeString(root.resolve("truststore/x509/ca/file"), "x");
     DirectoryTrustStore temp = new DirectoryTrustStore(root);
     assertThatThrownBy(() -> temp.certificates(StoreType.SIGNING_AUTHORITY, "empty"))
-        .hasMessage("no x509 certificates were found in trust store \"empty\" of type \"signingAuthority\"");
+        .hasMessage(
+            "no x509 certificates were found in trust store \"empty\" of type"
+                + " \"signingAuthority\"");
     assertThatThrownBy(() -> temp.certificates(StoreType.CA, "file"))
         .hasMessageContaining("is not a regular directory");
   }
@@ -193,6 +199,7 @@ class DirectoryTrustStoreTest {
     assertThat(temp.certificates(StoreType.TSA, "mine")).containsExactly(ca.certificate());
     Files.write(tsa.resolve("leaf.crt"), selfLeaf.certificate().getEncoded());
     assertThatThrownBy(() -> temp.certificates(StoreType.TSA, "mine"))
-        .hasMessageStartingWith("trusted certificate leaf.crt in trust store mine of type tsa is invalid");
+        .hasMessageStartingWith(
+            "trusted certificate leaf.crt in trust store mine of type tsa is invalid");
   }
 }

@@ -73,31 +73,40 @@ class NamedTrustStoreTest {
     Path intermediate = Vectors.notary(E2E + "timestamp/intermediate.pem");
     Path notSelfIssued = Vectors.notary(E2E + "timestamp/notSelfIssued.crt");
     Path leafStore = Vectors.notary(X509 + "ca/trust-store-with-leaf-certs");
-    assertThatThrownBy(() -> NamedTrustStore.of(Map.of(StoreType.TSA, Map.of("t", List.of(invalid)))))
-        .hasMessageStartingWith("failed to read the trusted certificate invalid.crt in trust store t of type tsa");
+    assertThatThrownBy(
+            () -> NamedTrustStore.of(Map.of(StoreType.TSA, Map.of("t", List.of(invalid)))))
+        .hasMessageStartingWith(
+            "failed to read the trusted certificate invalid.crt in trust store t of type tsa");
     assertThatThrownBy(() -> NamedTrustStore.of(Map.of(StoreType.TSA, Map.of("t", List.of(empty)))))
-        .hasMessageStartingWith("failed to read the trusted certificate Empty.txt in trust store t of type tsa");
+        .hasMessageStartingWith(
+            "failed to read the trusted certificate Empty.txt in trust store t of type tsa");
     assertThatThrownBy(
             () -> NamedTrustStore.of(Map.of(StoreType.TSA, Map.of("t", List.of(intermediate)))))
-        .hasMessageStartingWith("trusted certificate intermediate.pem in trust store t of type tsa is invalid")
+        .hasMessageStartingWith(
+            "trusted certificate intermediate.pem in trust store t of type tsa is invalid")
         .hasMessageContaining("is not a root CA certificate");
     assertThatThrownBy(
             () -> NamedTrustStore.of(Map.of(StoreType.TSA, Map.of("t", List.of(notSelfIssued)))))
         .hasMessageContaining("is not a root CA certificate");
-    assertThatThrownBy(() -> NamedTrustStore.of(Map.of(StoreType.CA, Map.of("c", List.of(leafStore)))))
-        .hasMessageStartingWith("failed to validate the trusted certificate non-ca.crt in trust store c of type ca");
+    assertThatThrownBy(
+            () -> NamedTrustStore.of(Map.of(StoreType.CA, Map.of("c", List.of(leafStore)))))
+        .hasMessageStartingWith(
+            "failed to validate the trusted certificate non-ca.crt in trust store c of type ca");
   }
 
   @Test
   void path_errors(@TempDir Path dir) throws Exception {
     assertThatThrownBy(
-            () -> NamedTrustStore.of(Map.of(StoreType.CA, Map.of("c", List.of(dir.resolve("none"))))))
+            () ->
+                NamedTrustStore.of(Map.of(StoreType.CA, Map.of("c", List.of(dir.resolve("none"))))))
         .hasMessageContaining("trust store \"c\" of type \"ca\"")
         .hasMessageContaining("does not exist");
     Path emptyDir = Files.createDirectories(dir.resolve("empty"));
-    assertThatThrownBy(() -> NamedTrustStore.of(Map.of(StoreType.CA, Map.of("c", List.of(emptyDir)))))
+    assertThatThrownBy(
+            () -> NamedTrustStore.of(Map.of(StoreType.CA, Map.of("c", List.of(emptyDir)))))
         .hasMessage("no x509 certificates were found in trust store \"c\" of type \"ca\"");
-    assertThatThrownBy(() -> NamedTrustStore.of(Map.of(StoreType.CA, Map.of("../c", List.of(emptyDir)))))
+    assertThatThrownBy(
+            () -> NamedTrustStore.of(Map.of(StoreType.CA, Map.of("../c", List.of(emptyDir)))))
         .hasMessageContaining("[a-zA-Z0-9_.-]+");
   }
 
@@ -119,14 +128,17 @@ class NamedTrustStoreTest {
     // Listing the same file twice loads it once.
     NamedTrustStore twice =
         NamedTrustStore.of(
-            Map.of(StoreType.CA, Map.of("k8s", List.of(mount.resolve("ca.crt"), mount.resolve("ca.crt")))));
+            Map.of(
+                StoreType.CA,
+                Map.of("k8s", List.of(mount.resolve("ca.crt"), mount.resolve("ca.crt")))));
     assertThat(twice.certificates(StoreType.CA, "k8s")).hasSize(1);
   }
 
   @Test
   void verification_certs_serve_every_name_and_keep_only_anchors(@TempDir Path dir)
       throws Exception {
-    Path bundle = write(dir, "bundle.pem", caLeaf.certificate(), inter.certificate(), root.certificate());
+    Path bundle =
+        write(dir, "bundle.pem", caLeaf.certificate(), inter.certificate(), root.certificate());
     Path self = write(dir, "self.pem", selfLeaf.certificate());
     NamedTrustStore store = NamedTrustStore.fromVerificationCerts(List.of(bundle, self));
     assertThat(store.certificates(StoreType.CA, "anything"))

@@ -126,7 +126,8 @@ class CertificateChainsTest {
   @Test
   void issuer_name_must_match_byte_for_byte() {
     // Signed by the root's key, but naming another issuer.
-    Issued impostor = new Issued(TestPki.root("CN=Not Root").selfSigned().certificate(), root.keyPair());
+    Issued impostor =
+        new Issued(TestPki.root("CN=Not Root").selfSigned().certificate(), root.keyPair());
     Issued child = ecLeaf("CN=Child").issuedBy(impostor);
     invalid(chain(child, root))
         .hasMessage(
@@ -135,8 +136,9 @@ class CertificateChainsTest {
     Issued utf8Named = buildCustom("CN=Child2", root, key -> {}, true);
     assertThat(utf8Named.certificate().getIssuerX500Principal().getName())
         .isEqualTo(root.certificate().getSubjectX500Principal().getName());
-    invalid(chain(utf8Named, root)).hasMessage(
-        "certificate with subject \"CN=Child2\" is not issued by \"CN=Root,O=Test,C=US\"");
+    invalid(chain(utf8Named, root))
+        .hasMessage(
+            "certificate with subject \"CN=Child2\" is not issued by \"CN=Root,O=Test,C=US\"");
   }
 
   // ---- single certificate ----
@@ -179,12 +181,11 @@ class CertificateChainsTest {
         .hasMessageEndingWith("Error: x509: cannot verify signature: insecure algorithm SHA1-RSA");
     Issued oldRoot = TestPki.root("CN=Old Root").signatureAlgorithm("SHA1withRSA").selfSigned();
     invalid(chain(ecLeaf("CN=L").issuedBy(oldRoot), oldRoot))
-        .hasMessageStartingWith("root certificate with subject \"CN=Old Root\" is invalid or not"
-            + " self-signed")
+        .hasMessageStartingWith(
+            "root certificate with subject \"CN=Old Root\" is invalid or not" + " self-signed")
         .hasMessageEndingWith("insecure algorithm SHA1-RSA");
     Issued ecRoot = TestPki.root("CN=EC Root").keyType(KeyType.EC_P256).selfSigned();
-    Issued ecOld =
-        ecLeaf("CN=EC Old").signatureAlgorithm("SHA1withECDSA").issuedBy(ecRoot);
+    Issued ecOld = ecLeaf("CN=EC Old").signatureAlgorithm("SHA1withECDSA").issuedBy(ecRoot);
     invalid(chain(ecOld, ecRoot)).hasMessageEndingWith("insecure algorithm ECDSA-SHA1");
   }
 
@@ -248,14 +249,17 @@ class CertificateChainsTest {
         .hasMessage("certificate with subject \"CN=NoKU\": key usage extension must be present");
     Issued laxKu = TestPki.intermediate("CN=LaxKU").keyUsageCritical(false).issuedBy(root);
     invalid(chain(ecLeaf("CN=L").issuedBy(laxKu), laxKu, root))
-        .hasMessage("certificate with subject \"CN=LaxKU\": key usage extension must be marked critical");
-    Issued noCertSign = TestPki.intermediate("CN=CRLOnly").keyUsage(KeyUsage.cRLSign).issuedBy(root);
+        .hasMessage(
+            "certificate with subject \"CN=LaxKU\": key usage extension must be marked critical");
+    Issued noCertSign =
+        TestPki.intermediate("CN=CRLOnly").keyUsage(KeyUsage.cRLSign).issuedBy(root);
     invalid(chain(ecLeaf("CN=L").issuedBy(noCertSign), noCertSign, root))
         .hasMessageEndingWith("parent certificate cannot sign this kind of certificate");
     // A root without key usage can still sign (Go's CheckSignatureFrom) but fails the CA rule.
     Issued rootNoKu = TestPki.root("CN=RootNoKU").keyUsage(null).selfSigned();
     invalid(chain(ecLeaf("CN=L").issuedBy(rootNoKu), rootNoKu))
-        .hasMessage("certificate with subject \"CN=RootNoKU\": key usage extension must be present");
+        .hasMessage(
+            "certificate with subject \"CN=RootNoKU\": key usage extension must be present");
   }
 
   @Test
@@ -272,10 +276,14 @@ class CertificateChainsTest {
   void leaf_key_sizes(KeyType type) {
     Issued l = ecLeaf("CN=K").keyPair(keyPair(type)).issuedBy(root);
     switch (type) {
-      case RSA_1024 -> invalid(chain(l, root))
-          .hasMessage("certificate with subject \"CN=K\": rsa key size 1024 bits is not supported");
-      case EC_P224 -> invalid(chain(l, root))
-          .hasMessage("certificate with subject \"CN=K\": ecdsa key size 224 bits is not supported");
+      case RSA_1024 ->
+          invalid(chain(l, root))
+              .hasMessage(
+                  "certificate with subject \"CN=K\": rsa key size 1024 bits is not supported");
+      case EC_P224 ->
+          invalid(chain(l, root))
+              .hasMessage(
+                  "certificate with subject \"CN=K\": ecdsa key size 224 bits is not supported");
       default -> valid(chain(l, root));
     }
   }
@@ -291,21 +299,30 @@ class CertificateChainsTest {
 
   @Test
   void leaf_key_usage() {
-    valid(chain(
-        ecLeaf("CN=L").keyUsage(KeyUsage.digitalSignature | KeyUsage.nonRepudiation)
-            .issuedBy(root), root));
+    valid(
+        chain(
+            ecLeaf("CN=L")
+                .keyUsage(KeyUsage.digitalSignature | KeyUsage.nonRepudiation)
+                .issuedBy(root),
+            root));
     invalid(chain(ecLeaf("CN=L").keyUsage(null).issuedBy(root), root))
         .hasMessage("certificate with subject \"CN=L\": key usage extension must be present");
     invalid(chain(ecLeaf("CN=L").keyUsageCritical(false).issuedBy(root), root))
-        .hasMessage("certificate with subject \"CN=L\": key usage extension must be marked critical");
+        .hasMessage(
+            "certificate with subject \"CN=L\": key usage extension must be marked critical");
     invalid(chain(ecLeaf("CN=L").keyUsage(KeyUsage.nonRepudiation).issuedBy(root), root))
         .hasMessage(
             "the certificate with subject \"CN=L\" is invalid. The key usage must have the bit"
                 + " positions for \"Digital Signature\" set");
     int all =
-        KeyUsage.digitalSignature | KeyUsage.keyEncipherment | KeyUsage.dataEncipherment
-            | KeyUsage.keyAgreement | KeyUsage.keyCertSign | KeyUsage.cRLSign
-            | KeyUsage.encipherOnly | KeyUsage.decipherOnly;
+        KeyUsage.digitalSignature
+            | KeyUsage.keyEncipherment
+            | KeyUsage.dataEncipherment
+            | KeyUsage.keyAgreement
+            | KeyUsage.keyCertSign
+            | KeyUsage.cRLSign
+            | KeyUsage.encipherOnly
+            | KeyUsage.decipherOnly;
     invalid(chain(ecLeaf("CN=L").keyUsage(all).issuedBy(root), root))
         .hasMessage(
             "the certificate with subject \"CN=L\" is invalid. The key usage must be \"Digital"
@@ -317,9 +334,15 @@ class CertificateChainsTest {
   @Test
   void leaf_extended_key_usage() {
     valid(chain(ecLeaf("CN=L").extendedKeyUsage(false).issuedBy(root), root));
-    valid(chain(
-        ecLeaf("CN=L").extendedKeyUsage(true, KeyPurposeId.id_kp_codeSigning,
-            KeyPurposeId.getInstance(TestPki.oid("1.3.6.1.4.1.311.10.3.13"))).issuedBy(root), root));
+    valid(
+        chain(
+            ecLeaf("CN=L")
+                .extendedKeyUsage(
+                    true,
+                    KeyPurposeId.id_kp_codeSigning,
+                    KeyPurposeId.getInstance(TestPki.oid("1.3.6.1.4.1.311.10.3.13")))
+                .issuedBy(root),
+            root));
     String[][] cases = {
       {"serverAuth", "ServerAuth"}, {"clientAuth", "ClientAuth"},
       {"emailProtection", "EmailProtection"}, {"timeStamping", "Timestamping"},
@@ -332,30 +355,38 @@ class CertificateChainsTest {
     };
     for (int i = 0; i < ids.length; i++) {
       Issued l =
-          ecLeaf("CN=L").extendedKeyUsage(false, KeyPurposeId.id_kp_codeSigning, ids[i])
+          ecLeaf("CN=L")
+              .extendedKeyUsage(false, KeyPurposeId.id_kp_codeSigning, ids[i])
               .issuedBy(root);
       invalid(chain(l, root))
           .as(cases[i][0])
           .hasMessage(
               "certificate with subject \"CN=L\": extended key usage must not contain "
-                  + cases[i][1] + " eku");
+                  + cases[i][1]
+                  + " eku");
     }
     // The first excluded purpose in certificate order is reported.
-    Issued two = ecLeaf("CN=L")
-        .extendedKeyUsage(false, KeyPurposeId.id_kp_OCSPSigning, KeyPurposeId.id_kp_serverAuth)
-        .issuedBy(root);
+    Issued two =
+        ecLeaf("CN=L")
+            .extendedKeyUsage(false, KeyPurposeId.id_kp_OCSPSigning, KeyPurposeId.id_kp_serverAuth)
+            .issuedBy(root);
     invalid(chain(two, root)).hasMessageEndingWith("must not contain OCSPSigning eku");
   }
 
   @Test
   void unknown_critical_extensions_are_not_rejected() {
-    Issued custom = buildCustom("CN=Custom", root, b -> {
-      try {
-        b.addExtension(TestPki.oid("1.3.6.1.4.1.99999.1"), true, new DERUTF8String("x"));
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    }, false);
+    Issued custom =
+        buildCustom(
+            "CN=Custom",
+            root,
+            b -> {
+              try {
+                b.addExtension(TestPki.oid("1.3.6.1.4.1.99999.1"), true, new DERUTF8String("x"));
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            },
+            false);
     assertThat(custom.certificate().getCriticalExtensionOIDs()).contains("1.3.6.1.4.1.99999.1");
     valid(chain(custom, root));
   }
@@ -369,7 +400,8 @@ class CertificateChainsTest {
     Issued shortInter = TestPki.intermediate("CN=Short").validity(from, to).issuedBy(root);
     Issued l = ecLeaf("CN=L").issuedBy(shortInter);
     List<X509Certificate> c = chain(l, shortInter, root);
-    assertThatCode(() -> CertificateChains.validateCodeSigningAt(c, from)).doesNotThrowAnyException();
+    assertThatCode(() -> CertificateChains.validateCodeSigningAt(c, from))
+        .doesNotThrowAnyException();
     assertThatCode(() -> CertificateChains.validateCodeSigningAt(c, to)).doesNotThrowAnyException();
     assertThatThrownBy(() -> CertificateChains.validateCodeSigningAt(c, to.plusMillis(1500)))
         .hasMessage(
@@ -399,7 +431,8 @@ class CertificateChainsTest {
     assertThatCode(() -> CertificateChains.validateTimestamping(chain(underLax, laxCa, root)))
         .doesNotThrowAnyException();
     Issued laxEku =
-        TestPki.tsaLeaf("CN=TSA").extendedKeyUsage(false, KeyPurposeId.id_kp_timeStamping)
+        TestPki.tsaLeaf("CN=TSA")
+            .extendedKeyUsage(false, KeyPurposeId.id_kp_timeStamping)
             .issuedBy(root);
     assertThatThrownBy(() -> CertificateChains.validateTimestamping(chain(laxEku, root)))
         .hasMessage(

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /** The chain outcomes MANIFEST.md lists for notation-core-go's x509 tests. */
 class CertificateChainsVectorTest {
-  private static final String CS = "derived/notation-core-go/x509/codesigning_cert_validations_test/";
+  private static final String CS =
+      "derived/notation-core-go/x509/codesigning_cert_validations_test/";
   private static final String TS = "derived/notation-core-go/x509/timestamp_cert_validations_test/";
   private static final String CORE = "notation-core-go/x509/testdata/";
 
@@ -168,9 +169,11 @@ class CertificateChainsVectorTest {
   void ca_rules() throws Exception {
     String hello = "certificate with subject \"CN=Hello\": ";
     assertThat(CertificateChains.caProblem(cs("noBasicConstraintsCaPem"), 3, Purpose.CODE_SIGNING))
-        .isEqualTo(hello + "ca field in basic constraints must be present, critical, and set to true");
+        .isEqualTo(
+            hello + "ca field in basic constraints must be present, critical, and set to true");
     assertThat(CertificateChains.caProblem(cs("basicConstraintsNotCaPem"), 3, Purpose.CODE_SIGNING))
-        .isEqualTo(hello + "ca field in basic constraints must be present, critical, and set to true");
+        .isEqualTo(
+            hello + "ca field in basic constraints must be present, critical, and set to true");
     assertThat(
             CertificateChains.caProblem(cs("kuNotCriticalCertSignCaPem"), 3, Purpose.CODE_SIGNING))
         .isEqualTo(hello + "key usage extension must be marked critical");
@@ -194,8 +197,11 @@ class CertificateChainsVectorTest {
                 + " Timestamping as extended key usage");
     assertThat(CertificateChains.leafProblem(cs("caTrueLeafPem"), Purpose.CODE_SIGNING))
         .isEqualTo(
-            hello + "if the basic constraints extension is present, the ca field must be set to false");
-    assertThat(CertificateChains.leafProblem(cs("kuNoDigitalSignatureLeafPem"), Purpose.CODE_SIGNING))
+            hello
+                + "if the basic constraints extension is present, the ca field must be set to"
+                + " false");
+    assertThat(
+            CertificateChains.leafProblem(cs("kuNoDigitalSignatureLeafPem"), Purpose.CODE_SIGNING))
         .isEqualTo(
             "the certificate with subject \"CN=Hello\" is invalid. The key usage must have the bit"
                 + " positions for \"Digital Signature\" set");
@@ -213,7 +219,8 @@ class CertificateChainsVectorTest {
             CertificateChains.leafProblem(cs("ekuMissingCodeSigningLeafPem"), Purpose.CODE_SIGNING))
         .isEqualTo(hello + "extended key usage must not contain OCSPSigning eku");
     assertThat(
-            CertificateChains.leafProblem(ts("ekuMissingTimestampingLeafPem"), Purpose.TIMESTAMPING))
+            CertificateChains.leafProblem(
+                ts("ekuMissingTimestampingLeafPem"), Purpose.TIMESTAMPING))
         .isEqualTo(
             "timestamp signing certificate with subject \"CN=Hello\" must have and only have"
                 + " Timestamping as extended key usage");

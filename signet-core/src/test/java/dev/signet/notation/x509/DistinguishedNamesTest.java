@@ -94,7 +94,11 @@ class DistinguishedNamesTest {
   @Test
   void repeated_common_name_keeps_the_last_and_empty_is_omitted() throws Exception {
     X500Principal p =
-        name(builder().addRDN(BCStyle.CN, "first").addRDN(BCStyle.CN, "second").addRDN(BCStyle.C, "US"));
+        name(
+            builder()
+                .addRDN(BCStyle.CN, "first")
+                .addRDN(BCStyle.CN, "second")
+                .addRDN(BCStyle.C, "US"));
     assertThat(DistinguishedNames.format(p)).isEqualTo("CN=second,C=US");
     X500Principal empty = name(builder().addRDN(BCStyle.CN, "").addRDN(BCStyle.O, "Org"));
     assertThat(DistinguishedNames.format(empty)).isEqualTo("O=Org");
@@ -162,7 +166,9 @@ class DistinguishedNamesTest {
     ASN1Encodable utf8 = new DERUTF8String("Org");
     X500Principal a = name(builder().addRDN(BCStyle.O, printable));
     X500Principal b = name(builder().addRDN(BCStyle.O, utf8));
-    assertThat(DistinguishedNames.format(a)).isEqualTo("O=Org").isEqualTo(DistinguishedNames.format(b));
+    assertThat(DistinguishedNames.format(a))
+        .isEqualTo("O=Org")
+        .isEqualTo(DistinguishedNames.format(b));
   }
 
   @Test
@@ -175,7 +181,8 @@ class DistinguishedNamesTest {
     assertThat(DistinguishedNames.issuerOf(leaf))
         .isEqualTo("CN=DigiCert Trusted G4 RSA4096 SHA256 TimeStamping CA,O=DigiCert\\, Inc.,C=US");
     X509Certificate signing =
-        CertificateFiles.read(Vectors.notary("notation-go/verifier/testdata/verifier/signing-cert.pem"))
+        CertificateFiles.read(
+                Vectors.notary("notation-go/verifier/testdata/verifier/signing-cert.pem"))
             .get(0);
     assertThat(DistinguishedNames.subjectOf(signing))
         .isEqualTo("CN=SomeCN,OU=SomeOU,O=SomeOrg,L=Seattle,ST=WA,C=US");
@@ -193,9 +200,9 @@ class DistinguishedNamesTest {
 
   @Test
   void go_quote() {
-    assertThat(DistinguishedNames.quote("O=DigiCert\\, Inc.")).isEqualTo("\"O=DigiCert\\\\, Inc.\"");
+    assertThat(DistinguishedNames.quote("O=DigiCert\\, Inc."))
+        .isEqualTo("\"O=DigiCert\\\\, Inc.\"");
     assertThat(DistinguishedNames.quote("a\"b\nc\u0001")).isEqualTo("\"a\\\"b\\nc\\x01\"");
     assertThat(DistinguishedNames.quote("José")).isEqualTo("\"José\"");
   }
-
 }
