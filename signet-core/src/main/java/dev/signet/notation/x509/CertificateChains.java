@@ -168,6 +168,14 @@ public final class CertificateChains {
       if (cert == null) {
         throw new CertificateChainException("certificate chain must not contain null entries");
       }
+      if (!DistinguishedNames.isWellFormed(cert.getSubjectX500Principal())
+          || !DistinguishedNames.isWellFormed(cert.getIssuerX500Principal())) {
+        // Go refuses to parse such a certificate at all; we refuse the chain.
+        throw new CertificateChainException(
+            "certificate with subject "
+                + q(cert)
+                + " has a subject or issuer name with an unsupported attribute value");
+      }
     }
     if (chain.size() == 1) {
       validateSingle(chain.get(0), purpose, signingTime);

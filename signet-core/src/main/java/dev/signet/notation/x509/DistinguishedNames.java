@@ -5,8 +5,14 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import javax.security.auth.x500.X500Principal;
+import org.bouncycastle.asn1.ASN1BMPString;
 import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1IA5String;
+import org.bouncycastle.asn1.ASN1NumericString;
+import org.bouncycastle.asn1.ASN1PrintableString;
 import org.bouncycastle.asn1.ASN1String;
+import org.bouncycastle.asn1.ASN1T61String;
+import org.bouncycastle.asn1.ASN1UTF8String;
 import org.bouncycastle.asn1.DERUniversalString;
 import org.bouncycastle.asn1.x500.AttributeTypeAndValue;
 import org.bouncycastle.asn1.x500.RDN;
@@ -38,6 +44,10 @@ public final class DistinguishedNames {
 
   /** The name as Go's {@code pkix.Name.String()} prints it. */
   public static String format(X500Principal name) {
+    if (!isWellFormed(name)) {
+      // Go would not have parsed the certificate; messages still need a readable text.
+      return name.getName(X500Principal.RFC2253);
+    }
     X500Name parsed = X500Name.getInstance(name.getEncoded());
     String cn = null;
     String serial = null;
@@ -102,6 +112,37 @@ public final class DistinguishedNames {
   /** The DN of a certificate's issuer, Go style. */
   public static String issuerOf(java.security.cert.X509Certificate cert) {
     return format(cert.getIssuerX500Principal());
+  }
+
+  /**
+   * True when Go's certificate parser would accept the name: every attribute value is one of the
+   * string types it decodes (PrintableString, UTF8String, IA5String, T61String, BMPString,
+   * NumericString). Anything else makes Go refuse the whole certificate, and a name we cannot read
+   * the way notation reads it must not take part in trust decisions.
+   */
+  static boolean isWellFormed(X500Principal name) {
+    X500Name parsed;
+    try {
+      parsed = X500Name.getInstance(name.getEncoded());
+      for (RDN rdn : parsed.getRDNs()) {
+        for (AttributeTypeAndValue atv : rdn.getTypesAndValues()) {
+          ASN1Encodable v = atv.getValue();
+          boolean supported =
+              v instanceof ASN1PrintableString
+                  || v instanceof ASN1UTF8String
+                  || v instanceof ASN1IA5String
+                  || v instanceof ASN1T61String
+                  || v instanceof ASN1BMPString
+                  || v instanceof ASN1NumericString;
+          if (!supported) {
+            return false;
+          }
+        }
+      }
+    } catch (RuntimeException e) {
+      return false;
+    }
+    return true;
   }
 
   private static boolean isNamedAttribute(String oid) {

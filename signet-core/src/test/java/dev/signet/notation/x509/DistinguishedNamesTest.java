@@ -205,4 +205,45 @@ class DistinguishedNamesTest {
     assertThat(DistinguishedNames.quote("a\"b\nc\u0001")).isEqualTo("\"a\\\"b\\nc\\x01\"");
     assertThat(DistinguishedNames.quote("José")).isEqualTo("\"José\"");
   }
+
+  @Test
+  void names_go_cannot_parse_are_refused_everywhere() throws Exception {
+    org.bouncycastle.asn1.x500.X500Name odd =
+        builder()
+            .addRDN(
+                BCStyle.CN, new org.bouncycastle.asn1.DERUniversalString(new byte[] {0, 0, 0, 'A'}))
+            .build();
+    X500Principal principal = new X500Principal(odd.getEncoded());
+    assertThat(DistinguishedNames.isWellFormed(principal)).isFalse();
+    assertThat(DistinguishedNames.format(principal)).isNotBlank();
+    assertThat(DistinguishedNames.isWellFormed(name(builder().addRDN(BCStyle.CN, "ok")))).isTrue();
+
+    java.security.KeyPair key = TestPki.sharedKey(TestPki.KeyType.EC_P256);
+    var b =
+        new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(
+            odd,
+            java.math.BigInteger.TEN,
+            java.util.Date.from(java.time.Instant.parse("2020-01-01T00:00:00Z")),
+            java.util.Date.from(java.time.Instant.parse("2120-01-01T00:00:00Z")),
+            odd,
+            key.getPublic());
+    b.addExtension(
+        org.bouncycastle.asn1.x509.Extension.keyUsage,
+        true,
+        new org.bouncycastle.asn1.x509.KeyUsage(
+            org.bouncycastle.asn1.x509.KeyUsage.digitalSignature));
+    X509Certificate cert =
+        new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter()
+            .getCertificate(
+                b.build(
+                    new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA")
+                        .build(key.getPrivate())));
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> CertificateFiles.read(cert.getEncoded()))
+        .hasMessageContaining("unsupported attribute value");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> CertificateChains.validateCodeSigning(java.util.List.of(cert)))
+        .isInstanceOf(CertificateChainException.class)
+        .hasMessageContaining("unsupported attribute value");
+  }
 }
