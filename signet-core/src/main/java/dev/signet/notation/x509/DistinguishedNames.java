@@ -134,13 +134,28 @@ public final class DistinguishedNames {
                   || v instanceof ASN1T61String
                   || v instanceof ASN1BMPString
                   || v instanceof ASN1NumericString;
-          if (!supported) {
+          if (!supported || !validText(v, ((ASN1String) v).getString())) {
             return false;
           }
         }
       }
     } catch (RuntimeException e) {
       return false;
+    }
+    return true;
+  }
+
+  /** The character checks Go's parser applies to each string type (UTF-8 is checked on decode). */
+  private static boolean validText(ASN1Encodable v, String text) {
+    if (v instanceof ASN1PrintableString) {
+      // Go also accepts '*' and '&' here, as real certificates use them.
+      return text.chars().allMatch(ch -> printable((char) ch) || ch == '*' || ch == '&');
+    }
+    if (v instanceof ASN1IA5String) {
+      return text.chars().allMatch(ch -> ch < 0x80);
+    }
+    if (v instanceof ASN1NumericString) {
+      return text.chars().allMatch(ch -> (ch >= '0' && ch <= '9') || ch == ' ');
     }
     return true;
   }
