@@ -40,6 +40,10 @@ import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
  *   <li>a CA certificate's basic constraints must be critical, as the message always said;
  *       notation-core-go does not check the criticality.
  * </ul>
+ *
+ * <p>A certificate whose subject or issuer name Go's parser would refuse (an attribute value that
+ * is not one of Go's string types, or is badly encoded) fails the chain, as it fails to parse in
+ * notation.
  */
 public final class CertificateChains {
   private static final String OID_KEY_USAGE = "2.5.29.15";
@@ -609,7 +613,7 @@ public final class CertificateChains {
    * these bytes, never a re-encoding, so that two names differing only in string type stay
    * different, as in notation.
    */
-  static byte[] rawName(X509Certificate cert, NamePart part) {
+  private static byte[] rawName(X509Certificate cert, NamePart part) {
     byte[] tbs;
     try {
       tbs = cert.getTBSCertificate();
