@@ -260,12 +260,20 @@ class DistributionRegistryTest {
 
   static final String SIGSTORE_BUNDLE = "application/vnd.dev.sigstore.bundle.v0.3+json";
 
-  /** A node_modules with @sigstore/sign@3.1.0 and @sigstore/oci@0.4.0 (SIGNET_SIGSTORE_NODE_MODULES). */
+  /**
+   * A node_modules with @sigstore/sign@3.1.0 and @sigstore/oci@0.4.0: SIGNET_SIGSTORE_NODE_MODULES,
+   * else {@code .ci/npm/node_modules} where {@code .ci/run} installs them.
+   */
   static Path sigstoreNodeModules() {
     String configured = System.getenv("SIGNET_SIGSTORE_NODE_MODULES");
-    Path modules = configured == null || configured.isBlank() ? null : Path.of(configured);
+    String repo = System.getenv("SIGNET_REPO_ROOT");
+    Path modules =
+        configured != null && !configured.isBlank()
+            ? Path.of(configured)
+            : repo == null ? null : Path.of(repo, ".ci", "npm", "node_modules");
     if (modules == null || !Files.isDirectory(modules.resolve("@sigstore/oci"))) {
-      String message = "SIGNET_SIGSTORE_NODE_MODULES must name a node_modules directory holding"
+      String message = "no node_modules with @sigstore/oci at " + modules + ": run .ci/run, or set"
+          + " SIGNET_SIGSTORE_NODE_MODULES to a node_modules directory holding"
           + " @sigstore/sign@3.1.0 and @sigstore/oci@0.4.0 (npm install --prefix DIR --no-audit --no-fund"
           + " @sigstore/sign@3.1.0 @sigstore/oci@0.4.0; Node >= 20.5)";
       if ("true".equalsIgnoreCase(System.getenv("CI"))) {
