@@ -7,8 +7,6 @@ import dev.signet.cbor.Cbor;
 import dev.signet.cbor.CborException;
 import dev.signet.cbor.CborLimits;
 import dev.signet.cbor.CborValue;
-import dev.signet.json.JsonFormatException;
-import dev.signet.json.StrictJson;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -25,9 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.bouncycastle.asn1.ASN1Primitive;
-import tools.jackson.databind.JsonNode;
 
 /**
  * Parses and verifies a Notary COSE_Sign1 envelope ({@code application/cose}): strict decoding,
@@ -60,8 +56,6 @@ public final class CoseEnvelope {
   private static final long TAG_COSE_SIGN1 = 18;
   private static final long TAG_EPOCH_TIME = 1;
 
-  private static final Pattern OCI_DIGEST =
-      Pattern.compile("[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+");
 
   private static final Set<CborValue> NOTARY_PROTECTED_LABELS =
       Set.of(
@@ -140,7 +134,7 @@ public final class CoseEnvelope {
     if (header.expiry() != null && !header.expiry().isAfter(effectiveTime)) {
       throw new EnvelopeException("expiry cannot be equal or before the signing time");
     }
-    checkPayload(parsed.payload());
+    NotaryPayload.check(parsed.payload());
 
     UnprotectedHeader unprotected = parsed.unprotectedHeader();
     return new EnvelopeContent(
@@ -536,39 +530,6 @@ public final class CoseEnvelope {
   }
 
   /** The payload must be a Notary payload: {@code {"targetArtifact": descriptor}} (checklist 2). */
-  private static void checkPayload(byte[] payload) throws EnvelopeException {
-    JsonNode root;
-    try {
-      root = StrictJson.parseObject(payload, MAX_ENVELOPE_BYTES, "payload");
-    } catch (JsonFormatException e) {
-      throw new EnvelopeException("invalid Notary payload: " + e.getMessage(), e);
-    }
-    JsonNode target = root.get("targetArtifact");
-    if (target == null || !target.isObject()) {
-      throw new EnvelopeException("invalid Notary payload: targetArtifact must be an object");
-    }
-    JsonNode mediaType = target.get("mediaType");
-    if (mediaType == null || !mediaType.isString() || mediaType.asString().isEmpty()) {
-      throw new EnvelopeException("invalid Notary payload: targetArtifact.mediaType is required");
-    }
-    JsonNode digest = target.get("digest");
-    if (digest == null || !digest.isString()) {
-      throw new EnvelopeException("invalid Notary payload: targetArtifact.digest is required");
-    }
-    // OCI digest grammar only: blob signatures use sha384 digests, which content checks do not.
-    if (!OCI_DIGEST.matcher(digest.asString()).matches()) {
-      throw new EnvelopeException(
-          "invalid Notary payload: targetArtifact.digest \""
-              + digest.asString()
-              + "\" is not an OCI digest");
-    }
-    JsonNode size = target.get("size");
-    if (size == null || !size.isIntegralNumber() || !size.canConvertToLong() || size.asLong() < 0) {
-      throw new EnvelopeException(
-          "invalid Notary payload: targetArtifact.size must be a non-negative integer");
-    }
-  }
-
   private static boolean containsTag(CborValue value) {
     return switch (value) {
       case CborValue.Tag t -> true;

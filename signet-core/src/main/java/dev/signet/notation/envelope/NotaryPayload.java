@@ -5,10 +5,15 @@ package dev.signet.notation.envelope;
 
 import dev.signet.json.JsonFormatException;
 import dev.signet.json.StrictJson;
+import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 
 /** Shape check of the signed payload (matching it against the artifact is the workflow's job). */
 final class NotaryPayload {
+  // OCI digest grammar only: blob signatures use sha384 digests, which content checks do not.
+  private static final Pattern OCI_DIGEST =
+      Pattern.compile("[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+");
+
   private NotaryPayload() {}
 
   static void check(byte[] payload) throws EnvelopeException {
@@ -30,6 +35,11 @@ final class NotaryPayload {
         throw new EnvelopeException(
             "signature payload targetArtifact." + field + " must be a non-empty string");
       }
+    }
+    String digest = target.get("digest").asString();
+    if (!OCI_DIGEST.matcher(digest).matches()) {
+      throw new EnvelopeException(
+          "signature payload targetArtifact.digest \"" + digest + "\" is not an OCI digest");
     }
     JsonNode size = target.get("size");
     if (size == null || !size.isIntegralNumber() || !size.canConvertToLong() || size.asLong() < 0) {

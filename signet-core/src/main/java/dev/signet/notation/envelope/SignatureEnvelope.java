@@ -5,14 +5,11 @@ import dev.signet.notation.x509.CertificateChains;
 import dev.signet.oci.MediaTypes;
 
 /**
- * The integrity step for either envelope format: parse, verify the signature, then the checks that
- * do not depend on the format (checklist §3.8): payload and signing time present, expiry after
- * signing time, and the certificate chain rules of the signature specification.
+ * The integrity step for either envelope format: parse and verify it (each format also checks the
+ * payload, signing time and expiry rules of checklist §3.8), then the certificate chain rules of
+ * the signature specification.
  */
 public final class SignatureEnvelope {
-  /** The payload content type every Notary signature carries. */
-  public static final String PAYLOAD_CONTENT_TYPE = "application/vnd.cncf.notary.payload.v1+json";
-
   private SignatureEnvelope() {}
 
   /**
@@ -34,22 +31,6 @@ public final class SignatureEnvelope {
                   + MediaTypes.COSE_ENVELOPE
                   + ")");
         };
-    if (!PAYLOAD_CONTENT_TYPE.equals(content.payloadContentType())) {
-      throw new EnvelopeException(
-          "payload content type \"" + content.payloadContentType() + "\" not supported");
-    }
-    if (content.payload().length == 0) {
-      throw new EnvelopeException("envelope payload can't be empty");
-    }
-    if (content.signature().length == 0) {
-      throw new EnvelopeException("signature missing in the envelope");
-    }
-    if (content.effectiveSigningTime() == null) {
-      throw new EnvelopeException("signing-time not present");
-    }
-    if (content.expiry() != null && !content.expiry().isAfter(content.effectiveSigningTime())) {
-      throw new EnvelopeException("expiry cannot be equal or before the signing time");
-    }
     try {
       CertificateChains.validateCodeSigning(content.certificateChain());
     } catch (CertificateChainException e) {

@@ -436,7 +436,7 @@ class CoseEnvelopeTest {
         })
     void payloadMustBeANotaryPayload(String json) {
       rejects(signer().payload(json.getBytes(StandardCharsets.UTF_8)))
-          .hasMessageContaining("invalid Notary payload");
+          .hasMessageContaining("signature payload");
     }
 
     @Test
