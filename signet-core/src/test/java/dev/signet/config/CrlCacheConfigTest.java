@@ -31,9 +31,12 @@ class CrlCacheConfigTest {
   @BeforeEach
   void signedLayoutWithACrlDistributionPoint() throws Exception {
     crlServer = new TestCrlServer();
-    TestPki.Issued root = TestPki.root("CN=CRL Cache Root,O=Signet,ST=WA,C=US").selfSigned();
+    TestPki.Issued root = TestPki.root("CN=CRL Cache Root,O=Signet,ST=WA,C=US")
+            .keyType(TestPki.KeyType.EC_P256)
+            .selfSigned();
     TestPki.Issued leaf =
         TestPki.leaf("CN=CRL Cache Leaf,O=Signet,ST=WA,C=US")
+            .keyType(TestPki.KeyType.EC_P256)
             .crl(crlServer.url("/root.crl"))
             .issuedBy(root);
     crlServer.serve("/root.crl", TestCrlServer.crl(root));
