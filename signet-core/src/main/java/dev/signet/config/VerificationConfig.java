@@ -142,11 +142,15 @@ public final class VerificationConfig {
      * ${user.home}/.signet/crl-cache}.
      */
     public static Path defaultCrlCacheDirectory() {
-      String env = System.getenv(CRL_CACHE_DIR_ENV);
-      if (env != null && !env.isBlank()) {
-        return Path.of(env);
+      return crlCacheDirectory(System::getenv, System.getProperty("user.home"));
+    }
+
+    static Path crlCacheDirectory(java.util.function.UnaryOperator<String> env, String userHome) {
+      String dir = env.apply(CRL_CACHE_DIR_ENV);
+      if (dir != null && !dir.isBlank()) {
+        return Path.of(dir);
       }
-      return Path.of(System.getProperty("user.home"), ".signet", "crl-cache");
+      return Path.of(userHome, ".signet", "crl-cache");
     }
   }
 

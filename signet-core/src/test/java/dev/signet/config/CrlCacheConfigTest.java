@@ -13,7 +13,9 @@ import dev.signet.verify.VerificationResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -127,13 +129,16 @@ class CrlCacheConfigTest {
   }
 
   @Test
-  void the_default_cache_directory_is_under_the_home_directory_unless_the_variable_is_set() {
-    String env = System.getenv(VerificationConfig.CRL_CACHE_DIR_ENV);
-    Path expected =
-        env != null && !env.isBlank()
-            ? Path.of(env)
-            : Path.of(System.getProperty("user.home"), ".signet", "crl-cache");
-    assertThat(VerificationConfig.Runtime.defaultCrlCacheDirectory()).isEqualTo(expected);
+  void the_cache_directory_is_the_variable_when_set_else_under_the_home_directory() {
+    Map<String, String> env = new HashMap<>();
+    assertThat(VerificationConfig.Runtime.crlCacheDirectory(env::get, "/home/u"))
+        .isEqualTo(Path.of("/home/u", ".signet", "crl-cache"));
+    env.put("SIGNET_CRL_CACHE_DIR", " ");
+    assertThat(VerificationConfig.Runtime.crlCacheDirectory(env::get, "/home/u"))
+        .isEqualTo(Path.of("/home/u", ".signet", "crl-cache"));
+    env.put("SIGNET_CRL_CACHE_DIR", "/var/cache/signet-crl");
+    assertThat(VerificationConfig.Runtime.crlCacheDirectory(env::get, "/home/u"))
+        .isEqualTo(Path.of("/var/cache/signet-crl"));
   }
 
   private static List<String> files(Path directory) throws Exception {
