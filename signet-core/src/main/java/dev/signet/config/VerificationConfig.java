@@ -35,7 +35,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
 
 /**
  * Ratify's {@code config.json} (store, policy, verifier, executor sections), validated at load with
@@ -80,7 +83,7 @@ public final class VerificationConfig {
 
   /**
    * The implementations behind the verifier: the parts that do not come from the file. The
-   * revocation checker is made from the file's {@code crl} section, once per loaded configuration.
+   * revocation checker is asked for with the file's {@code crl} section when a file is loaded.
    */
   public record Runtime(
       Clock clock, TimestampVerifier timestampVerifier, RevocationCheckers revocationCheckers) {
@@ -105,8 +108,8 @@ public final class VerificationConfig {
      * cache survives reloads.
      */
     public static Runtime standard(Clock clock, Path crlCacheDirectory) {
-      java.util.Objects.requireNonNull(crlCacheDirectory, "crlCacheDirectory");
-      Map<Boolean, RevocationChecker> checkers = new java.util.concurrent.ConcurrentHashMap<>();
+      Objects.requireNonNull(crlCacheDirectory, "crlCacheDirectory");
+      Map<Boolean, RevocationChecker> checkers = new ConcurrentHashMap<>();
       RevocationCheckers factory =
           crl -> {
             RevocationChecker existing = checkers.get(crl.cacheEnabled());
@@ -145,7 +148,7 @@ public final class VerificationConfig {
       return crlCacheDirectory(System::getenv, System.getProperty("user.home"));
     }
 
-    static Path crlCacheDirectory(java.util.function.UnaryOperator<String> env, String userHome) {
+    static Path crlCacheDirectory(UnaryOperator<String> env, String userHome) {
       String dir = env.apply(CRL_CACHE_DIR_ENV);
       if (dir != null && !dir.isBlank()) {
         return Path.of(dir);
