@@ -1,5 +1,6 @@
 package dev.signet.cli;
 
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -19,13 +20,30 @@ public final class Main implements Runnable {
 
   /** Runs the command line and returns the exit code (0 verified, 1 failed, 2 usage or config). */
   public static int run(String... args) {
+    return commandLine().execute(args);
+  }
+
+  /** {@link #run(String...)} writing to {@code out} and {@code err} instead of stdout/stderr. */
+  static int run(PrintWriter out, PrintWriter err, String... args) {
+    CommandLine cli = commandLine();
+    cli.setOut(out);
+    cli.setErr(err);
+    try {
+      return cli.execute(args);
+    } finally {
+      out.flush();
+      err.flush();
+    }
+  }
+
+  private static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Main());
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           commandLine.getErr().println("signet: " + e.getMessage());
           return ExitCodes.USAGE;
         });
-    return cli.execute(args);
+    return cli;
   }
 
   @Override

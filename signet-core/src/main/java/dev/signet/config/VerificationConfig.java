@@ -3,6 +3,7 @@ package dev.signet.config;
 import dev.signet.json.JsonFormatException;
 import dev.signet.json.StrictJson;
 import dev.signet.notation.NotationVerifier;
+import dev.signet.notation.revocation.DirectoryCrlCache;
 import dev.signet.notation.revocation.OnlineRevocationChecker;
 import dev.signet.notation.revocation.RevocationChecker;
 import dev.signet.notation.timestamp.Rfc3161TimestampVerifier;
@@ -34,7 +35,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
 
 /**
  * Ratify's {@code config.json} (store, policy, verifier, executor sections), validated at load with
@@ -45,7 +49,12 @@ public final class VerificationConfig {
   /** Ratify's chart default: validationTimeoutSeconds 5 s minus 100 ms. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(4900);
 
+  /** Overrides where {@code crl.cache.enabled} keeps CRLs. */
+  public static final String CRL_CACHE_DIR_ENV = "SIGNET_CRL_CACHE_DIR";
+
   private static final int MAX_CONFIG_BYTES = 4 * 1024 * 1024;
+  /** Enough for the distribution points of many chains; the oldest fetches are evicted first. */
+  private static final int CRL_CACHE_MAX_ENTRIES = 1000;
   private static final Set<String> TOP_LEVEL =
       Set.of("store", "policy", "verifier", "executor", "crl", "logger", "metricsEnabled");
 
@@ -72,17 +81,89 @@ public final class VerificationConfig {
     return warnings;
   }
 
-  /** The implementations behind the verifier: the parts that do not come from the file. */
+  /**
+   * The implementations behind the verifier: the parts that do not come from the file. The
+   * revocation checker is asked for with the file's {@code crl} section when a file is loaded.
+   */
   public record Runtime(
-      Clock clock, TimestampVerifier timestampVerifier, RevocationChecker revocationChecker) {
+      Clock clock, TimestampVerifier timestampVerifier, RevocationCheckers revocationCheckers) {
 
-    /** RFC 3161 timestamps with the Notary TSA chain rules, and online OCSP / CRL checks. */
-    public static Runtime standard(Clock clock) {
-      return new Runtime(
-          clock,
-          new Rfc3161TimestampVerifier(CertificateChains::validateTimestamping),
-          OnlineRevocationChecker.builder().clock(clock).build());
+    /** A runtime whose revocation checker does not depend on the {@code crl} section. */
+    public Runtime(Clock clock, TimestampVerifier timestampVerifier, RevocationChecker checker) {
+      this(clock, timestampVerifier, crl -> checker);
     }
+
+    /**
+     * RFC 3161 timestamps with the Notary TSA chain rules, and online OCSP / CRL checks; with
+     * {@code crl.cache.enabled} the CRLs are kept in {@link #defaultCrlCacheDirectory()}.
+     */
+    public static Runtime standard(Clock clock) {
+      return standard(clock, defaultCrlCacheDirectory());
+    }
+
+    /**
+     * {@link #standard(Clock)} with the CRL cache in {@code crlCacheDirectory} when {@code
+     * crl.cache.enabled} is true (the directory is only created then). One checker is made per
+     * cache setting and shared by every configuration loaded with this runtime, so the in-memory
+     * cache survives reloads.
+     */
+    public static Runtime standard(Clock clock, Path crlCacheDirectory) {
+      Objects.requireNonNull(crlCacheDirectory, "crlCacheDirectory");
+      Map<Boolean, RevocationChecker> checkers = new ConcurrentHashMap<>();
+      RevocationCheckers factory =
+          crl -> {
+            RevocationChecker existing = checkers.get(crl.cacheEnabled());
+            if (existing != null) {
+              return existing;
+            }
+            OnlineRevocationChecker.Builder b = OnlineRevocationChecker.builder().clock(clock);
+            if (crl.cacheEnabled()) {
+              try {
+                b.crlCache(new DirectoryCrlCache(crlCacheDirectory, CRL_CACHE_MAX_ENTRIES));
+              } catch (IOException e) {
+                throw new ConfigException(
+                    "crl.cache.enabled: cannot use the CRL cache directory "
+                        + crlCacheDirectory
+                        + ": "
+                        + e.getMessage()
+                        + " (set "
+                        + CRL_CACHE_DIR_ENV
+                        + " to a writable directory)",
+                    e);
+              }
+            }
+            RevocationChecker made = b.build();
+            RevocationChecker raced = checkers.putIfAbsent(crl.cacheEnabled(), made);
+            return raced != null ? raced : made;
+          };
+      return new Runtime(
+          clock, new Rfc3161TimestampVerifier(CertificateChains::validateTimestamping), factory);
+    }
+
+    /**
+     * {@code $SIGNET_CRL_CACHE_DIR} when set and not blank, else {@code
+     * ${user.home}/.signet/crl-cache}.
+     */
+    public static Path defaultCrlCacheDirectory() {
+      return crlCacheDirectory(System::getenv, System.getProperty("user.home"));
+    }
+
+    static Path crlCacheDirectory(UnaryOperator<String> env, String userHome) {
+      String dir = env.apply(CRL_CACHE_DIR_ENV);
+      if (dir != null && !dir.isBlank()) {
+        return Path.of(dir);
+      }
+      return Path.of(userHome, ".signet", "crl-cache");
+    }
+  }
+
+  /** The {@code crl} section of the file. */
+  public record CrlSettings(boolean cacheEnabled) {}
+
+  /** Makes the revocation checker for a configuration's {@code crl} section. */
+  @FunctionalInterface
+  public interface RevocationCheckers {
+    RevocationChecker forSettings(CrlSettings crl) throws ConfigException;
   }
 
   /**
@@ -129,11 +210,27 @@ public final class VerificationConfig {
       executorNode.positiveLong("mutationRequestTimeout");
     }
 
+    CrlSettings crl = crl(root.object("crl"));
     List<ReferrerStore> stores = stores(root.object("store"), baseDir, runtime.clock());
     ConfigPolicy policy = policy(root.object("policy"));
-    List<ReferenceVerifier> verifiers = verifiers(root.object("verifier"), baseDir, runtime);
+    List<ReferenceVerifier> verifiers =
+        verifiers(root.object("verifier"), baseDir, runtime, crl);
     return new VerificationConfig(
         new Executor(stores, verifiers, policy, timeout, runtime.clock()), timeout, warnings);
+  }
+
+  /** Ratify's {@code crl: {cache: {enabled: bool}}}; absent means the in-memory cache. */
+  private static CrlSettings crl(ConfigNode section) throws ConfigException {
+    if (section == null) {
+      return new CrlSettings(false);
+    }
+    section.allowOnly(Set.of("cache"));
+    ConfigNode cache = section.object("cache");
+    if (cache == null) {
+      return new CrlSettings(false);
+    }
+    cache.allowOnly(Set.of("enabled"));
+    return new CrlSettings(Boolean.TRUE.equals(cache.bool("enabled")));
   }
 
   private static List<ReferrerStore> stores(ConfigNode section, Path baseDir, Clock clock)
@@ -212,13 +309,23 @@ public final class VerificationConfig {
     return new ConfigPolicy(rules);
   }
 
-  private static List<ReferenceVerifier> verifiers(ConfigNode section, Path baseDir, Runtime runtime)
-      throws ConfigException {
+  private static List<ReferenceVerifier> verifiers(
+      ConfigNode section, Path baseDir, Runtime runtime, CrlSettings crl) throws ConfigException {
     if (section == null) {
       throw new ConfigException("verifier is required: add a verifier section with a notation plugin");
     }
     section.allowOnly(Set.of("version", "pluginBinDirs", "plugins"));
     List<ReferenceVerifier> verifiers = new ArrayList<>();
+    // Made once the first notation plugin has been validated (an invalid file then creates no
+    // CRL cache directory) and shared by every notation plugin.
+    RevocationChecker[] revocationChecker = new RevocationChecker[1];
+    SharedChecker shared =
+        () -> {
+          if (revocationChecker[0] == null) {
+            revocationChecker[0] = runtime.revocationCheckers().forSettings(crl);
+          }
+          return revocationChecker[0];
+        };
     for (ConfigNode plugin : section.objects("plugins")) {
       String name = plugin.requiredString("name");
       String type = plugin.string("type") != null ? plugin.string("type") : name;
@@ -231,7 +338,7 @@ public final class VerificationConfig {
                 + type
                 + "\") is not a supported verifier; supported: \"notation\"");
       }
-      verifiers.add(notation(plugin, name, baseDir, runtime));
+      verifiers.add(notation(plugin, name, baseDir, runtime, shared));
     }
     if (verifiers.isEmpty()) {
       throw new ConfigException("verifier.plugins must list at least one verifier");
@@ -240,7 +347,12 @@ public final class VerificationConfig {
   }
 
   private static ReferenceVerifier notation(
-      ConfigNode plugin, String name, Path baseDir, Runtime runtime) throws ConfigException {
+      ConfigNode plugin,
+      String name,
+      Path baseDir,
+      Runtime runtime,
+      SharedChecker revocationChecker)
+      throws ConfigException {
     plugin.allowOnly(
         Set.of(
             "name",
@@ -275,9 +387,13 @@ public final class VerificationConfig {
             policy,
             trustStore,
             runtime.timestampVerifier(),
-            runtime.revocationChecker(),
+            revocationChecker.get(),
             runtime.clock());
     return new NotationReferenceVerifier(name, types, verifier);
+  }
+
+  private interface SharedChecker {
+    RevocationChecker get() throws ConfigException;
   }
 
   private static TrustStore trustStore(ConfigNode plugin, Path baseDir) throws ConfigException {
