@@ -50,11 +50,14 @@ public final class VerificationConfig {
       Set.of("store", "policy", "verifier", "executor", "crl", "logger", "metricsEnabled");
 
   private final Executor executor;
+  private final List<ReferrerStore> stores;
   private final Duration timeout;
   private final List<String> warnings;
 
-  private VerificationConfig(Executor executor, Duration timeout, List<String> warnings) {
+  private VerificationConfig(
+      Executor executor, List<ReferrerStore> stores, Duration timeout, List<String> warnings) {
     this.executor = executor;
+    this.stores = List.copyOf(stores);
     this.timeout = timeout;
     this.warnings = List.copyOf(warnings);
   }
@@ -65,6 +68,14 @@ public final class VerificationConfig {
 
   public Duration timeout() {
     return timeout;
+  }
+
+  /**
+   * The configured stores, in configuration order (the ones the executor reads from), for tools
+   * that browse a store without verifying ({@code resolve}, {@code discover}, ...).
+   */
+  public List<ReferrerStore> stores() {
+    return stores;
   }
 
   /** Keys that were ignored, and other things a user should know about the configuration. */
@@ -133,7 +144,7 @@ public final class VerificationConfig {
     ConfigPolicy policy = policy(root.object("policy"));
     List<ReferenceVerifier> verifiers = verifiers(root.object("verifier"), baseDir, runtime);
     return new VerificationConfig(
-        new Executor(stores, verifiers, policy, timeout, runtime.clock()), timeout, warnings);
+        new Executor(stores, verifiers, policy, timeout, runtime.clock()), stores, timeout, warnings);
   }
 
   private static List<ReferrerStore> stores(ConfigNode section, Path baseDir, Clock clock)
