@@ -42,6 +42,8 @@ import org.junit.jupiter.api.Assumptions;
 public final class DistributionRegistry implements AutoCloseable {
   public static final String USER = "signet-user";
   public static final String PASSWORD = "signet-test-pass";
+  private static final java.util.regex.Pattern ACCESS_LINE =
+      java.util.regex.Pattern.compile("\"[A-Z]+ \\S+ HTTP/[0-9.]+\" \\d{3} ");
 
   private final Process process;
   private final int port;
@@ -134,6 +136,16 @@ public final class DistributionRegistry implements AutoCloseable {
     Path p = dir.resolve("docker-config-" + user + ".json");
     Files.writeString(p, "{\"auths\":{\"" + host() + "\":{\"auth\":\"" + auth + "\"}}}");
     return p;
+  }
+
+  /**
+   * The registry's access log so far: one line per HTTP request it answered, in the combined log
+   * format ({@code 127.0.0.1 - - [time] "GET /v2/... HTTP/1.1" 200 ...}).
+   */
+  public List<String> accessLog() throws IOException {
+    return Files.readAllLines(dir.resolve("registry.log")).stream()
+        .filter(l -> ACCESS_LINE.matcher(l).find())
+        .toList();
   }
 
   @Override
