@@ -59,6 +59,9 @@ class RegistryCommandsTest {
   static Descriptor treeSbom;
   static byte[] sbomBytes = "{\"spdxVersion\":\"SPDX-2.3\"}".getBytes(StandardCharsets.UTF_8);
   static Descriptor sbomSignature;
+  static Image binary;
+  static final byte[] BINARY_LAYER = {(byte) 0xff, (byte) 0xfe, 0, 1, 2, (byte) 0x80, '\n'};
+  static final String BINARY_TYPE = "application/vnd.example.binary";
 
   @BeforeAll
   static void pushImages() throws Exception {
@@ -87,6 +90,9 @@ class RegistryCommandsTest {
       treeSbom = push.attach(tree.tag(), tree.subject(), SBOM, SBOM, sbomBytes);
       sbomSignature = push.attach(tree.tag(), treeSbom, MediaTypes.NOTARY_SIGNATURE,
           MediaTypes.JWS_ENVELOPE, envelope(leaf, root, treeSbom));
+      Reference b = Reference.parse(registry.host() + "/signet/binary:v1");
+      Descriptor bImage = push.image(b, "image with a binary attachment");
+      binary = new Image(b, bImage, push.attach(b, bImage, BINARY_TYPE, "application/octet-stream", BINARY_LAYER), null);
     }
   }
 
@@ -351,6 +357,21 @@ class RegistryCommandsTest {
 
     Run badDigest = signet("referrer", "show-blob", "-c", config.toString(), "-s", signed.byTag(), "-d", "md5:abc");
     assertThat(badDigest.exit()).isEqualTo(2);
+  }
+
+  @Test
+  void binaryBlobsGoToAFileWhenStdoutIsOnlyAWriter() throws Exception {
+    String digest = Digest.sha256(BINARY_LAYER).toString();
+    Run toWriter = signet("referrer", "show-blob", "-c", config.toString(), "-s", binary.byTag(), "-d", digest);
+    assertThat(toWriter.exit()).isEqualTo(2);
+    assertThat(toWriter.out()).isEmpty();
+    assertThat(toWriter.err()).contains("--output-file");
+
+    Path file = dir.resolve("binary.bin");
+    Run toFile = signet("referrer", "show-blob", "-c", config.toString(), "-s", binary.byTag(), "-d", digest,
+        "--output-file", file.toString());
+    assertThat(toFile.exit()).as(toFile.err()).isZero();
+    assertThat(Files.readAllBytes(file)).isEqualTo(BINARY_LAYER);
   }
 
   // ---------------------------------------------------------------- request count
