@@ -432,6 +432,9 @@ class RegistryCommandsTest {
         "GET " + repo + "manifests/" + subject + " 401",
         "GET " + repo + "manifests/" + subject + " 200"), tail));
 
+    Cold untrustedByTag = cold(untrusted.byTag());
+    assertThat(untrustedByTag.counted()).isEqualTo(byTag.counted());
+
     Cold none = cold(unsigned.byTag());
     assertThat(none.counted()).isEqualTo(none.seen().size()).isEqualTo(4);
     assertThat(none.seen().get(3)).endsWith("manifests/sha256-" + unsigned.subject().digest().hex() + " 404");
