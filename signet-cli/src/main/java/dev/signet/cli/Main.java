@@ -28,6 +28,11 @@ public final class Main implements Runnable {
   /** Where raw bytes ({@code referrer show-blob}) go; null when stdout is only a text writer. */
   private final OutputStream rawOut;
 
+  /** A command line whose raw content can only go through the text writer. */
+  public Main() {
+    this(null);
+  }
+
   private Main(OutputStream rawOut) {
     this.rawOut = rawOut;
   }
