@@ -1,6 +1,12 @@
 package dev.signet.cli;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -10,9 +16,26 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Verifies Notary Project signatures of container images.",
-    subcommands = {VerifyCommand.class})
+    subcommands = {
+      VerifyCommand.class,
+      ResolveCommand.class,
+      DiscoverCommand.class,
+      ReferrerCommand.class
+    })
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  /** Where raw bytes ({@code referrer show-blob}) go; null when stdout is only a text writer. */
+  private final OutputStream rawOut;
+
+  /** A command line whose raw content can only go through the text writer. */
+  public Main() {
+    this(null);
+  }
+
+  private Main(OutputStream rawOut) {
+    this.rawOut = rawOut;
+  }
 
   public static void main(String[] args) {
     System.exit(run(args));
@@ -20,12 +43,16 @@ public final class Main implements Runnable {
 
   /** Runs the command line and returns the exit code (0 verified, 1 failed, 2 usage or config). */
   public static int run(String... args) {
-    return commandLine().execute(args);
+    return configure(new CommandLine(new Main(System.out))).execute(args);
   }
 
-  /** {@link #run(String...)} writing to {@code out} and {@code err} instead of stdout/stderr. */
-  static int run(PrintWriter out, PrintWriter err, String... args) {
-    CommandLine cli = commandLine();
+  /**
+   * Runs the command line with stdout and stderr going to these writers; returns the exit code.
+   * Raw content ({@code referrer show-manifest|show-blob}) is written as UTF-8 text when it is
+   * valid UTF-8; anything else must go to a file ({@code --output-file}).
+   */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
+    CommandLine cli = configure(new CommandLine(new Main(null)));
     cli.setOut(out);
     cli.setErr(err);
     try {
@@ -36,14 +63,42 @@ public final class Main implements Runnable {
     }
   }
 
-  private static CommandLine commandLine() {
-    CommandLine cli = new CommandLine(new Main());
+  private static CommandLine configure(CommandLine cli) {
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           commandLine.getErr().println("signet: " + e.getMessage());
           return ExitCodes.USAGE;
         });
     return cli;
+  }
+
+  /** Writes content byte for byte to the command's stdout. */
+  static void writeRaw(CommandLine.Model.CommandSpec spec, byte[] content) throws CommandFailure {
+    PrintWriter out = spec.commandLine().getOut();
+    out.flush();
+    Object root = spec.root().userObject();
+    OutputStream raw = root instanceof Main m ? m.rawOut : null;
+    if (raw != null) {
+      try {
+        raw.write(content);
+        raw.flush();
+      } catch (IOException e) {
+        throw new CommandFailure(ExitCodes.FAILED, "cannot write to stdout: " + e.getMessage());
+      }
+      return;
+    }
+    try {
+      out.print(
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(content)));
+      out.flush();
+    } catch (CharacterCodingException e) {
+      throw new CommandFailure(
+          ExitCodes.USAGE, "the content is not UTF-8 text; write it to a file with --output-file");
+    }
   }
 
   @Override

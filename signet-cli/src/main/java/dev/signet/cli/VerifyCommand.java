@@ -3,6 +3,7 @@ package dev.signet.cli;
 import dev.signet.config.ConfigException;
 import dev.signet.config.VerificationConfig;
 import dev.signet.json.StrictJson;
+import dev.signet.oci.registry.RegistryStore;
 import dev.signet.verify.ResultJson;
 import dev.signet.verify.VerificationResult;
 import dev.signet.verify.VerifierReport;
@@ -52,6 +53,11 @@ final class VerifyCommand implements Callable<Integer> {
       description = "text (for people, default) or json (Ratify's result shape).")
   Output output;
 
+  @Option(
+      names = {"-v", "--verbose"},
+      description = "Also report on stderr how many requests each registry store sent.")
+  boolean verbose;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -66,7 +72,20 @@ final class VerifyCommand implements Callable<Integer> {
     for (String w : loaded.warnings()) {
       err.println("signet: warning: " + w);
     }
-    VerificationResult result = loaded.executor().verify(subject);
+    VerificationResult result;
+    try {
+      result = loaded.executor().verify(subject);
+      if (verbose) {
+        for (int i = 0; i < loaded.stores().size(); i++) {
+          if (loaded.stores().get(i) instanceof RegistryStore registry) {
+            err.println("signet: store " + (i + 1) + " (oras): " + registry.requestCount()
+                + " registry request(s)");
+          }
+        }
+      }
+    } finally {
+      SubjectLookup.close(loaded);
+    }
     if (output == Output.json) {
       out.println(StrictJson.MAPPER.writeValueAsString(ResultJson.of(result)));
     } else {

@@ -59,11 +59,14 @@ public final class VerificationConfig {
       Set.of("store", "policy", "verifier", "executor", "crl", "logger", "metricsEnabled");
 
   private final Executor executor;
+  private final List<ReferrerStore> stores;
   private final Duration timeout;
   private final List<String> warnings;
 
-  private VerificationConfig(Executor executor, Duration timeout, List<String> warnings) {
+  private VerificationConfig(
+      Executor executor, List<ReferrerStore> stores, Duration timeout, List<String> warnings) {
     this.executor = executor;
+    this.stores = List.copyOf(stores);
     this.timeout = timeout;
     this.warnings = List.copyOf(warnings);
   }
@@ -74,6 +77,14 @@ public final class VerificationConfig {
 
   public Duration timeout() {
     return timeout;
+  }
+
+  /**
+   * The configured stores, in configuration order (the ones the executor reads from), for tools
+   * that browse a store without verifying ({@code resolve}, {@code discover}, ...).
+   */
+  public List<ReferrerStore> stores() {
+    return stores;
   }
 
   /** Keys that were ignored, and other things a user should know about the configuration. */
@@ -216,7 +227,7 @@ public final class VerificationConfig {
     List<ReferenceVerifier> verifiers =
         verifiers(root.object("verifier"), baseDir, runtime, crl);
     return new VerificationConfig(
-        new Executor(stores, verifiers, policy, timeout, runtime.clock()), timeout, warnings);
+        new Executor(stores, verifiers, policy, timeout, runtime.clock()), stores, timeout, warnings);
   }
 
   /** Ratify's {@code crl: {cache: {enabled: bool}}}; absent means the in-memory cache. */

@@ -39,9 +39,11 @@ import org.junit.jupiter.api.Assumptions;
  * <p>When the binary is missing the test is skipped, or fails when {@code CI=true}: CI must install
  * the Debian package {@code docker-registry}.
  */
-final class DistributionRegistry implements AutoCloseable {
-  static final String USER = "signet-user";
-  static final String PASSWORD = "signet-test-pass";
+public final class DistributionRegistry implements AutoCloseable {
+  public static final String USER = "signet-user";
+  public static final String PASSWORD = "signet-test-pass";
+  private static final java.util.regex.Pattern ACCESS_LINE =
+      java.util.regex.Pattern.compile("\"[A-Z]+ \\S+ HTTP/[0-9.]+\" \\d{3} ");
 
   private final Process process;
   private final int port;
@@ -56,7 +58,7 @@ final class DistributionRegistry implements AutoCloseable {
   }
 
   /** The binary, from {@code SIGNET_DOCKER_REGISTRY} or {@code /usr/bin/docker-registry}. */
-  static Path binary() {
+  public static Path binary() {
     String configured = System.getenv("SIGNET_DOCKER_REGISTRY");
     Path bin = Path.of(configured != null && !configured.isBlank() ? configured : "/usr/bin/docker-registry");
     if (!Files.isExecutable(bin)) {
@@ -71,7 +73,7 @@ final class DistributionRegistry implements AutoCloseable {
     return bin;
   }
 
-  static DistributionRegistry start(Path dir, boolean basicAuth, boolean tls) throws Exception {
+  public static DistributionRegistry start(Path dir, boolean basicAuth, boolean tls) throws Exception {
     Path bin = binary();
     Files.createDirectories(dir);
     StringBuilder yaml = new StringBuilder();
@@ -116,24 +118,34 @@ final class DistributionRegistry implements AutoCloseable {
     return null;
   }
 
-  String host() {
+  public String host() {
     return "127.0.0.1:" + port;
   }
 
-  Path caFile() {
+  public Path caFile() {
     return caFile;
   }
 
-  long pid() {
+  public long pid() {
     return process.pid();
   }
 
   /** A Docker config.json with basic credentials for this registry. */
-  Path dockerConfig(String user, String password) throws IOException {
+  public Path dockerConfig(String user, String password) throws IOException {
     String auth = Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     Path p = dir.resolve("docker-config-" + user + ".json");
     Files.writeString(p, "{\"auths\":{\"" + host() + "\":{\"auth\":\"" + auth + "\"}}}");
     return p;
+  }
+
+  /**
+   * The registry's access log so far: one line per HTTP request it answered, in the combined log
+   * format ({@code 127.0.0.1 - - [time] "GET /v2/... HTTP/1.1" 200 ...}).
+   */
+  public List<String> accessLog() throws IOException {
+    return Files.readAllLines(dir.resolve("registry.log")).stream()
+        .filter(l -> ACCESS_LINE.matcher(l).find())
+        .toList();
   }
 
   @Override

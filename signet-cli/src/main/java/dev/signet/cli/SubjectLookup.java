@@ -1,0 +1,132 @@
+package dev.signet.cli;
+
+import dev.signet.config.ConfigException;
+import dev.signet.config.VerificationConfig;
+import dev.signet.deadline.Deadline;
+import dev.signet.deadline.DeadlineExceededException;
+import dev.signet.oci.Descriptor;
+import dev.signet.oci.ReferrerStore;
+import dev.signet.oci.StoreException;
+import dev.signet.reference.Reference;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The subject of a browsing command ({@code resolve}, {@code discover}, {@code referrer ...}),
+ * resolved like {@code verify} does: in the configured stores in order, the first that knows it
+ * wins. The whole command shares one deadline, {@code executor.verificationRequestTimeout}.
+ */
+final class SubjectLookup implements AutoCloseable {
+  final VerificationConfig config;
+  final Reference reference;
+  final ReferrerStore store;
+  final Descriptor descriptor;
+  final Deadline deadline;
+
+  private SubjectLookup(
+      VerificationConfig config,
+      Reference reference,
+      ReferrerStore store,
+      Descriptor descriptor,
+      Deadline deadline) {
+    this.config = config;
+    this.reference = reference;
+    this.store = store;
+    this.descriptor = descriptor;
+    this.deadline = deadline;
+  }
+
+  /**
+   * Loads the configuration and resolves the subject.
+   *
+   * @throws CommandFailure exit 2 for a bad configuration or reference, exit 1 when no store can
+   *     resolve the subject
+   */
+  static SubjectLookup open(Path configFile, String subject, PrintWriter err)
+      throws CommandFailure {
+    Clock clock = Clock.systemUTC();
+    VerificationConfig config;
+    try {
+      config = VerificationConfig.load(configFile, VerificationConfig.Runtime.standard(clock));
+    } catch (ConfigException e) {
+      throw new CommandFailure(ExitCodes.USAGE, e.getMessage());
+    }
+    for (String w : config.warnings()) {
+      err.println("signet: warning: " + w);
+    }
+    Reference reference;
+    try {
+      reference = Reference.parse(subject);
+    } catch (IllegalArgumentException e) {
+      close(config);
+      throw new CommandFailure(
+          ExitCodes.USAGE,
+          "the subject \""
+              + subject
+              + "\" is not a valid image reference ("
+              + e.getMessage()
+              + "); give host[:port]/repository[:tag|@sha256:<hex>]");
+    }
+    Deadline deadline = Deadline.after(clock, config.timeout());
+    List<String> errors = new ArrayList<>();
+    for (ReferrerStore store : config.stores()) {
+      try {
+        Descriptor d = store.resolve(reference, deadline);
+        if (reference.digest() != null && !reference.digest().equals(d.digest())) {
+          errors.add("the store resolved " + reference + " to another digest, " + d.digest());
+          continue;
+        }
+        return new SubjectLookup(config, reference, store, d, deadline);
+      } catch (StoreException e) {
+        errors.add(e.getMessage());
+      } catch (DeadlineExceededException e) {
+        close(config);
+        throw timedOut(config, e);
+      }
+    }
+    close(config);
+    throw new CommandFailure(
+        ExitCodes.FAILED,
+        "could not resolve " + reference + " in any store: " + String.join("; ", errors));
+  }
+
+  /** The subject pinned to its digest: {@code name@sha256:<hex>}. */
+  String pinned() {
+    return reference.name() + "@" + descriptor.digest();
+  }
+
+  static CommandFailure timedOut(VerificationConfig config, DeadlineExceededException e) {
+    return new CommandFailure(
+        ExitCodes.FAILED,
+        "did not finish within "
+            + config.timeout().toMillis()
+            + " ms ("
+            + e.getMessage()
+            + "); raise executor.verificationRequestTimeout if the registry is slow");
+  }
+
+  CommandFailure timedOut(DeadlineExceededException e) {
+    return timedOut(config, e);
+  }
+
+  @Override
+  public void close() {
+    close(config);
+  }
+
+  /** Releases the stores' connections (registry stores hold an HTTP client). */
+  static void close(VerificationConfig config) {
+    for (ReferrerStore s : config.stores()) {
+      if (s instanceof AutoCloseable c) {
+        try {
+          c.close();
+        } catch (Exception ignored) {
+          // Nothing useful to do when releasing connections fails at exit.
+        }
+      }
+    }
+  }
+}

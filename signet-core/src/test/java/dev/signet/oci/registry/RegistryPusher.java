@@ -1,0 +1,141 @@
+package dev.signet.oci.registry;
+
+// Test-only uploads (OCI distribution spec, "Pushing blobs" / "Pushing manifests"; image spec 1.1
+// referrers tag schema) for tests in other modules: the push methods of RegistryClient stay
+// package-private because production code never writes to a registry.
+
+import dev.signet.deadline.Deadline;
+import dev.signet.oci.Descriptor;
+import dev.signet.oci.Digest;
+import dev.signet.oci.ImageIndex;
+import dev.signet.oci.MediaTypes;
+import dev.signet.reference.Reference;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Pushes images, artifacts attached to a subject, and the referrers tag-schema index that lists
+ * them, the way a signer on a registry without the referrers API does.
+ *
+ * <pre>{@code
+ * try (RegistryPusher push = RegistryPusher.withDockerConfig(registry.dockerConfig(USER, PASSWORD))) {
+ *   Descriptor image = push.image(Reference.parse(registry.host() + "/app:v1"), "layer text");
+ *   push.attach(ref, image, MediaTypes.NOTARY_SIGNATURE, MediaTypes.JWS_ENVELOPE, envelope);
+ * }
+ * }</pre>
+ */
+public final class RegistryPusher implements AutoCloseable {
+  private static final Duration BUDGET = Duration.ofSeconds(60);
+
+  private final RegistryClient client;
+  private final Clock clock;
+
+  private RegistryPusher(RegistryClient client, Clock clock) {
+    this.client = client;
+    this.clock = clock;
+  }
+
+  /** A pusher with credentials from a Docker config.json (plain HTTP for loopback registries). */
+  public static RegistryPusher withDockerConfig(Path dockerConfig) throws Exception {
+    Clock clock = Clock.systemUTC();
+    return new RegistryPusher(
+        RegistryClient.create(
+            RegistryOptions.defaults(), DockerConfigCredentials.of(dockerConfig, clock), clock),
+        clock);
+  }
+
+  private Deadline deadline() {
+    return Deadline.after(clock, BUDGET);
+  }
+
+  public Descriptor blob(Reference repository, String mediaType, byte[] content) throws Exception {
+    return client.pushBlob(repository, mediaType, content, deadline());
+  }
+
+  /** Puts a manifest under {@code tagOrDigest}; returns its descriptor. */
+  public Descriptor manifest(
+      Reference repository, String tagOrDigest, String mediaType, byte[] content) throws Exception {
+    return client.pushManifest(repository, tagOrDigest, mediaType, content, deadline());
+  }
+
+  /**
+   * An OCI image with a small config and one layer holding {@code layerText}, tagged with the
+   * reference's tag (or {@code latest}).
+   */
+  public Descriptor image(Reference reference, String layerText) throws Exception {
+    byte[] config =
+        "{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}"
+            .getBytes(StandardCharsets.UTF_8);
+    Descriptor cfg = blob(reference, "application/vnd.oci.image.config.v1+json", config);
+    Descriptor layer =
+        blob(
+            reference,
+            "application/vnd.oci.image.layer.v1.tar",
+            layerText.getBytes(StandardCharsets.UTF_8));
+    String tag = reference.tag() == null ? "latest" : reference.tag();
+    return manifest(reference, tag, MediaTypes.OCI_MANIFEST, Artifacts.image(cfg, layer));
+  }
+
+  /**
+   * Attaches an artifact to {@code subject}: the layer blob, the empty config, an OCI 1.1 manifest
+   * with {@code artifactType} and {@code subject} (pushed by digest), and a new entry in the
+   * subject's referrers tag-schema index ({@code sha256-<hex>}), which is created when missing.
+   *
+   * @return the referrer descriptor as the index lists it (with its artifactType)
+   */
+  public Descriptor attach(
+      Reference repository,
+      Descriptor subject,
+      String artifactType,
+      String layerMediaType,
+      byte[] layer)
+      throws Exception {
+    blob(repository, MediaTypes.OCI_EMPTY, Artifacts.EMPTY_CONFIG);
+    Descriptor layerDescriptor = blob(repository, layerMediaType, layer);
+    byte[] artifact = Artifacts.artifact(artifactType, layerDescriptor, subject);
+    Descriptor pushed =
+        manifest(repository, Digest.sha256(artifact).toString(), MediaTypes.OCI_MANIFEST, artifact);
+    Descriptor entry =
+        new Descriptor(pushed.mediaType(), pushed.digest(), pushed.size(), artifactType, Map.of());
+    addToReferrersIndex(repository, subject.digest(), entry);
+    return entry;
+  }
+
+  /** Adds one entry to the referrers tag-schema index of {@code subject}. */
+  public void addToReferrersIndex(Reference repository, Digest subject, Descriptor entry)
+      throws Exception {
+    String tag = referrersTag(subject);
+    List<Descriptor> entries = new ArrayList<>();
+    Optional<Descriptor> existing =
+        client.headManifest(
+            new Reference(repository.name(), tag, null), deadline());
+    if (existing.isPresent()) {
+      Descriptor found = client.resolve(new Reference(repository.name(), tag, null), deadline());
+      entries.addAll(
+          ImageIndex.parse(client.fetchManifest(repository, found, deadline())).manifests());
+    }
+    entries.add(entry);
+    manifest(repository, tag, MediaTypes.OCI_INDEX, Artifacts.index(entries.toArray(Descriptor[]::new)));
+  }
+
+  /** The referrers tag schema's tag for a subject: {@code <alg>-<hex>}. */
+  public static String referrersTag(Digest subject) {
+    return RegistryClient.tagFor(subject, "");
+  }
+
+  /** HTTP exchanges this pusher has sent. */
+  public long requestCount() {
+    return client.requestCount();
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+}
