@@ -664,6 +664,49 @@ class NotationVerifierTest {
 
   @ParameterizedTest
   @EnumSource(Format.class)
+  void timestampAccuracyCountsAgainstTheChainValidity(Format format) throws Exception {
+    // The leaf expires at 2025-01-01T00:00:00Z and the token's accuracy is 1 s.
+    TestPki.Issued expired = leafValid("2023-01-01T00:00:00Z", "2025-01-01T00:00:00Z");
+    Sig edge = new Sig().by(expired, intermediate.certificate(), root.certificate());
+    edge.timestamp = tsaToken("20241231235959Z");
+    assertPassed(verify(withTsa(STRICT), format, edge));
+
+    Sig over = new Sig().by(expired, intermediate.certificate(), root.certificate());
+    over.timestamp = tsaToken("20241231235959.5Z");
+    assertFailed(
+        verify(withTsa(STRICT), format, over),
+        Check.AUTHENTIC_TIMESTAMP,
+        "timestamp can be after certificate \"" + LEAF_DN + "\"");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Format.class)
+  void onlyTheSigningAuthoritySchemePassesItsSigningTimeToRevocation(Format format)
+      throws Exception {
+    for (SigningScheme scheme : SigningScheme.values()) {
+      List<Instant> times = new java.util.concurrent.CopyOnWriteArrayList<>();
+      List<Purpose> purposes = new java.util.concurrent.CopyOnWriteArrayList<>();
+      RevocationChecker recording =
+          (chain, purpose, signingTime, deadline) -> {
+            purposes.add(purpose);
+            times.add(signingTime == null ? Instant.EPOCH : signingTime);
+            assertThat(chain).containsExactly(
+                leaf.certificate(), intermediate.certificate(), root.certificate());
+            return chain.stream()
+                .map(c -> new CertificateStatus(c, RevocationStatus.GOOD, "test"))
+                .toList();
+          };
+      Sig sig = new Sig();
+      sig.scheme = scheme;
+      assertPassed(verify(doc(STRICT), rootStores(), recording, format, sig.envelope(format)));
+      assertThat(purposes).containsExactly(Purpose.CODE_SIGNING);
+      assertThat(times)
+          .containsExactly(scheme == SigningScheme.X509_SIGNING_AUTHORITY ? SIGNED_AT : Instant.EPOCH);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Format.class)
   void missingTimestampFailsWhenATsaStoreIsListed(Format format) throws Exception {
     assertFailed(
         verify(withTsa(STRICT), format, new Sig()),
