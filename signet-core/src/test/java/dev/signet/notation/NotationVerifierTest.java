@@ -9,7 +9,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpServer;
 import dev.signet.cbor.CborValue;
 import dev.signet.deadline.Deadline;
-import dev.signet.notation.envelope.EnvelopeContent;
 import dev.signet.notation.envelope.SignatureEnvelope;
 import dev.signet.notation.envelope.SigningScheme;
 import dev.signet.notation.revocation.CertificateStatus;
@@ -44,12 +43,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.CRLReason;
@@ -108,8 +110,7 @@ class NotationVerifierTest {
         TestPki.intermediate("CN=Verifier CA,O=Signet,C=US")
             .keyPair(TestPki.sharedKey(KeyType.EC_P384))
             .issuedBy(root);
-    leaf =
-        TestPki.leaf(LEAF_DN).keyPair(TestPki.sharedKey(KeyType.EC_P256)).issuedBy(intermediate);
+    leaf = TestPki.leaf(LEAF_DN).keyPair(TestPki.sharedKey(KeyType.EC_P256)).issuedBy(intermediate);
     otherRoot =
         TestPki.root("CN=Other Root,O=Signet,C=US")
             .keyPair(TestPki.sharedKey(KeyType.RSA_3072))
@@ -173,7 +174,9 @@ class NotationVerifierTest {
         env =
             env.withHeader(
                 h -> {
-                  h.put("io.cncf.notary.timestampSignature", Base64.getEncoder().encodeToString(token));
+                  h.put(
+                      "io.cncf.notary.timestampSignature",
+                      Base64.getEncoder().encodeToString(token));
                   return h;
                 });
       }
@@ -259,9 +262,15 @@ class NotationVerifierTest {
 
   private static TrustStore rootStores() {
     return stores(
-        StoreType.CA, "roots", new X509Certificate[] {root.certificate()},
-        StoreType.SIGNING_AUTHORITY, "roots", new X509Certificate[] {root.certificate()},
-        StoreType.TSA, "tsa", new X509Certificate[] {tsa.root.certificate()});
+        StoreType.CA,
+        "roots",
+        new X509Certificate[] {root.certificate()},
+        StoreType.SIGNING_AUTHORITY,
+        "roots",
+        new X509Certificate[] {root.certificate()},
+        StoreType.TSA,
+        "tsa",
+        new X509Certificate[] {tsa.root.certificate()});
   }
 
   private static TrustPolicyDocument doc(String verification, String stores, String identities)
@@ -331,8 +340,7 @@ class NotationVerifierTest {
   }
 
   private static String rfc1123(String instant) {
-    return java.time.format.DateTimeFormatter.ofPattern(
-            "EEE, dd MMM yyyy HH:mm:ss Z", java.util.Locale.US)
+    return DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss Z", Locale.US)
         .withZone(ZoneOffset.UTC)
         .format(Instant.parse(instant));
   }
@@ -375,8 +383,7 @@ class NotationVerifierTest {
     byte[] envelope = new Sig().envelope(format);
     VerificationOutcome unsupported =
         new NotationVerifier(doc(AUDIT), rootStores(), RFC3161, online, CLOCK)
-            .verify(
-                TARGET, REF, "application/unsupported+json", envelope, Deadline.none(CLOCK));
+            .verify(TARGET, REF, "application/unsupported+json", envelope, Deadline.none(CLOCK));
     assertFailed(
         unsupported,
         Check.INTEGRITY,
@@ -466,7 +473,8 @@ class NotationVerifierTest {
   @EnumSource(Format.class)
   void chainWithoutAPinnedCertificateFailsAuthenticity(Format format) throws Exception {
     byte[] envelope = new Sig().envelope(format);
-    TrustStore other = stores(StoreType.CA, "other", new X509Certificate[] {otherRoot.certificate()});
+    TrustStore other =
+        stores(StoreType.CA, "other", new X509Certificate[] {otherRoot.certificate()});
     String message = "the signature's certificate chain does not contain any trusted certificate";
     for (String level : List.of(STRICT, PERMISSIVE)) {
       VerificationOutcome outcome =
@@ -474,8 +482,10 @@ class NotationVerifierTest {
       assertFailed(outcome, Check.AUTHENTICITY, message);
       assertThat(outcome.reason()).isEqualTo(message);
     }
-    assertWarned(verify(doc(AUDIT, "\"ca:other\"", "\"*\""), other, online, format, envelope),
-        Check.AUTHENTICITY, message);
+    assertWarned(
+        verify(doc(AUDIT, "\"ca:other\"", "\"*\""), other, online, format, envelope),
+        Check.AUTHENTICITY,
+        message);
   }
 
   @ParameterizedTest
@@ -508,9 +518,9 @@ class NotationVerifierTest {
   void otherIdentityFailsTrustedIdentity(Format format) throws Exception {
     String ids = "\"x509.subject:CN=Someone Else,O=Signet,ST=WA,C=US\"";
     String message =
-        "signing certificate from the digital signature does not match the X.509 trusted"
-            + " identities [map[\"C\":\"US\" \"CN\":\"Someone Else\" \"O\":\"Signet\" \"ST\":\"WA\"]] defined in"
-            + " the trust policy \"statement\"";
+        "signing certificate from the digital signature does not match the X.509 trusted identities"
+            + " [map[\"C\":\"US\" \"CN\":\"Someone Else\" \"O\":\"Signet\" \"ST\":\"WA\"]] defined"
+            + " in the trust policy \"statement\"";
     for (String level : List.of(STRICT, PERMISSIVE)) {
       VerificationOutcome outcome = verify(doc(level, "\"ca:roots\"", ids), format, new Sig());
       assertFailed(outcome, Check.TRUSTED_IDENTITY, message);
@@ -538,8 +548,7 @@ class NotationVerifierTest {
     for (Instant expiry : List.of(Instant.parse("2025-02-01T00:00:00Z"), NOW)) {
       Sig sig = new Sig();
       sig.expiry = expiry;
-      String message =
-          "digital signature has expired on \"" + rfc1123(expiry.toString()) + "\"";
+      String message = "digital signature has expired on \"" + rfc1123(expiry.toString()) + "\"";
       VerificationOutcome strict = verify(STRICT, format, sig);
       assertFailed(strict, Check.EXPIRY, message);
       assertThat(strict.reason()).isEqualTo(message);
@@ -684,14 +693,15 @@ class NotationVerifierTest {
   void onlyTheSigningAuthoritySchemePassesItsSigningTimeToRevocation(Format format)
       throws Exception {
     for (SigningScheme scheme : SigningScheme.values()) {
-      List<Instant> times = new java.util.concurrent.CopyOnWriteArrayList<>();
-      List<Purpose> purposes = new java.util.concurrent.CopyOnWriteArrayList<>();
+      List<Instant> times = new CopyOnWriteArrayList<>();
+      List<Purpose> purposes = new CopyOnWriteArrayList<>();
       RevocationChecker recording =
           (chain, purpose, signingTime, deadline) -> {
             purposes.add(purpose);
             times.add(signingTime == null ? Instant.EPOCH : signingTime);
-            assertThat(chain).containsExactly(
-                leaf.certificate(), intermediate.certificate(), root.certificate());
+            assertThat(chain)
+                .containsExactly(
+                    leaf.certificate(), intermediate.certificate(), root.certificate());
             return chain.stream()
                 .map(c -> new CertificateStatus(c, RevocationStatus.GOOD, "test"))
                 .toList();
@@ -701,7 +711,8 @@ class NotationVerifierTest {
       assertPassed(verify(doc(STRICT), rootStores(), recording, format, sig.envelope(format)));
       assertThat(purposes).containsExactly(Purpose.CODE_SIGNING);
       assertThat(times)
-          .containsExactly(scheme == SigningScheme.X509_SIGNING_AUTHORITY ? SIGNED_AT : Instant.EPOCH);
+          .containsExactly(
+              scheme == SigningScheme.X509_SIGNING_AUTHORITY ? SIGNED_AT : Instant.EPOCH);
     }
   }
 
@@ -729,21 +740,30 @@ class NotationVerifierTest {
     byte[] envelope = sig.envelope(format);
     X509Certificate[] none = new X509Certificate[0];
     TrustStore emptyTsa =
-        stores(StoreType.CA, "roots", new X509Certificate[] {root.certificate()}, StoreType.TSA, "tsa", none);
+        stores(
+            StoreType.CA,
+            "roots",
+            new X509Certificate[] {root.certificate()},
+            StoreType.TSA,
+            "tsa",
+            none);
     assertFailed(
         verify(withTsa(STRICT), emptyTsa, online, format, envelope),
         Check.AUTHENTIC_TIMESTAMP,
         "no trusted TSA certificate found in trust store");
     TrustStore otherTsa =
         stores(
-            StoreType.CA, "roots", new X509Certificate[] {root.certificate()},
-            StoreType.TSA, "tsa", new X509Certificate[] {otherRoot.certificate()});
+            StoreType.CA,
+            "roots",
+            new X509Certificate[] {root.certificate()},
+            StoreType.TSA,
+            "tsa",
+            new X509Certificate[] {otherRoot.certificate()});
     assertFailed(
         verify(withTsa(STRICT), otherTsa, online, format, envelope),
         Check.AUTHENTIC_TIMESTAMP,
         "failed to verify the timestamp countersignature with error: ");
-    TrustStore noTsa =
-        stores(StoreType.CA, "roots", new X509Certificate[] {root.certificate()});
+    TrustStore noTsa = stores(StoreType.CA, "roots", new X509Certificate[] {root.certificate()});
     assertFailed(
         verify(withTsa(STRICT), noTsa, online, format, envelope),
         Check.AUTHENTIC_TIMESTAMP,
@@ -756,7 +776,7 @@ class NotationVerifierTest {
     TestPki.Issued expired = leafValid("2023-01-01T00:00:00Z", "2025-01-01T00:00:00Z");
     Sig sig = new Sig().by(expired, intermediate.certificate(), root.certificate());
     sig.timestamp = tsaToken("20240102030405.25Z");
-    List<Purpose> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<Purpose> asked = new CopyOnWriteArrayList<>();
     RevocationChecker tsaRevoked =
         (chain, purpose, signingTime, deadline) -> {
           asked.add(purpose);
@@ -827,7 +847,9 @@ class NotationVerifierTest {
     b.setNextUpdate(Date.from(NOW.plus(Duration.ofDays(7))));
     for (X509Certificate c : revoked) {
       b.addCRLEntry(
-          c.getSerialNumber(), Date.from(Instant.parse("2025-01-01T00:00:00Z")), CRLReason.keyCompromise);
+          c.getSerialNumber(),
+          Date.from(Instant.parse("2025-01-01T00:00:00Z")),
+          CRLReason.keyCompromise);
     }
     return b.build(new JcaContentSignerBuilder("SHA384withECDSA").build(issuer.privateKey()))
         .getEncoded();
@@ -865,7 +887,8 @@ class NotationVerifierTest {
       assertThat(server.requests.get()).isPositive();
 
       String message = "signing certificate with subject \"" + LEAF_DN + "\" is revoked";
-      VerificationOutcome strict = verify(doc(STRICT), rootStores(), checker, format, revokedEnvelope);
+      VerificationOutcome strict =
+          verify(doc(STRICT), rootStores(), checker, format, revokedEnvelope);
       assertFailed(strict, Check.REVOCATION, message);
       // The deciding certificate is the leaf, not another certificate with the same subject.
       assertThat(DistinguishedNames.format(strict.content().leaf().getSubjectX500Principal()))
@@ -895,7 +918,9 @@ class NotationVerifierTest {
               rootStores(),
               checker,
               format,
-              new Sig().by(revoked, intermediate.certificate(), root.certificate()).envelope(format));
+              new Sig()
+                  .by(revoked, intermediate.certificate(), root.certificate())
+                  .envelope(format));
       assertPassed(outcome);
       assertThat(outcome.result(Check.REVOCATION)).isEmpty();
       assertThat(server.requests.get()).isZero();
@@ -919,7 +944,9 @@ class NotationVerifierTest {
             rootStores(),
             online,
             format,
-            new Sig().by(unreachable, intermediate.certificate(), root.certificate()).envelope(format));
+            new Sig()
+                .by(unreachable, intermediate.certificate(), root.certificate())
+                .envelope(format));
     assertFailed(
         outcome,
         Check.REVOCATION,
@@ -934,7 +961,9 @@ class NotationVerifierTest {
     List<Descriptor> others =
         List.of(
             new Descriptor(
-                TARGET.mediaType(), Digest.sha256("another".getBytes(StandardCharsets.UTF_8)), 1234),
+                TARGET.mediaType(),
+                Digest.sha256("another".getBytes(StandardCharsets.UTF_8)),
+                1234),
             new Descriptor(TARGET.mediaType(), TARGET.digest(), 1235),
             new Descriptor(MediaTypes.OCI_MANIFEST, TARGET.digest(), 1234));
     for (Descriptor signed : others) {
@@ -943,7 +972,8 @@ class NotationVerifierTest {
       byte[] envelope = sig.envelope(format);
       for (String level : List.of(STRICT, PERMISSIVE, AUDIT)) {
         VerificationOutcome outcome = verify(doc(level), rootStores(), online, format, envelope);
-        assertFailed(outcome, Check.INTEGRITY, "content descriptor mismatch: the signature is for ");
+        assertFailed(
+            outcome, Check.INTEGRITY, "content descriptor mismatch: the signature is for ");
         CheckResult last = outcome.results().get(outcome.results().size() - 1);
         assertThat(last.action()).isEqualTo(ValidationAction.ENFORCE);
         assertThat(outcome.results().get(0).passed()).isTrue();

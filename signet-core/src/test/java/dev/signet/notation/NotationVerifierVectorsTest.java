@@ -52,7 +52,8 @@ class NotationVerifierVectorsTest {
       Clock.fixed(Instant.parse("2026-06-01T00:00:00Z"), ZoneOffset.UTC);
   private static final String ROOT_DN = "CN=Notation Test Root,O=Notary,L=Seattle,ST=WA,C=US";
   private static final String DP_IDENTITY = "x509.subject:" + ROOT_DN;
-  private static final String DP_STORES = "\"ca:valid-trust-store\",\"signingAuthority:valid-trust-store\"";
+  private static final String DP_STORES =
+      "\"ca:valid-trust-store\",\"signingAuthority:valid-trust-store\"";
   private static final String IMAGE_DIGEST =
       "sha256:60043cf45eaebc4c0867fea485a039b598f52fd09fd5b07b0b2d2f88fad9d74e";
   private static final Descriptor IMAGE =
@@ -493,12 +494,7 @@ class NotationVerifierVectorsTest {
                 mustNotRun,
                 revocation,
                 CLOCK)
-            .verify(
-                TS_TARGET,
-                TS_REF,
-                mediaTypeOf(file),
-                read(SIG_ENV + file),
-                deadline());
+            .verify(TS_TARGET, TS_REF, mediaTypeOf(file), read(SIG_ENV + file), deadline());
     assertAllPassed(outcome);
     assertThat(revocation.tsaChains).isEmpty();
   }
@@ -611,7 +607,9 @@ class NotationVerifierVectorsTest {
     String message =
         "timestamping certificate with subject \""
             + tsaLeaf
-            + (status == RevocationStatus.REVOKED ? "\" is revoked" : "\" revocation status is unknown");
+            + (status == RevocationStatus.REVOKED
+                ? "\" is revoked"
+                : "\" revocation status is unknown");
     for (String verification :
         List.of(
             "{\"level\":\"strict\"}",
@@ -635,7 +633,9 @@ class NotationVerifierVectorsTest {
         verifyTimestamped(
             tsp("{\"level\":\"audit\"}", TSP_STORES), stores(), revocation, "jwsWithTimestamp.sig");
     assertThat(audit.verified()).isTrue();
-    assertThat(audit.warnings()).extracting(CheckResult::check).containsExactly(Check.AUTHENTIC_TIMESTAMP);
+    assertThat(audit.warnings())
+        .extracting(CheckResult::check)
+        .containsExactly(Check.AUTHENTIC_TIMESTAMP);
     assertThat(audit.warnings().get(0).failure()).startsWith(message);
   }
 
