@@ -599,6 +599,35 @@ class NotationVerifierVectorsTest {
     assertThat(revocation.tsaChains).isEmpty();
   }
 
+  @Test
+  void missingTsaStoreFailsToLoad() throws Exception {
+    VerificationOutcome outcome =
+        verifyTimestamped(
+            tsp(
+                "{\"level\":\"strict\",\"verifyTimestamp\":\"always\"}",
+                "\"ca:valid-trust-store\",\"tsa:does-not-exist\""),
+            stores(),
+            new TsaRevocation(),
+            "coseWithTimestamp.sig");
+    assertFailed(
+        outcome,
+        Check.AUTHENTIC_TIMESTAMP,
+        "failed to load tsa trust store with error: the trust store \"does-not-exist\" of type"
+            + " \"tsa\" does not exist");
+  }
+
+  @Test
+  void timestampIsIgnoredWithoutTsaStore() throws Exception {
+    TsaRevocation revocation = new TsaRevocation();
+    assertAllPassed(
+        verifyTimestamped(
+            tsp("{\"level\":\"strict\"}", "\"ca:valid-trust-store\""),
+            stores(),
+            revocation,
+            "jwsWithTimestamp.sig"));
+    assertThat(revocation.tsaChains).isEmpty();
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"REVOKED", "UNKNOWN"})
   void tsaChainRevocationFailsAuthenticTimestampEvenWhenRevocationIsSkipped(RevocationStatus status)
