@@ -50,20 +50,20 @@ import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
  * A test TSA that assembles TimeStampTokens field by field with BouncyCastle's CMS generator, so
  * that tests can break any one rule. Defaults give a valid token over {@code message}.
  */
-final class TestTsa {
-  static final String ROOT_DN = "CN=Test TSA Root,O=Signet,C=US";
+public final class TestTsa {
+  public static final String ROOT_DN = "CN=Test TSA Root,O=Signet,C=US";
 
   /** A provider instance for PSS signing only; never registered globally. */
   private static final BouncyCastleProvider BC = new BouncyCastleProvider();
 
   /** The knobs of one token. */
-  static final class Token {
+  public static final class Token {
     TestPki.Issued signer;
     List<X509Certificate> certificates = new ArrayList<>();
-    byte[] message = "signature".getBytes();
+    public byte[] message = "signature".getBytes();
     ASN1ObjectIdentifier imprintAlgorithm = NISTObjectIdentifiers.id_sha256;
-    String genTime = "20240102030405.25Z";
-    Accuracy accuracy = new Accuracy(new ASN1Integer(1), null, null);
+    public String genTime = "20240102030405.25Z";
+    public Accuracy accuracy = new Accuracy(new ASN1Integer(1), null, null);
     String policy = "1.2.3.4.1";
     String signatureAlgorithm;
     AlgorithmParameterSpec signatureParameters;
@@ -84,11 +84,11 @@ final class TestTsa {
       return this;
     }
 
-    Token with(UnaryOperator<Token> change) {
+    public Token with(UnaryOperator<Token> change) {
       return change.apply(this);
     }
 
-    byte[] encode() throws Exception {
+    public byte[] encode() throws Exception {
       byte[] imprint =
           MessageDigest.getInstance(TokenInfo.SHA2.getOrDefault(imprintAlgorithm, "SHA-1"))
               .digest(message);
@@ -183,17 +183,17 @@ final class TestTsa {
     }
   }
 
-  final TestPki.Issued root;
-  final TestPki.Issued intermediate;
-  final TestPki.Issued leaf;
+  public final TestPki.Issued root;
+  public final TestPki.Issued intermediate;
+  public final TestPki.Issued leaf;
 
-  TestTsa() {
+  public TestTsa() {
     this(
         TestPki.tsaLeaf("CN=Test TSA,O=Signet,C=US")
             .keyPair(TestPki.sharedKey(TestPki.KeyType.RSA_2048)));
   }
 
-  TestTsa(TestPki.Builder leafBuilder) {
+  public TestTsa(TestPki.Builder leafBuilder) {
     root = TestPki.root(ROOT_DN).keyPair(TestPki.sharedKey(TestPki.KeyType.RSA_3072)).selfSigned();
     intermediate =
         TestPki.intermediate("CN=Test TSA CA,O=Signet,C=US")
@@ -203,7 +203,7 @@ final class TestTsa {
   }
 
   /** A valid token over {@code message} from this TSA's leaf, with its chain minus the root. */
-  Token token() {
+  public Token token() {
     return new Token().signer(leaf, leaf.certificate(), intermediate.certificate());
   }
 
