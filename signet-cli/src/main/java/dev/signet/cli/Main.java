@@ -1,5 +1,6 @@
 package dev.signet.cli;
 
+import dev.signet.cli.demo.DemoCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,7 +10,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Verifies Notary Project signatures of container images.",
-    subcommands = {VerifyCommand.class})
+    subcommands = {VerifyCommand.class, DemoCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
