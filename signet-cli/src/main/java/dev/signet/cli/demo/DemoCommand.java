@@ -70,7 +70,8 @@ public final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    Path work = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("signet-demo-");
+    Path work =
+        dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("signet-demo-");
     try {
       return run(work, out);
     } finally {
@@ -85,7 +86,8 @@ public final class DemoCommand implements Callable<Integer> {
     Clock clock = Clock.systemUTC();
     Instant now = clock.instant();
     List<Case> cases =
-        List.of(new Case("signed", true), new Case("unsigned", false), new Case("untrusted", false));
+        List.of(
+            new Case("signed", true), new Case("unsigned", false), new Case("untrusted", false));
 
     DemoPki trusted = DemoPki.create("Signet Demo Root CA", now);
     DemoPki.Identity signer = trusted.issueSigner(SIGNER);
@@ -120,7 +122,8 @@ public final class DemoCommand implements Callable<Integer> {
             loaded.timeout().plus(Duration.ofSeconds(1)),
             AdmissionWebhook.DEFAULT_MAX_BODY_BYTES);
 
-    out.println("signet demo: a trusted CA and signer, an untrusted one, and three images in " + work);
+    out.println(
+        "signet demo: a trusted CA and signer, an untrusted one, and three images in " + work);
     out.println(
         "The admission webhooks run in this process (bin/signet serve puts the same handler behind"
             + " HTTPS); each pod goes through mutate, then validate in deny mode.");
@@ -133,8 +136,11 @@ public final class DemoCommand implements Callable<Integer> {
         right++;
       } else {
         out.println(
-            "  (unexpected: the " + c.name() + " image should have been "
-                + (c.admitted() ? "admitted" : "denied") + ")");
+            "  (unexpected: the "
+                + c.name()
+                + " image should have been "
+                + (c.admitted() ? "admitted" : "denied")
+                + ")");
       }
     }
     out.println();
@@ -142,7 +148,8 @@ public final class DemoCommand implements Callable<Integer> {
       out.println("demo passed: signed created, unsigned denied, untrusted denied");
       return 0;
     }
-    out.println("demo FAILED: " + (cases.size() - right) + " of " + cases.size() + " outcomes were wrong");
+    out.println(
+        "demo FAILED: " + (cases.size() - right) + " of " + cases.size() + " outcomes were wrong");
     return 1;
   }
 
@@ -151,7 +158,9 @@ public final class DemoCommand implements Callable<Integer> {
     String uid = java.util.UUID.randomUUID().toString();
     String image = c.image();
     JsonNode mutated =
-        StrictJson.MAPPER.readTree(webhook.handleMutate(review(uid, c.name(), image))).get("response");
+        StrictJson.MAPPER
+            .readTree(webhook.handleMutate(review(uid, c.name(), image)))
+            .get("response");
     if (mutated.has("patch")) {
       JsonNode patch =
           StrictJson.MAPPER.readTree(Base64.getDecoder().decode(mutated.get("patch").asString()));
@@ -226,7 +235,9 @@ public final class DemoCommand implements Callable<Integer> {
     cases.forEach(c -> scopes.add(REGISTRY + "/" + c.name()));
     policy.putObject("signatureVerification").put("level", "strict");
     policy.putArray("trustStores").add("ca:certs");
-    policy.putArray("trustedIdentities").add("x509.subject: C=US, ST=WA, O=Signet Demo, CN=" + SIGNER);
+    policy
+        .putArray("trustedIdentities")
+        .add("x509.subject: C=US, ST=WA, O=Signet Demo, CN=" + SIGNER);
     return StrictJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
   }
 
@@ -242,7 +253,8 @@ public final class DemoCommand implements Callable<Integer> {
         root,
         new SimpleFileVisitor<>() {
           @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
             Files.delete(file);
             return FileVisitResult.CONTINUE;
           }

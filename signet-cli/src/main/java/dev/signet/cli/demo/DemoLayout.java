@@ -18,7 +18,9 @@ import java.util.Map;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
-/** Writes a small OCI layout: images tagged by full name, and signature manifests pointing at them. */
+/**
+ * Writes a small OCI layout: images tagged by full name, and signature manifests pointing at them.
+ */
 final class DemoLayout {
   private static final String REF_NAME = "org.opencontainers.image.ref.name";
   private static final byte[] EMPTY = "{}".getBytes(StandardCharsets.UTF_8);

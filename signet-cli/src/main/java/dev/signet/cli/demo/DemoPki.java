@@ -86,10 +86,13 @@ final class DemoPki {
       } else {
         builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
         builder.addExtension(
-            Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_codeSigning));
+            Extension.extendedKeyUsage,
+            false,
+            new ExtendedKeyUsage(KeyPurposeId.id_kp_codeSigning));
       }
       return new JcaX509CertificateConverter()
-          .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKey)));
+          .getCertificate(
+              builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKey)));
     } catch (CertIOException | OperatorCreationException e) {
       throw new GeneralSecurityException("cannot build the demo certificate " + subject, e);
     }

@@ -23,7 +23,9 @@ final class JwsSigner {
   private final DemoPki.Identity signer;
   private final List<X509Certificate> chain;
 
-  /** @param chain leaf first, root last */
+  /**
+   * @param chain leaf first, root last
+   */
   JwsSigner(DemoPki.Identity signer, List<X509Certificate> chain) {
     this.signer = signer;
     this.chain = List.copyOf(chain);

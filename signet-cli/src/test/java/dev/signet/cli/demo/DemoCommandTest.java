@@ -38,7 +38,8 @@ class DemoCommandTest {
 
     assertThat(run.exit()).as(run.out()).isZero();
     String out = run.out();
-    assertThat(out).containsPattern("pod/signed created .*demo\\.signet\\.local/signed@sha256:[0-9a-f]{64}");
+    assertThat(out)
+        .containsPattern("pod/signed created .*demo\\.signet\\.local/signed@sha256:[0-9a-f]{64}");
     assertThat(out)
         .containsPattern(
             "Error from server: admission webhook \"validate\\.signet\\.dev\" denied the request:"

@@ -15,7 +15,7 @@ import tools.jackson.databind.JsonNode;
  * @param name {@code request.name}, {@code ""} when absent (e.g. generateName)
  * @param object {@code request.object}, or null when absent
  */
-public record AdmissionRequest(
+record AdmissionRequest(
     String uid,
     String group,
     String version,

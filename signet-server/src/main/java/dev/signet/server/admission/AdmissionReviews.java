@@ -1,7 +1,8 @@
 package dev.signet.server.admission;
 
 // AdmissionReview v1 (admission.k8s.io/v1), as sent by the Kubernetes API server to admission
-// webhooks: https://kubernetes.io/docs/reference/access-authn-authz/extensible-admission-controllers/
+// webhooks:
+// https://kubernetes.io/docs/reference/access-authn-authz/extensible-admission-controllers/
 
 import dev.signet.json.JsonFormatException;
 import dev.signet.json.StrictJson;

@@ -90,8 +90,7 @@ public final class AdmissionWebhook {
     if (images.isEmpty()) {
       return allowed(request.uid());
     }
-    Map<String, Attempt<VerificationResult>> attempts =
-        runAll(distinct(images), verifier::verify);
+    Map<String, Attempt<VerificationResult>> attempts = runAll(distinct(images), verifier::verify);
     List<ImageVerdict> verdicts = new ArrayList<>();
     for (Map.Entry<String, Attempt<VerificationResult>> e : attempts.entrySet()) {
       verdicts.add(verdict(e.getKey(), e.getValue()));
@@ -172,9 +171,7 @@ public final class AdmissionWebhook {
     if (!patch.isEmpty()) {
       response.put("patchType", "JSONPatch");
       response.put(
-          "patch",
-          Base64.getEncoder()
-              .encodeToString(StrictJson.MAPPER.writeValueAsBytes(patch)));
+          "patch", Base64.getEncoder().encodeToString(StrictJson.MAPPER.writeValueAsBytes(patch)));
     }
     if (!warnings.isEmpty()) {
       ArrayNode warningArray = response.putArray("warnings");
@@ -199,8 +196,7 @@ public final class AdmissionWebhook {
     return PodImages.of(request);
   }
 
-  private static Set<String> distinct(List<ContainerImage> images)
-      throws AdmissionReviewException {
+  private static Set<String> distinct(List<ContainerImage> images) throws AdmissionReviewException {
     Set<String> distinct = new LinkedHashSet<>();
     for (ContainerImage i : images) {
       distinct.add(i.image());
@@ -221,7 +217,8 @@ public final class AdmissionWebhook {
     try {
       reference = Reference.parse(pinned);
     } catch (IllegalArgumentException e) {
-      throw new IllegalStateException("the resolver returned an invalid reference: " + e.getMessage());
+      throw new IllegalStateException(
+          "the resolver returned an invalid reference: " + e.getMessage());
     }
     if (reference.digest() == null || reference.tag() != null) {
       throw new IllegalStateException(
@@ -317,7 +314,8 @@ public final class AdmissionWebhook {
           attempts.put(
               e.getKey(),
               new Attempt<>(
-                  null, "no decision within the admission timeout of " + timeout.toMillis() + " ms"));
+                  null,
+                  "no decision within the admission timeout of " + timeout.toMillis() + " ms"));
         } catch (ExecutionException x) {
           Throwable cause = x.getCause() == null ? x : x.getCause();
           attempts.put(

@@ -6,4 +6,4 @@ package dev.signet.server.admission;
  * @param image the image reference as written
  * @param pointer the JSON pointer (RFC 6901) of the {@code image} field, for JSON patches
  */
-public record ContainerImage(String image, String pointer) {}
+record ContainerImage(String image, String pointer) {}

@@ -10,4 +10,5 @@ import dev.signet.verify.VerificationResult;
  * @param reason why it failed; empty when it passed
  * @param result the verifier's result, or null when there is none (error or timeout)
  */
-public record ImageVerdict(String image, boolean passed, String reason, VerificationResult result) {}
+public record ImageVerdict(
+    String image, boolean passed, String reason, VerificationResult result) {}

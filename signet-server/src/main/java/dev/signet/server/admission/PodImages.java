@@ -88,7 +88,9 @@ final class PodImages {
         default -> null; // status, binding, exec, attach, ...: no image can change
       };
     }
-    if (group.isEmpty() && kind.equals("EphemeralContainers") && subResource.equals("ephemeralcontainers")) {
+    if (group.isEmpty()
+        && kind.equals("EphemeralContainers")
+        && subResource.equals("ephemeralcontainers")) {
       // Kubernetes 1.22 and 1.23 sent the subresource as its own kind.
       return new PodSpecAt(List.of(), EPHEMERAL_ONLY);
     }
@@ -96,8 +98,12 @@ final class PodImages {
       return null; // scale, status: the pod template cannot change through them
     }
     return switch (group + "/" + kind) {
-      case "apps/Deployment", "apps/ReplicaSet", "apps/StatefulSet", "apps/DaemonSet",
-          "batch/Job", "/ReplicationController" ->
+      case "apps/Deployment",
+          "apps/ReplicaSet",
+          "apps/StatefulSet",
+          "apps/DaemonSet",
+          "batch/Job",
+          "/ReplicationController" ->
           new PodSpecAt(List.of("spec", "template", "spec"), ALL_LISTS);
       case "batch/CronJob" ->
           new PodSpecAt(List.of("spec", "jobTemplate", "spec", "template", "spec"), ALL_LISTS);

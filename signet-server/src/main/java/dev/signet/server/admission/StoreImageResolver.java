@@ -48,6 +48,7 @@ public final class StoreImageResolver implements ImageResolver {
         errors.add(e.getMessage());
       }
     }
-    throw new StoreException("could not resolve the image in any store: " + String.join("; ", errors));
+    throw new StoreException(
+        "could not resolve the image in any store: " + String.join("; ", errors));
   }
 }

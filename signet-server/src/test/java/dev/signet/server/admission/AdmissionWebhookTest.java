@@ -31,8 +31,7 @@ class AdmissionWebhookTest {
   private static final String BAD = "registry.example/unsigned:1.0";
   private static final String UNTRUSTED = "registry.example/untrusted:1.0";
   private static final String UID = "705ab4f5-6393-11e8-b7cc-42010a800002";
-  private static final String DIGEST =
-      "sha256:" + "ab".repeat(32);
+  private static final String DIGEST = "sha256:" + "ab".repeat(32);
 
   private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
   private final CountDownLatch release = new CountDownLatch(1);
@@ -184,7 +183,9 @@ class AdmissionWebhookTest {
         .isEqualTo(
             expected(
                 "{'apiVersion':'admission.k8s.io/v1','kind':'AdmissionReview',"
-                    + "'response':{'uid':'" + UID + "','allowed':true}}"));
+                    + "'response':{'uid':'"
+                    + UID
+                    + "','allowed':true}}"));
     assertThat(calls).containsOnlyKeys(GOOD, GOOD_2);
   }
 
@@ -201,8 +202,11 @@ class AdmissionWebhookTest {
     assertThat(response.get("status").get("code").asInt()).isEqualTo(403);
     assertThat(response.get("status").get("message").asString())
         .isEqualTo(
-            "image \"" + BAD + "\" failed verification: no signature was found for the subject:"
-                + " no signature is associated with the image; image \"" + UNTRUSTED
+            "image \""
+                + BAD
+                + "\" failed verification: no signature was found for the subject:"
+                + " no signature is associated with the image; image \""
+                + UNTRUSTED
                 + "\" failed verification: signature verification failed: the signing"
                 + " certificate is not trusted");
     assertThat(response.has("warnings")).isFalse();
@@ -221,15 +225,19 @@ class AdmissionWebhookTest {
     assertThat(response.get("warnings"))
         .isEqualTo(
             expected(
-                "['signet: image \\'" + BAD + "\\' failed verification: no signature was found"
-                    + " for the subject: no signature is associated with the image']")
+                    "['signet: image \\'"
+                        + BAD
+                        + "\\' failed verification: no signature was found"
+                        + " for the subject: no signature is associated with the image']")
                 .deepCopy());
     JsonNode annotations = response.get("auditAnnotations");
     assertThat(annotations.propertyNames()).containsExactly("verification");
     assertThat(json(annotations.get("verification").asString().getBytes(StandardCharsets.UTF_8)))
         .isEqualTo(
             expected(
-                "[{'image':'" + BAD + "','result':'failed','reason':'no signature was found for"
+                "[{'image':'"
+                    + BAD
+                    + "','result':'failed','reason':'no signature was found for"
                     + " the subject: no signature is associated with the image'}]"));
     assertThat(outcome.verdicts())
         .extracting(ImageVerdict::image, ImageVerdict::passed)
@@ -247,14 +255,17 @@ class AdmissionWebhookTest {
     assertThat(response.get("allowed").asBoolean()).isTrue();
     assertThat(response.get("warnings").get(0).asString())
         .isEqualTo(
-            "signet: image \"" + UNTRUSTED + "\" failed verification: signature verification"
+            "signet: image \""
+                + UNTRUSTED
+                + "\" failed verification: signature verification"
                 + " failed: the signing certificate is not trusted");
   }
 
   @Test
   void passingImagesGiveNoWarningsInAuditAndWarnModes() throws Exception {
     for (AdmissionMode mode : List.of(AdmissionMode.AUDIT, AdmissionMode.WARN)) {
-      JsonNode response = json(webhook.handle(pod(podSpec(of(GOOD), null, null)), mode)).get("response");
+      JsonNode response =
+          json(webhook.handle(pod(podSpec(of(GOOD), null, null)), mode)).get("response");
       assertThat(response.propertyNames()).containsExactly("uid", "allowed");
     }
   }
@@ -265,7 +276,9 @@ class AdmissionWebhookTest {
       String[][] lists = {null, null, null};
       lists[list] = of(GOOD, BAD);
       byte[] out = webhook.handle(pod(podSpec(lists[0], lists[1], lists[2])), AdmissionMode.DENY);
-      assertThat(json(out).get("response").get("allowed").asBoolean()).as("list %d", list).isFalse();
+      assertThat(json(out).get("response").get("allowed").asBoolean())
+          .as("list %d", list)
+          .isFalse();
       assertThat(json(out).get("response").get("status").get("message").asString()).contains(BAD);
     }
   }
@@ -282,8 +295,7 @@ class AdmissionWebhookTest {
   })
   void everyWorkloadKindHasItsPodTemplateChecked(String group, String kind, String path)
       throws Exception {
-    byte[] body =
-        workload(group, kind, podSpec(of(GOOD), of(BAD), null), path.split("/"));
+    byte[] body = workload(group, kind, podSpec(of(GOOD), of(BAD), null), path.split("/"));
 
     JsonNode denied = json(webhook.handle(body, AdmissionMode.DENY)).get("response");
     assertThat(denied.get("allowed").asBoolean()).isFalse();
@@ -395,7 +407,8 @@ class AdmissionWebhookTest {
   void deleteAndConnectAreAllowedWithoutVerification(String operation) throws Exception {
     ObjectNode pod = StrictJson.MAPPER.createObjectNode();
     pod.set("spec", podSpec(of(BAD), null, null));
-    byte[] body = bytes(review("", "Pod", null, operation, operation.equals("DELETE") ? null : pod));
+    byte[] body =
+        bytes(review("", "Pod", null, operation, operation.equals("DELETE") ? null : pod));
 
     JsonNode response = json(webhook.handle(body, AdmissionMode.DENY)).get("response");
 
@@ -457,13 +470,19 @@ class AdmissionWebhookTest {
         .containsExactly(
             expected(
                 "{'op':'replace','path':'/spec/containers/0/image',"
-                    + "'value':'registry.example/app@" + DIGEST + "'}"),
+                    + "'value':'registry.example/app@"
+                    + DIGEST
+                    + "'}"),
             expected(
                 "{'op':'replace','path':'/spec/initContainers/0/image',"
-                    + "'value':'registry.example/sidecar@" + DIGEST + "'}"),
+                    + "'value':'registry.example/sidecar@"
+                    + DIGEST
+                    + "'}"),
             expected(
                 "{'op':'replace','path':'/spec/ephemeralContainers/0/image',"
-                    + "'value':'registry.example/app@" + DIGEST + "'}"));
+                    + "'value':'registry.example/app@"
+                    + DIGEST
+                    + "'}"));
   }
 
   @Test
@@ -477,7 +496,9 @@ class AdmissionWebhookTest {
         .containsExactly(
             expected(
                 "{'op':'replace','path':'/spec/containers/1/image',"
-                    + "'value':'registry.example/app@" + DIGEST + "'}"));
+                    + "'value':'registry.example/app@"
+                    + DIGEST
+                    + "'}"));
     assertThat(response.get("warnings").get(0).asString())
         .isEqualTo(
             "signet: image \"registry.example/missing:1\" was not pinned to a digest and is left"
@@ -547,8 +568,9 @@ class AdmissionWebhookTest {
     assertRejected(utf8(""), 400, "empty");
     assertRejected(utf8("[]"), 400, "must be a JSON object");
     assertRejected(
-        utf8("{'apiVersion':'admission.k8s.io/v1','apiVersion':'admission.k8s.io/v1',"
-            + "'kind':'AdmissionReview','request':{}}"),
+        utf8(
+            "{'apiVersion':'admission.k8s.io/v1','apiVersion':'admission.k8s.io/v1',"
+                + "'kind':'AdmissionReview','request':{}}"),
         400,
         "Duplicate");
     assertRejected(
@@ -572,7 +594,8 @@ class AdmissionWebhookTest {
     ((ObjectNode) numericUid.get("request")).put("uid", 7);
     assertRejected(bytes(numericUid), 400, "request.uid must be a string");
 
-    ObjectNode badOperation = review("", "Pod", null, "PATCH", StrictJson.MAPPER.createObjectNode());
+    ObjectNode badOperation =
+        review("", "Pod", null, "PATCH", StrictJson.MAPPER.createObjectNode());
     assertRejected(bytes(badOperation), 400, "request.operation must be");
 
     ObjectNode noObject = review("", "Pod", null, "CREATE", null);
