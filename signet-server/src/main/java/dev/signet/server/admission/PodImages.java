@@ -91,7 +91,7 @@ final class PodImages {
     if (group.isEmpty()
         && kind.equals("EphemeralContainers")
         && subResource.equals("ephemeralcontainers")) {
-      // Kubernetes 1.22 and 1.23 sent the subresource as its own kind.
+      // Before Kubernetes 1.23 the subresource had its own kind, with the list at the top level.
       return new PodSpecAt(List.of(), EPHEMERAL_ONLY);
     }
     if (!subResource.isEmpty()) {

@@ -326,6 +326,24 @@ class AdmissionWebhookTest {
   }
 
   @Test
+  void theLegacyEphemeralContainersKindIsChecked() throws Exception {
+    ObjectNode object = StrictJson.MAPPER.createObjectNode();
+    object.put("apiVersion", "v1").put("kind", "EphemeralContainers");
+    object.putArray("ephemeralContainers").addObject().put("name", "debug").put("image", BAD);
+    byte[] body = bytes(review("", "EphemeralContainers", "ephemeralcontainers", "UPDATE", object));
+
+    JsonNode response = json(webhook.handle(body, AdmissionMode.DENY)).get("response");
+    assertThat(response.get("allowed").asBoolean()).isFalse();
+
+    JsonNode mutated =
+        json(webhook.handleMutate(
+                bytes(review("", "EphemeralContainers", "ephemeralcontainers", "UPDATE", object))))
+            .get("response");
+    assertThat(patchOf(mutated).get(0).get("path").asString())
+        .isEqualTo("/ephemeralContainers/0/image");
+  }
+
+  @Test
   void aRepeatedImageIsVerifiedOnce() throws Exception {
     byte[] body = pod(podSpec(of(BAD, GOOD, BAD), of(GOOD, BAD), of(GOOD)));
 
@@ -340,7 +358,7 @@ class AdmissionWebhookTest {
 
   @Test
   void aVerifierThatBlocksPastTheDeadlineDeniesInDenyMode() throws Exception {
-    AtomicInteger interrupted = new AtomicInteger();
+    CountDownLatch interrupted = new CountDownLatch(1);
     AdmissionWebhook slow =
         new AdmissionWebhook(
             image -> {
@@ -350,7 +368,7 @@ class AdmissionWebhookTest {
               try {
                 release.await();
               } catch (InterruptedException e) {
-                interrupted.incrementAndGet();
+                interrupted.countDown();
                 Thread.currentThread().interrupt();
               }
               return new VerificationResult(image, true, List.of());
@@ -366,6 +384,9 @@ class AdmissionWebhookTest {
         .isEqualTo(
             "image \"registry.example/slow:1\" failed verification: no decision within the"
                 + " admission timeout of 200 ms");
+
+    // The abandoned verification is interrupted rather than left running.
+    assertThat(interrupted.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
 
     JsonNode audited = json(slow.handle(body, AdmissionMode.AUDIT)).get("response");
     assertThat(audited.get("allowed").asBoolean()).isTrue();
