@@ -1,5 +1,6 @@
 package dev.signet.cli;
 
+import dev.signet.cli.demo.DemoCommand;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -20,7 +21,8 @@ import picocli.CommandLine.Command;
       VerifyCommand.class,
       ResolveCommand.class,
       DiscoverCommand.class,
-      ReferrerCommand.class
+      ReferrerCommand.class,
+      DemoCommand.class
     })
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

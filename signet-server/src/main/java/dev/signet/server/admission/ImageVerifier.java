@@ -1,0 +1,13 @@
+package dev.signet.server.admission;
+
+import dev.signet.verify.VerificationResult;
+
+/**
+ * Decides whether one image may run; {@code Executor::verify} is the production implementation.
+ * Implementations must not throw for a failed verification (they return a failed result), but a
+ * thrown exception is treated as a failure too.
+ */
+@FunctionalInterface
+public interface ImageVerifier {
+  VerificationResult verify(String image);
+}
