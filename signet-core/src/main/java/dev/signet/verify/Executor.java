@@ -19,7 +19,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Verifies one subject: resolve it (first store that knows it), list its referrers in that store,
@@ -68,6 +67,31 @@ public final class Executor {
     Step(String key, String doing) {
       this.key = key;
       this.doing = doing;
+    }
+  }
+
+  /**
+   * Where one referrer's judgement stands. Nested verification reports its steps to the trackers
+   * of every enclosing referrer, so that a referrer abandoned at the deadline names the step that
+   * was actually running, however deep.
+   */
+  static final class StepTracker {
+    private final StepTracker enclosing;
+    private volatile Step step = Step.VERIFY;
+
+    StepTracker(StepTracker enclosing) {
+      this.enclosing = enclosing;
+    }
+
+    void set(Step s) {
+      step = s;
+      if (enclosing != null) {
+        enclosing.set(s);
+      }
+    }
+
+    Step get() {
+      return step;
     }
   }
 
@@ -222,13 +246,24 @@ public final class Executor {
 
   /** Verifies a resolved subject: its referrers, their nested referrers, then the policy. */
   VerificationResult verifyResolved(Reference subject, Resolved resolved, Deadline deadline) {
-    return verifyReferrers(subject, resolved.store(), resolved.descriptor(), 0, deadline);
+    return verifyReferrers(subject, resolved.store(), resolved.descriptor(), 0, null, deadline);
   }
 
+  /**
+   * @param enclosing the tracker of the referrer whose nested referrers these are, or null
+   */
   private VerificationResult verifyReferrers(
-      Reference subject, ReferrerStore store, Descriptor descriptor, int depth, Deadline deadline) {
+      Reference subject,
+      ReferrerStore store,
+      Descriptor descriptor,
+      int depth,
+      StepTracker enclosing,
+      Deadline deadline) {
     String text = subject.toString();
     List<Descriptor> referrers;
+    if (enclosing != null) {
+      enclosing.set(Step.LIST_REFERRERS);
+    }
     try {
       referrers =
           within(
@@ -249,7 +284,7 @@ public final class Executor {
     record Pending(
         Descriptor referrer,
         ReferenceVerifier verifier,
-        AtomicReference<Step> step,
+        StepTracker step,
         Future<VerifierReport> task) {}
     List<Pending> pending = new ArrayList<>();
     for (Descriptor referrer : referrers) {
@@ -257,7 +292,7 @@ public final class Executor {
       if (verifier == null) {
         continue;
       }
-      AtomicReference<Step> step = new AtomicReference<>(Step.VERIFY);
+      StepTracker step = new StepTracker(enclosing);
       Future<VerifierReport> task =
           fork(
               "signet-referrer",
@@ -336,7 +371,8 @@ public final class Executor {
       ReferrerStore store,
       int depth,
       Deadline deadline,
-      AtomicReference<Step> step) {
+      StepTracker step) {
+    step.set(Step.VERIFY);
     VerifierReport report;
     try {
       report =
@@ -348,7 +384,7 @@ public final class Executor {
     if (verifier.nestedReferences().isEmpty()) {
       return report;
     }
-    return withNested(report, subject, store, referrer, depth + 1, deadline);
+    return withNested(report, subject, store, referrer, depth + 1, step, deadline);
   }
 
   private VerifierReport withNested(
@@ -357,6 +393,7 @@ public final class Executor {
       ReferrerStore store,
       Descriptor referrer,
       int depth,
+      StepTracker step,
       Deadline deadline) {
     Reference nestedSubject = new Reference(subject.name(), null, referrer.digest());
     VerificationResult nested;
@@ -372,7 +409,7 @@ public final class Executor {
                   "the referrer " + referrer.digest() + " is nested too deep",
                   "Remove nestedReferences from verifiers whose referrers chain this deep."));
     } else {
-      nested = verifyReferrers(nestedSubject, store, referrer, depth, deadline);
+      nested = verifyReferrers(nestedSubject, store, referrer, depth, step, deadline);
     }
     if (nested.isSuccess() || !parent.isSuccess()) {
       return copy(parent, parent.isSuccess() && nested.isSuccess(), parent.message(),

@@ -7,7 +7,6 @@ import dev.signet.oci.ReferrerStore;
 import dev.signet.oci.StoreException;
 import dev.signet.reference.Reference;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The store as a verifier sees it: records which step the verifier is in (fetching content or
@@ -15,9 +14,9 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class StepTrackingStore implements ReferrerStore {
   private final ReferrerStore store;
-  private final AtomicReference<Executor.Step> step;
+  private final Executor.StepTracker step;
 
-  StepTrackingStore(ReferrerStore store, AtomicReference<Executor.Step> step) {
+  StepTrackingStore(ReferrerStore store, Executor.StepTracker step) {
     this.store = store;
     this.step = step;
   }
