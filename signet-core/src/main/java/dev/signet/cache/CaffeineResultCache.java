@@ -40,6 +40,8 @@ public final class CaffeineResultCache implements ResultCache {
         Caffeine.newBuilder()
             .maximumSize(maxEntries)
             .ticker(ticker)
+            // Maintenance (eviction) on the calling thread: no background work to reason about.
+            .executor(Runnable::run)
             .expireAfter(
                 new Expiry<ResultKey, Entry>() {
                   @Override
@@ -79,6 +81,7 @@ public final class CaffeineResultCache implements ResultCache {
 
   /** The number of entries held (approximate, as Caffeine's). */
   public long size() {
+    cache.cleanUp();
     return cache.estimatedSize();
   }
 }
