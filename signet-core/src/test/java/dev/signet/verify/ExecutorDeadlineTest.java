@@ -62,9 +62,8 @@ class ExecutorDeadlineTest {
     store.signature(image, pki.sign(image));
     store.slow.put(stuck.op, BLOCK_MILLIS);
 
-    VerificationResult result =
-        timed(stuck.name(), () -> executor(new ConfigPolicy(Map.of()), pki.notation("notation", Clock.systemUTC()))
-            .verify(REPO + ":v1"));
+    Executor executor = executor(new ConfigPolicy(Map.of()), pki.notation("notation", Clock.systemUTC()));
+    VerificationResult result = timed(stuck.name(), () -> executor.verify(REPO + ":v1"));
 
     assertThat(result.isSuccess()).isFalse();
     assertThat(result.verifierReports()).singleElement().satisfies(r -> {
@@ -84,7 +83,8 @@ class ExecutorDeadlineTest {
     RecordingVerifier slow = new RecordingVerifier("slow", Set.of("*"), Set.of(), true);
     slow.pauseMillis = BLOCK_MILLIS;
 
-    VerificationResult result = timed("verify", () -> executor(new ConfigPolicy(Map.of()), slow).verify(REPO + ":v1"));
+    Executor executor = executor(new ConfigPolicy(Map.of()), slow);
+    VerificationResult result = timed("verify", () -> executor.verify(REPO + ":v1"));
 
     assertThat(result.isSuccess()).isFalse();
     assertThat(result.verifierReports()).singleElement().satisfies(r -> {
@@ -104,9 +104,8 @@ class ExecutorDeadlineTest {
     ConfigPolicy any =
         new ConfigPolicy(Map.of("default", ConfigPolicy.Rule.ANY));
 
-    VerificationResult result =
-        timed("one of two referrers", () -> executor(any, pki.notation("notation", Clock.systemUTC()), slow)
-            .verify(REPO + ":v1"));
+    Executor executor = executor(any, pki.notation("notation", Clock.systemUTC()), slow);
+    VerificationResult result = timed("one of two referrers", () -> executor.verify(REPO + ":v1"));
 
     assertThat(result.isSuccess()).isFalse();
     assertThat(result.verifierReports()).hasSize(2);
@@ -123,9 +122,9 @@ class ExecutorDeadlineTest {
     RecordingVerifier sbomVerifier =
         new RecordingVerifier("sbom", Set.of("application/spdx+json"), Set.of("*"), true);
 
-    VerificationResult result =
-        timed("nested fetch", () -> executor(new ConfigPolicy(Map.of()), sbomVerifier,
-            pki.notation("notation", Clock.systemUTC())).verify(REPO + ":v1"));
+    Executor executor =
+        executor(new ConfigPolicy(Map.of()), sbomVerifier, pki.notation("notation", Clock.systemUTC()));
+    VerificationResult result = timed("nested fetch", () -> executor.verify(REPO + ":v1"));
 
     assertThat(result.isSuccess()).isFalse();
     VerifierReport parent = result.verifierReports().get(0);
