@@ -108,6 +108,10 @@ class ExecutorFlowTest {
       assertThat(n.verifierName()).isEqualTo("notation");
       assertThat(n.subject()).isEqualTo(REPO + "@" + sbom.digest());
     });
+    // Ratify's result shape: the nested reports under the parent report.
+    tools.jackson.databind.JsonNode json = ResultJson.of(result);
+    assertThat(json.get("verifierReports").get(0).get("nestedResults").get(0).get("verifierName").asString())
+        .isEqualTo("notation");
   }
 
   @Test
