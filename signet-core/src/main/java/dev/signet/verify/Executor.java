@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
@@ -184,7 +185,8 @@ public final class Executor {
                     "verification did not finish within " + budget.toMillis() + " ms",
                     "the batch stopped waiting for this subject",
                     TIMEOUT_REMEDIATION)));
-      } catch (InterruptedException e) {
+      } catch (InterruptedException | CancellationException e) {
+        // Interrupted: every verification is cancelled, the later ones answer with cancellation.
         Thread.currentThread().interrupt();
         futures.forEach(x -> x.cancel(true));
         results.add(interrupted(subject));
@@ -310,9 +312,9 @@ public final class Executor {
         p.task().cancel(true);
         report =
             referrerDeadline(subject, p.verifier(), p.referrer(), p.step().get(), "the step was abandoned");
-      } catch (InterruptedException e) {
+      } catch (InterruptedException | CancellationException e) {
+        // Interrupted: every task is cancelled, and the later ones then answer with cancellation.
         interrupted = true;
-        p.task().cancel(true);
         pending.forEach(x -> x.task().cancel(true));
         report = referrerFailure(subject, p.verifier(), p.referrer(), ErrorCode.EXECUTOR_FAILURE,
             "verification was interrupted", "the caller stopped waiting", "Retry.");

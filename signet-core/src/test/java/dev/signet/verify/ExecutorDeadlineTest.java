@@ -133,6 +133,29 @@ class ExecutorDeadlineTest {
     assertThat(parent.message() + " / " + parent.errorReason()).contains("step \"fetch\"");
   }
 
+  @Test
+  void an_interrupted_caller_gets_a_failure_not_an_allow() throws Exception {
+    Descriptor image = store.image("interrupted", "v1");
+    store.referrer(image, "application/x", "x1".getBytes(StandardCharsets.UTF_8), "text/plain");
+    store.referrer(image, "application/x", "x2".getBytes(StandardCharsets.UTF_8), "text/plain");
+    RecordingVerifier slow = new RecordingVerifier("slow", Set.of("*"), Set.of(), true);
+    slow.pauseMillis = BLOCK_MILLIS;
+    Executor executor =
+        new Executor(List.of(store), List.of(slow), new ConfigPolicy(Map.of()), Duration.ofSeconds(30), Clock.systemUTC());
+    java.util.concurrent.atomic.AtomicReference<VerificationResult> out = new java.util.concurrent.atomic.AtomicReference<>();
+    Thread caller = Thread.ofVirtual().start(() -> out.set(executor.verify(REPO + ":v1")));
+    for (int i = 0; i < 500 && slow.judged.size() < 2; i++) {
+      Thread.sleep(10);
+    }
+    caller.interrupt();
+    caller.join(Duration.ofSeconds(10));
+
+    assertThat(out.get()).isNotNull();
+    assertThat(out.get().isSuccess()).isFalse();
+    assertThat(out.get().verifierReports()).hasSize(2)
+        .allSatisfy(r -> assertThat(r.errorCode()).isEqualTo(ErrorCode.EXECUTOR_FAILURE));
+  }
+
   private void awaitInterrupt() throws InterruptedException {
     for (int i = 0; i < 200 && store.interrupted.get() == 0; i++) {
       Thread.sleep(10);
