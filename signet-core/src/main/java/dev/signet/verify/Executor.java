@@ -1,5 +1,7 @@
 package dev.signet.verify;
 
+// Ratify's executor flow, ratify-reference.md §1.1 (steps 2-6) with config policy.
+
 import dev.signet.deadline.Deadline;
 import dev.signet.deadline.DeadlineExceededException;
 import dev.signet.oci.Descriptor;
@@ -10,13 +12,109 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
- * Verifies one subject: resolve it, list its referrers in every store, judge each referrer with
- * the first verifier (in configuration order) that handles its artifact type, then apply the policy.
- * Any error, including a passed deadline, is a failed result, never an allow.
+ * Verifies one subject: resolve it (first store that knows it), list its referrers in that store,
+ * judge each referrer, then apply the policy. Any error, including a passed deadline, is a failed
+ * result, never an allow.
+ *
+ * <p><b>Verifier choice.</b> Each referrer is judged by the <em>first</em> verifier, in
+ * configuration order, whose {@code artifactTypes} match the referrer's artifact type ({@code *}
+ * matches any); later verifiers are not consulted (Ratify's config-policy behaviour). A referrer that
+ * no verifier handles gets no report.
+ *
+ * <p><b>Concurrency.</b> The referrers of a subject are judged in parallel, each on its own virtual
+ * thread; the reports keep the order in which the store listed the referrers, so reports are stable.
+ * {@link #verifyAll} verifies subjects in parallel the same way.
+ *
+ * <p><b>Nested verification.</b> When the chosen verifier has {@link
+ * ReferenceVerifier#nestedReferences() nestedReferences}, the referrer's own referrers ({@code
+ * <repository>@<referrerDigest>}) are verified with the same rules and attached as the report's
+ * {@code nestedResults}; a failing nested result fails the report with "nested verification failed".
+ * Nesting stops at {@value #MAX_NESTING_DEPTH} levels below the subject's referrers (a deeper chain
+ * fails).
+ *
+ * <p><b>Deadline.</b> Every step waits at most until the deadline ({@code
+ * executor.verificationRequestTimeout}). A step still running then is interrupted and abandoned, and
+ * the result is a failure with {@link ErrorCode#DEADLINE_EXCEEDED} whose {@code extensions.step}
+ * names the step: {@code resolve}, {@code list referrers}, {@code fetch} or {@code verify}.
  */
 public final class Executor {
+  /** How many levels of nested referrers are verified below the subject's own referrers. */
+  public static final int MAX_NESTING_DEPTH = 3;
+
+  private static final String TIMEOUT_REMEDIATION =
+      "Retry; if it keeps happening, check registry latency and raise"
+          + " executor.verificationRequestTimeout.";
+
+  /** The steps a deadline can interrupt, with their stable names ({@code extensions.step}). */
+  enum Step {
+    RESOLVE("resolve", "resolving the subject"),
+    LIST_REFERRERS("list referrers", "listing the referrers"),
+    FETCH("fetch", "fetching a referrer's manifest or blob"),
+    VERIFY("verify", "verifying a referrer");
+
+    final String key;
+    final String doing;
+
+    Step(String key, String doing) {
+      this.key = key;
+      this.doing = doing;
+    }
+  }
+
+  /**
+   * Where one referrer's judgement stands. Nested verification reports its steps to the trackers
+   * of every enclosing referrer, so that a referrer abandoned at the deadline names the step that
+   * was actually running, however deep.
+   */
+  static final class StepTracker {
+    private final StepTracker enclosing;
+    private volatile Step step = Step.VERIFY;
+
+    StepTracker(StepTracker enclosing) {
+      this.enclosing = enclosing;
+    }
+
+    void set(Step s) {
+      step = s;
+      if (enclosing != null) {
+        enclosing.set(s);
+      }
+    }
+
+    Step get() {
+      return step;
+    }
+  }
+
+  /** The outcome of resolving a subject: where it was found, or the failed result. */
+  sealed interface Resolution permits Resolved, Unresolved {}
+
+  record Resolved(ReferrerStore store, Descriptor descriptor) implements Resolution {}
+
+  record Unresolved(VerificationResult result) implements Resolution {}
+
+  /** A step that could not finish: the deadline passed or the caller was interrupted. */
+  private static final class Aborted extends Exception {
+    final Step step;
+    final boolean interrupted;
+
+    Aborted(Step step, boolean interrupted, String detail) {
+      super(detail, null, false, false);
+      this.step = step;
+      this.interrupted = interrupted;
+    }
+  }
+
   private final List<ReferrerStore> stores;
   private final List<ReferenceVerifier> verifiers;
   private final ConfigPolicy policy;
@@ -36,76 +134,142 @@ public final class Executor {
     this.clock = clock;
   }
 
+  /** The budget of one verification ({@code executor.verificationRequestTimeout}). */
+  public Duration timeout() {
+    return timeout;
+  }
+
+  /** Verifies one subject within its own deadline of {@link #timeout()}. */
   public VerificationResult verify(String subjectText) {
     Reference subject;
     try {
       subject = Reference.parse(subjectText);
     } catch (IllegalArgumentException e) {
-      return failed(
-          subjectText,
-          VerifierReport.subjectFailure(
-              subjectText,
-              ErrorCode.REFERENCE_INVALID,
-              "the subject is not a valid image reference",
-              e.getMessage(),
-              "Give the image as host[:port]/repository[:tag][@sha256:<hex>]."));
+      return invalidReference(subjectText, e);
     }
-    Deadline deadline = Deadline.after(clock, timeout);
-    try {
-      return verify(subject, deadline);
-    } catch (DeadlineExceededException e) {
-      return failed(
-          subjectText,
-          VerifierReport.subjectFailure(
-              subjectText,
-              ErrorCode.DEADLINE_EXCEEDED,
-              "verification did not finish within " + timeout.toMillis() + " ms",
-              e.getMessage(),
-              "Retry; if it keeps happening, check registry latency and raise"
-                  + " executor.verificationRequestTimeout."));
-    }
+    return verify(subject, Deadline.after(clock, timeout));
   }
 
-  private VerificationResult verify(Reference subject, Deadline deadline)
-      throws DeadlineExceededException {
-    String text = subject.toString();
-    ReferrerStore store = null;
-    Descriptor descriptor = null;
-    List<String> resolveErrors = new ArrayList<>();
-    for (ReferrerStore s : stores) {
+  /**
+   * Verifies subjects in parallel, each within its own deadline; the results are in the order of
+   * {@code subjects}.
+   */
+  public List<VerificationResult> verifyAll(List<String> subjects) {
+    return inParallel(subjects, this::verify, timeout);
+  }
+
+  static List<VerificationResult> inParallel(
+      List<String> subjects,
+      java.util.function.Function<String, VerificationResult> verification,
+      Duration budget) {
+    List<Future<VerificationResult>> futures = new ArrayList<>(subjects.size());
+    for (String s : subjects) {
+      futures.add(fork("signet-subject", () -> verification.apply(s)));
+    }
+    // Each verification stops waiting at its own deadline; the grace only guards against a bug.
+    long until = System.nanoTime() + budget.plusSeconds(1).toNanos();
+    List<VerificationResult> results = new ArrayList<>(subjects.size());
+    for (int i = 0; i < subjects.size(); i++) {
+      Future<VerificationResult> f = futures.get(i);
+      String subject = subjects.get(i);
       try {
-        descriptor = s.resolve(subject, deadline);
-        store = s;
-        break;
-      } catch (StoreException e) {
-        resolveErrors.add(e.getMessage());
+        results.add(f.get(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS));
+      } catch (TimeoutException e) {
+        f.cancel(true);
+        results.add(
+            failed(
+                subject,
+                VerifierReport.subjectFailure(
+                    subject,
+                    ErrorCode.DEADLINE_EXCEEDED,
+                    "verification did not finish within " + budget.toMillis() + " ms",
+                    "the batch stopped waiting for this subject",
+                    TIMEOUT_REMEDIATION)));
+      } catch (InterruptedException | CancellationException e) {
+        // Interrupted: every verification is cancelled, the later ones answer with cancellation.
+        Thread.currentThread().interrupt();
+        futures.forEach(x -> x.cancel(true));
+        results.add(interrupted(subject));
+      } catch (ExecutionException e) {
+        results.add(unexpected(subject, e.getCause()));
       }
     }
-    if (descriptor == null) {
-      return failed(
-          text,
-          VerifierReport.subjectFailure(
-              text,
-              ErrorCode.REFERRER_STORE_FAILURE,
-              "could not resolve the subject in any store",
-              String.join("; ", resolveErrors),
-              "Check the image reference and that the store (registry or OCI layout) holds it."));
-    }
-    if (subject.digest() != null && !subject.digest().equals(descriptor.digest())) {
-      return failed(
-          text,
-          VerifierReport.subjectFailure(
-              text,
-              ErrorCode.GET_SUBJECT_DESCRIPTOR_FAILURE,
-              "the store resolved the subject to another digest",
-              "requested " + subject.digest() + " but the store resolved " + descriptor.digest(),
-              "Check the store's content; the digest given must be the artifact's."));
-    }
-    deadline.check("resolving the subject");
+    return results;
+  }
 
+  /** Verifies a parsed subject within {@code deadline}. */
+  VerificationResult verify(Reference subject, Deadline deadline) {
+    return switch (resolve(subject, deadline)) {
+      case Unresolved u -> u.result();
+      case Resolved r -> verifyResolved(subject, r, deadline);
+    };
+  }
+
+  /**
+   * Resolves the subject in the first store that knows it. A digest given in the subject must be
+   * the one the store resolves.
+   */
+  Resolution resolve(Reference subject, Deadline deadline) {
+    String text = subject.toString();
+    List<String> resolveErrors = new ArrayList<>();
+    for (ReferrerStore store : stores) {
+      Descriptor descriptor;
+      try {
+        descriptor = within(deadline, Step.RESOLVE, () -> store.resolve(subject, deadline));
+      } catch (StoreException e) {
+        resolveErrors.add(e.getMessage());
+        continue;
+      } catch (Aborted a) {
+        return new Unresolved(failed(text, aborted(text, a)));
+      }
+      if (subject.digest() != null && !subject.digest().equals(descriptor.digest())) {
+        return new Unresolved(
+            failed(
+                text,
+                VerifierReport.subjectFailure(
+                    text,
+                    ErrorCode.GET_SUBJECT_DESCRIPTOR_FAILURE,
+                    "the store resolved the subject to another digest",
+                    "requested " + subject.digest() + " but the store resolved " + descriptor.digest(),
+                    "Check the store's content; the digest given must be the artifact's.")));
+      }
+      return new Resolved(store, descriptor);
+    }
+    return new Unresolved(
+        failed(
+            text,
+            VerifierReport.subjectFailure(
+                text,
+                ErrorCode.REFERRER_STORE_FAILURE,
+                "could not resolve the subject in any store",
+                String.join("; ", resolveErrors),
+                "Check the image reference and that the store (registry or OCI layout) holds it.")));
+  }
+
+  /** Verifies a resolved subject: its referrers, their nested referrers, then the policy. */
+  VerificationResult verifyResolved(Reference subject, Resolved resolved, Deadline deadline) {
+    return verifyReferrers(subject, resolved.store(), resolved.descriptor(), 0, null, deadline);
+  }
+
+  /**
+   * @param enclosing the tracker of the referrer whose nested referrers these are, or null
+   */
+  private VerificationResult verifyReferrers(
+      Reference subject,
+      ReferrerStore store,
+      Descriptor descriptor,
+      int depth,
+      StepTracker enclosing,
+      Deadline deadline) {
+    String text = subject.toString();
     List<Descriptor> referrers;
+    if (enclosing != null) {
+      enclosing.set(Step.LIST_REFERRERS);
+    }
     try {
-      referrers = store.referrers(subject, descriptor, null, deadline);
+      referrers =
+          within(
+              deadline, Step.LIST_REFERRERS, () -> store.referrers(subject, descriptor, null, deadline));
     } catch (StoreException e) {
       return failed(
           text,
@@ -115,40 +279,323 @@ public final class Executor {
               "could not list the referrers (signatures) of the subject",
               e.getMessage(),
               "Check that the registry is reachable and the credentials allow reading the repository."));
+    } catch (Aborted a) {
+      return failed(text, aborted(text, a));
     }
-    List<VerifierReport> reports = new ArrayList<>();
+
+    record Pending(
+        Descriptor referrer,
+        ReferenceVerifier verifier,
+        StepTracker step,
+        Future<VerifierReport> task) {}
+    List<Pending> pending = new ArrayList<>();
     for (Descriptor referrer : referrers) {
-      for (ReferenceVerifier v : verifiers) {
-        if (v.canVerify(referrer.artifactType())) {
-          reports.add(v.verify(subject, descriptor, referrer, store, deadline));
-          break;
-        }
+      ReferenceVerifier verifier = verifierFor(referrer);
+      if (verifier == null) {
+        continue;
       }
+      StepTracker step = new StepTracker(enclosing);
+      Future<VerifierReport> task =
+          fork(
+              "signet-referrer",
+              () -> judge(subject, descriptor, referrer, verifier, store, depth, deadline, step));
+      pending.add(new Pending(referrer, verifier, step, task));
     }
+
+    List<VerifierReport> reports = new ArrayList<>(pending.size());
+    boolean interrupted = false;
+    for (Pending p : pending) {
+      VerifierReport report;
+      try {
+        report = p.task().get(waitNanos(deadline), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
+        p.task().cancel(true);
+        report =
+            referrerDeadline(subject, p.verifier(), p.referrer(), p.step().get(), "the step was abandoned");
+      } catch (InterruptedException | CancellationException e) {
+        // Interrupted: every task is cancelled, and the later ones then answer with cancellation.
+        interrupted = true;
+        pending.forEach(x -> x.task().cancel(true));
+        report = referrerFailure(subject, p.verifier(), p.referrer(), ErrorCode.EXECUTOR_FAILURE,
+            "verification was interrupted", "the caller stopped waiting", "Retry.");
+      } catch (ExecutionException e) {
+        report =
+            referrerFailure(
+                subject,
+                p.verifier(),
+                p.referrer(),
+                ErrorCode.EXECUTOR_FAILURE,
+                "the verifier failed unexpectedly",
+                String.valueOf(e.getCause()),
+                "Report this as a bug, with the subject and the configuration.");
+      }
+      reports.add(report);
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+
     if (reports.isEmpty()) {
+      String at = subject.name() + "@" + descriptor.digest();
       return failed(
           text,
           VerifierReport.subjectFailure(
               text,
               ErrorCode.NO_VERIFIER_REPORT,
               "no signature was found for the subject "
-                  + subject.name()
-                  + "@"
-                  + descriptor.digest()
+                  + at
                   + (referrers.isEmpty()
                       ? ""
                       : " (" + referrers.size() + " referrer(s), none of a type a verifier handles)"),
-              "no signature is associated with \""
-                  + subject.name()
-                  + "@"
-                  + descriptor.digest()
-                  + "\"",
+              "no signature is associated with \"" + at + "\"",
               "Sign the image (e.g. notation sign) and push the signature to the same repository."));
     }
-    return new VerificationResult(text, policy.allows(reports), reports);
+    // A verification cut short by the deadline never allows, whatever the policy says.
+    boolean cutShort = reports.stream().anyMatch(Executor::containsTransientStop);
+    return new VerificationResult(text, !cutShort && policy.allows(reports), reports);
   }
 
-  private static VerificationResult failed(String subject, VerifierReport report) {
+  private ReferenceVerifier verifierFor(Descriptor referrer) {
+    for (ReferenceVerifier v : verifiers) {
+      if (v.canVerify(referrer.artifactType())) {
+        return v;
+      }
+    }
+    return null;
+  }
+
+  /** Judges one referrer (on its own virtual thread), then its nested referrers if configured. */
+  private VerifierReport judge(
+      Reference subject,
+      Descriptor subjectDescriptor,
+      Descriptor referrer,
+      ReferenceVerifier verifier,
+      ReferrerStore store,
+      int depth,
+      Deadline deadline,
+      StepTracker step) {
+    step.set(Step.VERIFY);
+    VerifierReport report;
+    try {
+      report =
+          verifier.verify(
+              subject, subjectDescriptor, referrer, new StepTrackingStore(store, step), deadline);
+    } catch (DeadlineExceededException e) {
+      return referrerDeadline(subject, verifier, referrer, step.get(), e.getMessage());
+    }
+    if (verifier.nestedReferences().isEmpty()) {
+      return report;
+    }
+    return withNested(report, subject, store, referrer, depth + 1, step, deadline);
+  }
+
+  private VerifierReport withNested(
+      VerifierReport parent,
+      Reference subject,
+      ReferrerStore store,
+      Descriptor referrer,
+      int depth,
+      StepTracker step,
+      Deadline deadline) {
+    Reference nestedSubject = new Reference(subject.name(), null, referrer.digest());
+    VerificationResult nested;
+    if (depth > MAX_NESTING_DEPTH) {
+      String text = nestedSubject.toString();
+      nested =
+          failed(
+              text,
+              VerifierReport.subjectFailure(
+                  text,
+                  ErrorCode.VERIFY_REFERENCE_FAILURE,
+                  "nested verification goes deeper than " + MAX_NESTING_DEPTH + " levels",
+                  "the referrer " + referrer.digest() + " is nested too deep",
+                  "Remove nestedReferences from verifiers whose referrers chain this deep."));
+    } else {
+      nested = verifyReferrers(nestedSubject, store, referrer, depth, step, deadline);
+    }
+    if (nested.isSuccess() || !parent.isSuccess()) {
+      return copy(parent, parent.isSuccess() && nested.isSuccess(), parent.message(),
+          parent.errorReason(), parent.remediation(), parent.errorCode(), nested.verifierReports());
+    }
+    VerifierReport cause =
+        nested.verifierReports().stream()
+            .filter(r -> !r.isSuccess())
+            .findFirst()
+            .orElse(nested.verifierReports().get(0));
+    ErrorCode code =
+        nested.verifierReports().stream().anyMatch(Executor::containsTransientStop)
+            ? ErrorCode.DEADLINE_EXCEEDED
+            : ErrorCode.VERIFY_REFERENCE_FAILURE;
+    String reason =
+        cause.referenceDigest().isEmpty()
+            ? cause.message()
+            : "nested referrer " + cause.referenceDigest() + ": " + cause.message();
+    if (!cause.errorReason().isEmpty()) {
+      reason = reason + ": " + cause.errorReason();
+    }
+    return copy(parent, false, "nested verification failed", reason, cause.remediation(), code,
+        nested.verifierReports());
+  }
+
+  private static VerifierReport copy(
+      VerifierReport r,
+      boolean success,
+      String message,
+      String reason,
+      String remediation,
+      ErrorCode code,
+      List<VerifierReport> nested) {
+    return new VerifierReport(
+        r.subject(),
+        success,
+        r.verifierName(),
+        r.verifierType(),
+        r.referenceDigest(),
+        r.artifactType(),
+        message,
+        reason,
+        remediation,
+        code,
+        r.extensions(),
+        nested);
+  }
+
+  /** Whether a report (or a nested one) was cut short by the deadline or an interruption. */
+  static boolean containsTransientStop(VerifierReport r) {
+    return r.errorCode() == ErrorCode.DEADLINE_EXCEEDED
+        || r.errorCode() == ErrorCode.EXECUTOR_FAILURE
+        || r.nestedResults().stream().anyMatch(Executor::containsTransientStop);
+  }
+
+  // ------------------------------------------------------------------ waiting
+
+  private static <T> Future<T> fork(String name, Callable<T> work) {
+    FutureTask<T> task = new FutureTask<>(work);
+    Thread.ofVirtual().name(name).start(task);
+    return task;
+  }
+
+  private static long waitNanos(Deadline deadline) {
+    // remaining() is capped (a year for Deadline.none), so this cannot overflow.
+    return deadline.remaining().toNanos();
+  }
+
+  /** Runs one store call on a virtual thread and stops waiting for it at the deadline. */
+  private static <T> T within(Deadline deadline, Step step, Callable<T> call)
+      throws StoreException, Aborted {
+    Future<T> task = fork("signet-" + step.key.replace(' ', '-'), call);
+    try {
+      return task.get(waitNanos(deadline), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      task.cancel(true);
+      throw new Aborted(step, false, "the step was abandoned at the deadline");
+    } catch (InterruptedException e) {
+      task.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new Aborted(step, true, "the caller stopped waiting");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof StoreException s) {
+        throw s;
+      }
+      if (cause instanceof DeadlineExceededException d) {
+        throw new Aborted(step, false, d.getMessage());
+      }
+      throw new StoreException("unexpected error while " + step.doing + ": " + cause, cause);
+    }
+  }
+
+  // ------------------------------------------------------------------ reports
+
+  private VerifierReport aborted(String text, Aborted a) {
+    if (a.interrupted) {
+      return VerifierReport.subjectFailure(
+          text, ErrorCode.EXECUTOR_FAILURE, "verification was interrupted while " + a.step.doing,
+          a.getMessage(), "Retry.");
+    }
+    return new VerifierReport(
+        text,
+        false,
+        "",
+        "",
+        "",
+        "",
+        deadlineMessage(a.step),
+        a.getMessage(),
+        TIMEOUT_REMEDIATION,
+        ErrorCode.DEADLINE_EXCEEDED,
+        Map.of("step", a.step.key),
+        List.of());
+  }
+
+  private VerifierReport referrerDeadline(
+      Reference subject, ReferenceVerifier v, Descriptor referrer, Step step, String detail) {
+    return new VerifierReport(
+        subject.toString(),
+        false,
+        v.name(),
+        v.type(),
+        referrer.digest().toString(),
+        referrer.artifactType(),
+        deadlineMessage(step),
+        detail,
+        TIMEOUT_REMEDIATION,
+        ErrorCode.DEADLINE_EXCEEDED,
+        Map.of("step", step.key),
+        List.of());
+  }
+
+  private String deadlineMessage(Step step) {
+    return "verification did not finish within "
+        + timeout.toMillis()
+        + " ms: the deadline passed while "
+        + step.doing
+        + " (step \""
+        + step.key
+        + "\")";
+  }
+
+  private static VerifierReport referrerFailure(
+      Reference subject,
+      ReferenceVerifier v,
+      Descriptor referrer,
+      ErrorCode code,
+      String message,
+      String reason,
+      String remediation) {
+    return new VerifierReport(
+        subject.toString(), false, v.name(), v.type(), referrer.digest().toString(),
+        referrer.artifactType(), message, reason, remediation, code, Map.of(), List.of());
+  }
+
+  static VerificationResult invalidReference(String subjectText, IllegalArgumentException e) {
+    return failed(
+        subjectText,
+        VerifierReport.subjectFailure(
+            subjectText,
+            ErrorCode.REFERENCE_INVALID,
+            "the subject is not a valid image reference",
+            e.getMessage(),
+            "Give the image as host[:port]/repository[:tag][@sha256:<hex>]."));
+  }
+
+  static VerificationResult interrupted(String subject) {
+    return failed(
+        subject,
+        VerifierReport.subjectFailure(
+            subject, ErrorCode.EXECUTOR_FAILURE, "verification was interrupted",
+            "the caller stopped waiting", "Retry."));
+  }
+
+  static VerificationResult unexpected(String subject, Throwable cause) {
+    return failed(
+        subject,
+        VerifierReport.subjectFailure(
+            subject, ErrorCode.EXECUTOR_FAILURE, "verification failed unexpectedly",
+            String.valueOf(cause), "Report this as a bug, with the subject and the configuration."));
+  }
+
+  static VerificationResult failed(String subject, VerifierReport report) {
     return new VerificationResult(subject, false, List.of(report));
   }
 }

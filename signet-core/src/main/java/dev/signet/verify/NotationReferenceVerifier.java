@@ -27,15 +27,32 @@ public final class NotationReferenceVerifier implements ReferenceVerifier {
 
   private final String name;
   private final Set<String> artifactTypes;
+  private final Set<String> nestedReferences;
   private final NotationVerifier verifier;
 
   /**
    * @param artifactTypes the artifact types this verifier judges ({@code *} for any)
    */
   public NotationReferenceVerifier(String name, Set<String> artifactTypes, NotationVerifier verifier) {
+    this(name, artifactTypes, Set.of(), verifier);
+  }
+
+  /**
+   * @param artifactTypes the artifact types this verifier judges ({@code *} for any)
+   * @param nestedReferences Ratify's {@code nestedReferences} (see {@link
+   *     ReferenceVerifier#nestedReferences()}); empty for none
+   */
+  public NotationReferenceVerifier(
+      String name, Set<String> artifactTypes, Set<String> nestedReferences, NotationVerifier verifier) {
     this.name = name;
     this.artifactTypes = Set.copyOf(artifactTypes);
+    this.nestedReferences = Set.copyOf(nestedReferences);
     this.verifier = verifier;
+  }
+
+  @Override
+  public Set<String> nestedReferences() {
+    return nestedReferences;
   }
 
   @Override

@@ -5,6 +5,7 @@ import dev.signet.deadline.DeadlineExceededException;
 import dev.signet.oci.Descriptor;
 import dev.signet.oci.ReferrerStore;
 import dev.signet.reference.Reference;
+import java.util.Set;
 
 /** A verifier for one kind of referrer (Ratify's verifier plugins: notation, cosign, ...). */
 public interface ReferenceVerifier {
@@ -16,6 +17,16 @@ public interface ReferenceVerifier {
 
   /** Whether this verifier judges referrers of the given artifact type. */
   boolean canVerify(String artifactType);
+
+  /**
+   * Ratify's {@code nestedReferences}: artifact types whose presence turns on nested verification.
+   * When not empty, the executor also verifies the referrers of every referrer this verifier judges
+   * ({@code <repository>@<referrerDigest>}) and attaches them as the report's nested results; as in
+   * Ratify v1.4 every nested referrer a verifier handles is judged, not only the listed types.
+   */
+  default Set<String> nestedReferences() {
+    return Set.of();
+  }
 
   /**
    * Judges one referrer of a subject. Expected failures are reports, not exceptions.

@@ -30,9 +30,10 @@ import java.util.function.Predicate;
 /**
  * An in-process OCI registry on 127.0.0.1 for tests: what Debian's distribution 2.8.2 lacks (the
  * referrers API with pagination and filtering, token auth with scopes) plus scripted faults (status
- * codes with Retry-After, slow and truncated bodies, redirects, tampered content).
+ * codes with Retry-After, slow and truncated bodies, redirects, tampered content). Public (with
+ * its content methods) for the executor tests and the benchmarks.
  */
-final class FakeRegistry implements AutoCloseable {
+public final class FakeRegistry implements AutoCloseable {
 
   enum AuthMode { NONE, BASIC, TOKEN }
 
@@ -76,7 +77,7 @@ final class FakeRegistry implements AutoCloseable {
   volatile String truncatePath;
   volatile long handlerDelayMillis;
 
-  FakeRegistry() throws IOException {
+  public FakeRegistry() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.setExecutor(executor);
     server.createContext("/", this::handle);
@@ -84,11 +85,11 @@ final class FakeRegistry implements AutoCloseable {
   }
 
   /** {@code 127.0.0.1:<port>}, the registry part of references. */
-  String host() {
+  public String host() {
     return "127.0.0.1:" + server.getAddress().getPort();
   }
 
-  String baseUrl() {
+  public String baseUrl() {
     return "http://" + host();
   }
 
@@ -100,13 +101,13 @@ final class FakeRegistry implements AutoCloseable {
 
   // ------------------------------------------------------------------ content
 
-  Digest putBlob(byte[] bytes) {
+  public Digest putBlob(byte[] bytes) {
     Digest d = Digest.sha256(bytes);
     blobs.put(d.toString(), bytes);
     return d;
   }
 
-  Digest putManifest(String repo, String tag, byte[] bytes, String mediaType) {
+  public Digest putManifest(String repo, String tag, byte[] bytes, String mediaType) {
     Digest d = Digest.sha256(bytes);
     manifests.computeIfAbsent(repo, k -> new ConcurrentHashMap<>()).put(d.toString(), new Stored(bytes, mediaType));
     if (tag != null) {
@@ -115,7 +116,7 @@ final class FakeRegistry implements AutoCloseable {
     return d;
   }
 
-  long count(String method, String pathPart) {
+  public long count(String method, String pathPart) {
     synchronized (log) {
       return log.stream().filter(s -> s.method().equals(method) && s.path().contains(pathPart)).count();
     }
@@ -271,6 +272,11 @@ final class FakeRegistry implements AutoCloseable {
         ? "{\"access_token\":\"" + tok + "\",\"expires_in\":300}"
         : "{\"token\":\"" + tok + "\",\"expires_in\":300}";
     send(ex, 200, "application/json", json.getBytes(StandardCharsets.UTF_8), Map.of());
+  }
+
+  /** How many requests the registry has answered (every method and path). */
+  public int requests() {
+    return log.size();
   }
 
   int tokensIssued() {

@@ -1,0 +1,159 @@
+package dev.signet.verify;
+
+// Ratify's verify handler with its result cache (ratify-reference.md §1.7), plus single flight.
+
+import dev.signet.cache.ResultCache;
+import dev.signet.cache.ResultKey;
+import dev.signet.deadline.Deadline;
+import dev.signet.reference.Reference;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+/**
+ * The decision for a subject, as an admission controller asks for it: cached, coalesced, and made
+ * with the current configuration.
+ *
+ * <ol>
+ *   <li>The current {@link ConfiguredExecutor} is taken once per decision.
+ *   <li>A tag is resolved to its digest every time (tags move); a digest is used as given, so a
+ *       cached decision for a digest costs no registry request.
+ *   <li>The cache is looked up by (generation, repository, digest): a new generation (configuration
+ *       or certificates changed) never sees an older decision.
+ *   <li>Identical verifications in flight (same key) are coalesced: one runs, the others wait for
+ *       its result within their own deadline.
+ *   <li>The result goes to the cache, which keeps it as its policy says (transient failures not at
+ *       all).
+ * </ol>
+ *
+ * <p>The result's {@code subject} is the text the caller gave; the reports name the digest reference
+ * that was verified.
+ */
+public final class DecisionService {
+  private final Supplier<ConfiguredExecutor> executors;
+  private final ResultCache cache;
+  private final Clock clock;
+  private final ConcurrentHashMap<ResultKey, CompletableFuture<VerificationResult>> inFlight =
+      new ConcurrentHashMap<>();
+
+  /**
+   * @param executors the current executor and its generation; read once per decision
+   * @param cache where decisions are kept
+   * @param clock the time source of deadlines
+   */
+  public DecisionService(
+      Supplier<ConfiguredExecutor> executors, ResultCache cache, Clock clock) {
+    this.executors = executors;
+    this.cache = cache;
+    this.clock = clock;
+  }
+
+  /** The decision for one subject, within the executor's timeout. */
+  public VerificationResult decide(String subjectText) {
+    Reference subject;
+    try {
+      subject = Reference.parse(subjectText);
+    } catch (IllegalArgumentException e) {
+      return Executor.invalidReference(subjectText, e);
+    }
+    ConfiguredExecutor configured = executors.get();
+    Executor executor = configured.executor();
+    Deadline deadline = Deadline.after(clock, executor.timeout());
+
+    Executor.Resolved resolved = null;
+    Reference atDigest = subject;
+    if (subject.digest() == null) {
+      switch (executor.resolve(subject, deadline)) {
+        case Executor.Unresolved u -> {
+          return relabel(u.result(), subjectText);
+        }
+        case Executor.Resolved r -> {
+          resolved = r;
+          atDigest = subject.withDigest(r.descriptor().digest());
+        }
+      }
+    }
+    ResultKey key =
+        new ResultKey(configured.generation(), atDigest.qualifiedName(), atDigest.digest());
+
+    Optional<VerificationResult> hit = cache.get(key);
+    if (hit.isPresent()) {
+      return relabel(hit.get(), subjectText);
+    }
+    CompletableFuture<VerificationResult> mine = new CompletableFuture<>();
+    CompletableFuture<VerificationResult> running = inFlight.putIfAbsent(key, mine);
+    if (running != null) {
+      return relabel(await(running, deadline, subjectText), subjectText);
+    }
+    try {
+      // Checked again now that this decision leads: another may have finished in between.
+      VerificationResult result = cache.get(key).orElse(null);
+      if (result == null) {
+        result =
+            resolved != null
+                ? executor.verifyResolved(atDigest, resolved, deadline)
+                : executor.verify(atDigest, deadline);
+        cache.put(key, result);
+      }
+      mine.complete(result);
+      return relabel(result, subjectText);
+    } catch (RuntimeException | Error e) {
+      mine.completeExceptionally(e);
+      throw e;
+    } finally {
+      inFlight.remove(key, mine);
+    }
+  }
+
+  /** Decisions for several subjects, made in parallel; results in the order of {@code subjects}. */
+  public List<VerificationResult> decideAll(List<String> subjects) {
+    return Executor.inParallel(subjects, this::decide, executors.get().executor().timeout());
+  }
+
+  /** How many distinct verifications are running now (for metrics and tests). */
+  public int inFlight() {
+    return inFlight.size();
+  }
+
+  private static VerificationResult await(
+      CompletableFuture<VerificationResult> running, Deadline deadline, String subjectText) {
+    try {
+      return running.get(deadline.remaining().toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      return Executor.failed(
+          subjectText,
+          new VerifierReport(
+              subjectText,
+              false,
+              "",
+              "",
+              "",
+              "",
+              "verification did not finish in time: the deadline passed while waiting for an"
+                  + " identical verification in flight",
+              "the verification this request joined had not answered by the deadline",
+              "Retry; if it keeps happening, check registry latency and raise"
+                  + " executor.verificationRequestTimeout.",
+              ErrorCode.DEADLINE_EXCEEDED,
+              java.util.Map.of("step", "verify"),
+              List.of()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Executor.interrupted(subjectText);
+    } catch (ExecutionException e) {
+      return Executor.unexpected(subjectText, e.getCause());
+    }
+  }
+
+  private static VerificationResult relabel(VerificationResult r, String subjectText) {
+    return r.subject().equals(subjectText)
+        ? r
+        : new VerificationResult(subjectText, r.isSuccess(), r.verifierReports());
+  }
+}
