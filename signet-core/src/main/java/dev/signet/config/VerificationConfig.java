@@ -49,14 +49,29 @@ public final class VerificationConfig {
   private static final Set<String> TOP_LEVEL =
       Set.of("store", "policy", "verifier", "executor", "crl", "logger", "metricsEnabled");
 
+  /** Ratify's chart default for mutation (tag to digest): 2 s minus 50 ms. */
+  public static final Duration DEFAULT_MUTATION_TIMEOUT = Duration.ofMillis(1950);
+
   private final Executor executor;
   private final Duration timeout;
   private final List<String> warnings;
+  private Duration mutationTimeout = DEFAULT_MUTATION_TIMEOUT;
+  private List<ReferrerStore> stores = List.of();
 
   private VerificationConfig(Executor executor, Duration timeout, List<String> warnings) {
     this.executor = executor;
     this.timeout = timeout;
     this.warnings = List.copyOf(warnings);
+  }
+
+  /** {@code executor.mutationRequestTimeout}: the budget of one tag-to-digest mutation request. */
+  public Duration mutationTimeout() {
+    return mutationTimeout;
+  }
+
+  /** The stores the executor reads, in configuration order (the mutation provider resolves tags with them). */
+  public List<ReferrerStore> stores() {
+    return stores;
   }
 
   public Executor executor() {
@@ -119,6 +134,7 @@ public final class VerificationConfig {
     root.allowOnly(TOP_LEVEL);
 
     Duration timeout = DEFAULT_TIMEOUT;
+    Duration mutationTimeout = DEFAULT_MUTATION_TIMEOUT;
     ConfigNode executorNode = root.object("executor");
     if (executorNode != null) {
       executorNode.allowOnly(Set.of("verificationRequestTimeout", "mutationRequestTimeout"));
@@ -126,14 +142,21 @@ public final class VerificationConfig {
       if (ms != null) {
         timeout = Duration.ofMillis(ms);
       }
-      executorNode.positiveLong("mutationRequestTimeout");
+      Long mutationMs = executorNode.positiveLong("mutationRequestTimeout");
+      if (mutationMs != null) {
+        mutationTimeout = Duration.ofMillis(mutationMs);
+      }
     }
 
     List<ReferrerStore> stores = stores(root.object("store"), baseDir, runtime.clock());
     ConfigPolicy policy = policy(root.object("policy"));
     List<ReferenceVerifier> verifiers = verifiers(root.object("verifier"), baseDir, runtime);
-    return new VerificationConfig(
-        new Executor(stores, verifiers, policy, timeout, runtime.clock()), timeout, warnings);
+    VerificationConfig config =
+        new VerificationConfig(
+            new Executor(stores, verifiers, policy, timeout, runtime.clock()), timeout, warnings);
+    config.mutationTimeout = mutationTimeout;
+    config.stores = List.copyOf(stores);
+    return config;
   }
 
   private static List<ReferrerStore> stores(ConfigNode section, Path baseDir, Clock clock)
