@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Verifies Notary Project signatures of container images.",
-    subcommands = {VerifyCommand.class})
+    subcommands = {VerifyCommand.class, ServeCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

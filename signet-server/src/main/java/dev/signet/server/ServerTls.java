@@ -171,7 +171,8 @@ record ServerTls(Path certDir, Path clientCaFile, TlsVersion minimumVersion) {
       try {
         found =
             switch (o) {
-              case PEMKeyPair pair -> converter.getKeyPair(pair).getPrivate(); // PKCS#1 / SEC1
+              // PKCS#1 / SEC1; the private part only, as SEC1 keys may omit the public key.
+              case PEMKeyPair pair -> converter.getPrivateKey(pair.getPrivateKeyInfo());
               case PrivateKeyInfo info -> converter.getPrivateKey(info); // PKCS#8
               case PEMEncryptedKeyPair ignored ->
                   throw new TlsMaterialException(file + " holds an encrypted key; give it unencrypted");
