@@ -30,8 +30,8 @@ import picocli.CommandLine.Option;
       "Serves verification decisions over HTTPS: the Gatekeeper external data provider"
           + " (/ratify/gatekeeper/v1/verify, /ratify/gatekeeper/v1/mutate), with plain-HTTP health"
           + " and metrics listeners when their ports are given. Runs until SIGTERM or SIGINT, then"
-          + " finishes the requests in flight.",
-      "Exit status: 0 after a clean stop, 2 usage, configuration or TLS file error."
+          + " finishes the requests in flight and exits (the JVM reports the signal: 143 or 130).",
+      "Exit status: 2 for a usage, configuration or TLS file error."
     })
 final class ServeCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

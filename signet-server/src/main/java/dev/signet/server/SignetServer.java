@@ -109,6 +109,9 @@ public final class SignetServer implements AutoCloseable {
     byte[] fingerprint;
     try {
       fingerprint = tls.fingerprint();
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new TlsMaterialException(
+          e.getFile() + " does not exist; --cert-dir must hold tls.crt and tls.key (PEM)");
     } catch (IOException e) {
       throw new TlsMaterialException("cannot read the TLS files in " + config.certDir + ": " + e.getMessage());
     }
