@@ -56,6 +56,8 @@ public final class SignetServer implements AutoCloseable {
   static final String ADMISSION_MUTATE_PATH = "/admission/mutate";
   private static final String JSON = "application/json";
   private static final int MAX_TRACE_ID_CHARS = 128;
+  /** Ratify's IdleTimeout: keep-alive connections without a request are closed after this. */
+  private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(90);
 
   private final Builder config;
   private final ServerTls tls;
@@ -73,6 +75,7 @@ public final class SignetServer implements AutoCloseable {
   private ScheduledExecutorService watcher;
   private byte[] servedFingerprint;
   private volatile boolean ready;
+  private boolean stopped;
 
   private SignetServer(Builder b) {
     this.config = b;
@@ -127,6 +130,7 @@ public final class SignetServer implements AutoCloseable {
             .port(config.http.port())
             .tls(initial)
             .maxPayloadSize(listenerLimit)
+            .idleConnectionTimeout(IDLE_TIMEOUT)
             .shutdownGracePeriod(grace)
             .routing(this::mainRoutes);
     HostPort health = config.healthAddress;
@@ -213,15 +217,14 @@ public final class SignetServer implements AutoCloseable {
   public void stop() {
     WebServer s;
     synchronized (this) {
-      s = server;
-      if (s == null || !ready && !s.isRunning()) {
+      if (server == null || stopped) {
         return;
       }
+      stopped = true;
       ready = false;
+      s = server;
     }
-    if (watcher != null) {
-      watcher.shutdownNow();
-    }
+    watcher.shutdownNow();
     s.stop();
     log.info("server stopped");
   }

@@ -272,6 +272,31 @@ class SignetServerTest {
   }
 
   @Test
+  void after_a_reload_client_certificates_are_still_required() throws Exception {
+    SignetServer s = start(builder(true));
+    TestPki.Issued otherCa = TestTls.ca("Rotated CA");
+    TestPki.Issued rotated = TestTls.server(otherCa);
+    TestTls.write(dir.resolve("certs"), rotated, otherCa, false);
+    HttpClient gatekeeper = TestTls.client(client, null, otherCa);
+    HttpResponse<String> r = null;
+    for (int i = 0; i < 200 && r == null; i++) {
+      Thread.sleep(50);
+      try {
+        r = post(gatekeeper, s, SignetServer.VERIFY_PATH, providerRequest(List.of("a/b:1")));
+      } catch (IOException notYet) {
+        gatekeeper = TestTls.client(client, null, otherCa); // still the old certificate
+      }
+    }
+    assertThat(r).isNotNull();
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(((X509Certificate) r.sslSession().orElseThrow().getPeerCertificates()[0]).getSerialNumber())
+        .isEqualTo(rotated.certificate().getSerialNumber());
+    HttpClient anonymous = TestTls.client(null, null, otherCa);
+    assertThatThrownBy(() -> post(anonymous, s, SignetServer.VERIFY_PATH, providerRequest(List.of("a/b:1"))))
+        .isInstanceOf(IOException.class);
+  }
+
+  @Test
   void a_broken_replacement_keeps_the_previous_certificate() throws Exception {
     SignetServer s = start(builder(false));
     BigInteger before = servedCertificate(s, serverCa).getSerialNumber();
