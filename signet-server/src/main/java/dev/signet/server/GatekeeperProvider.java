@@ -98,12 +98,12 @@ final class GatekeeperProvider {
         return error(V1BETA1, e.status(), e.getMessage(), false);
       }
       Map<String, Future<Outcome>> running = new LinkedHashMap<>();
-      try (Batch batch = new Batch()) {
+      try (Batch batch = new Batch(verifyTimeout)) {
         for (String key : request.keys()) {
           String image = Key.parse(key).image();
           running.computeIfAbsent(image, i -> batch.submit(() -> decide(i, traceId)));
         }
-        Map<String, Outcome> done = batch.await(running, verifyTimeout);
+        Map<String, Outcome> done = batch.await(running);
         if (done == null) {
           return timedOut(request.apiVersion(), verifyTimeout, false);
         }
@@ -137,12 +137,12 @@ final class GatekeeperProvider {
         return error(V1BETA1, e.status(), e.getMessage(), true);
       }
       Map<String, Future<Outcome>> running = new LinkedHashMap<>();
-      try (Batch batch = new Batch()) {
+      try (Batch batch = new Batch(mutateTimeout)) {
         for (String key : request.keys()) {
           String image = Key.parse(key).image();
           running.computeIfAbsent(image, i -> batch.submit(() -> pin(i)));
         }
-        Map<String, Outcome> done = batch.await(running, mutateTimeout);
+        Map<String, Outcome> done = batch.await(running);
         if (done == null) {
           return timedOut(request.apiVersion(), mutateTimeout, true);
         }
@@ -295,18 +295,36 @@ final class GatekeeperProvider {
   }
 
   /**
-   * The virtual threads of one request. Closing it interrupts whatever still runs (after a
-   * timeout) without waiting for it: the answer does not wait for a hung store.
+   * The virtual threads of one request: at most {@value #MAX_PARALLEL_PER_REQUEST} at a time, so a
+   * request with thousands of keys does not start thousands of threads. Submitting waits for a
+   * free slot, but never past the request's budget. Closing it interrupts whatever still runs
+   * (after a timeout) without waiting for it: the answer does not wait for a hung store.
    */
   private static final class Batch implements AutoCloseable {
     private final ExecutorService threads =
         Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("signet-provider-", 0).factory());
     private final Semaphore permits = new Semaphore(MAX_PARALLEL_PER_REQUEST);
+    private final long endNanos;
+    private boolean outOfTime;
 
+    Batch(Duration budget) {
+      this.endNanos = System.nanoTime() + budget.toNanos();
+    }
+
+    /** Starts the task, or returns a future that never completes when the budget ran out. */
     Future<Outcome> submit(java.util.concurrent.Callable<Outcome> task) {
+      try {
+        if (outOfTime || !permits.tryAcquire(Math.max(endNanos - System.nanoTime(), 0), TimeUnit.NANOSECONDS)) {
+          outOfTime = true;
+          return new java.util.concurrent.CompletableFuture<>();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        outOfTime = true;
+        return new java.util.concurrent.CompletableFuture<>();
+      }
       return threads.submit(
           () -> {
-            permits.acquire();
             try {
               return task.call();
             } finally {
@@ -316,11 +334,10 @@ final class GatekeeperProvider {
     }
 
     /** All outcomes by image, or null when the budget ran out first. */
-    Map<String, Outcome> await(Map<String, Future<Outcome>> running, Duration budget) {
-      long end = System.nanoTime() + budget.toNanos();
+    Map<String, Outcome> await(Map<String, Future<Outcome>> running) {
       Map<String, Outcome> done = new LinkedHashMap<>();
       for (Map.Entry<String, Future<Outcome>> e : running.entrySet()) {
-        long left = end - System.nanoTime();
+        long left = endNanos - System.nanoTime();
         try {
           done.put(e.getKey(), e.getValue().get(Math.max(left, 0), TimeUnit.NANOSECONDS));
         } catch (TimeoutException ex) {

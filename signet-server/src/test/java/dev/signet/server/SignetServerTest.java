@@ -382,6 +382,29 @@ class SignetServerTest {
   }
 
   @Test
+  void many_slow_keys_share_the_budget_and_time_out_together() throws Exception {
+    // 300 distinct keys of 200 ms each, at most 64 at a time, cannot finish in 500 ms.
+    SignetServer s =
+        start(builder(false)
+            .verifyTimeout(Duration.ofMillis(500))
+            .decisions(subject -> {
+              try {
+                Thread.sleep(200);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              return fakeDecision(subject);
+            }));
+    List<String> keys = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      keys.add("registry.test/good:" + i);
+    }
+    HttpResponse<String> r = post(TestTls.client(null, null, serverCa), s, SignetServer.VERIFY_PATH, providerRequest(keys));
+    assertThat(r.statusCode()).isEqualTo(500);
+    assertThat(json(r).path("response").path("systemError").asString()).contains("timed out after duration 500ms");
+  }
+
+  @Test
   void a_decision_that_throws_is_a_per_key_error() throws Exception {
     SignetServer s =
         start(builder(false).decisions(subject -> {
