@@ -34,6 +34,10 @@ import picocli.CommandLine.Option;
       "Exit status: 2 for a usage, configuration or TLS file error."
     })
 final class ServeCommand implements Callable<Integer> {
+  // Helidon logs its own start-up lines in text through JUL; above INFO only, so that stderr is the
+  // server's JSON lines (a strong reference keeps the level: JUL holds loggers weakly).
+  private static final java.util.logging.Logger HELIDON = java.util.logging.Logger.getLogger("io.helidon");
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Option(
@@ -91,6 +95,7 @@ final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter err = spec.commandLine().getErr();
+    HELIDON.setLevel(java.util.logging.Level.WARNING);
     SignetServer server;
     try {
       server = start(Clock.systemUTC());
