@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       ResolveCommand.class,
       DiscoverCommand.class,
       ReferrerCommand.class,
+      ServeCommand.class,
       DemoCommand.class
     })
 public final class Main implements Runnable {

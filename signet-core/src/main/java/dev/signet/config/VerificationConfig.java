@@ -58,17 +58,31 @@ public final class VerificationConfig {
   private static final Set<String> TOP_LEVEL =
       Set.of("store", "policy", "verifier", "executor", "crl", "logger", "metricsEnabled");
 
+  /** Ratify's chart default for mutation (tag to digest): 2 s minus 50 ms. */
+  public static final Duration DEFAULT_MUTATION_TIMEOUT = Duration.ofMillis(1950);
+
   private final Executor executor;
   private final List<ReferrerStore> stores;
   private final Duration timeout;
+  private final Duration mutationTimeout;
   private final List<String> warnings;
 
   private VerificationConfig(
-      Executor executor, List<ReferrerStore> stores, Duration timeout, List<String> warnings) {
+      Executor executor,
+      List<ReferrerStore> stores,
+      Duration timeout,
+      Duration mutationTimeout,
+      List<String> warnings) {
     this.executor = executor;
     this.stores = List.copyOf(stores);
     this.timeout = timeout;
+    this.mutationTimeout = mutationTimeout;
     this.warnings = List.copyOf(warnings);
+  }
+
+  /** {@code executor.mutationRequestTimeout}: the budget of one tag-to-digest mutation request. */
+  public Duration mutationTimeout() {
+    return mutationTimeout;
   }
 
   public Executor executor() {
@@ -81,7 +95,8 @@ public final class VerificationConfig {
 
   /**
    * The configured stores, in configuration order (the ones the executor reads from), for tools
-   * that browse a store without verifying ({@code resolve}, {@code discover}, ...).
+   * that browse a store without verifying ({@code resolve}, {@code discover}, ...) and for the
+   * mutation provider, which resolves tags with them.
    */
   public List<ReferrerStore> stores() {
     return stores;
@@ -211,6 +226,7 @@ public final class VerificationConfig {
     root.allowOnly(TOP_LEVEL);
 
     Duration timeout = DEFAULT_TIMEOUT;
+    Duration mutationTimeout = DEFAULT_MUTATION_TIMEOUT;
     ConfigNode executorNode = root.object("executor");
     if (executorNode != null) {
       executorNode.allowOnly(Set.of("verificationRequestTimeout", "mutationRequestTimeout"));
@@ -218,7 +234,10 @@ public final class VerificationConfig {
       if (ms != null) {
         timeout = Duration.ofMillis(ms);
       }
-      executorNode.positiveLong("mutationRequestTimeout");
+      Long mutationMs = executorNode.positiveLong("mutationRequestTimeout");
+      if (mutationMs != null) {
+        mutationTimeout = Duration.ofMillis(mutationMs);
+      }
     }
 
     CrlSettings crl = crl(root.object("crl"));
@@ -227,7 +246,11 @@ public final class VerificationConfig {
     List<ReferenceVerifier> verifiers =
         verifiers(root.object("verifier"), baseDir, runtime, crl);
     return new VerificationConfig(
-        new Executor(stores, verifiers, policy, timeout, runtime.clock()), stores, timeout, warnings);
+        new Executor(stores, verifiers, policy, timeout, runtime.clock()),
+        stores,
+        timeout,
+        mutationTimeout,
+        warnings);
   }
 
   /** Ratify's {@code crl: {cache: {enabled: bool}}}; absent means the in-memory cache. */

@@ -61,6 +61,16 @@ class VerificationConfigTest {
         load(config("\"executor\":{\"verificationRequestTimeout\":1500},",
             "\"verificationCerts\":[" + quote(cert()) + "],"));
     assertThat(c.timeout()).isEqualTo(Duration.ofMillis(1500));
+    assertThat(c.mutationTimeout()).isEqualTo(VerificationConfig.DEFAULT_MUTATION_TIMEOUT);
+  }
+
+  @Test
+  void the_mutation_timeout_and_the_stores_are_exposed_for_the_server() throws Exception {
+    VerificationConfig c =
+        load(config("\"executor\":{\"mutationRequestTimeout\":900},",
+            "\"verificationCerts\":[" + quote(cert()) + "],"));
+    assertThat(c.mutationTimeout()).isEqualTo(Duration.ofMillis(900));
+    assertThat(c.stores()).hasSize(1);
   }
 
   @Test

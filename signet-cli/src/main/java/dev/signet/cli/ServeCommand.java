@@ -1,0 +1,156 @@
+package dev.signet.cli;
+
+// `signet serve` (cli-contract.md): Ratify's server flags (ratify-reference.md §5) on SignetServer.
+
+import dev.signet.config.ConfigException;
+import dev.signet.config.VerificationConfig;
+import dev.signet.oci.ReferrerStore;
+import dev.signet.oci.registry.RegistryStore;
+import dev.signet.server.DigestResolver;
+import dev.signet.server.HostPort;
+import dev.signet.server.SignetServer;
+import dev.signet.server.TlsMaterialException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code signet serve}: the Gatekeeper external data provider and admission server. */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Serves verification decisions over HTTPS: the Gatekeeper external data provider"
+          + " (/ratify/gatekeeper/v1/verify, /ratify/gatekeeper/v1/mutate), with plain-HTTP health"
+          + " and metrics listeners when their ports are given. Runs until SIGTERM or SIGINT, then"
+          + " finishes the requests in flight and exits (the JVM reports the signal: 143 or 130).",
+      "Exit status: 2 for a usage, configuration or TLS file error."
+    })
+final class ServeCommand implements Callable<Integer> {
+  // Helidon logs its own start-up lines in text through JUL; above INFO only, so that stderr is the
+  // server's JSON lines (a strong reference keeps the level: JUL holds loggers weakly).
+  private static final java.util.logging.Logger HELIDON = java.util.logging.Logger.getLogger("io.helidon");
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = {"-c", "--config"},
+      required = true,
+      paramLabel = "CONFIG.json",
+      description = "Ratify configuration file (store, policy, verifier, executor).")
+  Path config;
+
+  @Option(
+      names = "--http",
+      defaultValue = ":6001",
+      paramLabel = "HOST:PORT",
+      description = "HTTPS listen address (default ${DEFAULT-VALUE}, all interfaces).")
+  String http;
+
+  @Option(
+      names = "--cert-dir",
+      required = true,
+      paramLabel = "DIR",
+      description = "Directory with tls.crt and tls.key (PEM); reloaded when they change.")
+  Path certDir;
+
+  @Option(
+      names = "--ca-cert-file",
+      paramLabel = "FILE",
+      description = "CA certificates (PEM); clients must present a certificate that chains to one.")
+  Path caCertFile;
+
+  @Option(
+      names = "--health-port",
+      paramLabel = "PORT",
+      description = "Plain-HTTP /healthz and /readyz: PORT, :PORT or HOST:PORT.")
+  String healthPort;
+
+  @Option(
+      names = "--metrics-port",
+      paramLabel = "PORT",
+      description = "Plain-HTTP /metrics (Prometheus): PORT, :PORT or HOST:PORT.")
+  String metricsPort;
+
+  @Option(
+      names = "--tls-min-version",
+      defaultValue = "1.3",
+      paramLabel = "VERSION",
+      description = "Lowest TLS version accepted: 1.3 (default) or 1.2.")
+  String tlsMinVersion;
+
+  @Option(
+      names = "--trace-id-header",
+      paramLabel = "NAME",
+      description = "Request header carrying a trace id (repeatable); otherwise one is generated.")
+  List<String> traceIdHeaders = new ArrayList<>();
+
+  @Override
+  public Integer call() throws InterruptedException {
+    PrintWriter err = spec.commandLine().getErr();
+    HELIDON.setLevel(java.util.logging.Level.WARNING);
+    SignetServer server;
+    try {
+      server = start(Clock.systemUTC());
+    } catch (ConfigException | TlsMaterialException | IllegalArgumentException e) {
+      err.println("signet: " + e.getMessage());
+      err.flush();
+      return ExitCodes.USAGE;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.stop();
+                  stopped.countDown();
+                },
+                "signet-shutdown"));
+    stopped.await();
+    return ExitCodes.VERIFIED;
+  }
+
+  /** Loads the configuration and starts the server; the caller stops it. */
+  SignetServer start(Clock clock) throws ConfigException, TlsMaterialException {
+    HostPort main = HostPort.parse(http, "0.0.0.0");
+    HostPort health = healthPort == null ? null : HostPort.parse(healthPort, "0.0.0.0");
+    HostPort metrics = metricsPort == null ? null : HostPort.parse(metricsPort, "0.0.0.0");
+    VerificationConfig loaded = VerificationConfig.load(config, VerificationConfig.Runtime.standard(clock));
+    PrintWriter err = spec.commandLine().getErr();
+    for (String w : loaded.warnings()) {
+      err.println("signet: warning: " + w);
+    }
+    err.flush();
+    List<ReferrerStore> stores = loaded.stores();
+    Duration mutationTimeout = loaded.mutationTimeout();
+    SignetServer server =
+        SignetServer.builder()
+            .http(main)
+            .certDir(certDir)
+            .clientCaFile(caCertFile)
+            .minimumTlsVersion(tlsMinVersion)
+            .healthAddress(health)
+            .metricsAddress(metrics)
+            .decisions(loaded.executor()::verify)
+            .resolver(DigestResolver.firstOf(stores, mutationTimeout, clock))
+            .verifyTimeout(loaded.timeout())
+            .mutateTimeout(mutationTimeout)
+            .traceIdHeaders(traceIdHeaders)
+            .registryRequests(
+                () ->
+                    stores.stream()
+                        .filter(RegistryStore.class::isInstance)
+                        .mapToLong(s -> ((RegistryStore) s).requestCount())
+                        .sum())
+            .clock(clock)
+            .build();
+    return server.start();
+  }
+}

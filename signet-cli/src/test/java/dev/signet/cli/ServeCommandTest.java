@@ -1,0 +1,132 @@
+package dev.signet.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.signet.json.StrictJson;
+import dev.signet.server.SignetServer;
+import dev.signet.testing.TestPki;
+import dev.signet.testing.Vectors;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Clock;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+class ServeCommandTest {
+  private static final String E2E = "notation/test/e2e/testdata/";
+  private static final String IMAGE =
+      "sha256:b8479de3f88fb259a0a9ea82a5b2a052a1ef3c4ebbcfc61482d5ae4c831f8af9";
+
+  @TempDir Path dir;
+
+  @Test
+  void a_missing_configuration_is_a_usage_error() {
+    assertThat(Main.run("serve", "--config", dir.resolve("none.json").toString(), "--cert-dir", dir.toString()))
+        .isEqualTo(ExitCodes.USAGE);
+  }
+
+  @Test
+  void a_bad_port_is_a_usage_error() throws Exception {
+    Path config = config();
+    assertThat(Main.run("serve", "--config", config.toString(), "--cert-dir", dir.toString(), "--health-port", "health"))
+        .isEqualTo(ExitCodes.USAGE);
+  }
+
+  @Test
+  void missing_tls_files_are_a_usage_error() throws Exception {
+    Path config = config();
+    assertThat(Main.run("serve", "--config", config.toString(), "--cert-dir", dir.resolve("nothing").toString(),
+            "--http", "127.0.0.1:0"))
+        .isEqualTo(ExitCodes.USAGE);
+  }
+
+  @Test
+  void serves_decisions_health_and_metrics_from_the_flags() throws Exception {
+    TestPki.Issued ca = TestPki.root("CN=Serve CA").selfSigned();
+    TestPki.Issued leaf =
+        TestPki.leaf("CN=localhost").keyUsage(KeyUsage.digitalSignature)
+            .extendedKeyUsage(false, KeyPurposeId.id_kp_serverAuth).issuedBy(ca);
+    Path certs = Files.createDirectories(dir.resolve("certs"));
+    Files.writeString(certs.resolve("tls.crt"), pem(leaf.certificate()));
+    Files.writeString(certs.resolve("tls.key"), pem(leaf.privateKey()));
+
+    ServeCommand command = new ServeCommand();
+    CommandLine cli = new CommandLine(command);
+    cli.setErr(new PrintWriter(new StringWriter()));
+    cli.parseArgs("--config", config().toString(), "--http", "127.0.0.1:0", "--cert-dir", certs.toString(),
+        "--health-port", "127.0.0.1:0", "--metrics-port", "127.0.0.1:0");
+    SignetServer server = command.start(Clock.systemUTC());
+    try {
+      HttpClient plain = HttpClient.newHttpClient();
+      assertThat(plain.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.healthPort() + "/readyz")).build(),
+              HttpResponse.BodyHandlers.ofString()).statusCode())
+          .isEqualTo(200);
+
+      KeyStore trust = KeyStore.getInstance("PKCS12");
+      trust.load(null, null);
+      trust.setCertificateEntry("ca", ca.certificate());
+      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(trust);
+      SSLContext ctx = SSLContext.getInstance("TLS");
+      ctx.init(null, tmf.getTrustManagers(), null);
+      String body =
+          "{\"apiVersion\":\"externaldata.gatekeeper.sh/v1beta1\",\"kind\":\"ProviderRequest\","
+              + "\"request\":{\"keys\":[\"local/e2e@" + IMAGE + "\"]}}";
+      HttpResponse<String> r =
+          HttpClient.newBuilder().sslContext(ctx).build()
+              .send(HttpRequest.newBuilder(URI.create("https://localhost:" + server.port() + "/ratify/gatekeeper/v1/verify"))
+                      .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).isEqualTo(200);
+      JsonNode value = StrictJson.MAPPER.readTree(r.body()).path("response").path("items").get(0).path("value");
+      assertThat(value.path("isSuccess").asBoolean()).as(r.body()).isTrue();
+
+      String metrics =
+          plain.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.metricsPort() + "/metrics")).build(),
+                  HttpResponse.BodyHandlers.ofString()).body();
+      assertThat(metrics).contains("ratify_verification_request_count 1").contains("ratify_registry_request_count");
+    } finally {
+      server.stop();
+    }
+  }
+
+  private Path config() throws Exception {
+    ObjectNode root = StrictJson.MAPPER.createObjectNode();
+    root.putObject("store").putArray("plugins").addObject()
+        .put("name", "ocilayout")
+        .put("path", Vectors.notary(E2E + "registry/oci_layout/e2e-valid-signature").toString());
+    root.putObject("policy").putObject("plugin").put("name", "configPolicy");
+    ObjectNode notation = root.putObject("verifier").putArray("plugins").addObject();
+    notation.put("name", "notation").put("artifactTypes", "application/vnd.cncf.notary.signature");
+    notation.putArray("verificationCerts").add(Vectors.notary(E2E + "config/localkeys/e2e.crt").toString());
+    notation.set("trustPolicyDoc", StrictJson.MAPPER.readTree(
+        Files.readAllBytes(Vectors.notary(E2E + "config/trustpolicies/trustpolicy.json"))));
+    root.putObject("executor").put("verificationRequestTimeout", 3000).put("mutationRequestTimeout", 900);
+    Path file = dir.resolve("config.json");
+    Files.write(file, StrictJson.MAPPER.writeValueAsBytes(root));
+    return file;
+  }
+
+  private static String pem(Object o) throws Exception {
+    StringWriter s = new StringWriter();
+    try (JcaPEMWriter w = new JcaPEMWriter(s)) {
+      w.writeObject(o);
+    }
+    return s.toString();
+  }
+}

@@ -1,0 +1,14 @@
+package dev.signet.server;
+
+import dev.signet.verify.VerificationResult;
+
+/**
+ * Where the server gets the decision for one image. {@code Executor::verify} is the plain
+ * implementation; a caching, coalescing decision service can take its place. Implementations
+ * return a failed result for every failure (they should not throw; a thrown exception is answered
+ * as an error for that image, never as an allow) and must be safe to call from many threads.
+ */
+@FunctionalInterface
+public interface Decisions {
+  VerificationResult verify(String subject);
+}

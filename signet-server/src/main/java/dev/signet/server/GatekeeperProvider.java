@@ -1,0 +1,360 @@
+package dev.signet.server;
+
+// Gatekeeper external data provider as Ratify serves it (ratify-reference.md §3): ProviderRequest
+// in, ProviderResponse out; [namespace]image keys; per-key errors; systemError with HTTP 500 when
+// the whole request fails or times out.
+
+import dev.signet.deadline.DeadlineExceededException;
+import dev.signet.json.JsonFormatException;
+import dev.signet.json.StrictJson;
+import dev.signet.oci.StoreException;
+import dev.signet.reference.Reference;
+import dev.signet.verify.ResultJson;
+import dev.signet.verify.VerificationResult;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Answers {@code /ratify/gatekeeper/v1/verify} and {@code /mutate}. Items come back in request
+ * order (Ratify returns completion order; Gatekeeper matches by key, so request order is equally
+ * valid and easier to read). Distinct images of a request are decided once each, in parallel on
+ * virtual threads, within the request's budget; if any is still running when the budget is spent,
+ * the whole request is answered with {@code systemError} and HTTP 500, which Ratify's policies
+ * turn into a deny.
+ */
+final class GatekeeperProvider {
+  static final String V1ALPHA1 = "externaldata.gatekeeper.sh/v1alpha1";
+  static final String V1BETA1 = "externaldata.gatekeeper.sh/v1beta1";
+  /** Ratify's result format version under config policy. */
+  static final String RESULT_VERSION = "0.2.0";
+
+  // Ratify's ParseRequestKey: (\[(.*?)\])?(.*)
+  private static final Pattern KEY = Pattern.compile("^(?:\\[(.*?)\\])?(.*)$", Pattern.DOTALL);
+  private static final int MAX_PARALLEL_PER_REQUEST = 64;
+
+  /** A reply: HTTP status and JSON body. */
+  record Reply(int status, byte[] body) {}
+
+  private final ObservedDecisions decisions;
+  private final DigestResolver resolver;
+  private final Duration verifyTimeout;
+  private final Duration mutateTimeout;
+  private final ServerMetrics metrics;
+  private final Clock clock;
+
+  GatekeeperProvider(
+      ObservedDecisions decisions,
+      DigestResolver resolver,
+      Duration verifyTimeout,
+      Duration mutateTimeout,
+      ServerMetrics metrics,
+      Clock clock) {
+    this.decisions = decisions;
+    this.resolver = resolver;
+    this.verifyTimeout = verifyTimeout;
+    this.mutateTimeout = mutateTimeout;
+    this.metrics = metrics;
+    this.clock = clock;
+  }
+
+  /** The parsed ProviderRequest. */
+  record ProviderRequest(String apiVersion, List<String> keys) {}
+
+  /** The image and namespace of one key. */
+  record Key(String namespace, String image) {
+    static Key parse(String key) {
+      Matcher m = KEY.matcher(key);
+      if (!m.matches()) {
+        return new Key("", key);
+      }
+      return new Key(m.group(1) == null ? "" : m.group(1), m.group(2));
+    }
+  }
+
+  Reply verify(byte[] body, String traceId) {
+    long start = System.nanoTime();
+    try {
+      ProviderRequest request;
+      try {
+        request = parse(body);
+      } catch (RejectedRequestException e) {
+        return error(V1BETA1, e.status(), e.getMessage(), false);
+      }
+      Map<String, Future<Outcome>> running = new LinkedHashMap<>();
+      try (Batch batch = new Batch(verifyTimeout)) {
+        for (String key : request.keys()) {
+          String image = Key.parse(key).image();
+          running.computeIfAbsent(image, i -> batch.submit(() -> decide(i, traceId)));
+        }
+        Map<String, Outcome> done = batch.await(running);
+        if (done == null) {
+          return timedOut(request.apiVersion(), verifyTimeout, false);
+        }
+        ObjectNode response = response(request.apiVersion(), false);
+        ArrayNode items = response.withObjectProperty("response").putArray("items");
+        for (String key : request.keys()) {
+          Outcome o = done.get(Key.parse(key).image());
+          ObjectNode item = items.addObject();
+          item.put("key", key);
+          if (o.result() != null) {
+            item.set("value", value(o.result(), traceId));
+          } else {
+            item.putNull("value");
+            item.put("error", o.error());
+          }
+        }
+        return ok(response);
+      }
+    } finally {
+      metrics.verificationRequest(elapsedMillis(start));
+    }
+  }
+
+  Reply mutate(byte[] body, String traceId) {
+    long start = System.nanoTime();
+    try {
+      ProviderRequest request;
+      try {
+        request = parse(body);
+      } catch (RejectedRequestException e) {
+        return error(V1BETA1, e.status(), e.getMessage(), true);
+      }
+      Map<String, Future<Outcome>> running = new LinkedHashMap<>();
+      try (Batch batch = new Batch(mutateTimeout)) {
+        for (String key : request.keys()) {
+          String image = Key.parse(key).image();
+          running.computeIfAbsent(image, i -> batch.submit(() -> pin(i)));
+        }
+        Map<String, Outcome> done = batch.await(running);
+        if (done == null) {
+          return timedOut(request.apiVersion(), mutateTimeout, true);
+        }
+        ObjectNode response = response(request.apiVersion(), true);
+        ArrayNode items = response.withObjectProperty("response").putArray("items");
+        for (String key : request.keys()) {
+          Outcome o = done.get(Key.parse(key).image());
+          ObjectNode item = items.addObject();
+          item.put("key", key);
+          if (o.error() == null) {
+            item.put("value", o.pinned());
+          } else {
+            // Ratify: on error the value is the key, and error says why.
+            item.put("value", key);
+            item.put("error", o.error());
+          }
+        }
+        return ok(response);
+      }
+    } finally {
+      metrics.mutationRequest(elapsedMillis(start));
+    }
+  }
+
+  /** The decision, pinned image or error for one distinct image. */
+  private record Outcome(VerificationResult result, String pinned, String error) {}
+
+  private Outcome decide(String image, String traceId) {
+    try {
+      return new Outcome(decisions.verify(image, traceId), null, null);
+    } catch (RuntimeException e) {
+      return new Outcome(null, null, "EXECUTOR_FAILURE: verification of " + image + " failed: " + e);
+    }
+  }
+
+  private Outcome pin(String image) {
+    Reference ref;
+    try {
+      ref = Reference.parse(image);
+    } catch (IllegalArgumentException e) {
+      return new Outcome(null, null, "REFERENCE_INVALID: " + e.getMessage());
+    }
+    if (ref.digest() != null) {
+      // Already pinned: no registry request; the tag, if any, is dropped.
+      return new Outcome(null, ref.name() + "@" + ref.digest(), null);
+    }
+    try {
+      return new Outcome(null, resolver.pin(ref), null);
+    } catch (StoreException | DeadlineExceededException | RuntimeException e) {
+      return new Outcome(
+          null,
+          null,
+          "GET_SUBJECT_DESCRIPTOR_FAILURE: failed to resolve the digest of " + image + ": " + e.getMessage());
+    }
+  }
+
+  /** Ratify's VerificationResponse: {version, isSuccess, traceID, timestamp, verifierReports}. */
+  private ObjectNode value(VerificationResult result, String traceId) {
+    ObjectNode v = StrictJson.MAPPER.createObjectNode();
+    v.put("version", RESULT_VERSION);
+    v.put("isSuccess", result.isSuccess());
+    v.put("traceID", traceId);
+    v.put("timestamp", DateTimeFormatter.ISO_INSTANT.format(clock.instant()));
+    v.set("verifierReports", ResultJson.of(result).get("verifierReports"));
+    return v;
+  }
+
+  static ProviderRequest parse(byte[] body) throws RejectedRequestException {
+    JsonNode root;
+    try {
+      root = StrictJson.parseObject(body, body.length, "ProviderRequest");
+    } catch (JsonFormatException e) {
+      throw new RejectedRequestException(400, "malformed ProviderRequest: " + e.getMessage());
+    }
+    JsonNode kind = root.get("kind");
+    if (kind != null && !(kind.isString() && kind.asString().equals("ProviderRequest"))) {
+      throw new RejectedRequestException(
+          400, "malformed ProviderRequest: kind must be \"ProviderRequest\", found " + kind);
+    }
+    String apiVersion = V1BETA1;
+    JsonNode version = root.get("apiVersion");
+    if (version != null && version.isString()
+        && (version.asString().equals(V1ALPHA1) || version.asString().equals(V1BETA1))) {
+      apiVersion = version.asString();
+    }
+    JsonNode request = root.get("request");
+    if (request == null || !request.isObject()) {
+      throw new RejectedRequestException(400, "malformed ProviderRequest: \"request\" must be an object");
+    }
+    JsonNode keys = request.get("keys");
+    if (keys == null || !keys.isArray()) {
+      throw new RejectedRequestException(
+          400, "malformed ProviderRequest: \"request.keys\" must be an array of image references");
+    }
+    List<String> out = new ArrayList<>(keys.size());
+    for (JsonNode k : keys) {
+      if (!k.isString()) {
+        throw new RejectedRequestException(
+            400, "malformed ProviderRequest: every entry of \"request.keys\" must be a string, found " + k);
+      }
+      out.add(k.asString());
+    }
+    return new ProviderRequest(apiVersion, out);
+  }
+
+  private static ObjectNode response(String apiVersion, boolean idempotent) {
+    ObjectNode root = StrictJson.MAPPER.createObjectNode();
+    root.put("apiVersion", apiVersion);
+    root.put("kind", "ProviderResponse");
+    ObjectNode response = root.putObject("response");
+    if (idempotent) {
+      response.put("idempotent", true);
+    }
+    return root;
+  }
+
+  private static Reply ok(ObjectNode response) {
+    response.withObjectProperty("response").put("systemError", "");
+    return new Reply(200, StrictJson.MAPPER.writeValueAsBytes(response));
+  }
+
+  static Reply error(String apiVersion, int status, String message, boolean idempotent) {
+    ObjectNode response = response(apiVersion, idempotent);
+    response.withObjectProperty("response").putArray("items");
+    response.withObjectProperty("response").put("systemError", message);
+    return new Reply(status, StrictJson.MAPPER.writeValueAsBytes(response));
+  }
+
+  private Reply timedOut(String apiVersion, Duration budget, boolean idempotent) {
+    metrics.systemError();
+    return error(
+        apiVersion,
+        500,
+        "operation failed with error operation timed out after duration " + goDuration(budget),
+        idempotent);
+  }
+
+  /** Go's Duration.String() for whole milliseconds: 4.9s, 950ms, 2s. */
+  static String goDuration(Duration d) {
+    long ms = d.toMillis();
+    if (ms < 1000) {
+      return ms + "ms";
+    }
+    String s = java.math.BigDecimal.valueOf(ms, 3).stripTrailingZeros().toPlainString();
+    return s + "s";
+  }
+
+  private static long elapsedMillis(long startNanos) {
+    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+  }
+
+  /**
+   * The virtual threads of one request: at most {@value #MAX_PARALLEL_PER_REQUEST} at a time, so a
+   * request with thousands of keys does not start thousands of threads. Submitting waits for a
+   * free slot, but never past the request's budget. Closing it interrupts whatever still runs
+   * (after a timeout) without waiting for it: the answer does not wait for a hung store.
+   */
+  private static final class Batch implements AutoCloseable {
+    private final ExecutorService threads =
+        Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("signet-provider-", 0).factory());
+    private final Semaphore permits = new Semaphore(MAX_PARALLEL_PER_REQUEST);
+    private final long endNanos;
+    private boolean outOfTime;
+
+    Batch(Duration budget) {
+      this.endNanos = System.nanoTime() + budget.toNanos();
+    }
+
+    /** Starts the task, or returns a future that never completes when the budget ran out. */
+    Future<Outcome> submit(java.util.concurrent.Callable<Outcome> task) {
+      try {
+        if (outOfTime || !permits.tryAcquire(Math.max(endNanos - System.nanoTime(), 0), TimeUnit.NANOSECONDS)) {
+          outOfTime = true;
+          return new java.util.concurrent.CompletableFuture<>();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        outOfTime = true;
+        return new java.util.concurrent.CompletableFuture<>();
+      }
+      return threads.submit(
+          () -> {
+            try {
+              return task.call();
+            } finally {
+              permits.release();
+            }
+          });
+    }
+
+    /** All outcomes by image, or null when the budget ran out first. */
+    Map<String, Outcome> await(Map<String, Future<Outcome>> running) {
+      Map<String, Outcome> done = new LinkedHashMap<>();
+      for (Map.Entry<String, Future<Outcome>> e : running.entrySet()) {
+        long left = endNanos - System.nanoTime();
+        try {
+          done.put(e.getKey(), e.getValue().get(Math.max(left, 0), TimeUnit.NANOSECONDS));
+        } catch (TimeoutException ex) {
+          return null;
+        } catch (InterruptedException ex) {
+          Thread.currentThread().interrupt();
+          return null;
+        } catch (ExecutionException ex) {
+          done.put(e.getKey(), new Outcome(null, null, "EXECUTOR_FAILURE: " + ex.getCause()));
+        }
+      }
+      return done;
+    }
+
+    @Override
+    public void close() {
+      threads.shutdownNow();
+    }
+  }
+}

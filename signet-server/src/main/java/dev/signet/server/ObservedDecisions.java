@@ -1,0 +1,75 @@
+package dev.signet.server;
+
+// One log line per decision, as Ratify's "verification response for subject" (ratify-reference.md §6).
+
+import dev.signet.verify.VerificationResult;
+import dev.signet.verify.VerifierReport;
+import java.util.concurrent.TimeUnit;
+import tools.jackson.databind.node.ObjectNode;
+
+/** Decisions with a structured log line and a duration metric each. */
+final class ObservedDecisions {
+  private final Decisions decisions;
+  private final JsonLog log;
+  private final ServerMetrics metrics;
+
+  ObservedDecisions(Decisions decisions, JsonLog log, ServerMetrics metrics) {
+    this.decisions = decisions;
+    this.log = log;
+    this.metrics = metrics;
+  }
+
+  VerificationResult verify(String subject, String traceId) {
+    long start = System.nanoTime();
+    VerificationResult result;
+    try {
+      result = decisions.verify(subject);
+    } catch (RuntimeException e) {
+      ObjectNode line = log.line("error", traceId, "verification failed for subject " + subject);
+      line.put("subject", subject);
+      line.put("isSuccess", false);
+      line.put("errorReason", String.valueOf(e));
+      log.write(line);
+      throw e;
+    }
+    if (result == null) {
+      throw new IllegalStateException("the decision source returned no result for " + subject);
+    }
+    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    metrics.verifier(verifierName(result), result.isSuccess(), millis);
+    ObjectNode line = log.line("info", traceId, "verification response for subject " + subject);
+    line.put("subject", subject);
+    line.put("isSuccess", result.isSuccess());
+    line.put("errorReason", errorReason(result));
+    line.put("durationMs", millis);
+    log.write(line);
+    return result;
+  }
+
+  /** The first failing report's reason; empty for an allowed subject. */
+  static String errorReason(VerificationResult result) {
+    if (result.isSuccess()) {
+      return "";
+    }
+    for (VerifierReport r : result.verifierReports()) {
+      if (!r.isSuccess() && !r.errorReason().isEmpty()) {
+        return r.errorReason();
+      }
+    }
+    for (VerifierReport r : result.verifierReports()) {
+      if (!r.isSuccess() && !r.message().isEmpty()) {
+        return r.message();
+      }
+    }
+    return "verification failed";
+  }
+
+  private static String verifierName(VerificationResult result) {
+    for (VerifierReport r : result.verifierReports()) {
+      if (!r.verifierName().isEmpty()) {
+        return r.verifierName();
+      }
+    }
+    return "none";
+  }
+}

@@ -1,0 +1,554 @@
+package dev.signet.server;
+
+// Ratify's HTTP server (ratify-reference.md §3, §6, §9) on Helidon SE with a virtual thread per
+// request: the Gatekeeper external data provider over HTTPS (mTLS when a client CA is given),
+// admission webhooks, and plain-HTTP health and metrics listeners.
+
+import io.helidon.common.tls.Tls;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+
+/**
+ * The Signet server. Build it, {@link #start()} it, {@link #stop()} it:
+ *
+ * <pre>{@code
+ * SignetServer server = SignetServer.builder()
+ *     .http(HostPort.parse(":6001", "0.0.0.0"))
+ *     .certDir(Path.of("/usr/local/tls"))
+ *     .decisions(executor::verify)
+ *     .resolver(DigestResolver.firstOf(stores, mutationTimeout, clock))
+ *     .build();
+ * server.start();
+ * }</pre>
+ *
+ * <p>The main listener serves HTTPS only, from {@code tls.crt} / {@code tls.key} in the certificate
+ * directory; the files are checked every {@link Builder#reloadInterval reload interval} and, when
+ * their content changed and the new pair is valid, served to new connections without a restart.
+ * Health ({@code /healthz}, {@code /readyz}) and metrics ({@code /metrics}) get their own plain-HTTP
+ * listeners when their addresses are given; health is also on the main listener.
+ */
+public final class SignetServer implements AutoCloseable {
+  static final String VERIFY_PATH = "/ratify/gatekeeper/v1/verify";
+  static final String MUTATE_PATH = "/ratify/gatekeeper/v1/mutate";
+  static final String ADMISSION_VALIDATE_PATH = "/admission/validate";
+  static final String ADMISSION_MUTATE_PATH = "/admission/mutate";
+  private static final String JSON = "application/json";
+  private static final int MAX_TRACE_ID_CHARS = 128;
+  /** Ratify's IdleTimeout: keep-alive connections without a request are closed after this. */
+  private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(90);
+
+  private final Builder config;
+  private final ServerTls tls;
+  private final JsonLog log;
+  private final ServerMetrics metrics;
+  private final ObservedDecisions decisions;
+  private final GatekeeperProvider provider;
+  private final AdmissionHandler admission;
+  private final List<HeaderName> traceHeaders;
+  // The trace id of the admission request a thread works for; inherited by the virtual threads the
+  // admission handler starts, so that its decisions log under the request's trace id.
+  private final InheritableThreadLocal<String> admissionTrace = new InheritableThreadLocal<>();
+
+  private WebServer server;
+  private ScheduledExecutorService watcher;
+  private byte[] servedFingerprint;
+  private volatile boolean ready;
+  private boolean stopped;
+
+  private SignetServer(Builder b) {
+    this.config = b;
+    this.tls = new ServerTls(b.certDir, b.clientCaFile, b.minimumTls);
+    this.log = new JsonLog(b.logStream, b.clock);
+    this.metrics = new ServerMetrics(b.registryRequests);
+    this.decisions = new ObservedDecisions(b.decisions, log, metrics);
+    this.provider =
+        new GatekeeperProvider(decisions, b.resolver, b.verifyTimeout, b.mutateTimeout, metrics, b.clock);
+    this.admission =
+        b.admission == null
+            ? null
+            : b.admission.apply(subject -> decisions.verify(subject, traceForAdmission()));
+    List<HeaderName> headers = new ArrayList<>();
+    for (String h : b.traceIdHeaders) {
+      headers.add(HeaderNames.create(h));
+    }
+    this.traceHeaders = List.copyOf(headers);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Loads the TLS files and starts the listeners.
+   *
+   * @throws TlsMaterialException when tls.crt, tls.key or the client CA file is missing or unusable
+   */
+  public synchronized SignetServer start() throws TlsMaterialException {
+    if (server != null) {
+      throw new IllegalStateException("the server was already started");
+    }
+    byte[] fingerprint;
+    try {
+      fingerprint = tls.fingerprint();
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new TlsMaterialException(
+          e.getFile() + " does not exist; --cert-dir must hold tls.crt and tls.key (PEM)");
+    } catch (IOException e) {
+      throw new TlsMaterialException("cannot read the TLS files in " + config.certDir + ": " + e.getMessage());
+    }
+    Tls initial = tls.load();
+    servedFingerprint = fingerprint;
+
+    long listenerLimit = Math.max(config.maxBodyBytes, config.admissionMaxBodyBytes);
+    Duration grace = config.shutdownGrace;
+    WebServerConfig.Builder web =
+        WebServer.builder()
+            .shutdownHook(false)
+            .host(config.http.host())
+            .port(config.http.port())
+            .tls(initial)
+            .maxPayloadSize(listenerLimit)
+            .idleConnectionTimeout(IDLE_TIMEOUT)
+            .shutdownGracePeriod(grace)
+            .routing(this::mainRoutes);
+    HostPort health = config.healthAddress;
+    HostPort metricsAddress = config.metricsAddress;
+    if (health != null && health.equals(metricsAddress)) {
+      web.putSocket("ops", l -> plain(l, health, true, true));
+    } else {
+      if (health != null) {
+        web.putSocket("health", l -> plain(l, health, true, false));
+      }
+      if (metricsAddress != null) {
+        web.putSocket("metrics", l -> plain(l, metricsAddress, false, true));
+      }
+    }
+    server = web.build().start();
+    ready = true;
+    watcher =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "signet-tls-watch");
+              t.setDaemon(true);
+              return t;
+            });
+    long every = config.reloadInterval.toMillis();
+    watcher.scheduleWithFixedDelay(this::reloadIfChanged, every, every, TimeUnit.MILLISECONDS);
+    log.info(
+        "server started: https://"
+            + config.http.host()
+            + ":"
+            + port()
+            + (config.clientCaFile != null ? " (client certificates required)" : "")
+            + (health != null ? ", health http://" + health.host() + ":" + healthPort() : "")
+            + (metricsAddress != null ? ", metrics http://" + metricsAddress.host() + ":" + metricsPort() : ""));
+    return this;
+  }
+
+  private void plain(
+      io.helidon.webserver.ListenerConfig.Builder l, HostPort address, boolean health, boolean metricsToo) {
+    l.host(address.host())
+        .port(address.port())
+        .maxPayloadSize(64 * 1024)
+        .shutdownGracePeriod(config.shutdownGrace)
+        .routing(
+            r -> {
+              if (health) {
+                healthRoutes(r);
+              }
+              if (metricsToo) {
+                r.get("/metrics", this::metricsRoute);
+              }
+            });
+  }
+
+  /** The HTTPS port (the bound one when port 0 was asked for). */
+  public int port() {
+    return running().port();
+  }
+
+  /** The health listener's port, or -1 when there is none. */
+  public int healthPort() {
+    if (config.healthAddress == null) {
+      return -1;
+    }
+    return running().port(config.healthAddress.equals(config.metricsAddress) ? "ops" : "health");
+  }
+
+  /** The metrics listener's port, or -1 when there is none. */
+  public int metricsPort() {
+    if (config.metricsAddress == null) {
+      return -1;
+    }
+    return running().port(config.metricsAddress.equals(config.healthAddress) ? "ops" : "metrics");
+  }
+
+  /** Ready to answer: started, TLS loaded, not stopping. */
+  public boolean ready() {
+    return ready;
+  }
+
+  /**
+   * Stops accepting connections, lets requests in flight finish (up to the shutdown grace period),
+   * then stops. Safe to call more than once.
+   */
+  public void stop() {
+    WebServer s;
+    synchronized (this) {
+      if (server == null || stopped) {
+        return;
+      }
+      stopped = true;
+      ready = false;
+      s = server;
+    }
+    watcher.shutdownNow();
+    s.stop();
+    log.info("server stopped");
+  }
+
+  /** The metrics exposition, also when no metrics listener is configured (tests, diagnostics). */
+  String metricsText() {
+    return new String(metrics.exposition(), StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  private WebServer running() {
+    WebServer s = server;
+    if (s == null) {
+      throw new IllegalStateException("the server is not started");
+    }
+    return s;
+  }
+
+  /** Checks the TLS files; serves the new pair to new connections when it changed and is valid. */
+  void reloadIfChanged() {
+    try {
+      byte[] now = tls.fingerprint();
+      if (Arrays.equals(now, servedFingerprint)) {
+        return;
+      }
+      // Remember the content even if it fails to load: a half-written pair is retried when the
+      // files change again, without a warning every interval.
+      servedFingerprint = now;
+      Tls next = tls.load();
+      running().reloadTls(next);
+      log.info("TLS certificate reloaded from " + config.certDir);
+    } catch (IOException | TlsMaterialException e) {
+      log.warn("TLS files changed but were not reloaded; still serving the previous certificate: " + e.getMessage());
+    } catch (RuntimeException e) {
+      log.warn("TLS reload failed; still serving the previous certificate: " + e);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Routes
+
+  private void mainRoutes(HttpRouting.Builder r) {
+    r.post(VERIFY_PATH, (req, res) -> providerRoute(req, res, false));
+    r.post(MUTATE_PATH, (req, res) -> providerRoute(req, res, true));
+    if (admission != null) {
+      r.post(ADMISSION_VALIDATE_PATH, (req, res) -> admissionRoute(req, res, false));
+      r.post(ADMISSION_MUTATE_PATH, (req, res) -> admissionRoute(req, res, true));
+    }
+    healthRoutes(r);
+  }
+
+  private void healthRoutes(HttpRouting.Builder r) {
+    r.get("/healthz", (req, res) -> text(res, 200, "ok"));
+    r.get("/readyz", (req, res) -> text(res, ready ? 200 : 503, ready ? "ok" : "not ready"));
+  }
+
+  private void metricsRoute(ServerRequest req, ServerResponse res) {
+    res.header(HeaderNames.CONTENT_TYPE, ServerMetrics.contentType());
+    res.send(metrics.exposition());
+  }
+
+  private void providerRoute(ServerRequest req, ServerResponse res, boolean mutate) {
+    String traceId = traceId(req);
+    GatekeeperProvider.Reply reply;
+    try {
+      byte[] body = body(req, config.maxBodyBytes);
+      reply = mutate ? provider.mutate(body, traceId) : provider.verify(body, traceId);
+    } catch (RejectedRequestException e) {
+      reply = GatekeeperProvider.error(GatekeeperProvider.V1BETA1, e.status(), e.getMessage(), mutate);
+    } catch (RuntimeException e) {
+      metrics.systemError();
+      log.write(log.line("error", traceId, "request failed: " + e));
+      reply =
+          GatekeeperProvider.error(
+              GatekeeperProvider.V1BETA1, 500, "operation failed with error " + e.getMessage(), mutate);
+    }
+    res.status(reply.status());
+    res.header(HeaderNames.CONTENT_TYPE, JSON);
+    res.send(reply.body());
+  }
+
+  private void admissionRoute(ServerRequest req, ServerResponse res, boolean mutate) {
+    String traceId = traceId(req);
+    admissionTrace.set(traceId);
+    try {
+      byte[] out = admission.handle(body(req, config.admissionMaxBodyBytes), mutate);
+      res.status(200);
+      res.header(HeaderNames.CONTENT_TYPE, JSON);
+      res.send(out);
+    } catch (RejectedRequestException e) {
+      text(res, e.status(), e.getMessage());
+    } catch (RuntimeException e) {
+      log.write(log.line("error", traceId, "admission request failed: " + e));
+      text(res, 500, "admission request failed: " + e.getMessage());
+    } finally {
+      admissionTrace.remove();
+    }
+  }
+
+  private String traceForAdmission() {
+    String t = admissionTrace.get();
+    return t != null ? t : UUID.randomUUID().toString();
+  }
+
+  /** The trace id from the first configured header that carries a usable one, else a new UUID. */
+  private String traceId(ServerRequest req) {
+    for (HeaderName h : traceHeaders) {
+      var value = req.headers().first(h);
+      if (value.isPresent()) {
+        String v = value.get().trim();
+        if (!v.isEmpty() && v.length() <= MAX_TRACE_ID_CHARS && v.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+          return v;
+        }
+      }
+    }
+    return UUID.randomUUID().toString();
+  }
+
+  /** Reads the body, at most {@code limit} bytes; more is a 413. */
+  private static byte[] body(ServerRequest req, int limit) throws RejectedRequestException {
+    var length = req.headers().contentLength();
+    if (length.isPresent() && length.getAsLong() > limit) {
+      throw tooLarge(limit);
+    }
+    try (InputStream in = req.content().inputStream()) {
+      byte[] bytes = in.readNBytes(limit + 1);
+      if (bytes.length > limit) {
+        throw tooLarge(limit);
+      }
+      return bytes;
+    } catch (IOException | RuntimeException e) {
+      if (e.getMessage() != null && e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("payload")) {
+        throw tooLarge(limit);
+      }
+      throw new RejectedRequestException(400, "cannot read the request body: " + e.getMessage());
+    }
+  }
+
+  private static RejectedRequestException tooLarge(int limit) {
+    return new RejectedRequestException(413, "request body is larger than " + limit + " bytes");
+  }
+
+  private static void text(ServerResponse res, int status, String message) {
+    res.status(status);
+    res.header(HeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+    res.send((message + "\n").getBytes(StandardCharsets.UTF_8));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  /** The server's settings; {@link #certDir} and {@link #decisions} are required. */
+  public static final class Builder {
+    private HostPort http = new HostPort("0.0.0.0", 6001);
+    private Path certDir;
+    private Path clientCaFile;
+    private ServerTls.TlsVersion minimumTls = ServerTls.TlsVersion.TLS_1_3;
+    private HostPort healthAddress;
+    private HostPort metricsAddress;
+    private Decisions decisions;
+    private DigestResolver resolver =
+        image -> {
+          throw new dev.signet.oci.StoreException("no store is configured to resolve tags");
+        };
+    private Duration verifyTimeout = Duration.ofMillis(4900);
+    private Duration mutateTimeout = Duration.ofMillis(1950);
+    private int maxBodyBytes = 1024 * 1024;
+    private int admissionMaxBodyBytes = 8 * 1024 * 1024;
+    private Function<Decisions, AdmissionHandler> admission;
+    private List<String> traceIdHeaders = List.of();
+    private LongSupplier registryRequests;
+    private Duration reloadInterval = Duration.ofSeconds(2);
+    private Duration shutdownGrace;
+    private Clock clock = Clock.systemUTC();
+    private PrintStream logStream = System.err;
+
+    private Builder() {}
+
+    /** The HTTPS address (default {@code 0.0.0.0:6001}; port 0 picks a free one). */
+    public Builder http(HostPort address) {
+      this.http = Objects.requireNonNull(address);
+      return this;
+    }
+
+    /** The directory holding {@code tls.crt} and {@code tls.key} (PEM; PKCS#8 or PKCS#1 key). */
+    public Builder certDir(Path dir) {
+      this.certDir = dir;
+      return this;
+    }
+
+    /** CA certificates (PEM) that client certificates must chain to; set, clients must present one. */
+    public Builder clientCaFile(Path file) {
+      this.clientCaFile = file;
+      return this;
+    }
+
+    /** The lowest TLS version: {@code 1.3} (default) or {@code 1.2}. */
+    public Builder minimumTlsVersion(String version) {
+      this.minimumTls = ServerTls.TlsVersion.parse(version);
+      return this;
+    }
+
+    /** Plain-HTTP {@code /healthz} and {@code /readyz}; none when null. */
+    public Builder healthAddress(HostPort address) {
+      this.healthAddress = address;
+      return this;
+    }
+
+    /** Plain-HTTP {@code /metrics}; none when null. May equal the health address. */
+    public Builder metricsAddress(HostPort address) {
+      this.metricsAddress = address;
+      return this;
+    }
+
+    /** Where decisions come from, for example {@code executor::verify}. */
+    public Builder decisions(Decisions decisions) {
+      this.decisions = decisions;
+      return this;
+    }
+
+    /** How the mutation provider pins tags to digests. */
+    public Builder resolver(DigestResolver resolver) {
+      this.resolver = Objects.requireNonNull(resolver);
+      return this;
+    }
+
+    /** The budget of one verify request ({@code executor.verificationRequestTimeout}). */
+    public Builder verifyTimeout(Duration timeout) {
+      this.verifyTimeout = positive(timeout, "verify timeout");
+      return this;
+    }
+
+    /** The budget of one mutate request ({@code executor.mutationRequestTimeout}). */
+    public Builder mutateTimeout(Duration timeout) {
+      this.mutateTimeout = positive(timeout, "mutate timeout");
+      return this;
+    }
+
+    /** The largest provider request body (default 1 MiB); larger is answered 413. */
+    public Builder maxBodyBytes(int bytes) {
+      this.maxBodyBytes = positive(bytes, "body limit");
+      return this;
+    }
+
+    /** The largest admission request body (default 8 MiB); larger is answered 413. */
+    public Builder admissionMaxBodyBytes(int bytes) {
+      this.admissionMaxBodyBytes = positive(bytes, "admission body limit");
+      return this;
+    }
+
+    /**
+     * Serves {@code /admission/validate} and {@code /admission/mutate} with the handler the factory
+     * makes. The factory receives the server's decision source, which logs each decision under the
+     * admission request's trace id and records its metrics; the handler should decide through it.
+     */
+    public Builder admission(Function<Decisions, AdmissionHandler> factory) {
+      this.admission = factory;
+      return this;
+    }
+
+    /** Request headers that carry a trace id (first present wins); otherwise a UUID per request. */
+    public Builder traceIdHeaders(List<String> headers) {
+      this.traceIdHeaders = List.copyOf(headers);
+      return this;
+    }
+
+    /** The count behind {@code ratify_registry_request_count}; the metric is absent when null. */
+    public Builder registryRequests(LongSupplier count) {
+      this.registryRequests = count;
+      return this;
+    }
+
+    /** How often the TLS files are checked for changes (default 2 s). */
+    public Builder reloadInterval(Duration interval) {
+      this.reloadInterval = positive(interval, "reload interval");
+      return this;
+    }
+
+    /** How long a stop waits for requests in flight (default: the verify timeout plus 1 s). */
+    public Builder shutdownGrace(Duration grace) {
+      this.shutdownGrace = positive(grace, "shutdown grace");
+      return this;
+    }
+
+    /** The clock of timestamps in results and logs. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock);
+      return this;
+    }
+
+    /** Where JSON log lines go (default stderr). */
+    public Builder logStream(PrintStream out) {
+      this.logStream = Objects.requireNonNull(out);
+      return this;
+    }
+
+    public SignetServer build() {
+      if (certDir == null) {
+        throw new IllegalStateException("certDir is required: the directory with tls.crt and tls.key");
+      }
+      if (decisions == null) {
+        throw new IllegalStateException("decisions is required");
+      }
+      if (shutdownGrace == null) {
+        shutdownGrace = verifyTimeout.plusSeconds(1);
+      }
+      return new SignetServer(this);
+    }
+
+    private static Duration positive(Duration d, String what) {
+      if (d == null || d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(what + " must be positive");
+      }
+      return d;
+    }
+
+    private static int positive(int n, String what) {
+      if (n <= 0) {
+        throw new IllegalArgumentException(what + " must be positive");
+      }
+      return n;
+    }
+  }
+}
