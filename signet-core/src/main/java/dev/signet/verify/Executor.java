@@ -19,14 +19,14 @@ import java.util.List;
 public final class Executor {
   private final List<ReferrerStore> stores;
   private final List<ReferenceVerifier> verifiers;
-  private final ConfigPolicy policy;
+  private final dev.signet.policy.VerificationPolicy policy;
   private final Duration timeout;
   private final Clock clock;
 
   public Executor(
       List<ReferrerStore> stores,
       List<ReferenceVerifier> verifiers,
-      ConfigPolicy policy,
+      dev.signet.policy.VerificationPolicy policy,
       Duration timeout,
       Clock clock) {
     this.stores = List.copyOf(stores);
