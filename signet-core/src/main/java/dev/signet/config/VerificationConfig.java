@@ -18,11 +18,15 @@ import dev.signet.oci.ReferrerStore;
 import dev.signet.oci.StoreException;
 import dev.signet.oci.layout.OciLayoutStore;
 import dev.signet.oci.registry.RegistryStore;
+import dev.signet.policy.CelPolicy;
+import dev.signet.policy.PolicyException;
+import dev.signet.policy.VerificationPolicy;
 import dev.signet.verify.ConfigPolicy;
 import dev.signet.verify.Executor;
 import dev.signet.verify.NotationReferenceVerifier;
 import dev.signet.verify.ReferenceVerifier;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -52,11 +56,14 @@ public final class VerificationConfig {
   private final Executor executor;
   private final Duration timeout;
   private final List<String> warnings;
+  private final List<Path> referencedFiles;
 
-  private VerificationConfig(Executor executor, Duration timeout, List<String> warnings) {
+  private VerificationConfig(
+      Executor executor, Duration timeout, List<String> warnings, List<Path> referencedFiles) {
     this.executor = executor;
     this.timeout = timeout;
     this.warnings = List.copyOf(warnings);
+    this.referencedFiles = List.copyOf(new LinkedHashSet<>(referencedFiles));
   }
 
   public Executor executor() {
@@ -70,6 +77,15 @@ public final class VerificationConfig {
   /** Keys that were ignored, and other things a user should know about the configuration. */
   public List<String> warnings() {
     return warnings;
+  }
+
+  /**
+   * The trust material the configuration reads besides itself, as absolute paths: the files and
+   * directories of {@code verificationCerts} / {@code verificationCertStores} and a CEL policy's
+   * {@code expressionFile}. A change to any of them calls for a reload ({@link ConfigReloader}).
+   */
+  public List<Path> referencedFiles() {
+    return referencedFiles;
   }
 
   /** The implementations behind the verifier: the parts that do not come from the file. */
@@ -129,11 +145,16 @@ public final class VerificationConfig {
       executorNode.positiveLong("mutationRequestTimeout");
     }
 
+    List<Path> referenced = new ArrayList<>();
     List<ReferrerStore> stores = stores(root.object("store"), baseDir, runtime.clock());
-    ConfigPolicy policy = policy(root.object("policy"));
-    List<ReferenceVerifier> verifiers = verifiers(root.object("verifier"), baseDir, runtime);
+    VerificationPolicy policy = policy(root.object("policy"), baseDir, referenced);
+    List<ReferenceVerifier> verifiers =
+        verifiers(root.object("verifier"), baseDir, runtime, referenced);
     return new VerificationConfig(
-        new Executor(stores, verifiers, policy, timeout, runtime.clock()), timeout, warnings);
+        new Executor(stores, verifiers, policy, timeout, runtime.clock()),
+        timeout,
+        warnings,
+        referenced);
   }
 
   private static List<ReferrerStore> stores(ConfigNode section, Path baseDir, Clock clock)
@@ -175,7 +196,8 @@ public final class VerificationConfig {
     return stores;
   }
 
-  private static ConfigPolicy policy(ConfigNode section) throws ConfigException {
+  private static VerificationPolicy policy(ConfigNode section, Path baseDir, List<Path> referenced)
+      throws ConfigException {
     if (section == null) {
       throw new ConfigException(
           "policy is required: add {\"policy\": {\"plugin\": {\"name\": \"configPolicy\", ...}}}");
@@ -187,13 +209,16 @@ public final class VerificationConfig {
     }
     // Ratify lower-cases provider names and drops dashes: config-policy, configPolicy, configpolicy.
     String name = plugin.requiredString("name").toLowerCase(Locale.ROOT).replace("-", "");
+    if (name.equals("celpolicy")) {
+      return celPolicy(plugin, baseDir, referenced);
+    }
     if (!name.equals("configpolicy")) {
       throw new ConfigException(
           plugin.at("name")
               + " \""
               + plugin.string("name")
-              + "\" is not a supported policy provider; use \"configPolicy\" (Rego policies are not"
-              + " supported)");
+              + "\" is not a supported policy provider; use \"configPolicy\" or \"celPolicy\""
+              + " (Rego policies are not supported; docs/policies.md shows how to write one in CEL)");
     }
     plugin.allowOnly(Set.of("name", "artifactVerificationPolicies"));
     Map<String, ConfigPolicy.Rule> rules = new LinkedHashMap<>();
@@ -212,7 +237,50 @@ public final class VerificationConfig {
     return new ConfigPolicy(rules);
   }
 
-  private static List<ReferenceVerifier> verifiers(ConfigNode section, Path baseDir, Runtime runtime)
+  /** {@code {"name": "celPolicy", "expression": "<CEL>"}} or {@code "expressionFile": PATH}. */
+  private static CelPolicy celPolicy(ConfigNode plugin, Path baseDir, List<Path> referenced)
+      throws ConfigException {
+    plugin.allowOnly(Set.of("name", "expression", "expressionFile"));
+    String inline = plugin.string("expression");
+    String fileName = plugin.string("expressionFile");
+    if ((inline == null) == (fileName == null)) {
+      throw new ConfigException(
+          plugin.path() + ": give the CEL policy as either expression or expressionFile");
+    }
+    String key = inline != null ? plugin.at("expression") : plugin.at("expressionFile");
+    String expression = inline;
+    if (fileName != null) {
+      Path file = baseDir.resolve(fileName).normalize();
+      referenced.add(file);
+      expression = policyFile(key, file);
+    }
+    try {
+      return CelPolicy.compile(expression);
+    } catch (PolicyException e) {
+      throw new ConfigException(key + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static String policyFile(String key, Path file) throws ConfigException {
+    try {
+      if (Files.size(file) > CelPolicy.MAX_EXPRESSION_CHARS * 4L) {
+        throw new ConfigException(
+            key + ": " + file + " is larger than a CEL policy may be ("
+                + CelPolicy.MAX_EXPRESSION_CHARS + " characters)");
+      }
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file)))
+          .toString();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new ConfigException(key + ": " + file + " is not UTF-8 text", e);
+    } catch (IOException e) {
+      throw new ConfigException(key + ": cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static List<ReferenceVerifier> verifiers(
+      ConfigNode section, Path baseDir, Runtime runtime, List<Path> referenced)
       throws ConfigException {
     if (section == null) {
       throw new ConfigException("verifier is required: add a verifier section with a notation plugin");
@@ -231,7 +299,7 @@ public final class VerificationConfig {
                 + type
                 + "\") is not a supported verifier; supported: \"notation\"");
       }
-      verifiers.add(notation(plugin, name, baseDir, runtime));
+      verifiers.add(notation(plugin, name, baseDir, runtime, referenced));
     }
     if (verifiers.isEmpty()) {
       throw new ConfigException("verifier.plugins must list at least one verifier");
@@ -240,7 +308,8 @@ public final class VerificationConfig {
   }
 
   private static ReferenceVerifier notation(
-      ConfigNode plugin, String name, Path baseDir, Runtime runtime) throws ConfigException {
+      ConfigNode plugin, String name, Path baseDir, Runtime runtime, List<Path> referenced)
+      throws ConfigException {
     plugin.allowOnly(
         Set.of(
             "name",
@@ -269,7 +338,7 @@ public final class VerificationConfig {
     } catch (TrustPolicyException e) {
       throw new ConfigException(plugin.at("trustPolicyDoc") + ": " + e.getMessage(), e);
     }
-    TrustStore trustStore = trustStore(plugin, baseDir);
+    TrustStore trustStore = trustStore(plugin, baseDir, referenced);
     NotationVerifier verifier =
         new NotationVerifier(
             policy,
@@ -280,7 +349,8 @@ public final class VerificationConfig {
     return new NotationReferenceVerifier(name, types, verifier);
   }
 
-  private static TrustStore trustStore(ConfigNode plugin, Path baseDir) throws ConfigException {
+  private static TrustStore trustStore(ConfigNode plugin, Path baseDir, List<Path> referenced)
+      throws ConfigException {
     boolean hasCerts = plugin.has("verificationCerts");
     boolean hasStores = plugin.has("verificationCertStores");
     if (hasCerts && hasStores) {
@@ -290,12 +360,16 @@ public final class VerificationConfig {
     }
     try {
       if (hasStores) {
-        return NamedTrustStore.of(certStores(plugin.object("verificationCertStores"), baseDir));
+        Map<StoreType, Map<String, List<Path>>> stores =
+            certStores(plugin.object("verificationCertStores"), baseDir);
+        stores.values().forEach(named -> named.values().forEach(referenced::addAll));
+        return NamedTrustStore.of(stores);
       }
       List<Path> paths = new ArrayList<>();
       for (String p : plugin.strings("verificationCerts")) {
         paths.add(baseDir.resolve(p).normalize());
       }
+      referenced.addAll(paths);
       if (paths.isEmpty()) {
         throw new ConfigException(
             plugin.path()
