@@ -104,7 +104,7 @@ public final class ConfigReloader implements Supplier<ConfiguredExecutor> {
     if (!now.isBefore(nextCheck) && lock.tryLock()) {
       try {
         if (!now.isBefore(nextCheck)) {
-          check();
+          checkSafely();
           nextCheck = clock.instant().plus(interval);
         }
       } finally {
@@ -122,11 +122,22 @@ public final class ConfigReloader implements Supplier<ConfiguredExecutor> {
   public boolean reloadIfChanged() {
     lock.lock();
     try {
-      boolean reloaded = check();
+      boolean reloaded = checkSafely();
       nextCheck = clock.instant().plus(interval);
       return reloaded;
     } finally {
       lock.unlock();
+    }
+  }
+
+  /** Whatever goes wrong while looking, the configuration in use keeps serving. Under the lock. */
+  private boolean checkSafely() {
+    try {
+      return check();
+    } catch (RuntimeException e) {
+      lastError = "cannot check " + file + " for changes: " + e;
+      LOG.log(System.Logger.Level.WARNING, lastError);
+      return false;
     }
   }
 
@@ -154,7 +165,7 @@ public final class ConfigReloader implements Supplier<ConfiguredExecutor> {
       LOG.log(
           System.Logger.Level.WARNING,
           "keeping the configuration of generation {0}: the changed files do not load: {1}",
-          serving.executor().generation(),
+          String.valueOf(serving.executor().generation()),
           e.getMessage());
       return false;
     }
@@ -166,7 +177,8 @@ public final class ConfigReloader implements Supplier<ConfiguredExecutor> {
             next.fingerprint());
     lastError = null;
     rejected = null;
-    LOG.log(System.Logger.Level.INFO, "loaded {0} as generation {1}", file, generation);
+    LOG.log(
+        System.Logger.Level.INFO, "loaded {0} as generation {1}", file, String.valueOf(generation));
     for (String warning : next.config().warnings()) {
       LOG.log(System.Logger.Level.WARNING, "{0}: {1}", file, warning);
     }

@@ -88,7 +88,8 @@ final class CelInput {
         }
         yield out;
       }
-      case Iterable<?> items -> {
+      // Collections only: a Path is Iterable too, and goes the JSON way below.
+      case java.util.Collection<?> items -> {
         List<Object> out = new ArrayList<>();
         for (Object item : items) {
           if (item != null) {

@@ -282,4 +282,40 @@ class ConfigReloaderTest {
     assertThat(r.get().generation()).isEqualTo(2);
     assertThat(allows(r.get())).isFalse();
   }
+
+  @Test
+  void concurrent_callers_see_generations_only_grow() throws Exception {
+    write(config(ANY));
+    ConfigReloader r = reloader(Duration.ZERO);
+    java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.List<Throwable> problems = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.List<Thread> threads = new java.util.ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      threads.add(
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    long seen = 0;
+                    while (!stop.get()) {
+                      long g = r.get().generation();
+                      if (g < seen) {
+                        problems.add(new AssertionError("generation went back from " + seen + " to " + g));
+                      }
+                      seen = g;
+                    }
+                  }));
+    }
+    for (int i = 0; i < 3; i++) {
+      write(config(cel("verifierReports.size() > " + i)));
+      while (r.generation() < i + 2) {
+        r.reloadIfChanged();
+      }
+    }
+    stop.set(true);
+    for (Thread t : threads) {
+      t.join();
+    }
+    assertThat(problems).isEmpty();
+    assertThat(r.generation()).isEqualTo(4);
+  }
 }

@@ -201,4 +201,13 @@ class CelPolicyTest {
   void the_expression_is_kept_as_written() throws Exception {
     assertThat(cel("true").expression()).isEqualTo("true");
   }
+
+  @Test
+  void extension_values_of_other_types_read_as_in_the_json_result() throws Exception {
+    Map<String, Object> ext =
+        Map.of("path", java.nio.file.Path.of("/etc/certs"), "big", new java.math.BigInteger("7"));
+    CelPolicy p = cel("verifierReports.all(r, r.extensions.path.endsWith('certs') && r.extensions.big == 7)");
+    PolicyDecision d = p.decide(List.of(report(NOTARY, true, ext)));
+    assertThat(d.allowed()).as(d.reason()).isTrue();
+  }
 }
