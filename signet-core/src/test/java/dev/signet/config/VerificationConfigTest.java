@@ -154,6 +154,15 @@ class VerificationConfigTest {
   }
 
   @Test
+  void a_cel_policy_that_fails_at_run_time_denies_a_good_signature() throws Exception {
+    VerificationConfig c =
+        load(withPolicy("{\"name\":\"celPolicy\",\"expression\":\"verifierReports[0].extensions.nope == 'x'\"}"));
+    var result = c.executor().verify(E2E);
+    assertThat(result.verifierReports()).anySatisfy(r -> assertThat(r.isSuccess()).isTrue());
+    assertThat(result.isSuccess()).isFalse();
+  }
+
+  @Test
   void a_cel_policy_that_does_not_compile_is_a_configuration_error_with_its_position() {
     assertThatThrownBy(() -> load(withPolicy(
             "{\"name\":\"celPolicy\",\"expression\":\"verifierReports.exists(r, r.isSucces &&)\"}")))
