@@ -210,4 +210,16 @@ class CelPolicyTest {
     PolicyDecision d = p.decide(List.of(report(NOTARY, true, ext)));
     assertThat(d.allowed()).as(d.reason()).isTrue();
   }
+
+  @Test
+  void deeply_nested_expressions_are_refused_not_overflowing_the_stack() throws Exception {
+    int n = CelPolicy.MAX_EXPRESSION_CHARS / 2 - 4;
+    assertThatThrownBy(() -> cel("(".repeat(n) + "true" + ")".repeat(n)))
+        .isInstanceOf(PolicyException.class);
+    // A run of negations is folded by the parser, not nested: it compiles and evaluates safely.
+    assertThat(cel("!".repeat(CelPolicy.MAX_EXPRESSION_CHARS - 4) + "true").decide(List.of()))
+        .isEqualTo(PolicyDecision.allow());
+    assertThatThrownBy(() -> cel("[".repeat(n) + "]".repeat(n) + " == []"))
+        .isInstanceOf(PolicyException.class);
+  }
 }
