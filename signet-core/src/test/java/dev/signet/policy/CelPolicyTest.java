@@ -222,4 +222,30 @@ class CelPolicyTest {
     assertThatThrownBy(() -> cel("[".repeat(n) + "]".repeat(n) + " == []"))
         .isInstanceOf(PolicyException.class);
   }
+
+  @Test
+  void one_compiled_policy_serves_many_threads_at_once() throws Exception {
+    CelPolicy p = cel("verifierReports.exists(r, r.isSuccess && r.extensions.Issuer == 'CN=CA')");
+    List<VerifierReport> good = List.of(report(NOTARY, true, Map.of("Issuer", "CN=CA")));
+    List<VerifierReport> bad = List.of(report(NOTARY, true, Map.of("Issuer", "CN=Other")));
+    List<Throwable> problems = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < 8; t++) {
+      boolean allow = t % 2 == 0;
+      threads.add(
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    for (int i = 0; i < 500; i++) {
+                      if (p.allows(allow ? good : bad) != allow) {
+                        problems.add(new AssertionError("wrong decision in a concurrent evaluation"));
+                      }
+                    }
+                  }));
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    assertThat(problems).isEmpty();
+  }
 }
