@@ -2,14 +2,23 @@ package dev.signet.cli;
 
 // `signet serve` (cli-contract.md): Ratify's server flags (ratify-reference.md §5) on SignetServer.
 
+import dev.signet.cache.CaffeineResultCache;
 import dev.signet.config.ConfigException;
+import dev.signet.config.ConfigReloader;
 import dev.signet.config.VerificationConfig;
-import dev.signet.oci.ReferrerStore;
 import dev.signet.oci.registry.RegistryStore;
+import dev.signet.reference.Reference;
+import dev.signet.server.AdmissionHandler;
+import dev.signet.server.Decisions;
 import dev.signet.server.DigestResolver;
 import dev.signet.server.HostPort;
+import dev.signet.server.RejectedRequestException;
 import dev.signet.server.SignetServer;
 import dev.signet.server.TlsMaterialException;
+import dev.signet.server.admission.AdmissionMode;
+import dev.signet.server.admission.AdmissionReviewException;
+import dev.signet.server.admission.AdmissionWebhook;
+import dev.signet.verify.DecisionService;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -18,9 +27,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code signet serve}: the Gatekeeper external data provider and admission server. */
 @Command(
@@ -28,7 +37,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Serves verification decisions over HTTPS: the Gatekeeper external data provider"
-          + " (/ratify/gatekeeper/v1/verify, /ratify/gatekeeper/v1/mutate), with plain-HTTP health"
+          + " (/ratify/gatekeeper/v1/verify, /ratify/gatekeeper/v1/mutate) and Kubernetes admission"
+          + " webhooks (/admission/validate, /admission/mutate), with plain-HTTP health"
           + " and metrics listeners when their ports are given. Runs until SIGTERM or SIGINT, then"
           + " finishes the requests in flight and exits (the JVM reports the signal: 143 or 130).",
       "Exit status: 2 for a usage, configuration or TLS file error."
@@ -92,6 +102,16 @@ final class ServeCommand implements Callable<Integer> {
       description = "Request header carrying a trace id (repeatable); otherwise one is generated.")
   List<String> traceIdHeaders = new ArrayList<>();
 
+  @Option(
+      names = "--admission-mode",
+      defaultValue = "deny",
+      paramLabel = "MODE",
+      description =
+          "What /admission/validate does with an image that fails verification: deny (default),"
+              + " audit (allow, with a warning and an audit annotation) or warn (allow, with a"
+              + " warning).")
+  String admissionMode;
+
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter err = spec.commandLine().getErr();
@@ -122,14 +142,20 @@ final class ServeCommand implements Callable<Integer> {
     HostPort main = HostPort.parse(http, "0.0.0.0");
     HostPort health = healthPort == null ? null : HostPort.parse(healthPort, "0.0.0.0");
     HostPort metrics = metricsPort == null ? null : HostPort.parse(metricsPort, "0.0.0.0");
-    VerificationConfig loaded = VerificationConfig.load(config, VerificationConfig.Runtime.standard(clock));
+    AdmissionMode mode = AdmissionMode.parse(admissionMode);
+    // The configuration and its trust material are re-read when they change; cached decisions are
+    // keyed by the configuration's generation, so a change never serves an old answer.
+    ConfigReloader reloader = ConfigReloader.load(config, VerificationConfig.Runtime.standard(clock));
+    VerificationConfig loaded = reloader.config();
     PrintWriter err = spec.commandLine().getErr();
     for (String w : loaded.warnings()) {
       err.println("signet: warning: " + w);
     }
     err.flush();
-    List<ReferrerStore> stores = loaded.stores();
+    DecisionService decisions = new DecisionService(reloader, new CaffeineResultCache(), clock);
     Duration mutationTimeout = loaded.mutationTimeout();
+    DigestResolver resolver =
+        image -> DigestResolver.firstOf(reloader.config().stores(), mutationTimeout, clock).pin(image);
     SignetServer server =
         SignetServer.builder()
             .http(main)
@@ -138,19 +164,38 @@ final class ServeCommand implements Callable<Integer> {
             .minimumTlsVersion(tlsMinVersion)
             .healthAddress(health)
             .metricsAddress(metrics)
-            .decisions(loaded.executor()::verify)
-            .resolver(DigestResolver.firstOf(stores, mutationTimeout, clock))
+            .decisions(decisions::decide)
+            .resolver(resolver)
             .verifyTimeout(loaded.timeout())
             .mutateTimeout(mutationTimeout)
+            .admission(d -> admission(d, resolver, mode, loaded.timeout()))
             .traceIdHeaders(traceIdHeaders)
             .registryRequests(
                 () ->
-                    stores.stream()
+                    reloader.config().stores().stream()
                         .filter(RegistryStore.class::isInstance)
                         .mapToLong(s -> ((RegistryStore) s).requestCount())
                         .sum())
             .clock(clock)
             .build();
     return server.start();
+  }
+
+  /** The Kubernetes admission webhooks on the server's decisions. */
+  private static AdmissionHandler admission(
+      Decisions decisions, DigestResolver resolver, AdmissionMode mode, Duration timeout) {
+    AdmissionWebhook webhook =
+        new AdmissionWebhook(
+            decisions::verify,
+            image -> resolver.pin(Reference.parse(image)),
+            timeout,
+            AdmissionWebhook.DEFAULT_MAX_BODY_BYTES);
+    return (body, mutate) -> {
+      try {
+        return mutate ? webhook.handleMutate(body) : webhook.handle(body, mode);
+      } catch (AdmissionReviewException e) {
+        throw new RejectedRequestException(e.httpStatus(), e.getMessage());
+      }
+    };
   }
 }

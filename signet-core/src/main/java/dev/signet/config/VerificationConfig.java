@@ -19,11 +19,15 @@ import dev.signet.oci.ReferrerStore;
 import dev.signet.oci.StoreException;
 import dev.signet.oci.layout.OciLayoutStore;
 import dev.signet.oci.registry.RegistryStore;
+import dev.signet.policy.CelPolicy;
+import dev.signet.policy.PolicyException;
+import dev.signet.policy.VerificationPolicy;
 import dev.signet.verify.ConfigPolicy;
 import dev.signet.verify.Executor;
 import dev.signet.verify.NotationReferenceVerifier;
 import dev.signet.verify.ReferenceVerifier;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -66,18 +70,21 @@ public final class VerificationConfig {
   private final Duration timeout;
   private final Duration mutationTimeout;
   private final List<String> warnings;
+  private final List<Path> referencedFiles;
 
   private VerificationConfig(
       Executor executor,
       List<ReferrerStore> stores,
       Duration timeout,
       Duration mutationTimeout,
-      List<String> warnings) {
+      List<String> warnings,
+      List<Path> referencedFiles) {
     this.executor = executor;
     this.stores = List.copyOf(stores);
     this.timeout = timeout;
     this.mutationTimeout = mutationTimeout;
     this.warnings = List.copyOf(warnings);
+    this.referencedFiles = List.copyOf(new LinkedHashSet<>(referencedFiles));
   }
 
   /** {@code executor.mutationRequestTimeout}: the budget of one tag-to-digest mutation request. */
@@ -105,6 +112,15 @@ public final class VerificationConfig {
   /** Keys that were ignored, and other things a user should know about the configuration. */
   public List<String> warnings() {
     return warnings;
+  }
+
+  /**
+   * The trust material the configuration reads besides itself, as absolute paths: the files and
+   * directories of {@code verificationCerts} / {@code verificationCertStores} and a CEL policy's
+   * {@code expressionFile}. A change to any of them calls for a reload ({@link ConfigReloader}).
+   */
+  public List<Path> referencedFiles() {
+    return referencedFiles;
   }
 
   /**
@@ -241,16 +257,18 @@ public final class VerificationConfig {
     }
 
     CrlSettings crl = crl(root.object("crl"));
+    List<Path> referenced = new ArrayList<>();
     List<ReferrerStore> stores = stores(root.object("store"), baseDir, runtime.clock());
-    ConfigPolicy policy = policy(root.object("policy"));
+    VerificationPolicy policy = policy(root.object("policy"), baseDir, referenced);
     List<ReferenceVerifier> verifiers =
-        verifiers(root.object("verifier"), baseDir, runtime, crl);
+        verifiers(root.object("verifier"), baseDir, runtime, crl, referenced);
     return new VerificationConfig(
         new Executor(stores, verifiers, policy, timeout, runtime.clock()),
         stores,
         timeout,
         mutationTimeout,
-        warnings);
+        warnings,
+        referenced);
   }
 
   /** Ratify's {@code crl: {cache: {enabled: bool}}}; absent means the in-memory cache. */
@@ -306,7 +324,8 @@ public final class VerificationConfig {
     return stores;
   }
 
-  private static ConfigPolicy policy(ConfigNode section) throws ConfigException {
+  private static VerificationPolicy policy(ConfigNode section, Path baseDir, List<Path> referenced)
+      throws ConfigException {
     if (section == null) {
       throw new ConfigException(
           "policy is required: add {\"policy\": {\"plugin\": {\"name\": \"configPolicy\", ...}}}");
@@ -318,13 +337,16 @@ public final class VerificationConfig {
     }
     // Ratify lower-cases provider names and drops dashes: config-policy, configPolicy, configpolicy.
     String name = plugin.requiredString("name").toLowerCase(Locale.ROOT).replace("-", "");
+    if (name.equals("celpolicy")) {
+      return celPolicy(plugin, baseDir, referenced);
+    }
     if (!name.equals("configpolicy")) {
       throw new ConfigException(
           plugin.at("name")
               + " \""
               + plugin.string("name")
-              + "\" is not a supported policy provider; use \"configPolicy\" (Rego policies are not"
-              + " supported)");
+              + "\" is not a supported policy provider; use \"configPolicy\" or \"celPolicy\""
+              + " (Rego policies are not supported; docs/policies.md shows how to write one in CEL)");
     }
     plugin.allowOnly(Set.of("name", "artifactVerificationPolicies"));
     Map<String, ConfigPolicy.Rule> rules = new LinkedHashMap<>();
@@ -343,8 +365,51 @@ public final class VerificationConfig {
     return new ConfigPolicy(rules);
   }
 
+  /** {@code {"name": "celPolicy", "expression": "<CEL>"}} or {@code "expressionFile": PATH}. */
+  private static CelPolicy celPolicy(ConfigNode plugin, Path baseDir, List<Path> referenced)
+      throws ConfigException {
+    plugin.allowOnly(Set.of("name", "expression", "expressionFile"));
+    String inline = plugin.string("expression");
+    String fileName = plugin.string("expressionFile");
+    if ((inline == null) == (fileName == null)) {
+      throw new ConfigException(
+          plugin.path() + ": give the CEL policy as either expression or expressionFile");
+    }
+    String key = inline != null ? plugin.at("expression") : plugin.at("expressionFile");
+    String expression = inline;
+    if (fileName != null) {
+      Path file = baseDir.resolve(fileName).normalize();
+      referenced.add(file);
+      expression = policyFile(key, file);
+    }
+    try {
+      return CelPolicy.compile(expression);
+    } catch (PolicyException e) {
+      throw new ConfigException(key + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static String policyFile(String key, Path file) throws ConfigException {
+    try {
+      if (Files.size(file) > CelPolicy.MAX_EXPRESSION_CHARS * 4L) {
+        throw new ConfigException(
+            key + ": " + file + " is larger than a CEL policy may be ("
+                + CelPolicy.MAX_EXPRESSION_CHARS + " characters)");
+      }
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file)))
+          .toString();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new ConfigException(key + ": " + file + " is not UTF-8 text", e);
+    } catch (IOException e) {
+      throw new ConfigException(key + ": cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
   private static List<ReferenceVerifier> verifiers(
-      ConfigNode section, Path baseDir, Runtime runtime, CrlSettings crl) throws ConfigException {
+      ConfigNode section, Path baseDir, Runtime runtime, CrlSettings crl, List<Path> referenced)
+      throws ConfigException {
     if (section == null) {
       throw new ConfigException("verifier is required: add a verifier section with a notation plugin");
     }
@@ -372,7 +437,7 @@ public final class VerificationConfig {
                 + type
                 + "\") is not a supported verifier; supported: \"notation\"");
       }
-      verifiers.add(notation(plugin, name, baseDir, runtime, shared));
+      verifiers.add(notation(plugin, name, baseDir, runtime, shared, referenced));
     }
     if (verifiers.isEmpty()) {
       throw new ConfigException("verifier.plugins must list at least one verifier");
@@ -385,7 +450,8 @@ public final class VerificationConfig {
       String name,
       Path baseDir,
       Runtime runtime,
-      SharedChecker revocationChecker)
+      SharedChecker revocationChecker,
+      List<Path> referenced)
       throws ConfigException {
     plugin.allowOnly(
         Set.of(
@@ -398,13 +464,9 @@ public final class VerificationConfig {
             "verificationCerts",
             "verificationCertStores",
             "trustPolicyDoc"));
-    String artifactTypes = plugin.requiredString("artifactTypes");
-    Set<String> types = new LinkedHashSet<>();
-    for (String t : artifactTypes.split(",")) {
-      if (!t.isBlank()) {
-        types.add(t.trim());
-      }
-    }
+    Set<String> types = commaList(plugin.requiredString("artifactTypes"));
+    String nested = plugin.string("nestedReferences");
+    Set<String> nestedReferences = nested == null ? Set.of() : commaList(nested);
     ConfigNode policyNode = plugin.object("trustPolicyDoc");
     if (policyNode == null) {
       throw new ConfigException(plugin.at("trustPolicyDoc") + " is required");
@@ -415,7 +477,7 @@ public final class VerificationConfig {
     } catch (TrustPolicyException e) {
       throw new ConfigException(plugin.at("trustPolicyDoc") + ": " + e.getMessage(), e);
     }
-    TrustStore trustStore = trustStore(plugin, baseDir);
+    TrustStore trustStore = trustStore(plugin, baseDir, referenced);
     NotationVerifier verifier =
         new NotationVerifier(
             policy,
@@ -423,14 +485,26 @@ public final class VerificationConfig {
             runtime.timestampVerifier(),
             revocationChecker.get(),
             runtime.clock());
-    return new NotationReferenceVerifier(name, types, verifier);
+    return new NotationReferenceVerifier(name, types, nestedReferences, verifier);
+  }
+
+  /** Ratify's comma-separated artifact type lists. */
+  private static Set<String> commaList(String text) {
+    Set<String> out = new LinkedHashSet<>();
+    for (String t : text.split(",")) {
+      if (!t.isBlank()) {
+        out.add(t.trim());
+      }
+    }
+    return out;
   }
 
   private interface SharedChecker {
     RevocationChecker get() throws ConfigException;
   }
 
-  private static TrustStore trustStore(ConfigNode plugin, Path baseDir) throws ConfigException {
+  private static TrustStore trustStore(ConfigNode plugin, Path baseDir, List<Path> referenced)
+      throws ConfigException {
     boolean hasCerts = plugin.has("verificationCerts");
     boolean hasStores = plugin.has("verificationCertStores");
     if (hasCerts && hasStores) {
@@ -440,12 +514,16 @@ public final class VerificationConfig {
     }
     try {
       if (hasStores) {
-        return NamedTrustStore.of(certStores(plugin.object("verificationCertStores"), baseDir));
+        Map<StoreType, Map<String, List<Path>>> stores =
+            certStores(plugin.object("verificationCertStores"), baseDir);
+        stores.values().forEach(named -> named.values().forEach(referenced::addAll));
+        return NamedTrustStore.of(stores);
       }
       List<Path> paths = new ArrayList<>();
       for (String p : plugin.strings("verificationCerts")) {
         paths.add(baseDir.resolve(p).normalize());
       }
+      referenced.addAll(paths);
       if (paths.isEmpty()) {
         throw new ConfigException(
             plugin.path()

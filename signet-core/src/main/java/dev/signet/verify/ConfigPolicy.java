@@ -1,5 +1,7 @@
 package dev.signet.verify;
 
+import dev.signet.policy.PolicyDecision;
+import dev.signet.policy.VerificationPolicy;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,7 +11,7 @@ import java.util.Map;
  * {@code default} covers unlisted types (and is {@code all} when absent). Every listed type must
  * have at least one report.
  */
-public final class ConfigPolicy {
+public final class ConfigPolicy implements VerificationPolicy {
   public enum Rule {
     ANY,
     ALL
@@ -37,15 +39,21 @@ public final class ConfigPolicy {
   }
 
   /** The decision over the reports of one subject. */
+  @Override
   public boolean allows(List<VerifierReport> reports) {
+    return decide(reports).allowed();
+  }
+
+  @Override
+  public PolicyDecision decide(List<VerifierReport> reports) {
     if (reports.isEmpty()) {
-      return false;
+      return PolicyDecision.deny("there is no report to judge");
     }
     for (Map.Entry<String, Rule> e : rules.entrySet()) {
       List<VerifierReport> ofType =
           reports.stream().filter(r -> r.artifactType().equals(e.getKey())).toList();
       if (!satisfied(e.getValue(), ofType)) {
-        return false;
+        return PolicyDecision.deny(unsatisfied(e.getKey(), e.getValue(), ofType));
       }
     }
     Map<String, List<VerifierReport>> others = new LinkedHashMap<>();
@@ -54,12 +62,21 @@ public final class ConfigPolicy {
         others.computeIfAbsent(r.artifactType(), k -> new java.util.ArrayList<>()).add(r);
       }
     }
-    for (List<VerifierReport> ofType : others.values()) {
-      if (!satisfied(defaultRule, ofType)) {
-        return false;
+    for (Map.Entry<String, List<VerifierReport>> e : others.entrySet()) {
+      if (!satisfied(defaultRule, e.getValue())) {
+        return PolicyDecision.deny(unsatisfied(e.getKey(), defaultRule, e.getValue()));
       }
     }
-    return true;
+    return PolicyDecision.allow();
+  }
+
+  private static String unsatisfied(String type, Rule rule, List<VerifierReport> reports) {
+    if (reports.isEmpty()) {
+      return "the policy requires artifacts of type " + type + " and there is none";
+    }
+    return rule == Rule.ANY
+        ? "no artifact of type " + type + " passed verification (policy \"any\")"
+        : "an artifact of type " + type + " failed verification (policy \"all\")";
   }
 
   private static boolean satisfied(Rule rule, List<VerifierReport> reports) {

@@ -7,6 +7,7 @@ import dev.signet.deadline.DeadlineExceededException;
 import dev.signet.oci.Descriptor;
 import dev.signet.oci.ReferrerStore;
 import dev.signet.oci.StoreException;
+import dev.signet.policy.VerificationPolicy;
 import dev.signet.reference.Reference;
 import java.time.Clock;
 import java.time.Duration;
@@ -117,14 +118,14 @@ public final class Executor {
 
   private final List<ReferrerStore> stores;
   private final List<ReferenceVerifier> verifiers;
-  private final ConfigPolicy policy;
+  private final VerificationPolicy policy;
   private final Duration timeout;
   private final Clock clock;
 
   public Executor(
       List<ReferrerStore> stores,
       List<ReferenceVerifier> verifiers,
-      ConfigPolicy policy,
+      VerificationPolicy policy,
       Duration timeout,
       Clock clock) {
     this.stores = List.copyOf(stores);
@@ -342,17 +343,18 @@ public final class Executor {
           VerifierReport.subjectFailure(
               text,
               ErrorCode.NO_VERIFIER_REPORT,
-              "no signature was found for the subject "
-                  + at
+              "no signature was found"
                   + (referrers.isEmpty()
                       ? ""
                       : " (" + referrers.size() + " referrer(s), none of a type a verifier handles)"),
-              "no signature is associated with \"" + at + "\"",
+              "no signature is associated with \""
+                  + at
+                  + "\", make sure the artifact was signed successfully",
               "Sign the image (e.g. notation sign) and push the signature to the same repository."));
     }
     // A verification cut short by the deadline never allows, whatever the policy says.
     boolean cutShort = reports.stream().anyMatch(Executor::containsTransientStop);
-    return new VerificationResult(text, !cutShort && policy.allows(reports), reports);
+    return cutShort ? new VerificationResult(text, false, reports) : policy.judge(text, reports);
   }
 
   private ReferenceVerifier verifierFor(Descriptor referrer) {

@@ -139,4 +139,90 @@ class VerificationConfigTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining(missing.toString());
   }
+
+  private String withPolicy(String plugin) {
+    return config("", "\"verificationCerts\":[" + quote(cert()) + "],")
+        .replace(
+            "{\"name\":\"configPolicy\","
+                + "\"artifactVerificationPolicies\":{\"application/vnd.cncf.notary.signature\":\"any\"}}",
+            plugin);
+  }
+
+  private static final String E2E =
+      "local/e2e@sha256:b8479de3f88fb259a0a9ea82a5b2a052a1ef3c4ebbcfc61482d5ae4c831f8af9";
+
+  @Test
+  void a_cel_policy_decides_in_place_of_the_config_policy() throws Exception {
+    VerificationConfig allow =
+        load(withPolicy("{\"name\":\"celPolicy\",\"expression\":\"verifierReports.exists(r, r.isSuccess)\"}"));
+    assertThat(allow.executor().verify(E2E).isSuccess()).isTrue();
+    VerificationConfig deny =
+        load(withPolicy("{\"name\":\"cel-policy\",\"expression\":\"verifierReports.exists(r, r.isSuccess"
+            + " && r.extensions.Issuer == 'CN=someone else')\"}"));
+    assertThat(deny.executor().verify(E2E).isSuccess()).isFalse();
+    assertThat(deny.warnings()).isEmpty();
+  }
+
+  @Test
+  void a_cel_policy_that_fails_at_run_time_denies_a_good_signature() throws Exception {
+    VerificationConfig c =
+        load(withPolicy("{\"name\":\"celPolicy\",\"expression\":\"verifierReports[0].extensions.nope == 'x'\"}"));
+    var result = c.executor().verify(E2E);
+    assertThat(result.verifierReports()).anySatisfy(r -> assertThat(r.isSuccess()).isTrue());
+    assertThat(result.isSuccess()).isFalse();
+  }
+
+  @Test
+  void a_cel_policy_that_does_not_compile_is_a_configuration_error_with_its_position() {
+    assertThatThrownBy(() -> load(withPolicy(
+            "{\"name\":\"celPolicy\",\"expression\":\"verifierReports.exists(r, r.isSucces &&)\"}")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("policy.plugin.expression")
+        .hasMessageContaining("line 1, column 40");
+    assertThatThrownBy(() -> load(withPolicy("{\"name\":\"celPolicy\",\"expression\":\"size(verifierReports)\"}")))
+        .hasMessageContaining("policy.plugin.expression")
+        .hasMessageContaining("bool");
+  }
+
+  @Test
+  void a_cel_policy_needs_exactly_one_of_expression_and_expression_file() {
+    assertThatThrownBy(() -> load(withPolicy("{\"name\":\"celPolicy\"}")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("policy.plugin: give the CEL policy as either expression or expressionFile");
+    assertThatThrownBy(() -> load(withPolicy(
+            "{\"name\":\"celPolicy\",\"expression\":\"true\",\"expressionFile\":\"p.cel\"}")))
+        .hasMessageContaining("either expression or expressionFile");
+    assertThatThrownBy(() -> load(withPolicy("{\"name\":\"celPolicy\",\"expression\":true}")))
+        .hasMessageContaining("policy.plugin.expression must be a string, found a boolean");
+  }
+
+  @Test
+  void a_cel_policy_file_is_read_relative_to_the_configuration_and_named_as_trust_material()
+      throws Exception {
+    Files.writeString(dir.resolve("policy.cel"), "// notary signatures only\nverifierReports.all(r, r.isSuccess)");
+    VerificationConfig c =
+        load(withPolicy("{\"name\":\"celPolicy\",\"expressionFile\":\"policy.cel\",\"colour\":1}"));
+    assertThat(c.executor().verify(E2E).isSuccess()).isTrue();
+    assertThat(c.warnings()).containsExactly("unknown key policy.plugin.colour is ignored");
+    assertThat(c.referencedFiles()).containsExactlyInAnyOrder(Path.of(cert()).toAbsolutePath().normalize(),
+        dir.resolve("policy.cel").toAbsolutePath().normalize());
+    assertThatThrownBy(() -> load(withPolicy("{\"name\":\"celPolicy\",\"expressionFile\":\"missing.cel\"}")))
+        .hasMessageContaining("policy.plugin.expressionFile")
+        .hasMessageContaining("missing.cel");
+  }
+
+  @Test
+  void rego_policies_are_refused_with_a_pointer_to_cel() {
+    assertThatThrownBy(() -> load(withPolicy("{\"name\":\"regoPolicy\",\"policy\":\"package ratify.policy\"}")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("\"regoPolicy\" is not a supported policy provider")
+        .hasMessageContaining("celPolicy");
+  }
+
+  @Test
+  void the_certificate_stores_are_named_as_trust_material() throws Exception {
+    VerificationConfig c =
+        load(config("", "\"verificationCertStores\":{\"ca\":{\"certs\":[" + quote(cert()) + "]}},"));
+    assertThat(c.referencedFiles()).containsExactly(Path.of(cert()).toAbsolutePath().normalize());
+  }
 }

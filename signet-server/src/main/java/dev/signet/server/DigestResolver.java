@@ -43,7 +43,9 @@ public interface DigestResolver {
         deadline.check("resolving " + image);
       }
       throw new StoreException(
-          errors.isEmpty() ? "no store is configured" : String.join("; ", errors));
+          errors.isEmpty()
+              ? "no store is configured"
+              : "could not resolve the image in any store: " + String.join("; ", errors));
     };
   }
 }

@@ -1,14 +1,12 @@
 package dev.signet.server.admission;
 
-import dev.signet.deadline.Deadline;
 import dev.signet.deadline.DeadlineExceededException;
-import dev.signet.oci.Descriptor;
 import dev.signet.oci.ReferrerStore;
 import dev.signet.oci.StoreException;
 import dev.signet.reference.Reference;
+import dev.signet.server.DigestResolver;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -17,17 +15,13 @@ import java.util.List;
  * name as written for OCI layouts. The tag is dropped.
  */
 public final class StoreImageResolver implements ImageResolver {
-  private final List<ReferrerStore> stores;
-  private final Clock clock;
-  private final Duration timeout;
+  private final DigestResolver resolver;
 
   public StoreImageResolver(List<ReferrerStore> stores, Clock clock, Duration timeout) {
     if (stores.isEmpty()) {
       throw new IllegalArgumentException("at least one store is needed to resolve images");
     }
-    this.stores = List.copyOf(stores);
-    this.clock = clock;
-    this.timeout = timeout;
+    this.resolver = DigestResolver.firstOf(stores, timeout, clock);
   }
 
   @Override
@@ -38,17 +32,6 @@ public final class StoreImageResolver implements ImageResolver {
     } catch (IllegalArgumentException e) {
       throw new StoreException(e.getMessage());
     }
-    Deadline deadline = Deadline.after(clock, timeout);
-    List<String> errors = new ArrayList<>();
-    for (ReferrerStore store : stores) {
-      try {
-        Descriptor descriptor = store.resolve(reference, deadline);
-        return store.policyRepository(reference) + "@" + descriptor.digest();
-      } catch (StoreException e) {
-        errors.add(e.getMessage());
-      }
-    }
-    throw new StoreException(
-        "could not resolve the image in any store: " + String.join("; ", errors));
+    return resolver.pin(reference);
   }
 }
