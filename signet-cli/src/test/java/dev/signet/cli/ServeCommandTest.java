@@ -96,6 +96,27 @@ class ServeCommandTest {
       JsonNode value = StrictJson.MAPPER.readTree(r.body()).path("response").path("items").get(0).path("value");
       assertThat(value.path("isSuccess").asBoolean()).as(r.body()).isTrue();
 
+      // The admission webhook decides through the same engine: the signed image is allowed, an
+      // image that is not in the store is denied with its reason.
+      String review =
+          "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{"
+              + "\"uid\":\"u-1\",\"kind\":{\"group\":\"\",\"version\":\"v1\",\"kind\":\"Pod\"},"
+              + "\"operation\":\"CREATE\",\"object\":{\"spec\":{\"containers\":["
+              + "{\"name\":\"a\",\"image\":\"local/e2e:v1\"},"
+              + "{\"name\":\"b\",\"image\":\"local/e2e:missing\"}]}}}}";
+      HttpResponse<String> admission =
+          HttpClient.newBuilder().sslContext(ctx).build()
+              .send(HttpRequest.newBuilder(URI.create("https://localhost:" + server.port() + "/admission/validate"))
+                      .POST(HttpRequest.BodyPublishers.ofString(review)).build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(admission.statusCode()).isEqualTo(200);
+      JsonNode response = StrictJson.MAPPER.readTree(admission.body()).path("response");
+      assertThat(response.path("uid").asString()).isEqualTo("u-1");
+      assertThat(response.path("allowed").asBoolean()).as(admission.body()).isFalse();
+      assertThat(response.path("status").path("message").asString())
+          .contains("local/e2e:missing")
+          .doesNotContain("\"local/e2e:v1\"");
+
       String metrics =
           plain.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.metricsPort() + "/metrics")).build(),
                   HttpResponse.BodyHandlers.ofString()).body();
