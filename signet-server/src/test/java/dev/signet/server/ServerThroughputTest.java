@@ -2,11 +2,13 @@ package dev.signet.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.signet.cache.CaffeineResultCache;
 import dev.signet.config.VerificationConfig;
 import dev.signet.json.StrictJson;
 import dev.signet.testing.TestPki;
 import dev.signet.testing.Vectors;
-import dev.signet.verify.VerificationResult;
+import dev.signet.verify.ConfiguredExecutor;
+import dev.signet.verify.DecisionService;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -18,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,19 +66,21 @@ class ServerThroughputTest {
     stats.forEach(s -> assertThat(s.failed()).as(s.name()).isZero());
   }
 
-  /** healthz, verify through the engine, verify with a memoized decision (a warm cache), in turn. */
+  /** healthz, verify through the engine, verify through the decision cache (warm), in turn. */
   private List<LoopbackLoad.Stats> measure(int clients, int requests, Duration cap, int warmup) throws Exception {
     Clock clock = Clock.systemUTC();
     VerificationConfig loaded = VerificationConfig.load(config(), VerificationConfig.Runtime.standard(clock));
     TestPki.Issued ca = TestTls.ca("Load CA");
     TestTls.write(dir.resolve("certs"), TestTls.server(ca), ca, false);
-    ConcurrentHashMap<String, VerificationResult> memo = new ConcurrentHashMap<>();
+    DecisionService decisions =
+        new DecisionService(
+            () -> new ConfiguredExecutor(1, loaded.executor()), new CaffeineResultCache(), clock);
     boolean[] cached = {false};
     SignetServer server =
         SignetServer.builder()
             .http(new HostPort("127.0.0.1", 0))
             .certDir(dir.resolve("certs"))
-            .decisions(s -> cached[0] ? memo.computeIfAbsent(s, loaded.executor()::verify) : loaded.executor().verify(s))
+            .decisions(s -> cached[0] ? decisions.decide(s) : loaded.executor().verify(s))
             .logStream(new PrintStream(new ByteArrayOutputStream()))
             .build()
             .start();
@@ -103,7 +106,7 @@ class ServerThroughputTest {
       cached[0] = true;
       LoopbackLoad.run("warmup", client, verify, allowed, clients, warmup, cap);
       LoopbackLoad.Stats c =
-          LoopbackLoad.run("POST verify (decision memoized: warm cache)", client, verify, allowed, clients, requests, cap);
+          LoopbackLoad.run("POST verify (DecisionService, warm cache)", client, verify, allowed, clients, requests, cap);
       return List.of(h, v, c);
     } finally {
       server.stop();
