@@ -549,7 +549,8 @@ public final class Executor {
         }
         ReferrerStore store = from.get(i);
         try {
-          lists.set(i, tasks.get(i).get());
+          List<Descriptor> listed = tasks.get(i).get();
+          lists.set(i, listed == null ? List.of() : listed);
         } catch (ExecutionException e) {
           Throwable cause = e.getCause();
           if (cause instanceof DeadlineExceededException d) {
