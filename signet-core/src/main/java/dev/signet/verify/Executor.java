@@ -5,27 +5,59 @@ package dev.signet.verify;
 import dev.signet.deadline.Deadline;
 import dev.signet.deadline.DeadlineExceededException;
 import dev.signet.oci.Descriptor;
+import dev.signet.oci.Digest;
 import dev.signet.oci.ReferrerStore;
 import dev.signet.oci.StoreException;
+import dev.signet.oci.layout.OciLayoutStore;
+import dev.signet.oci.registry.RegistryException;
+import dev.signet.oci.registry.RegistryStore;
 import dev.signet.policy.VerificationPolicy;
 import dev.signet.reference.Reference;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Verifies one subject: resolve it (first store that knows it), list its referrers in that store,
+ * Verifies one subject: resolve it (first store that knows it), list its referrers in every store,
  * judge each referrer, then apply the policy. Any error, including a passed deadline, is a failed
  * result, never an allow.
+ *
+ * <p><b>Stores.</b> The subject is resolved by the first store, in configuration order, that knows
+ * it. Its referrers are then listed from <em>every</em> store, one virtual thread per store, all
+ * within the deadline (ratify-reference.md §1.1 step 4). Each referrer is fetched and verified with
+ * the store that listed it, and its nested referrers are listed from that store only. A referrer
+ * listed by several stores (same digest) is judged once, with the first of those stores in
+ * configuration order. Reports are in store order, then in each store's listing order.
+ *
+ * <p>Listing is fail closed, as in Ratify: a store whose listing fails fails the whole
+ * verification with {@link ErrorCode#LIST_REFERRERS_FAILURE} naming the store ({@code store <n>
+ * (<kind>)}, n counted from 1 in configuration order), and the other listings are abandoned. The one
+ * exception is a store that does not know the subject, which lists nothing: what the store
+ * interfaces let us tell apart is
+ *
+ * <ul>
+ *   <li>a listing that returns an empty list: an OCI layout, and a registry's referrers API or tag
+ *       schema, answer so for a subject they do not hold;
+ *   <li>a {@link RegistryException} with HTTP 404 and the distribution error code {@code
+ *       NAME_UNKNOWN} or {@code MANIFEST_UNKNOWN}: the registry does not know the repository or the
+ *       subject, so it has nothing to contribute.
+ * </ul>
+ *
+ * Every other error fails, including a 404 without one of those codes (for instance a later page
+ * of a listing that vanished: the listing would be incomplete) and any {@link StoreException} from
+ * an OCI layout (it does not say "not found" apart from "unreadable").
  *
  * <p><b>Verifier choice.</b> Each referrer is judged by the <em>first</em> verifier, in
  * configuration order, whose {@code artifactTypes} match the referrer's artifact type ({@code *}
@@ -33,15 +65,15 @@ import java.util.concurrent.TimeoutException;
  * no verifier handles gets no report.
  *
  * <p><b>Concurrency.</b> The referrers of a subject are judged in parallel, each on its own virtual
- * thread; the reports keep the order in which the store listed the referrers, so reports are stable.
- * {@link #verifyAll} verifies subjects in parallel the same way.
+ * thread; the report order is the listing order above, so reports are stable. {@link #verifyAll}
+ * verifies subjects in parallel the same way.
  *
  * <p><b>Nested verification.</b> When the chosen verifier has {@link
  * ReferenceVerifier#nestedReferences() nestedReferences}, the referrer's own referrers ({@code
- * <repository>@<referrerDigest>}) are verified with the same rules and attached as the report's
- * {@code nestedResults}; a failing nested result fails the report with "nested verification failed".
- * Nesting stops at {@value #MAX_NESTING_DEPTH} levels below the subject's referrers (a deeper chain
- * fails).
+ * <repository>@<referrerDigest>}), listed by the store that listed the referrer, are verified with
+ * the same rules and attached as the report's {@code nestedResults}; a failing nested result fails
+ * the report with "nested verification failed". Nesting stops at {@value #MAX_NESTING_DEPTH} levels
+ * below the subject's referrers (a deeper chain fails).
  *
  * <p><b>Deadline.</b> Every step waits at most until the deadline ({@code
  * executor.verificationRequestTimeout}). A step still running then is interrupted and abandoned, and
@@ -249,39 +281,31 @@ public final class Executor {
 
   /** Verifies a resolved subject: its referrers, their nested referrers, then the policy. */
   VerificationResult verifyResolved(Reference subject, Resolved resolved, Deadline deadline) {
-    return verifyReferrers(subject, resolved.store(), resolved.descriptor(), 0, null, deadline);
+    return verifyReferrers(subject, stores, resolved.descriptor(), 0, null, deadline);
   }
 
   /**
+   * @param from the stores to list the referrers from: every store for the subject, the listing
+   *     store for nested referrers
    * @param enclosing the tracker of the referrer whose nested referrers these are, or null
    */
   private VerificationResult verifyReferrers(
       Reference subject,
-      ReferrerStore store,
+      List<ReferrerStore> from,
       Descriptor descriptor,
       int depth,
       StepTracker enclosing,
       Deadline deadline) {
     String text = subject.toString();
-    List<Descriptor> referrers;
     if (enclosing != null) {
       enclosing.set(Step.LIST_REFERRERS);
     }
-    try {
-      referrers =
-          within(
-              deadline, Step.LIST_REFERRERS, () -> store.referrers(subject, descriptor, null, deadline));
-    } catch (StoreException e) {
-      return failed(
-          text,
-          VerifierReport.subjectFailure(
-              text,
-              ErrorCode.LIST_REFERRERS_FAILURE,
-              "could not list the referrers (signatures) of the subject",
-              e.getMessage(),
-              "Check that the registry is reachable and the credentials allow reading the repository."));
-    } catch (Aborted a) {
-      return failed(text, aborted(text, a));
+    List<Listed> referrers;
+    switch (listReferrers(subject, from, descriptor, deadline)) {
+      case ListingFailed f -> {
+        return f.result();
+      }
+      case Listing l -> referrers = l.referrers();
     }
 
     record Pending(
@@ -290,7 +314,9 @@ public final class Executor {
         StepTracker step,
         Future<VerifierReport> task) {}
     List<Pending> pending = new ArrayList<>();
-    for (Descriptor referrer : referrers) {
+    for (Listed listed : referrers) {
+      Descriptor referrer = listed.referrer();
+      ReferrerStore store = listed.store();
       ReferenceVerifier verifier = verifierFor(referrer);
       if (verifier == null) {
         continue;
@@ -413,7 +439,7 @@ public final class Executor {
                   "the referrer " + referrer.digest() + " is nested too deep",
                   "Remove nestedReferences from verifiers whose referrers chain this deep."));
     } else {
-      nested = verifyReferrers(nestedSubject, store, referrer, depth, step, deadline);
+      nested = verifyReferrers(nestedSubject, List.of(store), referrer, depth, step, deadline);
     }
     if (nested.isSuccess() || !parent.isSuccess()) {
       return copy(parent, parent.isSuccess() && nested.isSuccess(), parent.message(),
@@ -467,6 +493,134 @@ public final class Executor {
     return r.errorCode() == ErrorCode.DEADLINE_EXCEEDED
         || r.errorCode() == ErrorCode.EXECUTOR_FAILURE
         || r.nestedResults().stream().anyMatch(Executor::containsTransientStop);
+  }
+
+  // ------------------------------------------------------------------ listing
+
+  /** A referrer and the store that listed it (the one it is fetched from). */
+  record Listed(ReferrerStore store, Descriptor referrer) {}
+
+  /** The outcome of listing a subject's referrers in several stores. */
+  sealed interface ListingOutcome permits Listing, ListingFailed {}
+
+  /** The referrers of all stores, deduplicated by digest, in store order then listing order. */
+  record Listing(List<Listed> referrers) implements ListingOutcome {}
+
+  record ListingFailed(VerificationResult result) implements ListingOutcome {}
+
+  /**
+   * Lists the referrers of {@code descriptor} in every store of {@code from}, one virtual thread
+   * per store, within the deadline. The first listing to fail (in completion order) fails the
+   * verification and abandons the others.
+   */
+  private ListingOutcome listReferrers(
+      Reference subject, List<ReferrerStore> from, Descriptor descriptor, Deadline deadline) {
+    String text = subject.toString();
+    int n = from.size();
+    BlockingQueue<Integer> finished = new LinkedBlockingQueue<>();
+    List<FutureTask<List<Descriptor>>> tasks = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      ReferrerStore store = from.get(i);
+      int index = i;
+      FutureTask<List<Descriptor>> task =
+          new FutureTask<>(() -> store.referrers(subject, descriptor, null, deadline)) {
+            @Override
+            protected void done() {
+              finished.add(index);
+            }
+          };
+      tasks.add(task);
+      Thread.ofVirtual().name("signet-list-referrers").start(task);
+    }
+    List<List<Descriptor>> lists = new ArrayList<>(java.util.Collections.nCopies(n, List.of()));
+    try {
+      for (int answered = 0; answered < n; answered++) {
+        Integer i = finished.poll(waitNanos(deadline), TimeUnit.NANOSECONDS);
+        if (i == null) {
+          List<String> waiting = new ArrayList<>();
+          for (int j = 0; j < n; j++) {
+            if (!tasks.get(j).isDone()) {
+              waiting.add(storeName(from.get(j)));
+            }
+          }
+          return new ListingFailed(failed(text, aborted(text, new Aborted(Step.LIST_REFERRERS, false,
+              "the step was abandoned at the deadline; still waiting for "
+                  + String.join(", ", waiting)))));
+        }
+        ReferrerStore store = from.get(i);
+        try {
+          List<Descriptor> listed = tasks.get(i).get();
+          lists.set(i, listed == null ? List.of() : listed);
+        } catch (ExecutionException e) {
+          Throwable cause = e.getCause();
+          if (cause instanceof DeadlineExceededException d) {
+            return new ListingFailed(failed(text, aborted(text,
+                new Aborted(Step.LIST_REFERRERS, false, storeName(store) + ": " + d.getMessage()))));
+          }
+          if (doesNotKnowSubject(cause)) {
+            continue;
+          }
+          String reason =
+              cause instanceof StoreException
+                  ? cause.getMessage()
+                  : "unexpected error while " + Step.LIST_REFERRERS.doing + ": " + cause;
+          return new ListingFailed(
+              failed(
+                  text,
+                  VerifierReport.subjectFailure(
+                      text,
+                      ErrorCode.LIST_REFERRERS_FAILURE,
+                      "could not list the referrers (signatures) of the subject in "
+                          + storeName(store),
+                      reason,
+                      "Check that the store is reachable and its credentials allow reading the"
+                          + " repository; every configured store must answer.")));
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new ListingFailed(failed(text, aborted(text,
+          new Aborted(Step.LIST_REFERRERS, true, "the caller stopped waiting"))));
+    } finally {
+      // Whatever is still running is abandoned: its answer can no longer change the result.
+      tasks.forEach(t -> t.cancel(true));
+    }
+
+    Map<Digest, Listed> unique = new LinkedHashMap<>();
+    for (int i = 0; i < n; i++) {
+      for (Descriptor d : lists.get(i)) {
+        unique.putIfAbsent(d.digest(), new Listed(from.get(i), d));
+      }
+    }
+    return new Listing(List.copyOf(unique.values()));
+  }
+
+  /**
+   * Whether a listing error only says the store does not know the repository or the subject (see
+   * the class comment); anything else fails the verification.
+   */
+  static boolean doesNotKnowSubject(Throwable error) {
+    return error instanceof RegistryException r
+        && r.notFound()
+        && ("NAME_UNKNOWN".equals(r.errorCode()) || "MANIFEST_UNKNOWN".equals(r.errorCode()));
+  }
+
+  /** How reports name a store: its position in the configuration, from 1, and its kind. */
+  String storeName(ReferrerStore store) {
+    int position = 0;
+    for (int i = 0; i < stores.size(); i++) {
+      if (stores.get(i) == store) {
+        position = i + 1;
+        break;
+      }
+    }
+    String kind =
+        switch (store) {
+          case OciLayoutStore layout -> "ocilayout " + layout.directory();
+          case RegistryStore registry -> "oras";
+          default -> store.getClass().getSimpleName();
+        };
+    return (position == 0 ? "store" : "store " + position) + " (" + kind + ")";
   }
 
   // ------------------------------------------------------------------ waiting
