@@ -164,7 +164,7 @@ public final class DemoCommand implements Callable<Integer> {
                 + base
                 + " (bin/signet serve, TLS certificate from the demo's own TLS CA; its JSON log"
                 + " goes to "
-                + logFile.getFileName()
+                + (dir != null ? logFile.toString() : "server.log, kept with --dir")
                 + ")");
         out.println();
         int wrong = 0;
