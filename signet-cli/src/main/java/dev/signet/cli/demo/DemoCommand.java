@@ -49,17 +49,19 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * {@code signet demo}: the cluster walkthrough on one machine. It makes a trusted CA and signer and
  * an untrusted one, three images (signed, unsigned, signed by the untrusted identity) in an OCI
- * layout, a Ratify configuration that trusts only the first CA, and then sends each image through
- * the admission webhooks the way the API server does for {@code kubectl run}: mutate (pin the tag
- * to a digest), then validate in deny mode.
+ * layout, a Ratify configuration that trusts only the first CA; it then starts the server with
+ * TLS on the loopback interface, wired as {@code signet serve} wires it, and sends over HTTPS what
+ * the API server sends for {@code kubectl run} (mutate, which pins the tag to a digest, then
+ * validate in deny mode) and what Gatekeeper sends to the external data provider.
  */
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
       "Runs the admission walkthrough on this machine with no setup: a trusted and an untrusted"
-          + " signer, three images, and what kubectl run would show for each.",
-      "Exit status: 0 when all three outcomes are the expected ones, 1 otherwise."
+          + " signer, three images, the server over HTTPS on 127.0.0.1, what kubectl run would"
+          + " show for each image and what the Gatekeeper provider answers.",
+      "Exit status: 0 when all outcomes are the expected ones, 1 otherwise."
     })
 public final class DemoCommand implements Callable<Integer> {
   static final String REGISTRY = "demo.signet.local";
