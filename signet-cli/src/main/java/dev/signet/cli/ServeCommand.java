@@ -2,27 +2,16 @@ package dev.signet.cli;
 
 // `signet serve` (cli-contract.md): Ratify's server flags (ratify-reference.md §5) on SignetServer.
 
-import dev.signet.cache.CaffeineResultCache;
 import dev.signet.config.ConfigException;
 import dev.signet.config.ConfigReloader;
 import dev.signet.config.VerificationConfig;
-import dev.signet.oci.registry.RegistryStore;
-import dev.signet.reference.Reference;
-import dev.signet.server.AdmissionHandler;
-import dev.signet.server.Decisions;
-import dev.signet.server.DigestResolver;
 import dev.signet.server.HostPort;
-import dev.signet.server.RejectedRequestException;
 import dev.signet.server.SignetServer;
 import dev.signet.server.TlsMaterialException;
 import dev.signet.server.admission.AdmissionMode;
-import dev.signet.server.admission.AdmissionReviewException;
-import dev.signet.server.admission.AdmissionWebhook;
-import dev.signet.verify.DecisionService;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -143,59 +132,23 @@ final class ServeCommand implements Callable<Integer> {
     HostPort health = healthPort == null ? null : HostPort.parse(healthPort, "0.0.0.0");
     HostPort metrics = metricsPort == null ? null : HostPort.parse(metricsPort, "0.0.0.0");
     AdmissionMode mode = AdmissionMode.parse(admissionMode);
-    // The configuration and its trust material are re-read when they change; cached decisions are
-    // keyed by the configuration's generation, so a change never serves an old answer.
+    // The configuration and its trust material are re-read when they change.
     ConfigReloader reloader = ConfigReloader.load(config, VerificationConfig.Runtime.standard(clock));
-    VerificationConfig loaded = reloader.config();
     PrintWriter err = spec.commandLine().getErr();
-    for (String w : loaded.warnings()) {
+    for (String w : reloader.config().warnings()) {
       err.println("signet: warning: " + w);
     }
     err.flush();
-    DecisionService decisions = new DecisionService(reloader, new CaffeineResultCache(), clock);
-    Duration mutationTimeout = loaded.mutationTimeout();
-    DigestResolver resolver =
-        image -> DigestResolver.firstOf(reloader.config().stores(), mutationTimeout, clock).pin(image);
     SignetServer server =
-        SignetServer.builder()
+        DecisionServer.builder(reloader, mode, clock)
             .http(main)
             .certDir(certDir)
             .clientCaFile(caCertFile)
             .minimumTlsVersion(tlsMinVersion)
             .healthAddress(health)
             .metricsAddress(metrics)
-            .decisions(decisions::decide)
-            .resolver(resolver)
-            .verifyTimeout(loaded.timeout())
-            .mutateTimeout(mutationTimeout)
-            .admission(d -> admission(d, resolver, mode, loaded.timeout()))
             .traceIdHeaders(traceIdHeaders)
-            .registryRequests(
-                () ->
-                    reloader.config().stores().stream()
-                        .filter(RegistryStore.class::isInstance)
-                        .mapToLong(s -> ((RegistryStore) s).requestCount())
-                        .sum())
-            .clock(clock)
             .build();
     return server.start();
-  }
-
-  /** The Kubernetes admission webhooks on the server's decisions. */
-  private static AdmissionHandler admission(
-      Decisions decisions, DigestResolver resolver, AdmissionMode mode, Duration timeout) {
-    AdmissionWebhook webhook =
-        new AdmissionWebhook(
-            decisions::verify,
-            image -> resolver.pin(Reference.parse(image)),
-            timeout,
-            AdmissionWebhook.DEFAULT_MAX_BODY_BYTES);
-    return (body, mutate) -> {
-      try {
-        return mutate ? webhook.handleMutate(body) : webhook.handle(body, mode);
-      } catch (AdmissionReviewException e) {
-        throw new RejectedRequestException(e.httpStatus(), e.getMessage());
-      }
-    };
   }
 }

@@ -1,28 +1,44 @@
 package dev.signet.cli.demo;
 
+import dev.signet.cli.DecisionServer;
+import dev.signet.config.ConfigReloader;
 import dev.signet.config.VerificationConfig;
 import dev.signet.json.StrictJson;
 import dev.signet.oci.Descriptor;
-import dev.signet.oci.layout.OciLayoutStore;
+import dev.signet.server.HostPort;
+import dev.signet.server.SignetServer;
 import dev.signet.server.admission.AdmissionMode;
-import dev.signet.server.admission.AdmissionOutcome;
-import dev.signet.server.admission.AdmissionWebhook;
-import dev.signet.server.admission.StoreImageResolver;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -33,22 +49,28 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * {@code signet demo}: the cluster walkthrough on one machine. It makes a trusted CA and signer and
  * an untrusted one, three images (signed, unsigned, signed by the untrusted identity) in an OCI
- * layout, a Ratify configuration that trusts only the first CA, and then sends each image through
- * the admission webhooks the way the API server does for {@code kubectl run}: mutate (pin the tag
- * to a digest), then validate in deny mode.
+ * layout, a Ratify configuration that trusts only the first CA; it then starts the server with
+ * TLS on the loopback interface, wired as {@code signet serve} wires it, and sends over HTTPS what
+ * the API server sends for {@code kubectl run} (mutate, which pins the tag to a digest, then
+ * validate in deny mode) and what Gatekeeper sends to the external data provider.
  */
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
       "Runs the admission walkthrough on this machine with no setup: a trusted and an untrusted"
-          + " signer, three images, and what kubectl run would show for each.",
-      "Exit status: 0 when all three outcomes are the expected ones, 1 otherwise."
+          + " signer, three images, the server over HTTPS on 127.0.0.1, what kubectl run would"
+          + " show for each image and what the Gatekeeper provider answers.",
+      "Exit status: 0 when all outcomes are the expected ones, 1 otherwise."
     })
 public final class DemoCommand implements Callable<Integer> {
   static final String REGISTRY = "demo.signet.local";
   static final String WEBHOOK = "validate.signet.dev";
+  static final String GATEKEEPER_VERIFY = "/ratify/gatekeeper/v1/verify";
   private static final String SIGNER = "signet-demo-signer";
+  // Helidon logs its start-up lines in text through JUL; above INFO only, so the demo's output
+  // stays readable (a strong reference keeps the level: JUL holds loggers weakly).
+  private static final Logger HELIDON = Logger.getLogger("io.helidon");
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -93,6 +115,10 @@ public final class DemoCommand implements Callable<Integer> {
     DemoPki.Identity signer = trusted.issueSigner(SIGNER);
     DemoPki rogue = DemoPki.create("Unknown Root CA", now);
     DemoPki.Identity rogueSigner = rogue.issueSigner(SIGNER);
+    // The HTTPS listener has its own CA: the one the API server and Gatekeeper are told to trust
+    // (caBundle), unrelated to the code-signing trust store.
+    DemoPki tlsCa = DemoPki.create("Signet Demo TLS CA", now);
+    DemoPki.Identity tlsServer = tlsCa.issueServer("localhost");
 
     Path layoutDir = work.resolve("oci-layout");
     DemoLayout layout = new DemoLayout(layoutDir);
@@ -110,62 +136,173 @@ public final class DemoCommand implements Callable<Integer> {
 
     Path certs = Files.createDirectories(work.resolve("certs"));
     Files.writeString(certs.resolve("demo-ca.pem"), pem(trusted.caCertificate()));
+    Path tlsDir = Files.createDirectories(work.resolve("tls"));
+    Files.writeString(tlsDir.resolve("tls.crt"), pem(tlsServer.certificate()));
+    writePrivate(tlsDir.resolve("tls.key"), pem(tlsServer.privateKey()));
+    Files.writeString(tlsDir.resolve("ca.crt"), pem(tlsCa.caCertificate()));
     Path config = work.resolve("config.json");
     Files.write(config, config(cases));
 
-    VerificationConfig loaded =
-        VerificationConfig.load(config, VerificationConfig.Runtime.standard(clock));
-    AdmissionWebhook webhook =
-        new AdmissionWebhook(
-            loaded.executor()::verify,
-            new StoreImageResolver(List.of(new OciLayoutStore(layoutDir)), clock, loaded.timeout()),
-            loaded.timeout().plus(Duration.ofSeconds(1)),
-            AdmissionWebhook.DEFAULT_MAX_BODY_BYTES);
-
-    out.println(
-        "signet demo: a trusted CA and signer, an untrusted one, and three images in " + work);
-    out.println(
-        "The admission webhooks run in this process (bin/signet serve puts the same handler behind"
-            + " HTTPS); each pod goes through mutate, then validate in deny mode.");
-    out.println();
-    int right = 0;
-    for (Case c : cases) {
-      out.println("$ kubectl run " + c.name() + " --image=" + c.image());
-      boolean admitted = admit(webhook, c, out);
-      if (admitted == c.admitted()) {
-        right++;
-      } else {
+    ConfigReloader reloader =
+        ConfigReloader.load(config, VerificationConfig.Runtime.standard(clock));
+    HELIDON.setLevel(Level.WARNING);
+    Path logFile = work.resolve("server.log");
+    try (PrintStream log =
+        new PrintStream(Files.newOutputStream(logFile), true, StandardCharsets.UTF_8)) {
+      SignetServer server =
+          DecisionServer.builder(reloader, AdmissionMode.DENY, clock)
+              .http(new HostPort("127.0.0.1", 0))
+              .certDir(tlsDir)
+              .logStream(log)
+              .build();
+      server.start();
+      try {
+        URI base = URI.create("https://127.0.0.1:" + server.port());
+        Endpoint endpoint = new Endpoint(base, client(tlsCa.caCertificate()));
         out.println(
-            "  (unexpected: the "
-                + c.name()
-                + " image should have been "
-                + (c.admitted() ? "admitted" : "denied")
+            "signet demo: a trusted CA and signer, an untrusted one, and three images in " + work);
+        out.println(
+            "server: "
+                + base
+                + " (bin/signet serve, TLS certificate from the demo's own TLS CA; its JSON log"
+                + " goes to "
+                + (dir != null ? logFile.toString() : "server.log, kept with --dir")
                 + ")");
+        out.println();
+        int wrong = 0;
+        out.println(
+            "The API server (validating admission webhook "
+                + WEBHOOK
+                + ", deny mode): /admission/mutate, then /admission/validate");
+        for (Case c : cases) {
+          out.println("$ kubectl run " + c.name() + " --image=" + c.image());
+          boolean admitted = admit(endpoint, c, out);
+          if (admitted != c.admitted()) {
+            wrong++;
+            out.println(unexpected(c, admitted ? "admitted" : "denied"));
+          }
+        }
+        out.println();
+        out.println("Gatekeeper (external data provider): " + GATEKEEPER_VERIFY);
+        Map<String, Boolean> answers = gatekeeper(endpoint, cases, out);
+        for (Case c : cases) {
+          Boolean success = answers.get(c.image());
+          if (success == null || success != c.admitted()) {
+            wrong++;
+            out.println(unexpected(c, "isSuccess=" + success));
+          }
+        }
+        out.println();
+        int total = cases.size() * 2;
+        if (wrong == 0) {
+          out.println(
+              "demo passed: signed created, unsigned denied, untrusted denied; Gatekeeper"
+                  + " isSuccess true, false, false");
+          return 0;
+        }
+        out.println("demo FAILED: " + wrong + " of " + total + " outcomes were wrong");
+        return 1;
+      } finally {
+        server.stop();
       }
     }
-    out.println();
-    if (right == cases.size()) {
-      out.println("demo passed: signed created, unsigned denied, untrusted denied");
-      return 0;
+  }
+
+  private static String unexpected(Case c, String got) {
+    return "  (unexpected: the "
+        + c.name()
+        + " image should have been "
+        + (c.admitted() ? "admitted" : "denied")
+        + ", got "
+        + got
+        + ")";
+  }
+
+  /** The server's address and an HTTPS client that trusts only the demo's TLS CA. */
+  private record Endpoint(URI base, HttpClient client) {
+    JsonNode post(String path, byte[] body) throws IOException, InterruptedException {
+      HttpResponse<byte[]> response =
+          client.send(
+              HttpRequest.newBuilder(base.resolve(path))
+                  .timeout(Duration.ofSeconds(30))
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                  .build(),
+              HttpResponse.BodyHandlers.ofByteArray());
+      if (response.statusCode() != 200) {
+        throw new IOException(
+            "POST "
+                + path
+                + " answered HTTP "
+                + response.statusCode()
+                + ": "
+                + new String(response.body(), StandardCharsets.UTF_8));
+      }
+      return StrictJson.MAPPER.readTree(response.body());
     }
-    out.println(
-        "demo FAILED: " + (cases.size() - right) + " of " + cases.size() + " outcomes were wrong");
-    return 1;
+  }
+
+  private static HttpClient client(X509Certificate ca) throws GeneralSecurityException, IOException {
+    KeyStore trust = KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    trust.setCertificateEntry("signet-demo-tls-ca", ca);
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trust);
+    SSLContext tls = SSLContext.getInstance("TLS");
+    tls.init(null, tmf.getTrustManagers(), null);
+    return HttpClient.newBuilder()
+        .sslContext(tls)
+        .connectTimeout(Duration.ofSeconds(10))
+        .build();
+  }
+
+  /**
+   * What Gatekeeper sends for a constraint that calls the provider: one ProviderRequest with every
+   * image; prints one line per item and returns each image's isSuccess (false for an item error).
+   */
+  private static Map<String, Boolean> gatekeeper(Endpoint endpoint, List<Case> cases, PrintWriter out)
+      throws IOException, InterruptedException {
+    ObjectNode request = StrictJson.MAPPER.createObjectNode();
+    request.put("apiVersion", "externaldata.gatekeeper.sh/v1beta1");
+    request.put("kind", "ProviderRequest");
+    ArrayNode keys = request.putObject("request").putArray("keys");
+    cases.forEach(c -> keys.add(c.image()));
+    JsonNode response =
+        endpoint.post(GATEKEEPER_VERIFY, StrictJson.MAPPER.writeValueAsBytes(request)).path("response");
+    String systemError = response.path("systemError").asString("");
+    if (!systemError.isEmpty()) {
+      out.println("gatekeeper: systemError: " + systemError);
+    }
+    Map<String, Boolean> answers = new LinkedHashMap<>();
+    for (JsonNode item : response.path("items")) {
+      String key = item.path("key").asString();
+      String error = item.path("error").asString("");
+      JsonNode value = item.path("value");
+      if (!error.isEmpty() || !value.has("isSuccess")) {
+        out.println("gatekeeper: " + key + " isSuccess=false error: " + error);
+        answers.put(key, false);
+      } else {
+        boolean success = value.get("isSuccess").asBoolean();
+        out.println("gatekeeper: " + key + " isSuccess=" + success);
+        answers.put(key, success);
+      }
+    }
+    return answers;
   }
 
   /** Mutate, apply the patch, validate; prints what kubectl would print. */
-  private static boolean admit(AdmissionWebhook webhook, Case c, PrintWriter out) throws Exception {
-    String uid = java.util.UUID.randomUUID().toString();
+  private static boolean admit(Endpoint endpoint, Case c, PrintWriter out)
+      throws IOException, InterruptedException {
+    String uid = UUID.randomUUID().toString();
     String image = c.image();
     JsonNode mutated =
-        StrictJson.MAPPER
-            .readTree(webhook.handleMutate(review(uid, c.name(), image)))
-            .get("response");
+        endpoint.post("/admission/mutate", review(uid, c.name(), image)).path("response");
     if (mutated.has("patch")) {
       JsonNode patch =
           StrictJson.MAPPER.readTree(Base64.getDecoder().decode(mutated.get("patch").asString()));
       for (JsonNode op : patch) {
-        if (op.get("path").asString().equals("/spec/containers/0/image")) {
+        if (op.path("path").asString("").equals("/spec/containers/0/image")) {
           image = op.get("value").asString();
         }
       }
@@ -173,9 +310,12 @@ public final class DemoCommand implements Callable<Integer> {
     for (JsonNode warning : mutated.path("warnings")) {
       out.println("Warning: " + warning.asString());
     }
-    AdmissionOutcome outcome = webhook.validate(review(uid, c.name(), image), AdmissionMode.DENY);
-    JsonNode response = StrictJson.MAPPER.readTree(outcome.body()).get("response");
-    if (response.get("allowed").asBoolean()) {
+    JsonNode response =
+        endpoint.post("/admission/validate", review(uid, c.name(), image)).path("response");
+    for (JsonNode warning : response.path("warnings")) {
+      out.println("Warning: " + warning.asString());
+    }
+    if (response.path("allowed").asBoolean(false)) {
       out.println("pod/" + c.name() + " created  (image pinned to " + image + ")");
       return true;
     }
@@ -183,7 +323,7 @@ public final class DemoCommand implements Callable<Integer> {
         "Error from server: admission webhook \""
             + WEBHOOK
             + "\" denied the request: "
-            + response.path("status").path("message").asString());
+            + response.path("status").path("message").asString(""));
     return false;
   }
 
@@ -242,10 +382,33 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   private static String pem(X509Certificate certificate) throws Exception {
-    return "-----BEGIN CERTIFICATE-----\n"
-        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-            .encodeToString(certificate.getEncoded())
-        + "\n-----END CERTIFICATE-----\n";
+    return pem("CERTIFICATE", certificate.getEncoded());
+  }
+
+  /** PKCS#8 ("PRIVATE KEY"), which the server reads from {@code tls.key}. */
+  private static String pem(PrivateKey key) {
+    return pem("PRIVATE KEY", key.getEncoded());
+  }
+
+  private static String pem(String label, byte[] der) {
+    return "-----BEGIN "
+        + label
+        + "-----\n"
+        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+        + "\n-----END "
+        + label
+        + "-----\n";
+  }
+
+  /** Writes a file only its owner can read, where the file system has POSIX permissions. */
+  private static void writePrivate(Path file, String text) throws IOException {
+    Files.createFile(file);
+    try {
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    } catch (UnsupportedOperationException e) {
+      // Not a POSIX file system: the directory is the demo's own.
+    }
+    Files.writeString(file, text);
   }
 
   private static void deleteTree(Path root) throws IOException {

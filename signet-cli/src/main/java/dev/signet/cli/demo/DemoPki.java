@@ -19,6 +19,8 @@ import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.CertIOException;
@@ -67,8 +69,36 @@ final class DemoPki {
     return new Identity(cert, keys.getPrivate());
   }
 
+  /**
+   * A TLS server certificate for the loopback interface ({@code localhost} and {@code 127.0.0.1}
+   * as subject alternative names), issued by this CA, for the demo's HTTPS listener.
+   */
+  Identity issueServer(String commonName) throws GeneralSecurityException {
+    KeyPair keys = ecKeys();
+    X509Certificate cert =
+        certificate(
+            new X500Principal("CN=" + commonName + ",O=Signet Demo,ST=WA,C=US"),
+            keys,
+            ca.certificate().getSubjectX500Principal(),
+            ca.privateKey(),
+            false,
+            true);
+    return new Identity(cert, keys.getPrivate());
+  }
+
   private X509Certificate certificate(
       X500Principal subject, KeyPair keys, X500Principal issuer, PrivateKey issuerKey, boolean isCa)
+      throws GeneralSecurityException {
+    return certificate(subject, keys, issuer, issuerKey, isCa, false);
+  }
+
+  private X509Certificate certificate(
+      X500Principal subject,
+      KeyPair keys,
+      X500Principal issuer,
+      PrivateKey issuerKey,
+      boolean isCa,
+      boolean tlsServer)
       throws GeneralSecurityException {
     try {
       JcaX509v3CertificateBuilder builder =
@@ -83,6 +113,20 @@ final class DemoPki {
       if (isCa) {
         builder.addExtension(
             Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+      } else if (tlsServer) {
+        builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+        builder.addExtension(
+            Extension.extendedKeyUsage,
+            false,
+            new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+        builder.addExtension(
+            Extension.subjectAlternativeName,
+            false,
+            new GeneralNames(
+                new GeneralName[] {
+                  new GeneralName(GeneralName.dNSName, "localhost"),
+                  new GeneralName(GeneralName.iPAddress, "127.0.0.1")
+                }));
       } else {
         builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
         builder.addExtension(

@@ -3,9 +3,8 @@ package dev.signet.cli.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.signet.cli.Main;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -14,30 +13,22 @@ import org.junit.jupiter.api.io.TempDir;
 class DemoCommandTest {
   @TempDir Path dir;
 
-  private record Run(int exit, String out) {}
+  private record Run(int exit, String out, String err) {}
 
   private static Run run(String... args) {
-    PrintStream savedOut = System.out;
-    PrintStream savedErr = System.err;
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    PrintStream both = new PrintStream(captured, true, StandardCharsets.UTF_8);
-    try {
-      System.setOut(both);
-      System.setErr(both);
-      int exit = Main.run(args);
-      return new Run(exit, captured.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(savedOut);
-      System.setErr(savedErr);
-    }
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exit = Main.run(new PrintWriter(out), new PrintWriter(err), args);
+    return new Run(exit, out.toString(), err.toString());
   }
 
   @Test
-  void theDemoAdmitsTheSignedImageAndDeniesTheOthersWithTheirReasons() {
+  void theDemoServesOverTlsAdmitsTheSignedImageAndDeniesTheOthersWithTheirReasons() {
     Run run = run("demo");
 
-    assertThat(run.exit()).as(run.out()).isZero();
+    assertThat(run.exit()).as(run.out() + run.err()).isZero();
     String out = run.out();
+    assertThat(out).containsPattern("server: https://127\\.0\\.0\\.1:[1-9][0-9]* ");
     assertThat(out)
         .containsPattern("pod/signed created .*demo\\.signet\\.local/signed@sha256:[0-9a-f]{64}");
     assertThat(out)
@@ -50,7 +41,11 @@ class DemoCommandTest {
             "Error from server: admission webhook \"validate\\.signet\\.dev\" denied the request:"
                 + " image \"demo\\.signet\\.local/untrusted@sha256:[0-9a-f]{64}\" failed"
                 + " verification: .+");
-    assertThat(out).contains("demo passed");
+    assertThat(out)
+        .containsPattern("(?m)^gatekeeper: demo\\.signet\\.local/signed:v1 isSuccess=true$")
+        .containsPattern("(?m)^gatekeeper: demo\\.signet\\.local/unsigned:v1 isSuccess=false$")
+        .containsPattern("(?m)^gatekeeper: demo\\.signet\\.local/untrusted:v1 isSuccess=false$");
+    assertThat(out).doesNotContain("unexpected").contains("demo passed");
   }
 
   @Test
@@ -59,10 +54,16 @@ class DemoCommandTest {
 
     Run run = run("demo", "--dir", kept.toString());
 
-    assertThat(run.exit()).as(run.out()).isZero();
+    assertThat(run.exit()).as(run.out() + run.err()).isZero();
     assertThat(kept.resolve("config.json")).isRegularFile();
     assertThat(kept.resolve("certs/demo-ca.pem")).isRegularFile();
     assertThat(kept.resolve("oci-layout/index.json")).isRegularFile();
     assertThat(Files.exists(kept.resolve("oci-layout/oci-layout"))).isTrue();
+    assertThat(kept.resolve("tls/tls.crt")).isRegularFile();
+    assertThat(kept.resolve("tls/tls.key")).isRegularFile();
+    // The server's JSON log: one decision line per image it verified.
+    assertThat(kept.resolve("server.log"))
+        .content()
+        .contains("server started: https://127.0.0.1:", "verification response for subject");
   }
 }
