@@ -113,7 +113,7 @@ public final class CertificateChains {
    * tolerates it.
    */
   public static boolean isSelfSigned(X509Certificate cert) {
-    return verifySignature(cert, cert.getPublicKey(), true) == null && isSelfIssued(cert);
+    return isSelfIssued(cert) && verifySignature(cert, cert.getPublicKey(), true) == null;
   }
 
   /**
@@ -207,7 +207,9 @@ public final class CertificateChains {
                   + " root certificate");
         }
       } else {
-        if (checkSignatureFrom(cert, cert) == null && isSelfIssued(cert)) {
+        // Names first: a certificate whose issuer differs from its subject is not self-signed, and
+        // comparing bytes spares a signature verification per certificate on the usual chain.
+        if (isSelfIssued(cert) && checkSignatureFrom(cert, cert) == null) {
           if (i == 0) {
             throw new CertificateChainException(
                 "leaf certificate with subject "
