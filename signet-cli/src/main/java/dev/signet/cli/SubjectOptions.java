@@ -3,13 +3,13 @@ package dev.signet.cli;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
-/** {@code --config} and {@code --subject}, shared by the commands that read one subject. */
+/** {@code --config} and {@code --subject}, shared by the commands that work on one subject. */
 final class SubjectOptions {
   @Option(
       names = {"-c", "--config"},
       required = true,
       paramLabel = "CONFIG.json",
-      description = "Ratify configuration file; its store section says where to read from.")
+      description = "Ratify configuration file (store, policy, verifier, executor).")
   Path config;
 
   @Option(

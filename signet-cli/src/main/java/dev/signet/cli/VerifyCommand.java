@@ -8,12 +8,12 @@ import dev.signet.verify.ResultJson;
 import dev.signet.verify.VerificationResult;
 import dev.signet.verify.VerifierReport;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code signet verify}: one subject in, one decision out. */
@@ -32,19 +32,7 @@ final class VerifyCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(
-      names = {"-c", "--config"},
-      required = true,
-      paramLabel = "CONFIG.json",
-      description = "Ratify configuration file (store, policy, verifier, executor).")
-  Path config;
-
-  @Option(
-      names = {"-s", "--subject"},
-      required = true,
-      paramLabel = "REF",
-      description = "The image: host[:port]/repository[:tag|@sha256:<hex>], or repository@sha256:<hex> in an OCI layout.")
-  String subject;
+  @Mixin SubjectOptions options;
 
   @Option(
       names = {"-o", "--output"},
@@ -64,7 +52,8 @@ final class VerifyCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     VerificationConfig loaded;
     try {
-      loaded = VerificationConfig.load(config, VerificationConfig.Runtime.standard(java.time.Clock.systemUTC()));
+      loaded = VerificationConfig.load(
+              options.config, VerificationConfig.Runtime.standard(java.time.Clock.systemUTC()));
     } catch (ConfigException e) {
       err.println("signet: " + e.getMessage());
       return ExitCodes.USAGE;
@@ -74,7 +63,7 @@ final class VerifyCommand implements Callable<Integer> {
     }
     VerificationResult result;
     try {
-      result = loaded.executor().verify(subject);
+      result = loaded.executor().verify(options.subject);
       if (verbose) {
         for (int i = 0; i < loaded.stores().size(); i++) {
           if (loaded.stores().get(i) instanceof RegistryStore registry) {

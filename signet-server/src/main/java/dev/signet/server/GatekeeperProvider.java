@@ -25,6 +25,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
@@ -91,37 +92,19 @@ final class GatekeeperProvider {
   Reply verify(byte[] body, String traceId) {
     long start = System.nanoTime();
     try {
-      ProviderRequest request;
-      try {
-        request = parse(body);
-      } catch (RejectedRequestException e) {
-        return error(V1BETA1, e.status(), e.getMessage(), false);
-      }
-      Map<String, Future<Outcome>> running = new LinkedHashMap<>();
-      try (Batch batch = new Batch(verifyTimeout)) {
-        for (String key : request.keys()) {
-          String image = Key.parse(key).image();
-          running.computeIfAbsent(image, i -> batch.submit(() -> decide(i, traceId)));
-        }
-        Map<String, Outcome> done = batch.await(running);
-        if (done == null) {
-          return timedOut(request.apiVersion(), verifyTimeout, false);
-        }
-        ObjectNode response = response(request.apiVersion(), false);
-        ArrayNode items = response.withObjectProperty("response").putArray("items");
-        for (String key : request.keys()) {
-          Outcome o = done.get(Key.parse(key).image());
-          ObjectNode item = items.addObject();
-          item.put("key", key);
-          if (o.result() != null) {
-            item.set("value", value(o.result(), traceId));
-          } else {
-            item.putNull("value");
-            item.put("error", o.error());
-          }
-        }
-        return ok(response);
-      }
+      return answer(
+          body,
+          verifyTimeout,
+          false,
+          image -> decide(image, traceId),
+          (item, key, o) -> {
+            if (o.result() != null) {
+              item.set("value", value(o.result(), traceId));
+            } else {
+              item.putNull("value");
+              item.put("error", o.error());
+            }
+          });
     } finally {
       metrics.verificationRequest(elapsedMillis(start));
     }
@@ -130,40 +113,64 @@ final class GatekeeperProvider {
   Reply mutate(byte[] body, String traceId) {
     long start = System.nanoTime();
     try {
-      ProviderRequest request;
-      try {
-        request = parse(body);
-      } catch (RejectedRequestException e) {
-        return error(V1BETA1, e.status(), e.getMessage(), true);
-      }
-      Map<String, Future<Outcome>> running = new LinkedHashMap<>();
-      try (Batch batch = new Batch(mutateTimeout)) {
-        for (String key : request.keys()) {
-          String image = Key.parse(key).image();
-          running.computeIfAbsent(image, i -> batch.submit(() -> pin(i)));
-        }
-        Map<String, Outcome> done = batch.await(running);
-        if (done == null) {
-          return timedOut(request.apiVersion(), mutateTimeout, true);
-        }
-        ObjectNode response = response(request.apiVersion(), true);
-        ArrayNode items = response.withObjectProperty("response").putArray("items");
-        for (String key : request.keys()) {
-          Outcome o = done.get(Key.parse(key).image());
-          ObjectNode item = items.addObject();
-          item.put("key", key);
-          if (o.error() == null) {
-            item.put("value", o.pinned());
-          } else {
-            // Ratify: on error the value is the key, and error says why.
-            item.put("value", key);
-            item.put("error", o.error());
-          }
-        }
-        return ok(response);
-      }
+      return answer(
+          body,
+          mutateTimeout,
+          true,
+          this::pin,
+          (item, key, o) -> {
+            if (o.error() == null) {
+              item.put("value", o.pinned());
+            } else {
+              // Ratify: on error the value is the key, and error says why.
+              item.put("value", key);
+              item.put("error", o.error());
+            }
+          });
     } finally {
       metrics.mutationRequest(elapsedMillis(start));
+    }
+  }
+
+  /** Writes one response item from the outcome of its image. */
+  private interface ItemWriter {
+    void write(ObjectNode item, String key, Outcome outcome);
+  }
+
+  /**
+   * Parses the request, decides each distinct image once in parallel within {@code timeout}, and
+   * answers one item per key in request order.
+   */
+  private Reply answer(
+      byte[] body,
+      Duration timeout,
+      boolean mutate,
+      Function<String, Outcome> outcome,
+      ItemWriter writer) {
+    ProviderRequest request;
+    try {
+      request = parse(body);
+    } catch (RejectedRequestException e) {
+      return error(V1BETA1, e.status(), e.getMessage(), mutate);
+    }
+    Map<String, Future<Outcome>> running = new LinkedHashMap<>();
+    try (Batch batch = new Batch(timeout)) {
+      for (String key : request.keys()) {
+        String image = Key.parse(key).image();
+        running.computeIfAbsent(image, i -> batch.submit(() -> outcome.apply(i)));
+      }
+      Map<String, Outcome> done = batch.await(running);
+      if (done == null) {
+        return timedOut(request.apiVersion(), timeout, mutate);
+      }
+      ObjectNode response = response(request.apiVersion(), mutate);
+      ArrayNode items = response.withObjectProperty("response").putArray("items");
+      for (String key : request.keys()) {
+        ObjectNode item = items.addObject();
+        item.put("key", key);
+        writer.write(item, key, done.get(Key.parse(key).image()));
+      }
+      return ok(response);
     }
   }
 

@@ -628,26 +628,14 @@ public final class OciLayoutStore implements ReferrerStore {
                 + what
                 + " is not a regular file inside the layout");
       }
-      file = real;
-    } catch (NoSuchFileException e) {
-      throw new StoreException(
-          "OCI layout "
-              + root
-              + " is invalid: "
-              + what
-              + " is missing (is this an OCI image layout?)",
-          e);
-    } catch (IOException e) {
-      throw new StoreException(
-          "cannot read " + what + " of OCI layout " + root + ": " + e.getMessage(), e);
-    }
-    try (InputStream in = Files.newInputStream(file)) {
-      byte[] bytes = in.readNBytes(max + 1);
-      if (bytes.length > max) {
-        throw new StoreException(
-            "OCI layout " + root + " is invalid: " + what + " is larger than " + max + " bytes");
+      try (InputStream in = Files.newInputStream(real)) {
+        byte[] bytes = in.readNBytes(max + 1);
+        if (bytes.length > max) {
+          throw new StoreException(
+              "OCI layout " + root + " is invalid: " + what + " is larger than " + max + " bytes");
+        }
+        return bytes;
       }
-      return bytes;
     } catch (NoSuchFileException e) {
       throw new StoreException(
           "OCI layout "
