@@ -1,0 +1,163 @@
+package dev.signet.cache;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * Debian's {@code redis-server} run by a test on 127.0.0.1 on an ephemeral port, without
+ * persistence ({@code --save '' --appendonly no}), stopped by its PID. It can be stopped and started
+ * again on the same port, as a Redis that goes away and comes back.
+ *
+ * <p>When the binary is missing the test is skipped, or fails when {@code CI=true}: CI must install
+ * the Debian package {@code redis-server}.
+ */
+public final class RedisServer implements AutoCloseable {
+  private final Path dir;
+  private final int port;
+  private Process process;
+
+  private RedisServer(Path dir, int port) {
+    this.dir = dir;
+    this.port = port;
+  }
+
+  /** The binary, from {@code SIGNET_REDIS_SERVER} or {@code /usr/bin/redis-server}. */
+  public static Path binary() {
+    String configured = System.getenv("SIGNET_REDIS_SERVER");
+    Path bin =
+        Path.of(
+            configured != null && !configured.isBlank() ? configured : "/usr/bin/redis-server");
+    if (!Files.isExecutable(bin)) {
+      String message =
+          "the Redis server binary "
+              + bin
+              + " is missing: install the Debian package redis-server"
+              + " (apt-get install -y --no-install-recommends redis-server) or set"
+              + " SIGNET_REDIS_SERVER";
+      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+        fail(message);
+      }
+      System.out.println("SKIPPED: " + message);
+      Assumptions.abort(message);
+    }
+    return bin;
+  }
+
+  public static RedisServer start(Path dir) throws Exception {
+    binary();
+    Files.createDirectories(dir);
+    RedisServer server = new RedisServer(dir, freePort());
+    server.start();
+    return server;
+  }
+
+  /** Starts the server again (after {@link #stop()}) on the same port. */
+  public void start() throws Exception {
+    if (process != null && process.isAlive()) {
+      throw new IllegalStateException("redis-server is running");
+    }
+    Path log = dir.resolve("redis.log");
+    Instant until = Instant.now().plus(Duration.ofSeconds(20));
+    while (true) {
+      process =
+          new ProcessBuilder(
+                  binary().toString(),
+                  "--port", String.valueOf(port),
+                  "--bind", "127.0.0.1",
+                  "--save", "",
+                  "--appendonly", "no",
+                  "--dir", dir.toString())
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+              .start();
+      if (waitListening()) {
+        return;
+      }
+      stop();
+      // The port may still be held by the connections of the last run: try again for a while.
+      if (Instant.now().isAfter(until)) {
+        fail("redis-server did not start on 127.0.0.1:" + port + "; log:\n" + tail(log));
+      }
+      Thread.sleep(200);
+    }
+  }
+
+  /** Stops the server by its PID (SIGTERM, then SIGKILL after 10 s). */
+  public void stop() {
+    if (process == null) {
+      return;
+    }
+    ProcessHandle h = process.toHandle();
+    h.destroy();
+    try {
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        h.destroyForcibly();
+        process.waitFor(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      h.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  public URI url() {
+    return URI.create("redis://127.0.0.1:" + port);
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  private boolean waitListening() throws InterruptedException {
+    Instant until = Instant.now().plus(Duration.ofSeconds(15));
+    while (Instant.now().isBefore(until)) {
+      if (!process.isAlive()) {
+        return false;
+      }
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+        return true;
+      } catch (IOException notYet) {
+        Thread.sleep(50);
+      }
+    }
+    return false;
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static String tail(Path log) {
+    try {
+      List<String> lines = Files.readAllLines(log);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+    } catch (IOException e) {
+      return "(no log)";
+    }
+  }
+}
