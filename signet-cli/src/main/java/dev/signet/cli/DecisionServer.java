@@ -5,6 +5,8 @@ package dev.signet.cli;
 // Kubernetes admission webhooks.
 
 import dev.signet.cache.CaffeineResultCache;
+import dev.signet.cache.RedisResultCache;
+import dev.signet.cache.ResultCache;
 import dev.signet.config.ConfigReloader;
 import dev.signet.config.VerificationConfig;
 import dev.signet.oci.registry.RegistryStore;
@@ -32,15 +34,25 @@ public final class DecisionServer {
    */
   public static SignetServer.Builder builder(
       ConfigReloader reloader, AdmissionMode mode, Clock clock) {
+    return builder(reloader, new CaffeineResultCache(), mode, clock);
+  }
+
+  /** {@link #builder(ConfigReloader, AdmissionMode, Clock)} with decisions kept in {@code cache}. */
+  public static SignetServer.Builder builder(
+      ConfigReloader reloader, ResultCache cache, AdmissionMode mode, Clock clock) {
     VerificationConfig loaded = reloader.config();
-    // Cached decisions are keyed by the configuration's generation, so a reload never serves an
-    // old answer.
-    DecisionService decisions = new DecisionService(reloader, new CaffeineResultCache(), clock);
+    // Cached decisions are keyed by the fingerprint of the configuration and trust material, so a
+    // reload never serves an old answer.
+    DecisionService decisions = new DecisionService(reloader, cache, clock);
     Duration mutationTimeout = loaded.mutationTimeout();
     DigestResolver resolver =
         image ->
             DigestResolver.firstOf(reloader.config().stores(), mutationTimeout, clock).pin(image);
-    return SignetServer.builder()
+    SignetServer.Builder builder = SignetServer.builder();
+    if (cache instanceof RedisResultCache shared) {
+      builder.cacheEvents(shared::counts);
+    }
+    return builder
         .decisions(decisions::decide)
         .resolver(resolver)
         .verifyTimeout(loaded.timeout())
