@@ -3,6 +3,7 @@ package dev.signet.config;
 import dev.signet.artifact.AgeLimit;
 import dev.signet.oci.MediaTypes;
 import dev.signet.sbom.LicenseCheckerVerifier;
+import dev.signet.sarif.VulnerabilityReportVerifier;
 import dev.signet.sbom.SbomVerifier;
 import dev.signet.verify.ReferenceVerifier;
 import java.time.Clock;
@@ -14,11 +15,12 @@ import java.util.Set;
 
 /**
  * The verifier plugins that judge what is attached beside a signature ({@code sbom}, {@code
- * licensechecker}), read from their {@code config.json} sections with Ratify's parameter names.
+ * licensechecker}, {@code vulnerabilityreport}), read from their {@code config.json} sections with Ratify's parameter names.
  */
 final class ArtifactVerifiers {
   /** The verifier types this class builds. */
-  static final Set<String> TYPES = Set.of(SbomVerifier.TYPE, LicenseCheckerVerifier.TYPE);
+  static final Set<String> TYPES =
+      Set.of(SbomVerifier.TYPE, LicenseCheckerVerifier.TYPE, VulnerabilityReportVerifier.TYPE);
 
   /** Ratify's versions of these plugins; another version is refused, as Ratify does. */
   private static final Set<String> VERSIONS = Set.of("1.0.0", "2.0.0-alpha.1");
@@ -47,6 +49,18 @@ final class ArtifactVerifiers {
               + " is required: list the licenses every package must be under");
         }
         yield new LicenseCheckerVerifier(name, types, nested, plugin.strings("allowedLicenses"));
+      }
+      case VulnerabilityReportVerifier.TYPE -> {
+        allowOnly(plugin, "maximumAge", "disallowedSeverities", "denylistCVEs", "passthrough",
+            "createdAnnotationName");
+        yield new VulnerabilityReportVerifier(name, types, nested,
+            new VulnerabilityReportVerifier.Settings(
+                plugin.string("createdAnnotationName"),
+                maximumAge(plugin),
+                plugin.strings("disallowedSeverities"),
+                plugin.strings("denylistCVEs"),
+                Boolean.TRUE.equals(plugin.bool("passthrough"))),
+            clock);
       }
       default -> throw new IllegalArgumentException(type);
     };
