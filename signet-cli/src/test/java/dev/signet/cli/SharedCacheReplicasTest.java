@@ -145,27 +145,35 @@ class SharedCacheReplicasTest {
     Files.writeString(certDir.resolve("tls.key"), pem(tls.privateKey()));
     https = HttpClient.newBuilder().sslContext(trusting(ca.certificate())).build();
 
-    for (String name : List.of("a", "b", "c")) {
-      Path file = name.equals("c") ? replicaCConfig : config;
-      ServeCommand command = new ServeCommand();
-      CommandLine cli = new CommandLine(command);
-      cli.setErr(new PrintWriter(new StringWriter()));
-      cli.parseArgs("--config", file.toString(), "--http", "127.0.0.1:0",
-          "--cert-dir", certDir.toString(), "--metrics-port", "127.0.0.1:0",
-          "--redis-url", redis.url().toString(),
-          "--cache-hmac-key-file", configDir.resolve("hmac.key").toString());
-      replicas.add(new Replica(name, command, command.start(Clock.systemUTC())));
+    tlsDir = certDir;
+    replicas.add(replica("a", config));
+    replicas.add(replica("b", config));
+    replicas.add(replica("c", replicaCConfig));
+  }
+
+  static Path tlsDir;
+
+  static Replica replica(String name, Path file) throws Exception {
+    ServeCommand command = new ServeCommand();
+    CommandLine cli = new CommandLine(command);
+    cli.setErr(new PrintWriter(new StringWriter()));
+    cli.parseArgs("--config", file.toString(), "--http", "127.0.0.1:0",
+        "--cert-dir", tlsDir.toString(), "--metrics-port", "127.0.0.1:0",
+        "--redis-url", redis.url().toString(),
+        "--cache-hmac-key-file", file.resolveSibling("hmac.key").toString());
+    return new Replica(name, command, command.start(Clock.systemUTC()));
+  }
+
+  static void stop(Replica r) {
+    r.server().stop();
+    if (r.command().sharedCache != null) {
+      r.command().sharedCache.close();
     }
   }
 
   @AfterAll
   static void stop() {
-    for (Replica r : replicas) {
-      r.server().stop();
-      if (r.command().sharedCache != null) {
-        r.command().sharedCache.close();
-      }
-    }
+    replicas.forEach(SharedCacheReplicasTest::stop);
     if (admin != null) {
       admin.close();
     }
@@ -178,10 +186,14 @@ class SharedCacheReplicasTest {
   }
 
   static String config(String certs) {
+    return config(certs, "redis");
+  }
+
+  static String config(String certs, String cacheType) {
     String policy = "{\"version\":\"1.0\",\"trustPolicies\":[{\"name\":\"replicas\",\"registryScopes\":[\"*\"],"
         + "\"signatureVerification\":{\"level\":\"strict\"},\"trustStores\":[\"ca:certs\"],"
         + "\"trustedIdentities\":[\"*\"]}]}";
-    return "{\"executor\":{\"verificationRequestTimeout\":20000},\"cache\":{\"type\":\"redis\"},"
+    return "{\"executor\":{\"verificationRequestTimeout\":20000},\"cache\":{\"type\":\"" + cacheType + "\"},"
         + "\"store\":{\"version\":\"1.0.0\",\"plugins\":[{\"name\":\"oras\",\"useHttp\":true}]},"
         + "\"policy\":{\"version\":\"1.0.0\",\"plugin\":{\"name\":\"configPolicy\","
         + "\"artifactVerificationPolicies\":{\"application/vnd.cncf.notary.signature\":\"any\"}}},"
@@ -341,6 +353,78 @@ class SharedCacheReplicasTest {
     }
     assertThat(admin.keys("signet:v1:decision:*").stream().map(ForgedEntries::fingerprintOf).distinct())
         .as("entries are kept apart by fingerprint").hasSizeGreaterThanOrEqualTo(2);
+  }
+
+  // ---------------------------------------------------------------- measured comparison
+
+  /**
+   * Three replicas with the shared cache against three with their own caches, on the same 50
+   * images: registry requests and client-side latency of the cold round (each image asked of the
+   * three replicas at once) and of the warm round right after. Prints a table for
+   * docs/performance.md; asserts only that both set-ups answered every request correctly.
+   */
+  @Test
+  void comparison_of_shared_and_separate_caches() throws Exception {
+    if (!Boolean.getBoolean("signet.compare")) {
+      System.out.println("SKIPPED comparison_of_shared_and_separate_caches: a measurement, run with"
+          + " -Dsignet.compare=true");
+      org.junit.jupiter.api.Assumptions.abort("a measurement: run with -Dsignet.compare=true");
+    }
+    StringBuilder table = new StringBuilder(
+        "| set-up | round | registry requests | p50 ms | p99 ms |\n|---|---|---|---|---|\n");
+    // The first pass only warms the JVM (JIT, TLS, connection pools) and is not recorded.
+    List<String> passes = List.of("memory", "redis", "memory");
+    for (int pass = 0; pass < passes.size(); pass++) {
+      String cacheType = passes.get(pass);
+      boolean recorded = pass > 0;
+      admin.flushAll();
+      Path file = config.resolveSibling("compare-" + cacheType + ".json");
+      Files.writeString(file, config("certs/root.pem", cacheType));
+      List<Replica> three = List.of(replica("x", file), replica("y", file), replica("z", file));
+      try {
+        for (String round : List.of("cold", "warm")) {
+          int mark = registry.accessLog().size();
+          List<Long> micros = java.util.Collections.synchronizedList(new ArrayList<>());
+          List<Callable<Void>> asks = new ArrayList<>();
+          for (Image image : images) {
+            asks.add(() -> {
+              try (ExecutorService at = Executors.newVirtualThreadPerTaskExecutor()) {
+                List<Future<Boolean>> answers = new ArrayList<>();
+                for (Replica r : three) {
+                  answers.add(at.submit(() -> {
+                    long start = System.nanoTime();
+                    boolean ok = allowed(r, image.byDigest());
+                    micros.add((System.nanoTime() - start) / 1000);
+                    return ok;
+                  }));
+                }
+                for (Future<Boolean> a : answers) {
+                  assertThat(a.get(120, TimeUnit.SECONDS)).isEqualTo(image.trusted());
+                }
+              }
+              return null;
+            });
+          }
+          runAll(asks, 8);
+          int requests = registry.accessLog().size() - mark;
+          List<Long> sorted = micros.stream().sorted().toList();
+          if (!recorded) {
+            continue;
+          }
+          table.append(String.format(java.util.Locale.ROOT, "| %s | %s | %d | %.1f | %.1f |%n",
+              cacheType.equals("redis") ? "3 replicas, shared Redis cache" : "3 replicas, own caches",
+              round, requests, percentile(sorted, 50) / 1000.0, percentile(sorted, 99) / 1000.0));
+        }
+      } finally {
+        three.forEach(SharedCacheReplicasTest::stop);
+      }
+    }
+    System.out.println("\n" + table);
+  }
+
+  static long percentile(List<Long> sorted, int p) {
+    int i = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+    return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
   }
 
   // ---------------------------------------------------------------- helpers
