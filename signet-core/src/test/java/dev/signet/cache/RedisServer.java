@@ -2,18 +2,12 @@ package dev.signet.cache;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
+import dev.signet.testing.LoopbackProcess;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -59,7 +53,7 @@ public final class RedisServer implements AutoCloseable {
   public static RedisServer start(Path dir) throws Exception {
     binary();
     Files.createDirectories(dir);
-    RedisServer server = new RedisServer(dir, freePort());
+    RedisServer server = new RedisServer(dir, LoopbackProcess.freePort());
     server.start();
     return server;
   }
@@ -83,13 +77,13 @@ public final class RedisServer implements AutoCloseable {
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
               .start();
-      if (waitListening()) {
+      if (LoopbackProcess.waitListening(process, port)) {
         return;
       }
       stop();
       // The port may still be held by the connections of the last run: try again for a while.
       if (Instant.now().isAfter(until)) {
-        fail("redis-server did not start on 127.0.0.1:" + port + "; log:\n" + tail(log));
+        fail("redis-server did not start on 127.0.0.1:" + port + "; log:\n" + LoopbackProcess.tail(log));
       }
       Thread.sleep(200);
     }
@@ -97,19 +91,8 @@ public final class RedisServer implements AutoCloseable {
 
   /** Stops the server by its PID (SIGTERM, then SIGKILL after 10 s). */
   public void stop() {
-    if (process == null) {
-      return;
-    }
-    ProcessHandle h = process.toHandle();
-    h.destroy();
-    try {
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        h.destroyForcibly();
-        process.waitFor(5, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      h.destroyForcibly();
-      Thread.currentThread().interrupt();
+    if (process != null) {
+      LoopbackProcess.stop(process);
     }
   }
 
@@ -128,36 +111,5 @@ public final class RedisServer implements AutoCloseable {
   @Override
   public void close() {
     stop();
-  }
-
-  private boolean waitListening() throws InterruptedException {
-    Instant until = Instant.now().plus(Duration.ofSeconds(15));
-    while (Instant.now().isBefore(until)) {
-      if (!process.isAlive()) {
-        return false;
-      }
-      try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
-        return true;
-      } catch (IOException notYet) {
-        Thread.sleep(50);
-      }
-    }
-    return false;
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
-
-  private static String tail(Path log) {
-    try {
-      List<String> lines = Files.readAllLines(log);
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
-    } catch (IOException e) {
-      return "(no log)";
-    }
   }
 }
