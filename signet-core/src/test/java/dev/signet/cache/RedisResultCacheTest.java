@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.signet.deadline.Deadline;
 import dev.signet.oci.Digest;
+import dev.signet.testing.TestPki;
 import dev.signet.verify.ErrorCode;
 import dev.signet.verify.ResultJson;
 import dev.signet.verify.VerificationResult;
@@ -29,6 +30,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -397,6 +400,59 @@ class RedisResultCacheTest {
         .hasMessageNotContaining("secret");
     assertThatThrownBy(() -> new RedisEndpoint(URI.create("http://h:1"), null, null, Duration.ofSeconds(1)))
         .hasMessageContaining("redis://");
+  }
+
+  @Test
+  void over_tls_with_a_password_entries_are_shared_and_a_wrong_password_only_costs_sharing()
+      throws Exception {
+    TestPki.Issued tls =
+        TestPki.leaf("CN=localhost").keyUsage(KeyUsage.digitalSignature)
+            .extendedKeyUsage(false, KeyPurposeId.id_kp_serverAuth).ca(true)
+            .issuedBy(TestPki.root("CN=Redis test CA").selfSigned());
+    Path tlsDir = Files.createDirectories(dir.resolve("redis-tls"));
+    Path cert = tlsDir.resolve("redis.crt");
+    Path key = tlsDir.resolve("redis.key");
+    Files.writeString(cert, pem("CERTIFICATE", tls.certificate().getEncoded()));
+    Files.writeString(key, pem("PRIVATE KEY", tls.privateKey().getEncoded()));
+    Path password = tlsDir.resolve("password");
+    Files.writeString(password, "redis-test-password\n");
+    Path wrong = tlsDir.resolve("wrong-password");
+    Files.writeString(wrong, "not-it");
+    try (RedisServer secure = RedisServer.startTls(tlsDir.resolve("data"), cert, key, "redis-test-password")) {
+      URI url = URI.create("rediss://localhost:" + secure.port());
+      RedisEndpoint good = new RedisEndpoint(url, password, cert, Duration.ofSeconds(2));
+      RedisEndpoint badPassword = new RedisEndpoint(url, wrong, cert, Duration.ofSeconds(2));
+      RedisEndpoint untrusted = new RedisEndpoint(url, password, null, Duration.ofSeconds(2));
+      assertThat(good.display()).isEqualTo("rediss://localhost:" + secure.port());
+      ResultKey k = key("f");
+      try (RedisResultCache a = tlsReplica(good);
+          RedisResultCache b = tlsReplica(good);
+          RedisResultCache c = tlsReplica(badPassword);
+          RedisResultCache d = tlsReplica(untrusted)) {
+        a.put(k, result(true, null));
+        assertThat(a.count(RedisResultCache.Event.SHARED_WRITE)).isEqualTo(1);
+        assertThat(b.get(k)).isPresent();
+        assertThat(b.count(RedisResultCache.Event.SHARED_HIT)).isEqualTo(1);
+        for (RedisResultCache refused : List.of(c, d)) {
+          assertThat(refused.get(k)).isEmpty();
+          assertThat(refused.count(RedisResultCache.Event.REDIS_FAILURE)).isEqualTo(1);
+          assertThat(refused.getOrVerify(k, Deadline.after(CLOCK, Duration.ofSeconds(5)),
+              () -> result(true, null)).isSuccess()).isTrue();
+        }
+      }
+    }
+  }
+
+  RedisResultCache tlsReplica(RedisEndpoint endpoint) {
+    return new RedisResultCache(endpoint.connect(), endpoint.display(), HmacKeys.of(K1, List.of()),
+        new CaffeineResultCache(100, CachePolicy.defaults(), Ticker.systemTicker()),
+        CachePolicy.defaults(), CLOCK);
+  }
+
+  static String pem(String type, byte[] der) {
+    return "-----BEGIN " + type + "-----\n"
+        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+        + "\n-----END " + type + "-----\n";
   }
 
   // ---------------------------------------------------------------- helpers

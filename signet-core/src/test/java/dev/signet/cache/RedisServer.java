@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -21,11 +23,13 @@ import org.junit.jupiter.api.Assumptions;
 public final class RedisServer implements AutoCloseable {
   private final Path dir;
   private final int port;
+  private final List<String> options;
   private Process process;
 
-  private RedisServer(Path dir, int port) {
+  private RedisServer(Path dir, int port, List<String> options) {
     this.dir = dir;
     this.port = port;
+    this.options = options;
   }
 
   /** The binary, from {@code SIGNET_REDIS_SERVER} or {@code /usr/bin/redis-server}. */
@@ -53,7 +57,33 @@ public final class RedisServer implements AutoCloseable {
   public static RedisServer start(Path dir) throws Exception {
     binary();
     Files.createDirectories(dir);
-    RedisServer server = new RedisServer(dir, LoopbackProcess.freePort());
+    int port = LoopbackProcess.freePort();
+    RedisServer server = new RedisServer(dir, port, List.of("--port", String.valueOf(port)));
+    server.start();
+    return server;
+  }
+
+  /**
+   * A server that speaks TLS only (PEM certificate and PKCS#8 key; clients are not asked for
+   * certificates) and requires {@code password}.
+   */
+  public static RedisServer startTls(Path dir, Path certificate, Path key, String password)
+      throws Exception {
+    binary();
+    Files.createDirectories(dir);
+    int port = LoopbackProcess.freePort();
+    RedisServer server =
+        new RedisServer(
+            dir,
+            port,
+            List.of(
+                "--port", "0",
+                "--tls-port", String.valueOf(port),
+                "--tls-cert-file", certificate.toString(),
+                "--tls-key-file", key.toString(),
+                "--tls-ca-cert-file", certificate.toString(),
+                "--tls-auth-clients", "no",
+                "--requirepass", password));
     server.start();
     return server;
   }
@@ -66,14 +96,12 @@ public final class RedisServer implements AutoCloseable {
     Path log = dir.resolve("redis.log");
     Instant until = Instant.now().plus(Duration.ofSeconds(20));
     while (true) {
+      List<String> command = new ArrayList<>(List.of(binary().toString()));
+      command.addAll(options);
+      command.addAll(
+          List.of("--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString()));
       process =
-          new ProcessBuilder(
-                  binary().toString(),
-                  "--port", String.valueOf(port),
-                  "--bind", "127.0.0.1",
-                  "--save", "",
-                  "--appendonly", "no",
-                  "--dir", dir.toString())
+          new ProcessBuilder(command)
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
               .start();
