@@ -165,6 +165,25 @@ class PolicyLibraryTest {
     assertThat(audit.path("spec").path("enforcementAction").asString()).isEqualTo("dryrun");
   }
 
+  @Test
+  void theAzurePolicyDefinitionInstallsThisTemplateWithADenyOrAuditEffect() throws Exception {
+    JsonNode definition = JsonMapper.shared().readTree(
+        RenderedChart.repository().resolve("deploy/azure-policy/signet-custom-policy.json").toFile());
+    assertThat(definition.path("mode").asString()).isEqualTo("Microsoft.Kubernetes.Data");
+    JsonNode effect = definition.path("parameters").path("effect");
+    assertThat(StreamSupport.stream(effect.path("allowedValues").spliterator(), false).map(JsonNode::asString))
+        .contains("Deny", "Audit");
+    assertThat(effect.path("defaultValue").asString()).isEqualTo("Deny");
+    JsonNode then = definition.path("policyRule").path("then");
+    assertThat(then.path("effect").asString()).isEqualTo("[parameters('effect')]");
+    JsonNode templateInfo = then.path("details").path("templateInfo");
+    assertThat(templateInfo.path("sourceType").asString()).isEqualTo("Base64Encoded");
+    assertThat(java.util.Base64.getDecoder().decode(templateInfo.path("content").asString()))
+        .as("the definition embeds deploy/gatekeeper/template.yaml; run deploy/azure-policy/generate.sh")
+        .isEqualTo(Files.readAllBytes(OURS));
+    assertThat(then.path("details").path("kinds").toString()).isEqualTo("[\"Pod\"]");
+  }
+
   private static JsonNode violations(Path template, Map<String, Object> pod) throws Exception {
     return violations(
         template,
