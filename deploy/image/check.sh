@@ -78,7 +78,7 @@ mapfile -t entrypoint < <(jq -r '.config.Entrypoint[]' "$config")
 mapfile -t environment < <(jq -r '.config.Env[]' "$config")
 
 # 4. Run the image's entrypoint as its user on its read-only root filesystem.
-vectors=${SIGNET_VECTORS:-$repo/../shared/vectors}
+vectors=${SIGNET_VECTORS:-$repo/testdata/vectors}
 e2e=$vectors/notary/notation/test/e2e/testdata
 subject=sha256:b8479de3f88fb259a0a9ea82a5b2a052a1ef3c4ebbcfc61482d5ae4c831f8af9
 mkdir -p "$work/data/layout" "$work/data/certs"

@@ -9,6 +9,7 @@ import dev.signet.config.VerificationConfig;
 import dev.signet.server.HostPort;
 import dev.signet.server.SignetServer;
 import dev.signet.server.admission.AdmissionMode;
+import dev.signet.testing.Vectors;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -99,7 +100,7 @@ class PolicyLibraryTest {
 
   @Test
   void ratifysTemplateGivesItsMessagesForSignetsAnswers() throws Exception {
-    Path ratify = resource("ratify/v1.4.0/template.yaml");
+    Path ratify = Vectors.ratify("library/default/template.yaml");
     assertThat(violations(ratify, pod(List.of(SIGNED), List.of(SIGNED), List.of(SIGNED)))).isEmpty();
 
     List<String> messages = messages(violations(ratify, pod(List.of(SIGNED), List.of(UNSIGNED), List.of(UNTRUSTED))));
@@ -125,7 +126,7 @@ class PolicyLibraryTest {
   @Test
   void anUnreachableProviderIsAViolationForEveryTemplate() throws Exception {
     Map<String, Object> nowhere = Map.of("url", "https://127.0.0.1:1/ratify/gatekeeper/v1/verify", "caBundle", caBundle);
-    for (Path template : List.of(OURS, resource("ratify/v1.4.0/template.yaml"), resource("ratify/hosted/template.yaml"))) {
+    for (Path template : List.of(OURS, Vectors.ratify("library/default/template.yaml"), resource("ratify/hosted/template.yaml"))) {
       assertThat(messages(violations(template, pod(List.of(SIGNED), List.of(), List.of()), nowhere)))
           .as(template.toString())
           .singleElement()
