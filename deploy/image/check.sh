@@ -20,7 +20,8 @@ export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 
 # 1. Base (Debian libc6 + jlink runtime) and the image, as an OCI layout tar.
 deploy/image/build-base.sh "$work/base.tar"
-./mvnw -B -q -DskipTests -Pimage -pl signet-cli -am package "-Dsignet.image.base=tar://$work/base.tar" \
+./mvnw -B -q -DskipTests -Dsignet.aot.skip=true -Pimage -pl signet-cli -am package \
+  "-Dsignet.image.base=tar://$work/base.tar" \
   > "$work/build.log" 2>&1 || { tail -n 40 "$work/build.log" >&2; fail "image build"; }
 image="$repo/signet-cli/target/jib-image.tar"
 mkdir -p "$work/layout" && tar -xf "$image" -C "$work/layout"

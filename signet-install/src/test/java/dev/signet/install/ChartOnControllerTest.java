@@ -18,6 +18,7 @@ import dev.signet.kubernetes.resource.Policy;
 import dev.signet.kubernetes.resource.Store;
 import dev.signet.kubernetes.resource.Verifier;
 import dev.signet.verify.VerificationResult;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
@@ -52,17 +53,10 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * registry Store (oras) is replaced by an ocilayout Store naming it; everything else is as rendered.
  */
 class ChartOnControllerTest {
-  private static final Map<String, Class<? extends CustomResource<?, ?>>> KINDS =
-      Map.of(
-          "Store", Store.class,
-          "NamespacedStore", NamespacedStore.class,
-          "Verifier", Verifier.class,
-          "NamespacedVerifier", NamespacedVerifier.class,
-          "Policy", Policy.class,
-          "NamespacedPolicy", NamespacedPolicy.class,
-          "KeyManagementProvider", KeyManagementProvider.class,
-          "NamespacedKeyManagementProvider", NamespacedKeyManagementProvider.class,
-          "CertificateStore", CertificateStore.class);
+  /** The kinds the controller watches; the mock server must know each one's scope and plural. */
+  private static final List<Class<? extends CustomResource<?, ?>>> KINDS = List.of(Store.class,
+      NamespacedStore.class, Verifier.class, NamespacedVerifier.class, Policy.class, NamespacedPolicy.class,
+      KeyManagementProvider.class, NamespacedKeyManagementProvider.class, CertificateStore.class);
 
   @TempDir Path dir;
   private KubernetesMockServer server;
@@ -133,7 +127,7 @@ class ChartOnControllerTest {
 
   private KubernetesClient startMockServer() throws Exception {
     List<CustomResourceDefinitionContext> contexts =
-        KINDS.values().stream().map(CustomResourceDefinitionContext::fromCustomResourceType).toList();
+        KINDS.stream().map(CustomResourceDefinitionContext::fromCustomResourceType).toList();
     server = new KubernetesMockServer(
         new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(contexts), false);
     server.init(InetAddress.getByName("127.0.0.1"), 0);
@@ -141,7 +135,10 @@ class ChartOnControllerTest {
   }
 
   private static void create(KubernetesClient client, JsonNode object) {
-    Class<? extends CustomResource<?, ?>> type = KINDS.get(object.path("kind").asString());
+    Class<? extends CustomResource<?, ?>> type = KINDS.stream()
+        .filter(k -> HasMetadata.getKind(k).equals(object.path("kind").asString()))
+        .findFirst()
+        .orElseThrow();
     CustomResource<?, ?> resource =
         client.getKubernetesSerialization().unmarshal(object.toString(), type);
     client.resource(resource).create();
