@@ -99,7 +99,7 @@ JSON
 mkdir -p "$work/rootfs/data"
 run() {
   # In new mount and PID namespaces: the root filesystem read-only, /data read-only, /tmp a tmpfs.
-  unshare --mount --pid --fork sh -c '
+  unshare --mount --pid --fork --kill-child sh -c '
     r=$1; d=$2; shift 2
     mount --bind "$r" "$r" && mount -o remount,bind,ro "$r" "$r"
     mount --bind "$d" "$r/data" && mount -o remount,bind,ro "$d" "$r/data"
@@ -121,5 +121,28 @@ out=$(run verify --config /data/config.json --subject "local/other@$subject" 2>&
 set -e
 [ "$status" = 1 ] || fail "verify of an uncovered repository exited $status: $out"
 echo "image: signet verify local/other@... -> exit 1 (no trust policy covers it), as expected"
+
+# 5. serve from the image: the demo's configuration and TLS files mounted read-only, Gatekeeper's
+#    request over HTTPS, the signed image allowed and the unsigned one denied.
+SIGNET_AOT=off bin/signet demo --dir "$work/data/demo" > "$work/demo.log" 2>&1 || { cat "$work/demo.log" >&2; fail "demo files"; }
+chmod -R a+rX "$work/data"
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+https_port=$(free_port); health_port=$(free_port)
+run serve --config=/data/demo/config.json --cert-dir=/data/demo/tls \
+  --http="127.0.0.1:$https_port" --health-port="127.0.0.1:$health_port" > "$work/serve.log" 2>&1 &
+serve_pid=$!
+for _ in $(seq 150); do curl -sf "http://127.0.0.1:$health_port/readyz" >/dev/null && break; sleep 0.2; done
+curl -sf "http://127.0.0.1:$health_port/readyz" >/dev/null || { cat "$work/serve.log" >&2; fail "serve did not become ready"; }
+answer=$(curl -sf --cacert "$work/data/demo/tls/ca.crt" -H 'Content-Type: application/json' \
+  --data '{"apiVersion":"externaldata.gatekeeper.sh/v1beta1","kind":"ProviderRequest","request":{"keys":["demo.signet.local/signed:v1","demo.signet.local/unsigned:v1"]}}' \
+  "https://127.0.0.1:$https_port/ratify/gatekeeper/v1/verify") || { cat "$work/serve.log" >&2; fail "provider request"; }
+kill "$serve_pid" 2>/dev/null; wait "$serve_pid" 2>/dev/null || true
+verdict() { printf '%s' "$answer" | jq -r --arg k "$1" '.response.items[] | select(.key == $k) | .value.isSuccess'; }
+[ "$(verdict demo.signet.local/signed:v1)" = true ] || fail "serve: signed image not allowed: $answer"
+[ "$(verdict demo.signet.local/unsigned:v1)" = false ] || fail "serve: unsigned image not denied: $answer"
+grep -q '"verification response for subject demo.signet.local/unsigned:v1"' "$work/serve.log" \
+  || fail "serve: no decision log line: $(cat "$work/serve.log")"
+echo "image: signet serve on the read-only root filesystem -> Gatekeeper provider over TLS: signed isSuccess=true, unsigned isSuccess=false"
+
 size=$(du -m "$image" | cut -f1)
 echo "image: pushed to and pulled from $reg/signet:$version ($manifest_digest, ${size} MB), runs as 65532 on a read-only root filesystem"
