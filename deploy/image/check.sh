@@ -9,7 +9,9 @@ set -euo pipefail
 repo=$(pwd)
 work=$(mktemp -d)
 registry_pid=
+serve_pid=
 cleanup() {
+  [ -n "$serve_pid" ] && stop_serve
   [ -n "$registry_pid" ] && kill "$registry_pid" 2>/dev/null && wait "$registry_pid" 2>/dev/null || true
   mountpoint -q "$work/rootfs" 2>/dev/null && umount -R "$work/rootfs" || true
   rm -rf "$work"
@@ -99,7 +101,7 @@ JSON
 mkdir -p "$work/rootfs/data"
 run() {
   # In new mount and PID namespaces: the root filesystem read-only, /data read-only, /tmp a tmpfs.
-  unshare --mount --pid --fork --kill-child sh -c '
+  exec unshare --mount --pid --fork --kill-child sh -c '
     r=$1; d=$2; shift 2
     mount --bind "$r" "$r" && mount -o remount,bind,ro "$r" "$r"
     mount --bind "$d" "$r/data" && mount -o remount,bind,ro "$d" "$r/data"
@@ -131,12 +133,18 @@ https_port=$(free_port); health_port=$(free_port)
 run serve --config=/data/demo/config.json --cert-dir=/data/demo/tls \
   --http="127.0.0.1:$https_port" --health-port="127.0.0.1:$health_port" > "$work/serve.log" 2>&1 &
 serve_pid=$!
+# unshare ignores SIGTERM while it waits; the server (its child) gets it and shuts down gracefully.
+stop_serve() {
+  pkill -TERM -P "$serve_pid" 2>/dev/null || kill -KILL "$serve_pid" 2>/dev/null || true
+  wait "$serve_pid" 2>/dev/null || true
+  serve_pid=
+}
 for _ in $(seq 150); do curl -sf "http://127.0.0.1:$health_port/readyz" >/dev/null && break; sleep 0.2; done
 curl -sf "http://127.0.0.1:$health_port/readyz" >/dev/null || { cat "$work/serve.log" >&2; fail "serve did not become ready"; }
-answer=$(curl -sf --cacert "$work/data/demo/tls/ca.crt" -H 'Content-Type: application/json' \
+answer=$(curl -sf --max-time 120 --cacert "$work/data/demo/tls/ca.crt" -H 'Content-Type: application/json' \
   --data '{"apiVersion":"externaldata.gatekeeper.sh/v1beta1","kind":"ProviderRequest","request":{"keys":["demo.signet.local/signed:v1","demo.signet.local/unsigned:v1"]}}' \
   "https://127.0.0.1:$https_port/ratify/gatekeeper/v1/verify") || { cat "$work/serve.log" >&2; fail "provider request"; }
-kill "$serve_pid" 2>/dev/null; wait "$serve_pid" 2>/dev/null || true
+stop_serve
 verdict() { printf '%s' "$answer" | jq -r --arg k "$1" '.response.items[] | select(.key == $k) | .value.isSuccess'; }
 [ "$(verdict demo.signet.local/signed:v1)" = true ] || fail "serve: signed image not allowed: $answer"
 [ "$(verdict demo.signet.local/unsigned:v1)" = false ] || fail "serve: unsigned image not denied: $answer"
