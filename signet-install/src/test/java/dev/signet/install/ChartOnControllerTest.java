@@ -125,6 +125,30 @@ class ChartOnControllerTest {
     });
   }
 
+  /**
+   * Until the CRDs are generated from the controller's model, the chart carries Ratify's; each kind
+   * the controller reads must be there with the group, plural, scope and stored version it uses.
+   */
+  @Test
+  void theChartsCrdsServeEveryKindTheControllerReads() throws Exception {
+    List<JsonNode> crds = KubernetesSchemas.fromCrds(RenderedChart.chart().resolve("crds")).crds();
+    for (Class<? extends CustomResource<?, ?>> kind : KINDS) {
+      JsonNode crd = crds.stream()
+          .filter(c -> c.path("spec").path("names").path("kind").asString().equals(HasMetadata.getKind(kind)))
+          .findFirst()
+          .orElseThrow(() -> new AssertionError("no CRD for " + HasMetadata.getKind(kind)));
+      JsonNode spec = crd.path("spec");
+      assertThat(spec.path("group").asString()).isEqualTo(HasMetadata.getGroup(kind));
+      assertThat(spec.path("names").path("plural").asString()).isEqualTo(HasMetadata.getPlural(kind));
+      assertThat(spec.path("scope").asString())
+          .isEqualTo(io.fabric8.kubernetes.api.model.Namespaced.class.isAssignableFrom(kind) ? "Namespaced" : "Cluster");
+      assertThat(spec.path("versions").valueStream()
+              .filter(v -> v.path("name").asString().equals(HasMetadata.getVersion(kind))))
+          .singleElement()
+          .satisfies(v -> assertThat(v.path("served").asBoolean() && v.path("storage").asBoolean()).isTrue());
+    }
+  }
+
   private KubernetesClient startMockServer() throws Exception {
     List<CustomResourceDefinitionContext> contexts =
         KINDS.stream().map(CustomResourceDefinitionContext::fromCustomResourceType).toList();
