@@ -93,6 +93,35 @@ final class AuthProviders {
     return new EcrCredentials(identity, new EcrClient(endpoint, http), http.clock());
   }
 
+  /**
+   * {@code {"name": "k8Secrets", "serviceAccountName": "ratify-admin", "secrets": [{"secretName":
+   * "pull", "namespace": "default"}]}}.
+   */
+  static K8sSecretsCredentials k8Secrets(JsonNode auth, KubernetesSecrets api, java.time.Clock clock) {
+    allowOnly(auth, Set.of("name", "serviceAccountName", "secrets"));
+    List<K8sSecretsCredentials.SecretRef> refs = new ArrayList<>();
+    JsonNode list = auth.get("secrets");
+    if (list != null && !list.isNull()) {
+      if (!list.isArray()) {
+        throw new IllegalArgumentException(
+            "store \"oras\": authProvider.secrets must be a list of {\"secretName\": ..., \"namespace\": ...}");
+      }
+      for (JsonNode s : list) {
+        if (!s.isObject()) {
+          throw new IllegalArgumentException(
+              "store \"oras\": authProvider.secrets must be a list of {\"secretName\": ..., \"namespace\": ...}");
+        }
+        allowOnly(s, Set.of("secretName", "namespace"));
+        String name = string(s, "secretName");
+        if (name == null) {
+          throw new IllegalArgumentException("store \"oras\": every authProvider.secrets entry needs secretName");
+        }
+        refs.add(new K8sSecretsCredentials.SecretRef(name, string(s, "namespace")));
+      }
+    }
+    return new K8sSecretsCredentials(api, string(auth, "serviceAccountName"), refs, clock);
+  }
+
   private static void allowOnly(JsonNode auth, Set<String> known) {
     for (Map.Entry<String, JsonNode> e : auth.properties()) {
       if (!known.contains(e.getKey())) {

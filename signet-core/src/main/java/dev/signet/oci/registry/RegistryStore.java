@@ -127,9 +127,11 @@ public final class RegistryStore implements ReferrerStore, AutoCloseable {
       case "azureWorkloadIdentity", "azureManagedIdentity" ->
           AuthProviders.azure(name, auth, env, CloudHttp.create(null, clock));
       case "awsEcrBasic" -> AuthProviders.awsEcr(auth, env, CloudHttp.create(null, clock));
+      case "k8Secrets" -> AuthProviders.k8Secrets(
+          auth, InClusterSecrets.fromEnvironment(env, InClusterSecrets.SERVICE_ACCOUNT, clock), clock);
       default -> throw new IllegalArgumentException("store \"oras\": authProvider \"" + name
           + "\" is not supported (supported: dockerConfig, azureWorkloadIdentity,"
-          + " azureManagedIdentity, awsEcrBasic)");
+          + " azureManagedIdentity, awsEcrBasic, k8Secrets)");
     };
   }
 
