@@ -16,35 +16,24 @@ import java.time.Duration;
  * Basic credentials for ECR registries from the pod's IAM role. ECR answers one password for
  * every registry the role can read in the region; it is cached until 5 minutes before it expires.
  */
-public final class EcrCredentials implements CredentialProvider {
-  private static final Duration BUDGET = Duration.ofSeconds(30);
+public final class EcrCredentials extends CloudCredentials {
   private static final Duration RENEW_BEFORE = Duration.ofMinutes(5);
 
   private final WebIdentity identity;
   private final EcrClient ecr;
-  private final Clock clock;
   private EcrClient.Authorization cached;
 
   public EcrCredentials(WebIdentity identity, EcrClient ecr, Clock clock) {
+    super("awsEcrBasic", clock);
     this.identity = identity;
     this.ecr = ecr;
-    this.clock = clock;
-  }
-
-  @Override
-  public Credential credentialFor(String registry) throws StoreException {
-    try {
-      return credentialFor(registry, null, Deadline.after(clock, BUDGET));
-    } catch (DeadlineExceededException e) {
-      throw new StoreException("awsEcrBasic: " + e.getMessage());
-    }
   }
 
   @Override
   public synchronized Credential credentialFor(
       String registry, AuthChallenge challenge, Deadline deadline)
       throws StoreException, DeadlineExceededException {
-    if (cached == null || !clock.instant().isBefore(cached.expiresAt().minus(RENEW_BEFORE))) {
+    if (cached == null || !clock().instant().isBefore(cached.expiresAt().minus(RENEW_BEFORE))) {
       try {
         cached = ecr.authorizationToken(identity, deadline);
       } catch (CloudException e) {

@@ -18,9 +18,8 @@ import java.util.List;
 import tools.jackson.databind.JsonNode;
 
 /** Registry credentials from Kubernetes image pull Secrets. */
-public final class K8sSecretsCredentials implements CredentialProvider {
+public final class K8sSecretsCredentials extends CloudCredentials {
   static final Duration TTL = Duration.ofHours(12);
-  private static final Duration BUDGET = Duration.ofSeconds(30);
   private static final int MAX_CONFIG_BYTES = 1024 * 1024;
 
   /** A Secret the store names; {@code namespace} null means the default namespace. */
@@ -31,33 +30,23 @@ public final class K8sSecretsCredentials implements CredentialProvider {
   private final KubernetesSecrets api;
   private final String serviceAccount;
   private final List<SecretRef> secrets;
-  private final Clock clock;
   private List<Loaded> loaded;
   private Instant loadedAt;
 
   public K8sSecretsCredentials(
       KubernetesSecrets api, String serviceAccount, List<SecretRef> secrets, Clock clock) {
+    super("k8Secrets", clock);
     this.api = api;
     this.serviceAccount = serviceAccount == null ? "default" : serviceAccount;
     this.secrets = List.copyOf(secrets);
-    this.clock = clock;
-  }
-
-  @Override
-  public Credential credentialFor(String registry) throws StoreException {
-    try {
-      return credentialFor(registry, null, Deadline.after(clock, BUDGET));
-    } catch (DeadlineExceededException e) {
-      throw new StoreException("k8Secrets: " + e.getMessage());
-    }
   }
 
   @Override
   public synchronized Credential credentialFor(String registry, AuthChallenge challenge, Deadline deadline)
       throws StoreException, DeadlineExceededException {
-    if (loaded == null || !clock.instant().isBefore(loadedAt.plus(TTL))) {
+    if (loaded == null || !clock().instant().isBefore(loadedAt.plus(TTL))) {
       loaded = load(deadline);
-      loadedAt = clock.instant();
+      loadedAt = clock().instant();
     }
     String host = DockerConfigCredentials.normalize(registry);
     for (Loaded l : loaded) {
