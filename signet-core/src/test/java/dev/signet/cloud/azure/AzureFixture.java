@@ -70,6 +70,8 @@ public final class AzureFixture implements AutoCloseable {
   private final X509Certificate signingCert;
   private final Path signingCertFile;
   private final HttpsServer server;
+  // The instance metadata endpoint is plain HTTP on a link-local address.
+  private final com.sun.net.httpserver.HttpServer imdsServer;
   private HttpsServer vault;
   private final int vaultPort;
 
@@ -99,6 +101,10 @@ public final class AzureFixture implements AutoCloseable {
     server.setHttpsConfigurator(new HttpsConfigurator(serverSsl));
     server.createContext("/", this::handleIdentityAndAcr);
     server.start();
+    imdsServer = com.sun.net.httpserver.HttpServer.create(
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    imdsServer.createContext("/", this::handleIdentityAndAcr);
+    imdsServer.start();
     vault = startVault(0);
     vaultPort = vault.getAddress().getPort();
   }
@@ -134,7 +140,7 @@ public final class AzureFixture implements AutoCloseable {
   }
 
   public URI imds() {
-    return URI.create(url() + "/metadata/identity/oauth2/token");
+    return URI.create("http://127.0.0.1:" + imdsServer.getAddress().getPort() + "/metadata/identity/oauth2/token");
   }
 
   public String realm() {
@@ -217,6 +223,7 @@ public final class AzureFixture implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
+    imdsServer.stop(0);
     vault.stop(0);
   }
 
