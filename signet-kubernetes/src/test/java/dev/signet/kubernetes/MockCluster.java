@@ -87,6 +87,9 @@ final class MockCluster implements AutoCloseable {
     for (int attempt = 0; ; attempt++) {
       CustomResource<?, ?> existing = client.resource(resource).get();
       resource.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
+      // The API server keeps the status of a resource with a status subresource on update; the
+      // mock server does not know subresources, so the test carries it over.
+      setStatus(resource, existing.getStatus());
       try {
         return client.resource(resource).update();
       } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
@@ -95,6 +98,11 @@ final class MockCluster implements AutoCloseable {
         }
       }
     }
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static void setStatus(CustomResource resource, Object status) {
+    resource.setStatus(status);
   }
 
   <T extends CustomResource<?, ?>> T get(Class<T> kind, String namespace, String name) {
