@@ -189,7 +189,7 @@ final class Translator {
                               + type
                               + "\" is not supported; supported types: "
                               + types.names()));
-      KeyMaterial material = provider.fetch(parameters);
+      KeyMaterial material = provider.fetch(id.reference(), parameters);
       Path pem = material.certificates().isEmpty() ? null : writePem(material.certificates());
       result = new Fetched(spec, pem, new Outcome("", material.properties(), clock.instant()));
     } catch (KeyManagementException | RuntimeException e) {

@@ -81,7 +81,7 @@ abstract class ControllerFixture {
                 null,
                 dir.resolve("work"),
                 VerificationConfig.Runtime.standard(Clock.systemUTC()),
-                ProviderTypes.standard(),
+                ProviderTypes.standard(Clock.systemUTC()),
                 Duration.ZERO));
     decisions = new NamespaceDecisions(controller, new CaffeineResultCache(), Clock.systemUTC());
   }

@@ -121,7 +121,7 @@ final class MockCluster implements AutoCloseable {
 
   /** Waits for a condition; the timeout only guards against a hang. */
   static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    Instant end = Instant.now().plus(Duration.ofSeconds(30));
+    Instant end = Instant.now().plus(Duration.ofSeconds(Integer.getInteger("await.seconds", 30)));
     while (!condition.getAsBoolean()) {
       if (Instant.now().isAfter(end)) {
         throw new AssertionError("timed out waiting until " + what);

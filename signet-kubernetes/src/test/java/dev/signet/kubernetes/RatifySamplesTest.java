@@ -16,15 +16,16 @@ import org.junit.jupiter.api.Test;
 /**
  * Every custom resource sample of Ratify v1.4.0 ({@code config/samples/}), applied on top of the
  * resources Ratify's chart creates: supported ones are accepted and the engine they make decides
- * signed and unsigned images; unsupported ones get the status error that says why.
+ * signed and unsigned images; unsupported ones get the status error that says why. The sbom,
+ * licensechecker and vulnerabilityreport verifiers are accepted (their own tests are in the core).
  */
 class RatifySamplesTest extends ControllerFixture {
   /** Sample file to the text its status error contains; "" when it is accepted. */
   static final Map<String, String> EXPECTED = new TreeMap<>(Map.ofEntries(
       Map.entry("clustered/kmp/config_v1beta1_keymanagementprovider_akv.yaml",
-          "type \"azurekeyvault\" is not supported"),
+          "azurekeyvault: tenantID is required"),
       Map.entry("clustered/kmp/config_v1beta1_keymanagementprovider_akv_refresh_enabled.yaml",
-          "type \"azurekeyvault\" is not supported"),
+          "azurekeyvault: tenantID is required"),
       Map.entry("clustered/kmp/config_v1beta1_keymanagementprovider_inline.yaml", ""),
       Map.entry("clustered/policy/config_v1alpha1_policy_json.yaml", "used only when named ratify-policy"),
       Map.entry("clustered/policy/config_v1alpha1_policy_rego.yaml", "used only when named ratify-policy"),
@@ -36,7 +37,7 @@ class RatifySamplesTest extends ControllerFixture {
       Map.entry("clustered/store/config_v1beta1_store_oras_k8secretAuth.yaml", "k8Secrets"),
       Map.entry("clustered/verifier/config_v1alpha1_store_oras_http.yaml", ""),
       Map.entry("clustered/verifier/config_v1alpha1_verifier_notation.yaml", ""),
-      Map.entry("clustered/verifier/config_v1beta1_verifier_complete_licensechecker.yaml", "not a supported verifier"),
+      Map.entry("clustered/verifier/config_v1beta1_verifier_complete_licensechecker.yaml", ""),
       Map.entry("clustered/verifier/config_v1beta1_verifier_cosign.yaml", "not a supported verifier"),
       Map.entry("clustered/verifier/config_v1beta1_verifier_cosign_keyless_legacy.yaml", "not a supported verifier"),
       Map.entry("clustered/verifier/config_v1beta1_verifier_cosign_legacy.yaml", "not a supported verifier"),
@@ -45,17 +46,17 @@ class RatifySamplesTest extends ControllerFixture {
       Map.entry("clustered/verifier/config_v1beta1_verifier_notation_kmprovider.yaml",
           "\"kmprovider-akv\", which does not exist"),
       Map.entry("clustered/verifier/config_v1beta1_verifier_notation_specificnskmprovider.yaml", ""),
-      Map.entry("clustered/verifier/config_v1beta1_verifier_partial_licensechecker.yaml", "not a supported verifier"),
-      Map.entry("clustered/verifier/config_v1beta1_verifier_sbom.yaml", "not a supported verifier"),
-      Map.entry("clustered/verifier/config_v1beta1_verifier_sbom_deny.yaml", "not a supported verifier"),
+      Map.entry("clustered/verifier/config_v1beta1_verifier_partial_licensechecker.yaml", ""),
+      Map.entry("clustered/verifier/config_v1beta1_verifier_sbom.yaml", ""),
+      Map.entry("clustered/verifier/config_v1beta1_verifier_sbom_deny.yaml", ""),
       Map.entry("clustered/verifier/config_v1beta1_verifier_schemavalidator.yaml", "not a supported verifier"),
       Map.entry("clustered/verifier/config_v1beta1_verifier_schemavalidator_bad.yaml", "not a supported verifier"),
-      Map.entry("clustered/verifier/config_v1beta1_verifier_vulnerabilityreport.yaml", "not a supported verifier"),
-      Map.entry("clustered/verifier/config_v1beta1_verifier_vulnerabilityreport2.yaml", "not a supported verifier"),
+      Map.entry("clustered/verifier/config_v1beta1_verifier_vulnerabilityreport.yaml", ""),
+      Map.entry("clustered/verifier/config_v1beta1_verifier_vulnerabilityreport2.yaml", ""),
       Map.entry("namespaced/kmp/config_v1beta1_keymanagementprovider_akv.yaml",
-          "type \"azurekeyvault\" is not supported"),
+          "azurekeyvault: tenantID is required"),
       Map.entry("namespaced/kmp/config_v1beta1_keymanagementprovider_akv_refresh_enabled.yaml",
-          "type \"azurekeyvault\" is not supported"),
+          "azurekeyvault: tenantID is required"),
       Map.entry("namespaced/kmp/config_v1beta1_keymanagementprovider_inline.yaml", ""),
       Map.entry("namespaced/policy/config_v1beta1_policy_json.yaml", ""),
       Map.entry("namespaced/policy/config_v1beta1_policy_rego.yaml", "Rego policies are not supported"),
@@ -63,7 +64,7 @@ class RatifySamplesTest extends ControllerFixture {
       Map.entry("namespaced/store/config_v1beta1_store_oras.yaml", ""),
       Map.entry("namespaced/store/config_v1beta1_store_oras_http.yaml", ""),
       Map.entry("namespaced/store/config_v1beta1_store_oras_k8secretAuth.yaml", "k8Secrets"),
-      Map.entry("namespaced/verifier/config_v1beta1_verifier_complete_licensechecker.yaml", "not a supported verifier"),
+      Map.entry("namespaced/verifier/config_v1beta1_verifier_complete_licensechecker.yaml", ""),
       Map.entry("namespaced/verifier/config_v1beta1_verifier_cosign.yaml", "not a supported verifier"),
       Map.entry("namespaced/verifier/config_v1beta1_verifier_cosign_keyless.yaml", "not a supported verifier"),
       Map.entry("namespaced/verifier/config_v1beta1_verifier_cosign_legacy.yaml", "not a supported verifier"),
@@ -72,15 +73,16 @@ class RatifySamplesTest extends ControllerFixture {
       Map.entry("namespaced/verifier/config_v1beta1_verifier_notation_kmprovider.yaml",
           "\"kmprovider-akv\", which does not exist"),
       Map.entry("namespaced/verifier/config_v1beta1_verifier_notation_specificnskmprovider.yaml", ""),
-      Map.entry("namespaced/verifier/config_v1beta1_verifier_partial_licensechecker.yaml", "not a supported verifier"),
-      Map.entry("namespaced/verifier/config_v1beta1_verifier_sbom.yaml", "not a supported verifier"),
-      Map.entry("namespaced/verifier/config_v1beta1_verifier_sbom_deny.yaml", "not a supported verifier"),
+      Map.entry("namespaced/verifier/config_v1beta1_verifier_partial_licensechecker.yaml", ""),
+      Map.entry("namespaced/verifier/config_v1beta1_verifier_sbom.yaml", ""),
+      Map.entry("namespaced/verifier/config_v1beta1_verifier_sbom_deny.yaml", ""),
       Map.entry("namespaced/verifier/config_v1beta1_verifier_schemavalidator.yaml", "not a supported verifier"),
       Map.entry("namespaced/verifier/config_v1beta1_verifier_schemavalidator_bad.yaml", "not a supported verifier"),
-      Map.entry("namespaced/verifier/config_v1beta1_verifier_vulnerabilityreport.yaml", "not a supported verifier"),
-      Map.entry("namespaced/verifier/config_v1beta1_verifier_vulnerabilityreport2.yaml", "not a supported verifier"),
+      Map.entry("namespaced/verifier/config_v1beta1_verifier_vulnerabilityreport.yaml", ""),
+      Map.entry("namespaced/verifier/config_v1beta1_verifier_vulnerabilityreport2.yaml", ""),
       Map.entry("config_v1beta1_certstore_inline.yaml", ""),
-      Map.entry("config_v1beta1_certstore_akv.yaml", "type \"azurekeyvault\" is not supported")));
+      Map.entry("config_v1beta1_certstore_akv.yaml",
+          "azurekeyvault: certificates must be a list of {name, version}")));
 
   static final String NAMESPACE = "default";
 
@@ -112,11 +114,17 @@ class RatifySamplesTest extends ControllerFixture {
       Class<? extends CustomResource<?, ? extends ResourceStatus>> kind =
           (Class<? extends CustomResource<?, ? extends ResourceStatus>>) applied.getClass();
       String expected = e.getValue();
-      MockCluster.await(e.getKey() + " gets its status", () -> {
+      try {
+        MockCluster.await(e.getKey() + " gets its status", () -> {
+          ResourceStatus s = status(kind, ns, name);
+          return s != null && s.issuccess == expected.isEmpty()
+              && (expected.isEmpty() || String.valueOf(s.error).contains(expected));
+        });
+      } catch (AssertionError timeout) {
         ResourceStatus s = status(kind, ns, name);
-        return s != null && s.issuccess == expected.isEmpty()
-            && (expected.isEmpty() || String.valueOf(s.error).contains(expected));
-      });
+        throw new AssertionError(timeout.getMessage() + "; the status is "
+            + (s == null ? "absent" : "issuccess=" + s.issuccess + " error=" + s.error), timeout);
+      }
       String scope = ns == null ? "" : ns;
       boolean namespacedFailure = ns != null && !expected.isEmpty()
           && !kind.getSimpleName().contains("KeyManagementProvider")
@@ -126,6 +134,12 @@ class RatifySamplesTest extends ControllerFixture {
         awaitAllowed(scope, images.signedByA, false);
         assertThat(decisions.verify(scope, images.signedByA).verifierReports().getFirst().errorReason())
             .as(e.getKey()).contains("applies to namespace default");
+      } else if (ns != null && kind.getSimpleName().contains("Verifier")
+          && !text.contains("name: notation")) {
+        // The namespace's only verifier judges SBOMs, licences or vulnerability reports, not
+        // signatures: nothing there is allowed for its signature alone.
+        awaitAllowed(scope, images.signedByA, false);
+        assertThat(allowed(scope, images.unsigned)).as(e.getKey()).isFalse();
       } else if (kind.getSimpleName().contains("Verifier") || kind.getSimpleName().contains("Policy")) {
         // The engine it makes (or the last good one, for a rejected edit) decides.
         awaitAllowed(scope, images.signedByA, true);
