@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A mock API server, signed images and a controller, for the controller's tests. */
-abstract class ControllerFixture {
+public abstract class ControllerFixture {
   static final String SAMPLES =
       "testdata/vectors/ratify-v1.4.0/config/samples/";
 
@@ -53,22 +53,22 @@ abstract class ControllerFixture {
     cluster.close();
   }
 
-  static Path repo() {
+  public static Path repo() {
     String root = System.getenv("SIGNET_REPO_ROOT");
     return root == null ? Path.of("..") : Path.of(root);
   }
 
-  static String sample(String path) throws Exception {
+  public static String sample(String path) throws Exception {
     return Files.readString(repo().resolve(SAMPLES + path));
   }
 
-  static String inlineKmp(String kind, String name, String pem) {
+  public static String inlineKmp(String kind, String name, String pem) {
     return "apiVersion: config.ratify.deislabs.io/v1beta1\nkind: " + kind + "\nmetadata:\n  name: "
         + name + "\nspec:\n  type: inline\n  parameters:\n    contentType: certificate\n    value: |\n"
         + pem.lines().map(l -> "      " + l + "\n").reduce("", String::concat);
   }
 
-  static String layoutStore(String kind, String name, Path layout) {
+  public static String layoutStore(String kind, String name, Path layout) {
     return "apiVersion: config.ratify.deislabs.io/v1beta1\nkind: " + kind + "\nmetadata:\n  name: "
         + name + "\nspec:\n  name: ocilayout\n  parameters:\n    path: " + layout + "\n";
   }

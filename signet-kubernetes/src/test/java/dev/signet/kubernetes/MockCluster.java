@@ -31,8 +31,8 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /** A mock API server in CRUD mode with Ratify's kinds, on 127.0.0.1, and a client for it. */
-final class MockCluster implements AutoCloseable {
-  static final Map<String, Class<? extends CustomResource<?, ?>>> KINDS =
+public final class MockCluster implements AutoCloseable {
+  public static final Map<String, Class<? extends CustomResource<?, ?>>> KINDS =
       Map.of(
           "Store", Store.class,
           "NamespacedStore", NamespacedStore.class,
@@ -45,9 +45,9 @@ final class MockCluster implements AutoCloseable {
           "CertificateStore", CertificateStore.class);
 
   private final KubernetesMockServer server;
-  final KubernetesClient client;
+  public final KubernetesClient client;
 
-  MockCluster() throws Exception {
+  public MockCluster() throws Exception {
     List<CustomResourceDefinitionContext> contexts =
         KINDS.values().stream()
             .map(CustomResourceDefinitionContext::fromCustomResourceType)
@@ -67,7 +67,7 @@ final class MockCluster implements AutoCloseable {
    * Creates or replaces a resource given as YAML. A v1alpha1 object is stored as v1beta1, as the API
    * server does for Ratify's CRDs (conversion strategy None: only apiVersion changes).
    */
-  HasMetadata apply(String yaml, String namespace) {
+  public HasMetadata apply(String yaml, String namespace) {
     Map<String, Object> tree = client.getKubernetesSerialization().unmarshal(yaml, Map.class);
     String kind = String.valueOf(tree.get("kind"));
     Class<? extends CustomResource<?, ?>> type = KINDS.get(kind);
@@ -105,13 +105,13 @@ final class MockCluster implements AutoCloseable {
     resource.setStatus(status);
   }
 
-  <T extends CustomResource<?, ?>> T get(Class<T> kind, String namespace, String name) {
+  public <T extends CustomResource<?, ?>> T get(Class<T> kind, String namespace, String name) {
     return namespace == null
         ? client.resources(kind).withName(name).get()
         : client.resources(kind).inNamespace(namespace).withName(name).get();
   }
 
-  <T extends CustomResource<?, ?>> void delete(Class<T> kind, String namespace, String name) {
+  public <T extends CustomResource<?, ?>> void delete(Class<T> kind, String namespace, String name) {
     if (namespace == null) {
       client.resources(kind).withName(name).delete();
     } else {
@@ -120,7 +120,7 @@ final class MockCluster implements AutoCloseable {
   }
 
   /** Waits for a condition; the timeout only guards against a hang. */
-  static void await(String what, BooleanSupplier condition) throws InterruptedException {
+  public static void await(String what, BooleanSupplier condition) throws InterruptedException {
     Instant end = Instant.now().plus(Duration.ofSeconds(Integer.getInteger("await.seconds", 30)));
     while (!condition.getAsBoolean()) {
       if (Instant.now().isAfter(end)) {
