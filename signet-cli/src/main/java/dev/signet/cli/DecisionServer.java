@@ -22,6 +22,7 @@ import dev.signet.server.SignetServer;
 import dev.signet.server.admission.AdmissionMode;
 import dev.signet.server.admission.AdmissionReviewException;
 import dev.signet.server.admission.AdmissionWebhook;
+import dev.signet.server.admission.ImageVerifier;
 import dev.signet.verify.DecisionService;
 import dev.signet.verify.VerificationResult;
 import java.time.Clock;
@@ -116,9 +117,21 @@ public final class DecisionServer {
   /** The Kubernetes admission webhooks on the server's decisions. */
   private static AdmissionHandler admission(
       Decisions decisions, DigestResolver resolver, AdmissionMode mode, Duration timeout) {
+    ImageVerifier verifier =
+        new ImageVerifier() {
+          @Override
+          public VerificationResult verify(String image) {
+            return decisions.verify(image);
+          }
+
+          @Override
+          public VerificationResult verify(String namespace, String image) {
+            return decisions.verify(namespace, image);
+          }
+        };
     AdmissionWebhook webhook =
         new AdmissionWebhook(
-            decisions::verify,
+            verifier,
             image -> resolver.pin(Reference.parse(image)),
             timeout,
             AdmissionWebhook.DEFAULT_MAX_BODY_BYTES);

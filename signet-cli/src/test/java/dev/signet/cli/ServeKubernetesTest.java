@@ -91,6 +91,9 @@ class ServeKubernetesTest {
             "[tenant-b]" + images.signedByB, "[tenant-a]" + images.signedByB, images.signedByA,
             "[tenant-b]" + images.unsigned);
         assertThat(allowed(https, server, keys)).containsExactly(true, false, true, false);
+        // The admission webhook decides with the engine of the pod's namespace too.
+        assertThat(admitted(https, server, "tenant-b", images.signedByB)).isTrue();
+        assertThat(admitted(https, server, "tenant-a", images.signedByB)).isFalse();
 
         // The cluster's provider now holds CA B: tenant-a (on the cluster's resources) follows.
         cluster.apply(ControllerFixture.inlineKmp(
@@ -123,6 +126,22 @@ class ServeKubernetesTest {
     } catch (Exception e) {
       throw new AssertionError(e);
     }
+  }
+
+  private static boolean admitted(
+      HttpClient https, SignetServer server, String namespace, String image) throws Exception {
+    String review =
+        "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{"
+            + "\"uid\":\"u-1\",\"namespace\":\"" + namespace + "\","
+            + "\"kind\":{\"group\":\"\",\"version\":\"v1\",\"kind\":\"Pod\"},"
+            + "\"operation\":\"CREATE\",\"object\":{\"spec\":{\"containers\":["
+            + "{\"name\":\"a\",\"image\":\"" + image + "\"}]}}}}";
+    HttpResponse<String> r = https.send(
+        HttpRequest.newBuilder(URI.create("https://localhost:" + server.port() + "/admission/validate"))
+            .POST(HttpRequest.BodyPublishers.ofString(review)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    return StrictJson.MAPPER.readTree(r.body()).path("response").path("allowed").asBoolean();
   }
 
   private static HttpClient https(TestPki.Issued ca) throws Exception {
