@@ -68,4 +68,20 @@ class ArtifactVerifiersConfigTest {
         + "\"notaryProjectSignatureRequired\":true,\"passthrough\":true}"));
     assertThat(c.warnings()).containsExactly("unknown key verifier.plugins[0].schemaURL is ignored");
   }
+
+  @Test
+  void schemasComeFromFilesAndFromUrlsOnlyWhenAllowed() throws Exception {
+    Path schema = Vectors.root().resolve("ratify-v1.4.0/test/bats/tests/schemas/sarif-2.1.0-rtm.5.json");
+    VerificationConfig c = load(config("{\"name\":\"schemavalidator\",\"artifactTypes\":\"application/sarif+json\","
+        + "\"schemas\":{\"application/sarif+json\":\"" + schema.toUri() + "\"}}"));
+    assertThat(c.referencedFiles()).contains(schema);
+    assertThatThrownBy(() -> load(config("{\"name\":\"schemavalidator\",\"artifactTypes\":\"x\","
+            + "\"schemas\":{\"application/sarif+json\":\"https://json.schemastore.org/sarif-2.1.0-rtm.5.json\"}}")))
+        .hasMessageContaining("remote schemas are off");
+    load(config("{\"name\":\"schemavalidator\",\"artifactTypes\":\"x\",\"allowRemoteSchemas\":true,"
+        + "\"schemas\":{\"application/sarif+json\":\"https://json.schemastore.org/sarif-2.1.0-rtm.5.json\"}}"));
+    // Ratify's own test configuration points at a file on its CI runner
+    assertThatThrownBy(() -> load(ratify("schemavalidator_config.json")))
+        .hasMessageContaining("cannot read the schema /home/runner/.ratify/schemas/sarif-2.1.0-rtm.5.json");
+  }
 }
