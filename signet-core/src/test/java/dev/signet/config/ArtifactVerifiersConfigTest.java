@@ -15,7 +15,7 @@ class ArtifactVerifiersConfigTest {
   @TempDir Path dir;
 
   static Path ratify(String file) {
-    Path p = Vectors.root().resolve("ratify-v1.4.0/test/bats/tests/config").resolve(file);
+    Path p = Vectors.ratify("test/bats/tests/config/" + file);
     assertThat(p).exists();
     return p;
   }
@@ -71,7 +71,7 @@ class ArtifactVerifiersConfigTest {
 
   @Test
   void schemasComeFromFilesAndFromUrlsOnlyWhenAllowed() throws Exception {
-    Path schema = Vectors.root().resolve("ratify-v1.4.0/test/bats/tests/schemas/sarif-2.1.0-rtm.5.json");
+    Path schema = Vectors.ratify("test/bats/tests/schemas/sarif-2.1.0-rtm.5.json");
     VerificationConfig c = load(config("{\"name\":\"schemavalidator\",\"artifactTypes\":\"application/sarif+json\","
         + "\"schemas\":{\"application/sarif+json\":\"" + schema.toUri() + "\"}}"));
     assertThat(c.referencedFiles()).contains(schema);

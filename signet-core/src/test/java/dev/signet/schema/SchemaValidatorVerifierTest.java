@@ -36,7 +36,7 @@ class SchemaValidatorVerifierTest {
   final Attachments store = new Attachments();
 
   static byte[] sarifSchema() throws Exception {
-    return Files.readAllBytes(Vectors.root().resolve("ratify-v1.4.0/test/bats/tests/schemas/sarif-2.1.0-rtm.5.json"));
+    return Files.readAllBytes(Vectors.ratify("test/bats/tests/schemas/sarif-2.1.0-rtm.5.json"));
   }
 
   VerifierReport judge(Map<String, SchemaSource> schemas, Descriptor referrer, Deadline deadline) throws Exception {
