@@ -2,6 +2,7 @@ package dev.signet.schema;
 
 import dev.signet.artifact.ArtifactException;
 import dev.signet.artifact.AttachedArtifact;
+import dev.signet.artifact.AttachmentVerifier;
 import dev.signet.artifact.ReferrerReports;
 import dev.signet.deadline.Deadline;
 import dev.signet.deadline.DeadlineExceededException;
@@ -11,7 +12,6 @@ import dev.signet.oci.Descriptor;
 import dev.signet.oci.ReferrerStore;
 import dev.signet.reference.Reference;
 import dev.signet.verify.ErrorCode;
-import dev.signet.verify.ReferenceVerifier;
 import dev.signet.verify.VerifierReport;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,43 +24,18 @@ import tools.jackson.databind.JsonNode;
  * to the schema configured for the layer's media type ({@code schemas}); a layer of a media type
  * without a schema fails.
  */
-public final class SchemaValidatorVerifier implements ReferenceVerifier {
+public final class SchemaValidatorVerifier extends AttachmentVerifier {
   public static final String TYPE = "schemavalidator";
   /** Larger documents are refused unread. */
   public static final int MAX_DOCUMENT_BYTES = 32 * 1024 * 1024;
 
-  private final String name;
-  private final Set<String> artifactTypes;
-  private final Set<String> nestedReferences;
   private final Map<String, SchemaSource> schemas;
 
   /** @param schemas the schema for each layer media type */
   public SchemaValidatorVerifier(
       String name, Set<String> artifactTypes, Set<String> nestedReferences, Map<String, SchemaSource> schemas) {
-    this.name = name;
-    this.artifactTypes = Set.copyOf(artifactTypes);
-    this.nestedReferences = Set.copyOf(nestedReferences);
+    super(name, TYPE, artifactTypes, nestedReferences);
     this.schemas = Map.copyOf(schemas);
-  }
-
-  @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
-  public String type() {
-    return TYPE;
-  }
-
-  @Override
-  public boolean canVerify(String artifactType) {
-    return artifactTypes.contains("*") || artifactTypes.contains(artifactType);
-  }
-
-  @Override
-  public Set<String> nestedReferences() {
-    return nestedReferences;
   }
 
   @Override
@@ -71,7 +46,7 @@ public final class SchemaValidatorVerifier implements ReferenceVerifier {
       ReferrerStore store,
       Deadline deadline)
       throws DeadlineExceededException {
-    ReferrerReports reports = new ReferrerReports(name, TYPE, subject, referrer);
+    ReferrerReports reports = reports(subject, referrer);
     AttachedArtifact artifact;
     try {
       artifact = AttachedArtifact.fetch(subject, referrer, store, MAX_DOCUMENT_BYTES, deadline);
