@@ -132,8 +132,8 @@ public final class VerificationConfig {
 
   /**
    * The trust material the configuration reads besides itself, as absolute paths: the files and
-   * directories of {@code verificationCerts} / {@code verificationCertStores} and a CEL policy's
-   * {@code expressionFile}. A change to any of them calls for a reload ({@link ConfigReloader}).
+   * directories of {@code verificationCerts} / {@code verificationCertStores}, a CEL policy's
+   * {@code expressionFile} and the schema files of {@code schemavalidator}. A change to any of them calls for a reload ({@link ConfigReloader}).
    */
   public List<Path> referencedFiles() {
     return referencedFiles;
@@ -463,7 +463,7 @@ public final class VerificationConfig {
       String name = plugin.requiredString("name");
       String type = plugin.string("type") != null ? plugin.string("type") : name;
       if (ArtifactVerifiers.TYPES.contains(type)) {
-        verifiers.add(ArtifactVerifiers.verifier(plugin, name, type, runtime.clock()));
+        verifiers.add(ArtifactVerifiers.verifier(plugin, name, type, baseDir, runtime.clock(), referenced));
         continue;
       }
       if (!type.equals(NotationReferenceVerifier.TYPE)) {
