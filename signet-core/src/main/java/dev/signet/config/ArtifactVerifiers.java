@@ -169,7 +169,7 @@ final class ArtifactVerifiers {
    * notaryProjectSignatureRequired} is true: the executor then verifies the artifact's own
    * referrers, and an artifact without a passing signature fails.
    */
-  private static Set<String> nestedReferences(ConfigNode plugin) throws ConfigException {
+  static Set<String> nestedReferences(ConfigNode plugin) throws ConfigException {
     Set<String> nested = new LinkedHashSet<>();
     String listed = plugin.string("nestedReferences");
     if (listed != null) {
