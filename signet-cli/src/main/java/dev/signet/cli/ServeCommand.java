@@ -10,6 +10,13 @@ import dev.signet.cache.ResultCache;
 import dev.signet.config.ConfigException;
 import dev.signet.config.ConfigReloader;
 import dev.signet.config.VerificationConfig;
+import dev.signet.kubernetes.ResourceController;
+import dev.signet.kubernetes.kmp.ProviderTypes;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.nio.file.Files;
 import dev.signet.server.HostPort;
 import dev.signet.server.SignetServer;
 import dev.signet.server.TlsMaterialException;
@@ -47,10 +54,31 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(
       names = {"-c", "--config"},
-      required = true,
       paramLabel = "CONFIG.json",
-      description = "Ratify configuration file (store, policy, verifier, executor).")
+      description =
+          "Ratify configuration file (store, policy, verifier, executor). Required unless"
+              + " --kubernetes or --kubeconfig is given; with them it is Ratify's ConfigMap, used"
+              + " for what the resources do not set.")
   Path config;
+
+  @Option(
+      names = {"--kubernetes", "--enable-crd-manager"},
+      description =
+          "Take the configuration from Ratify's custom resources (config.ratify.deislabs.io),"
+              + " watched in the cluster this runs in (service account token and CA from the"
+              + " standard paths, KUBERNETES_SERVICE_HOST) or, outside a cluster, from KUBECONFIG"
+              + " or ~/.kube/config. --enable-crd-manager is Ratify's name for it. See"
+              + " docs/kubernetes.md.")
+  boolean kubernetes;
+
+  @Option(
+      names = "--kubeconfig",
+      paramLabel = "FILE",
+      description = "Like --kubernetes, with the API server and credentials of this kubeconfig file.")
+  Path kubeconfig;
+
+  /** The controller when the configuration comes from custom resources; closed after the server. */
+  ResourceController controller;
 
   @Option(
       names = "--http",
@@ -160,7 +188,10 @@ final class ServeCommand implements Callable<Integer> {
     SignetServer server;
     try {
       server = start(Clock.systemUTC());
-    } catch (ConfigException | TlsMaterialException | IllegalArgumentException e) {
+    } catch (ConfigException
+        | TlsMaterialException
+        | IllegalArgumentException
+        | io.fabric8.kubernetes.client.KubernetesClientException e) {
       err.println("signet: " + e.getMessage());
       err.flush();
       return ExitCodes.USAGE;
@@ -171,6 +202,9 @@ final class ServeCommand implements Callable<Integer> {
             new Thread(
                 () -> {
                   server.stop();
+                  if (controller != null) {
+                    controller.close();
+                  }
                   if (sharedCache != null) {
                     sharedCache.close();
                   }
@@ -187,15 +221,29 @@ final class ServeCommand implements Callable<Integer> {
     HostPort health = healthPort == null ? null : HostPort.parse(healthPort, "0.0.0.0");
     HostPort metrics = metricsPort == null ? null : HostPort.parse(metricsPort, "0.0.0.0");
     AdmissionMode mode = AdmissionMode.parse(admissionMode);
-    // The configuration and its trust material are re-read when they change.
-    ConfigReloader reloader = ConfigReloader.load(config, VerificationConfig.Runtime.standard(clock));
-    PrintWriter err = spec.commandLine().getErr();
-    for (String w : reloader.config().warnings()) {
-      err.println("signet: warning: " + w);
+    SignetServer.Builder builder;
+    if (kubernetes || kubeconfig != null) {
+      controller = startController(clock);
+      builder = DecisionServer.builder(controller, mode, clock);
+    } else {
+      if (config == null) {
+        throw new IllegalArgumentException(
+            "give --config CONFIG.json, or --kubernetes / --kubeconfig FILE to read Ratify's"
+                + " custom resources");
+      }
+      // The configuration and its trust material are re-read when they change.
+      ConfigReloader reloader =
+          ConfigReloader.load(config, VerificationConfig.Runtime.standard(clock));
+      PrintWriter err = spec.commandLine().getErr();
+      for (String w : reloader.config().warnings()) {
+        err.println("signet: warning: " + w);
+      }
+      err.flush();
+      builder =
+          DecisionServer.builder(reloader, decisionCache(reloader.config(), err, clock), mode, clock);
     }
-    err.flush();
     SignetServer server =
-        DecisionServer.builder(reloader, decisionCache(reloader.config(), err, clock), mode, clock)
+        builder
             .http(main)
             .certDir(certDir)
             .clientCaFile(caCertFile)
@@ -204,7 +252,43 @@ final class ServeCommand implements Callable<Integer> {
             .metricsAddress(metrics)
             .traceIdHeaders(traceIdHeaders)
             .build();
-    return server.start();
+    try {
+      return server.start();
+    } catch (RuntimeException e) {
+      if (controller != null) {
+        controller.close();
+      }
+      throw e;
+    }
+  }
+
+  /** Connects to the API server and starts watching Ratify's resources. */
+  private ResourceController startController(Clock clock) {
+    Config k8s;
+    try {
+      k8s =
+          kubeconfig == null
+              ? Config.autoConfigure(null)
+              : Config.fromKubeconfig(Files.readString(kubeconfig));
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          "cannot read the kubeconfig file " + kubeconfig + ": " + e.getMessage(), e);
+    }
+    KubernetesClient client = new KubernetesClientBuilder().withConfig(k8s).build();
+    Path workDir;
+    try {
+      workDir = Files.createTempDirectory("signet-resources-");
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot create a work directory: " + e.getMessage(), e);
+    }
+    return ResourceController.start(
+        client,
+        new ResourceController.Settings(
+            config,
+            workDir,
+            VerificationConfig.Runtime.standard(clock),
+            ProviderTypes.standard(clock),
+            ConfigReloader.DEFAULT_INTERVAL));
   }
 
   /**

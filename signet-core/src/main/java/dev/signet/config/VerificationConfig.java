@@ -2,6 +2,7 @@ package dev.signet.config;
 
 import dev.signet.json.JsonFormatException;
 import dev.signet.json.StrictJson;
+import dev.signet.cosign.CosignVerifier;
 import dev.signet.notation.NotationVerifier;
 import dev.signet.notation.revocation.DirectoryCrlCache;
 import dev.signet.notation.revocation.OnlineRevocationChecker;
@@ -132,8 +133,8 @@ public final class VerificationConfig {
 
   /**
    * The trust material the configuration reads besides itself, as absolute paths: the files and
-   * directories of {@code verificationCerts} / {@code verificationCertStores} and a CEL policy's
-   * {@code expressionFile}. A change to any of them calls for a reload ({@link ConfigReloader}).
+   * directories of {@code verificationCerts} / {@code verificationCertStores}, a CEL policy's
+   * {@code expressionFile} and the schema files of {@code schemavalidator}. A change to any of them calls for a reload ({@link ConfigReloader}).
    */
   public List<Path> referencedFiles() {
     return referencedFiles;
@@ -462,8 +463,12 @@ public final class VerificationConfig {
     for (ConfigNode plugin : section.objects("plugins")) {
       String name = plugin.requiredString("name");
       String type = plugin.string("type") != null ? plugin.string("type") : name;
+      if (type.equals(CosignVerifier.TYPE)) {
+        verifiers.add(CosignVerifiers.verifier(plugin, name, baseDir, runtime.clock(), referenced));
+        continue;
+      }
       if (ArtifactVerifiers.TYPES.contains(type)) {
-        verifiers.add(ArtifactVerifiers.verifier(plugin, name, type, runtime.clock()));
+        verifiers.add(ArtifactVerifiers.verifier(plugin, name, type, baseDir, runtime.clock(), referenced));
         continue;
       }
       if (!type.equals(NotationReferenceVerifier.TYPE)) {
@@ -473,7 +478,7 @@ public final class VerificationConfig {
                 + name
                 + "\" (type \""
                 + type
-                + "\") is not a supported verifier; supported: \"notation\", "
+                + "\") is not a supported verifier; supported: \"notation\", \"cosign\", "
                 + String.join(", ", ArtifactVerifiers.TYPES.stream().sorted().map(t -> "\"" + t + "\"").toList()));
       }
       verifiers.add(notation(plugin, name, baseDir, runtime, shared, referenced));

@@ -4,6 +4,7 @@ package dev.signet.server;
 // request: the Gatekeeper external data provider over HTTPS (mTLS when a client CA is given),
 // admission webhooks, and plain-HTTP health and metrics listeners.
 
+import dev.signet.verify.VerificationResult;
 import io.helidon.common.tls.Tls;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
@@ -90,7 +91,18 @@ public final class SignetServer implements AutoCloseable {
     this.admission =
         b.admission == null
             ? null
-            : b.admission.apply(subject -> decisions.verify(subject, traceForAdmission()));
+            : b.admission.apply(
+                new Decisions() {
+                  @Override
+                  public VerificationResult verify(String subject) {
+                    return decisions.verify(subject, traceForAdmission());
+                  }
+
+                  @Override
+                  public VerificationResult verify(String namespace, String subject) {
+                    return decisions.verify(namespace, subject, traceForAdmission());
+                  }
+                });
     List<HeaderName> headers = new ArrayList<>();
     for (String h : b.traceIdHeaders) {
       headers.add(HeaderNames.create(h));
