@@ -57,11 +57,15 @@ public final class RegistryStore implements ReferrerStore, AutoCloseable {
    * baseDir}.
    *
    * @throws IllegalArgumentException when a parameter is unknown or has the wrong type or value
-   * @throws StoreException when the CA bundle cannot be read
+   * @throws StoreException when the CA bundle cannot be read, or the Docker config file is there but
+   *     is not a JSON object
    */
   public static RegistryStore fromConfig(JsonNode config, Path baseDir, Clock clock)
       throws StoreException {
-    return create(options(config, baseDir), credentials(config, baseDir, clock), clock);
+    RegistryOptions options = options(config, baseDir);
+    DockerConfigCredentials credentials = credentials(config, baseDir, clock);
+    credentials.check();
+    return create(options, credentials, clock);
   }
 
   static RegistryOptions options(JsonNode config, Path baseDir) {
@@ -101,7 +105,7 @@ public final class RegistryStore implements ReferrerStore, AutoCloseable {
     return o;
   }
 
-  static CredentialProvider credentials(JsonNode config, Path baseDir, Clock clock) {
+  static DockerConfigCredentials credentials(JsonNode config, Path baseDir, Clock clock) {
     JsonNode auth = config.get("authProvider");
     if (auth == null || auth.isNull()) {
       return DockerConfigCredentials.fromEnvironment(clock);

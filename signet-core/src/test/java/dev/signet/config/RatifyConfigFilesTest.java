@@ -1,0 +1,144 @@
+package dev.signet.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import dev.signet.json.StrictJson;
+import dev.signet.testing.Vectors;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Every config.json of Ratify v1.4.0 (its default configuration and its end-to-end test
+ * configurations), loaded unchanged. A file whose plugins are all ones Signet implements must load;
+ * any other file must either load or fail with a message naming one of its plugins that Signet does
+ * not implement (yet): so the test stays right as plugins are added.
+ */
+class RatifyConfigFilesTest {
+  /** Plugins and policy providers of Ratify v1.4.0 that Signet may not implement. */
+  private static final Set<String> MAY_BE_UNSUPPORTED =
+      Set.of(
+          "cosign",
+          "sbom",
+          "licensechecker",
+          "vulnerabilityreport",
+          "schemavalidator",
+          "dynamic",
+          "dynamicstore",
+          "regopolicy");
+
+  private static final Set<String> SUPPORTED = Set.of("notation", "oras", "configpolicy");
+
+  @TempDir Path home;
+  @TempDir Path crlCache;
+  private String realHome;
+
+  @BeforeEach
+  void isolateTheHomeDirectory() {
+    // The files name certificates under ~/ (as Ratify's end-to-end setup leaves them): this
+    // machine's own home must not decide the outcome.
+    realHome = System.getProperty("user.home");
+    System.setProperty("user.home", home.toString());
+  }
+
+  @AfterEach
+  void restoreTheHomeDirectory() {
+    System.setProperty("user.home", realHome);
+  }
+
+  static List<Path> ratifyConfigFiles() throws Exception {
+    Path root = Vectors.ratify("");
+    List<Path> files = new ArrayList<>();
+    try (Stream<Path> all = Files.walk(root)) {
+      for (Path p : all.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
+        JsonNode json = StrictJson.parseObject(Files.readAllBytes(p), 1 << 20, p.toString());
+        if (json.has("store") || json.has("verifier") || json.has("policy")) {
+          files.add(p);
+        }
+      }
+    }
+    return files;
+  }
+
+  @Test
+  void the_vectors_hold_ratifys_default_and_end_to_end_configurations() throws Exception {
+    List<String> names =
+        ratifyConfigFiles().stream().map(p -> Vectors.ratify("").relativize(p).toString()).toList();
+    assertThat(names)
+        .hasSize(22)
+        .contains(
+            "config/config.json",
+            "test/bats/tests/config/config.json",
+            "test/bats/tests/config/config_notation_crl.json");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("ratifyConfigFiles")
+  void loads_or_names_an_unsupported_plugin(Path file) throws Exception {
+    List<String> plugins = pluginNames(file);
+    VerificationConfig.Runtime runtime = VerificationConfig.Runtime.standard(Clock.systemUTC(), crlCache);
+    if (SUPPORTED.containsAll(plugins)) {
+      VerificationConfig config = VerificationConfig.load(file, runtime);
+      assertThat(config.executor()).isNotNull();
+      return;
+    }
+    try {
+      VerificationConfig.load(file, runtime);
+    } catch (ConfigException e) {
+      List<String> named =
+          plugins.stream()
+              .filter(MAY_BE_UNSUPPORTED::contains)
+              .filter(p -> e.getMessage().toLowerCase(Locale.ROOT).contains("\"" + p + "\""))
+              .toList();
+      if (named.isEmpty()) {
+        fail(file + " failed without naming one of its plugins " + plugins
+            + " that may be unsupported " + MAY_BE_UNSUPPORTED + ": " + e.getMessage());
+      }
+    }
+  }
+
+  @Test
+  void certificate_paths_under_the_home_directory_are_expanded() throws Exception {
+    Path file = Vectors.ratify("test/bats/tests/config/config_notation_root_cert.json");
+    VerificationConfig.Runtime runtime = VerificationConfig.Runtime.standard(Clock.systemUTC(), crlCache);
+    Path expected = home.resolve(".config/notation/truststore/x509/ca/leaf-test/root.crt");
+
+    VerificationConfig missing = VerificationConfig.load(file, runtime);
+    assertThat(missing.warnings())
+        .anySatisfy(w -> assertThat(w).contains("certificate path " + expected + " does not exist"));
+    assertThat(missing.referencedFiles()).contains(expected);
+
+    // The same file once the certificate is where Ratify's setup puts it: no warning.
+    Files.createDirectories(expected.getParent());
+    Files.copy(Vectors.ratify("test/bats/tests/certificates/wabbit-networks.io.crt"), expected);
+    assertThat(VerificationConfig.load(file, runtime).warnings()).isEmpty();
+  }
+
+  /** Store, policy and verifier names (verifier {@code type} when given), lower case. */
+  private static List<String> pluginNames(Path file) throws Exception {
+    JsonNode json = StrictJson.parseObject(Files.readAllBytes(file), 1 << 20, file.toString());
+    List<String> names = new ArrayList<>();
+    for (JsonNode p : json.path("store").path("plugins")) {
+      names.add(p.path("name").asString().toLowerCase(Locale.ROOT));
+    }
+    names.add(json.path("policy").path("plugin").path("name").asString().toLowerCase(Locale.ROOT));
+    for (JsonNode p : json.path("verifier").path("plugins")) {
+      String type = p.has("type") ? p.path("type").asString() : p.path("name").asString();
+      names.add(type.toLowerCase(Locale.ROOT));
+    }
+    return names;
+  }
+}
