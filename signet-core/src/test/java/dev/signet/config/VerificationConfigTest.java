@@ -99,8 +99,8 @@ class VerificationConfigTest {
             .replace("\"ocilayout\"", "\"s3\"")))
         .hasMessageContaining("store.plugins[0].name \"s3\" is not a supported store");
     assertThatThrownBy(() -> load(config("", "\"verificationCerts\":[" + quote(cert()) + "],")
-            .replace("\"name\":\"notation\"", "\"name\":\"sbom\"")))
-        .hasMessageContaining("\"sbom\"")
+            .replace("\"name\":\"notation\"", "\"name\":\"in-toto\"")))
+        .hasMessageContaining("\"in-toto\"")
         .hasMessageContaining("not a supported verifier");
   }
 
@@ -279,11 +279,11 @@ class VerificationConfigTest {
             () ->
                 load(withPolicy("{\"name\":\"regoPolicy\"}")
                     .replace("\"ocilayout\"", "\"s3\"")
-                    .replace("\"name\":\"notation\"", "\"name\":\"sbom\"")))
+                    .replace("\"name\":\"notation\"", "\"name\":\"in-toto\"")))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("\"s3\" is not a supported store")
         .hasMessageContaining("\"regoPolicy\" is not a supported policy provider")
-        .hasMessageContaining("\"sbom\" (type \"sbom\") is not a supported verifier");
+        .hasMessageContaining("\"in-toto\" (type \"in-toto\") is not a supported verifier");
   }
 
   @Test
