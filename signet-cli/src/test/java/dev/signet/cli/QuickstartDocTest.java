@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.signet.config.VerificationConfig;
 import dev.signet.json.StrictJson;
+import dev.signet.testing.TemporaryHome;
 import dev.signet.testing.TestPki;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,9 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -25,24 +25,11 @@ import tools.jackson.databind.node.ObjectNode;
  * it, loads without a warning; its timestamp additions load too, and name the TSA directory while it
  * is missing.
  */
+@ExtendWith(TemporaryHome.class)
 class QuickstartDocTest {
   private static final String SUBJECT_DN = "CN=builder.example.com,O=Notary,L=Seattle,ST=WA,C=US";
 
   @TempDir Path dir;
-  @TempDir Path home;
-  private String realHome;
-
-  @BeforeEach
-  void isolateTheHomeDirectory() {
-    // The store reads ~/.docker/config.json: this machine's own file must not decide the outcome.
-    realHome = System.getProperty("user.home");
-    System.setProperty("user.home", home.toString());
-  }
-
-  @AfterEach
-  void restoreTheHomeDirectory() {
-    System.setProperty("user.home", realHome);
-  }
 
   @Test
   void step_three_loads_as_written_and_so_do_its_timestamp_additions() throws Exception {

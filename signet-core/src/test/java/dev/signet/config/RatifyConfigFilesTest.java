@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
 import dev.signet.json.StrictJson;
+import dev.signet.testing.TemporaryHome;
 import dev.signet.testing.Vectors;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,9 +16,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -29,6 +29,7 @@ import tools.jackson.databind.JsonNode;
  * any other file must either load or fail with a message naming one of its plugins that Signet does
  * not implement (yet): so the test stays right as plugins are added.
  */
+@ExtendWith(TemporaryHome.class)
 class RatifyConfigFilesTest {
   /** Plugins and policy providers of Ratify v1.4.0 that Signet may not implement. */
   private static final Set<String> MAY_BE_UNSUPPORTED =
@@ -48,22 +49,7 @@ class RatifyConfigFilesTest {
   private static final Map<String, String> REFUSED_BY_DESIGN =
       Map.of("sbom_version_mismatch.json", "\"3.0.0\" is not a version of the sbom verifier");
 
-  @TempDir Path home;
   @TempDir Path crlCache;
-  private String realHome;
-
-  @BeforeEach
-  void isolateTheHomeDirectory() {
-    // The files name certificates under ~/ (as Ratify's end-to-end setup leaves them): this
-    // machine's own home must not decide the outcome.
-    realHome = System.getProperty("user.home");
-    System.setProperty("user.home", home.toString());
-  }
-
-  @AfterEach
-  void restoreTheHomeDirectory() {
-    System.setProperty("user.home", realHome);
-  }
 
   static List<Path> ratifyConfigFiles() throws Exception {
     Path root = Vectors.ratify("");
@@ -124,7 +110,7 @@ class RatifyConfigFilesTest {
   void certificate_paths_under_the_home_directory_are_expanded() throws Exception {
     Path file = Vectors.ratify("test/bats/tests/config/config_notation_root_cert.json");
     VerificationConfig.Runtime runtime = VerificationConfig.Runtime.standard(Clock.systemUTC(), crlCache);
-    Path expected = home.resolve(".config/notation/truststore/x509/ca/leaf-test/root.crt");
+    Path expected = TemporaryHome.path().resolve(".config/notation/truststore/x509/ca/leaf-test/root.crt");
 
     VerificationConfig missing = VerificationConfig.load(file, runtime);
     assertThat(missing.warnings())
