@@ -99,8 +99,8 @@ class VerificationConfigTest {
             .replace("\"ocilayout\"", "\"s3\"")))
         .hasMessageContaining("store.plugins[0].name \"s3\" is not a supported store");
     assertThatThrownBy(() -> load(config("", "\"verificationCerts\":[" + quote(cert()) + "],")
-            .replace("\"name\":\"notation\"", "\"name\":\"in-toto\"")))
-        .hasMessageContaining("\"in-toto\"")
+            .replace("\"name\":\"notation\"", "\"name\":\"sample\"")))
+        .hasMessageContaining("\"sample\"")
         .hasMessageContaining("not a supported verifier");
   }
 
