@@ -62,12 +62,13 @@ final class ServeCommand implements Callable<Integer> {
   Path config;
 
   @Option(
-      names = "--kubernetes",
+      names = {"--kubernetes", "--enable-crd-manager"},
       description =
           "Take the configuration from Ratify's custom resources (config.ratify.deislabs.io),"
               + " watched in the cluster this runs in (service account token and CA from the"
               + " standard paths, KUBERNETES_SERVICE_HOST) or, outside a cluster, from KUBECONFIG"
-              + " or ~/.kube/config. See docs/kubernetes.md.")
+              + " or ~/.kube/config. --enable-crd-manager is Ratify's name for it. See"
+              + " docs/kubernetes.md.")
   boolean kubernetes;
 
   @Option(
