@@ -51,6 +51,12 @@ final class VerifyCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    try {
+      options.reference();
+    } catch (CommandFailure e) {
+      err.println("signet: " + e.getMessage());
+      return e.exitCode();
+    }
     VerificationConfig loaded;
     try {
       loaded = VerificationConfig.load(

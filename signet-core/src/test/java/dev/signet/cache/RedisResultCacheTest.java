@@ -339,14 +339,17 @@ class RedisResultCacheTest {
     RedisResultCache b = replica();
     ResultKey key = key("f");
     AtomicInteger calls = new AtomicInteger();
+    java.util.concurrent.CountDownLatch leading = new java.util.concurrent.CountDownLatch(1);
     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
       Future<VerificationResult> first = pool.submit(() -> a.getOrVerify(key,
           Deadline.after(CLOCK, Duration.ofSeconds(30)), () -> {
             calls.incrementAndGet();
+            leading.countDown();
             sleepQuietly(300);
             return result(false, ErrorCode.REFERRER_STORE_FAILURE);
           }));
-      Thread.sleep(50);
+      // The second replica asks only once the first holds the lock and is verifying.
+      assertThat(leading.await(60, TimeUnit.SECONDS)).isTrue();
       Future<VerificationResult> second = pool.submit(() -> b.getOrVerify(key,
           Deadline.after(CLOCK, Duration.ofSeconds(30)), () -> {
             calls.incrementAndGet();

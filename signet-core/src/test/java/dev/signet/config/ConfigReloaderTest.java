@@ -248,15 +248,25 @@ class ConfigReloaderTest {
   }
 
   @Test
-  void a_certificate_that_disappears_keeps_the_old_trust_and_says_why() throws Exception {
+  void a_certificate_directory_that_disappears_is_reported_and_the_decisions_fail_closed()
+      throws Exception {
     write(config(ANY));
     ConfigReloader r = reloader(Duration.ZERO);
     Files.delete(certs.resolve("e2e.crt"));
     Files.delete(certs);
-    assertThat(r.reloadIfChanged()).isFalse();
-    assertThat(r.generation()).isEqualTo(1);
-    assertThat(r.lastError()).hasValueSatisfying(why -> assertThat(why).contains("certs"));
-    assertThat(allows(r.get())).isTrue();
+    // As at start-up (and as Ratify does), a missing path is a warning, not a rejected file; the
+    // trust it gave is gone, and every verification says which path is missing.
+    assertThat(r.reloadIfChanged()).isTrue();
+    assertThat(r.generation()).isEqualTo(2);
+    assertThat(r.config().warnings())
+        .anySatisfy(w -> assertThat(w).contains(certs.toString()).contains("does not exist"));
+    assertThat(allows(r.get())).isFalse();
+    assertThat(r.get().executor().verify(SUBJECT).verifierReports())
+        .isNotEmpty()
+        .allSatisfy(
+            report ->
+                assertThat(report.message() + " " + report.errorReason())
+                    .contains("certificate path " + certs + " does not exist"));
   }
 
   @Test

@@ -69,6 +69,17 @@ public final class DockerConfigCredentials implements CredentialProvider {
     return of(base.resolve("config.json"), clock);
   }
 
+  /**
+   * Reads the file now, so that a file that is there but is not a JSON object is reported when the
+   * configuration is loaded, not at the first registry that asks for credentials. A missing file is
+   * fine (anonymous access).
+   *
+   * @throws StoreException naming the file and what is wrong with it
+   */
+  public void check() throws StoreException {
+    readConfig();
+  }
+
   @Override
   public Credential credentialFor(String registry) throws StoreException {
     String host = normalize(registry);
