@@ -461,7 +461,8 @@ final class Translator {
     if (spec.source != null || (spec.address != null && !spec.address.isEmpty())) {
       throw new InvalidResource(
           "spec.source and spec.address name a plugin to download; Signet runs only its built-in"
-              + " plugins (stores: oras, ocilayout; verifiers: notation): remove them");
+              + " plugins (stores: oras, ocilayout; verifiers: notation, cosign, sbom, licensechecker,"
+              + " vulnerabilityreport, schemavalidator): remove them");
     }
   }
 
