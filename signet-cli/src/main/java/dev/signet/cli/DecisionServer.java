@@ -5,6 +5,8 @@ package dev.signet.cli;
 // Kubernetes admission webhooks.
 
 import dev.signet.cache.CaffeineResultCache;
+import dev.signet.cache.RedisResultCache;
+import dev.signet.cache.ResultCache;
 import dev.signet.config.ConfigReloader;
 import dev.signet.config.VerificationConfig;
 import dev.signet.kubernetes.Engine;
@@ -40,10 +42,16 @@ public final class DecisionServer {
    */
   public static SignetServer.Builder builder(
       ConfigReloader reloader, AdmissionMode mode, Clock clock) {
-    // Cached decisions are keyed by the configuration's generation, so a reload never serves an
-    // old answer.
-    DecisionService decisions = new DecisionService(reloader, new CaffeineResultCache(), clock);
-    return builder(decisions::decide, reloader::config, mode, clock);
+    return builder(reloader, new CaffeineResultCache(), mode, clock);
+  }
+
+  /** {@link #builder(ConfigReloader, AdmissionMode, Clock)} with decisions kept in {@code cache}. */
+  public static SignetServer.Builder builder(
+      ConfigReloader reloader, ResultCache cache, AdmissionMode mode, Clock clock) {
+    // Cached decisions are keyed by the fingerprint of the configuration and trust material, so a
+    // reload never serves an old answer.
+    DecisionService decisions = new DecisionService(reloader, cache, clock);
+    return builder(decisions::decide, reloader::config, cache, mode, clock);
   }
 
   /**
@@ -52,8 +60,8 @@ public final class DecisionServer {
    */
   public static SignetServer.Builder builder(
       ResourceController controller, AdmissionMode mode, Clock clock) {
-    NamespaceDecisions perNamespace =
-        new NamespaceDecisions(controller, new CaffeineResultCache(), clock);
+    ResultCache cache = new CaffeineResultCache();
+    NamespaceDecisions perNamespace = new NamespaceDecisions(controller, cache, clock);
     Decisions decisions =
         new Decisions() {
           @Override
@@ -70,6 +78,7 @@ public final class DecisionServer {
         decisions,
         () ->
             controller.generation().cluster() instanceof Engine.Ready ready ? ready.config() : null,
+        cache,
         mode,
         clock);
   }
@@ -79,7 +88,11 @@ public final class DecisionServer {
    * tags and whose timeouts apply (null when there is none: tags do not resolve).
    */
   private static SignetServer.Builder builder(
-      Decisions decisions, Supplier<VerificationConfig> config, AdmissionMode mode, Clock clock) {
+      Decisions decisions,
+      Supplier<VerificationConfig> config,
+      ResultCache cache,
+      AdmissionMode mode,
+      Clock clock) {
     VerificationConfig loaded = config.get();
     Duration timeout = loaded == null ? VerificationConfig.DEFAULT_TIMEOUT : loaded.timeout();
     Duration mutationTimeout =
@@ -95,7 +108,11 @@ public final class DecisionServer {
           }
           return DigestResolver.firstOf(now.stores(), mutationTimeout, clock).pin(image);
         };
-    return SignetServer.builder()
+    SignetServer.Builder builder = SignetServer.builder();
+    if (cache instanceof RedisResultCache shared) {
+      builder.cacheEvents(shared::counts);
+    }
+    return builder
         .decisions(decisions)
         .resolver(resolver)
         .verifyTimeout(timeout)

@@ -58,7 +58,7 @@ final class DiscoverCommand implements Callable<Integer> {
       err.println("signet: --depth must be between 1 and " + MAX_DEPTH + ", found " + depth);
       return ExitCodes.USAGE;
     }
-    try (SubjectLookup s = SubjectLookup.open(options.config, options.subject, err)) {
+    try (SubjectLookup s = SubjectLookup.open(options, err)) {
       List<ReferrerNode> tree;
       try {
         tree = tree(s);

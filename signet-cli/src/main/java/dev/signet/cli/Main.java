@@ -2,12 +2,15 @@ package dev.signet.cli;
 
 import dev.signet.cli.demo.DemoCommand;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Properties;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -25,7 +28,7 @@ import picocli.CommandLine.Command;
       ServeCommand.class,
       DemoCommand.class
     })
-public final class Main implements Runnable {
+public final class Main implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   /** Where raw bytes ({@code referrer show-blob}) go; null when stdout is only a text writer. */
@@ -72,7 +75,22 @@ public final class Main implements Runnable {
           commandLine.getErr().println("signet: " + e.getMessage());
           return ExitCodes.USAGE;
         });
+    giveTheVersionTo(cli);
     return cli;
+  }
+
+  /** {@code --version} works on every command, not only on {@code signet} itself. */
+  private static void giveTheVersionTo(CommandLine cli) {
+    cli.getCommandSpec().versionProvider(new Version());
+    cli.getSubcommands().values().forEach(Main::giveTheVersionTo);
+  }
+
+  /** A command that only groups subcommands: without one, its usage on stderr and exit 2. */
+  static int subcommandRequired(CommandLine.Model.CommandSpec spec) {
+    CommandLine cli = spec.commandLine();
+    cli.getErr().println(spec.qualifiedName() + ": a command is required");
+    cli.usage(cli.getErr());
+    return ExitCodes.USAGE;
   }
 
   /** Writes content byte for byte to the command's stdout. */
@@ -105,15 +123,22 @@ public final class Main implements Runnable {
   }
 
   @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getErr());
+  public Integer call() {
+    return subcommandRequired(spec);
   }
 
+  /** The version the build wrote into {@code version.properties}. */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
-    public String[] getVersion() {
-      String v = Main.class.getPackage().getImplementationVersion();
-      return new String[] {"signet " + (v == null ? "development build" : v)};
+    public String[] getVersion() throws IOException {
+      Properties p = new Properties();
+      try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+        if (in == null) {
+          throw new IOException("version.properties is missing from the build");
+        }
+        p.load(in);
+      }
+      return new String[] {"signet " + p.getProperty("version")};
     }
   }
 }

@@ -28,12 +28,12 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Shows the content of the artifacts that refer to an image.",
     subcommands = {ReferrerCommand.ShowManifest.class, ReferrerCommand.ShowBlob.class})
-final class ReferrerCommand implements Runnable {
+final class ReferrerCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getErr());
+  public Integer call() {
+    return Main.subcommandRequired(spec);
   }
 
   /** What both subcommands take besides the subject. */
@@ -65,7 +65,7 @@ final class ReferrerCommand implements Runnable {
         err.println("signet: --digest \"" + digest + "\" is not a digest: " + e.getMessage());
         return ExitCodes.USAGE;
       }
-      try (SubjectLookup s = SubjectLookup.open(options.config, options.subject, err)) {
+      try (SubjectLookup s = SubjectLookup.open(options, err)) {
         byte[] content;
         try {
           content = fetch(s, wanted);

@@ -34,7 +34,7 @@ final class ResolveCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    try (SubjectLookup s = SubjectLookup.open(options.config, options.subject, err)) {
+    try (SubjectLookup s = SubjectLookup.open(options, err)) {
       if (output == VerifyCommand.Output.json) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("subject", options.subject);

@@ -2,6 +2,11 @@ package dev.signet.cli;
 
 // `signet serve` (cli-contract.md): Ratify's server flags (ratify-reference.md §5) on SignetServer.
 
+import dev.signet.cache.CaffeineResultCache;
+import dev.signet.cache.HmacKeys;
+import dev.signet.cache.RedisEndpoint;
+import dev.signet.cache.RedisResultCache;
+import dev.signet.cache.ResultCache;
 import dev.signet.config.ConfigException;
 import dev.signet.config.ConfigReloader;
 import dev.signet.config.VerificationConfig;
@@ -17,6 +22,7 @@ import dev.signet.server.SignetServer;
 import dev.signet.server.TlsMaterialException;
 import dev.signet.server.admission.AdmissionMode;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -56,12 +62,13 @@ final class ServeCommand implements Callable<Integer> {
   Path config;
 
   @Option(
-      names = "--kubernetes",
+      names = {"--kubernetes", "--enable-crd-manager"},
       description =
           "Take the configuration from Ratify's custom resources (config.ratify.deislabs.io),"
               + " watched in the cluster this runs in (service account token and CA from the"
               + " standard paths, KUBERNETES_SERVICE_HOST) or, outside a cluster, from KUBECONFIG"
-              + " or ~/.kube/config. See docs/kubernetes.md.")
+              + " or ~/.kube/config. --enable-crd-manager is Ratify's name for it. See"
+              + " docs/kubernetes.md.")
   boolean kubernetes;
 
   @Option(
@@ -128,6 +135,52 @@ final class ServeCommand implements Callable<Integer> {
               + " warning).")
   String admissionMode;
 
+  @Option(
+      names = "--redis-url",
+      defaultValue = "${env:SIGNET_REDIS_URL}",
+      paramLabel = "URL",
+      description =
+          "The shared decision cache when the configuration says cache.type \"redis\":"
+              + " redis://HOST:PORT[/DB] or rediss:// for TLS (env SIGNET_REDIS_URL).")
+  URI redisUrl;
+
+  @Option(
+      names = "--redis-password-file",
+      defaultValue = "${env:SIGNET_REDIS_PASSWORD_FILE}",
+      paramLabel = "FILE",
+      description = "File holding the Redis password (env SIGNET_REDIS_PASSWORD_FILE).")
+  Path redisPasswordFile;
+
+  @Option(
+      names = "--redis-ca-cert-file",
+      defaultValue = "${env:SIGNET_REDIS_CA_CERT_FILE}",
+      paramLabel = "FILE",
+      description =
+          "PEM CA certificates of the Redis server's TLS certificate, for rediss:// (default: the"
+              + " JDK's; env SIGNET_REDIS_CA_CERT_FILE).")
+  Path redisCaCertFile;
+
+  @Option(
+      names = "--cache-hmac-key-file",
+      defaultValue = "${env:SIGNET_CACHE_HMAC_KEY_FILE}",
+      paramLabel = "FILE",
+      description =
+          "Key (at least 32 bytes) that authenticates shared cache entries; entries are written"
+              + " with it (env SIGNET_CACHE_HMAC_KEY_FILE).")
+  Path cacheHmacKeyFile;
+
+  @Option(
+      names = "--cache-hmac-previous-key-file",
+      defaultValue = "${env:SIGNET_CACHE_HMAC_PREVIOUS_KEY_FILE}",
+      paramLabel = "FILE",
+      description =
+          "The key being rotated out: entries it authenticates are still accepted (env"
+              + " SIGNET_CACHE_HMAC_PREVIOUS_KEY_FILE).")
+  Path cacheHmacPreviousKeyFile;
+
+  /** The shared cache's connections, closed at shutdown; null with the in-process cache. */
+  RedisResultCache sharedCache;
+
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter err = spec.commandLine().getErr();
@@ -151,6 +204,9 @@ final class ServeCommand implements Callable<Integer> {
                   server.stop();
                   if (controller != null) {
                     controller.close();
+                  }
+                  if (sharedCache != null) {
+                    sharedCache.close();
                   }
                   stopped.countDown();
                 },
@@ -183,7 +239,8 @@ final class ServeCommand implements Callable<Integer> {
         err.println("signet: warning: " + w);
       }
       err.flush();
-      builder = DecisionServer.builder(reloader, mode, clock);
+      builder =
+          DecisionServer.builder(reloader, decisionCache(reloader.config(), err, clock), mode, clock);
     }
     SignetServer server =
         builder
@@ -232,5 +289,35 @@ final class ServeCommand implements Callable<Integer> {
             VerificationConfig.Runtime.standard(clock),
             ProviderTypes.standard(clock),
             ConfigReloader.DEFAULT_INTERVAL));
+  }
+
+  /**
+   * The cache the configuration asks for: in this process, or shared through Redis with the
+   * connection and keys from the flags.
+   */
+  private ResultCache decisionCache(VerificationConfig loaded, PrintWriter err, Clock clock) {
+    if (loaded.cacheType() == VerificationConfig.CacheType.MEMORY) {
+      if (redisUrl != null) {
+        err.println(
+            "signet: warning: --redis-url is ignored: the configuration does not set cache.type"
+                + " to \"redis\"");
+        err.flush();
+      }
+      return new CaffeineResultCache();
+    }
+    if (redisUrl == null || cacheHmacKeyFile == null) {
+      throw new IllegalArgumentException(
+          "the configuration sets cache.type to \"redis\": give --redis-url (or SIGNET_REDIS_URL)"
+              + " and --cache-hmac-key-file (or SIGNET_CACHE_HMAC_KEY_FILE)");
+    }
+    HmacKeys keys =
+        HmacKeys.read(
+            cacheHmacKeyFile,
+            cacheHmacPreviousKeyFile == null ? List.of() : List.of(cacheHmacPreviousKeyFile));
+    RedisEndpoint endpoint =
+        new RedisEndpoint(
+            redisUrl, redisPasswordFile, redisCaCertFile, RedisEndpoint.DEFAULT_TIMEOUT);
+    sharedCache = RedisResultCache.connect(endpoint, keys, clock);
+    return sharedCache;
   }
 }

@@ -9,7 +9,6 @@ import dev.signet.oci.ReferrerStore;
 import dev.signet.oci.StoreException;
 import dev.signet.reference.Reference;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,30 +44,17 @@ final class SubjectLookup implements AutoCloseable {
    * @throws CommandFailure exit 2 for a bad configuration or reference, exit 1 when no store can
    *     resolve the subject
    */
-  static SubjectLookup open(Path configFile, String subject, PrintWriter err)
-      throws CommandFailure {
+  static SubjectLookup open(SubjectOptions options, PrintWriter err) throws CommandFailure {
+    Reference reference = options.reference();
     Clock clock = Clock.systemUTC();
     VerificationConfig config;
     try {
-      config = VerificationConfig.load(configFile, VerificationConfig.Runtime.standard(clock));
+      config = VerificationConfig.load(options.config, VerificationConfig.Runtime.standard(clock));
     } catch (ConfigException e) {
       throw new CommandFailure(ExitCodes.USAGE, e.getMessage());
     }
     for (String w : config.warnings()) {
       err.println("signet: warning: " + w);
-    }
-    Reference reference;
-    try {
-      reference = Reference.parse(subject);
-    } catch (IllegalArgumentException e) {
-      close(config);
-      throw new CommandFailure(
-          ExitCodes.USAGE,
-          "the subject \""
-              + subject
-              + "\" is not a valid image reference ("
-              + e.getMessage()
-              + "); give host[:port]/repository[:tag|@sha256:<hex>]");
     }
     Deadline deadline = Deadline.after(clock, config.timeout());
     List<String> errors = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.signet.cli;
 
+import dev.signet.reference.Reference;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -17,7 +18,27 @@ final class SubjectOptions {
       required = true,
       paramLabel = "REF",
       description =
-          "The image: host[:port]/repository[:tag|@sha256:<hex>], or repository@sha256:<hex> in an"
-              + " OCI layout.")
+          "The image: host[:port]/repository[:tag|@sha256:<hex>], or repository[:tag|@sha256:<hex>]"
+              + " in an OCI layout.")
   String subject;
+
+  /**
+   * The subject as a reference.
+   *
+   * @throws CommandFailure exit 2 (usage) when it is not a valid image reference
+   */
+  Reference reference() throws CommandFailure {
+    try {
+      return Reference.parse(subject);
+    } catch (IllegalArgumentException e) {
+      throw new CommandFailure(
+          ExitCodes.USAGE,
+          "the subject \""
+              + subject
+              + "\" is not a valid image reference ("
+              + e.getMessage()
+              + "); give host[:port]/repository[:tag|@sha256:<hex>], or"
+              + " repository[:tag|@sha256:<hex>] in an OCI layout");
+    }
+  }
 }

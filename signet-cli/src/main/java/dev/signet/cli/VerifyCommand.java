@@ -43,13 +43,20 @@ final class VerifyCommand implements Callable<Integer> {
 
   @Option(
       names = {"-v", "--verbose"},
-      description = "Also report on stderr how many requests each registry store sent.")
+      description = "Also report on stderr how many requests each registry store sent, and"
+          + " which cloud identity and tenant it authenticated with.")
   boolean verbose;
 
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    try {
+      options.reference();
+    } catch (CommandFailure e) {
+      err.println("signet: " + e.getMessage());
+      return e.exitCode();
+    }
     VerificationConfig loaded;
     try {
       loaded = VerificationConfig.load(
@@ -69,6 +76,9 @@ final class VerifyCommand implements Callable<Integer> {
           if (loaded.stores().get(i) instanceof RegistryStore registry) {
             err.println("signet: store " + (i + 1) + " (oras): " + registry.requestCount()
                 + " registry request(s)");
+            if (!registry.identity().isEmpty()) {
+              err.println("signet: store " + (i + 1) + " (oras): authenticated with " + registry.identity());
+            }
           }
         }
       }

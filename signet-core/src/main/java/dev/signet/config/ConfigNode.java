@@ -43,6 +43,11 @@ final class ConfigNode {
     }
   }
 
+  /** Records something the user should know that does not stop the configuration from loading. */
+  void warn(String message) {
+    warnings.add(message);
+  }
+
   String at(String key) {
     return path.isEmpty() ? key : path + "." + key;
   }

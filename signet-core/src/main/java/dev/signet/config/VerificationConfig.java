@@ -2,6 +2,7 @@ package dev.signet.config;
 
 import dev.signet.json.JsonFormatException;
 import dev.signet.json.StrictJson;
+import dev.signet.cosign.CosignVerifier;
 import dev.signet.notation.NotationVerifier;
 import dev.signet.notation.revocation.DirectoryCrlCache;
 import dev.signet.notation.revocation.OnlineRevocationChecker;
@@ -60,7 +61,7 @@ public final class VerificationConfig {
   /** Enough for the distribution points of many chains; the oldest fetches are evicted first. */
   private static final int CRL_CACHE_MAX_ENTRIES = 1000;
   private static final Set<String> TOP_LEVEL =
-      Set.of("store", "policy", "verifier", "executor", "crl", "logger", "metricsEnabled");
+      Set.of("store", "policy", "verifier", "executor", "crl", "logger", "metricsEnabled", "cache");
 
   /** Ratify's chart default for mutation (tag to digest): 2 s minus 50 ms. */
   public static final Duration DEFAULT_MUTATION_TIMEOUT = Duration.ofMillis(1950);
@@ -71,6 +72,7 @@ public final class VerificationConfig {
   private final Duration mutationTimeout;
   private final List<String> warnings;
   private final List<Path> referencedFiles;
+  private final CacheType cacheType;
 
   private VerificationConfig(
       Executor executor,
@@ -78,13 +80,28 @@ public final class VerificationConfig {
       Duration timeout,
       Duration mutationTimeout,
       List<String> warnings,
-      List<Path> referencedFiles) {
+      List<Path> referencedFiles,
+      CacheType cacheType) {
     this.executor = executor;
     this.stores = List.copyOf(stores);
     this.timeout = timeout;
     this.mutationTimeout = mutationTimeout;
     this.warnings = List.copyOf(warnings);
     this.referencedFiles = List.copyOf(new LinkedHashSet<>(referencedFiles));
+    this.cacheType = cacheType;
+  }
+
+  /** Where a server keeps its decisions: {@code cache.type} in the file. */
+  public enum CacheType {
+    /** In this process only (the default). */
+    MEMORY,
+    /** Shared by the replicas through Redis, with the in-process cache in front. */
+    REDIS
+  }
+
+  /** {@code cache.type}: where a server keeps its decisions; read when the server starts. */
+  public CacheType cacheType() {
+    return cacheType;
   }
 
   /** {@code executor.mutationRequestTimeout}: the budget of one tag-to-digest mutation request. */
@@ -116,8 +133,8 @@ public final class VerificationConfig {
 
   /**
    * The trust material the configuration reads besides itself, as absolute paths: the files and
-   * directories of {@code verificationCerts} / {@code verificationCertStores} and a CEL policy's
-   * {@code expressionFile}. A change to any of them calls for a reload ({@link ConfigReloader}).
+   * directories of {@code verificationCerts} / {@code verificationCertStores}, a CEL policy's
+   * {@code expressionFile} and the schema files of {@code schemavalidator}. A change to any of them calls for a reload ({@link ConfigReloader}).
    */
   public List<Path> referencedFiles() {
     return referencedFiles;
@@ -239,6 +256,21 @@ public final class VerificationConfig {
     } catch (JsonFormatException e) {
       throw new ConfigException(e.getMessage(), e);
     }
+    try {
+      return parse(root, warnings, baseDir, runtime);
+    } catch (ConfigException e) {
+      // A misspelt key is often the cause of the error that follows it: say both.
+      List<String> unknownKeys = warnings.stream().filter(w -> w.startsWith("unknown key ")).toList();
+      if (unknownKeys.isEmpty()) {
+        throw e;
+      }
+      throw new ConfigException(
+          e.getMessage() + " (also: " + String.join("; ", unknownKeys) + ")", e);
+    }
+  }
+
+  private static VerificationConfig parse(
+      ConfigNode root, List<String> warnings, Path baseDir, Runtime runtime) throws ConfigException {
     root.allowOnly(TOP_LEVEL);
 
     Duration timeout = DEFAULT_TIMEOUT;
@@ -258,18 +290,76 @@ public final class VerificationConfig {
 
     CrlSettings crl = crl(root.object("crl"));
     List<Path> referenced = new ArrayList<>();
-    List<ReferrerStore> stores = stores(root.object("store"), baseDir, runtime.clock());
-    VerificationPolicy policy = policy(root.object("policy"), baseDir, referenced);
+    // Every section is read even when an earlier one is wrong, so that one load names every error.
+    List<ConfigException> errors = new ArrayList<>();
+    List<ReferrerStore> stores =
+        section(errors, () -> stores(root.object("store"), baseDir, runtime.clock()));
+    VerificationPolicy policy =
+        section(errors, () -> policy(root.object("policy"), baseDir, referenced));
+    // After an error the file is rejected: make no revocation checker (no CRL cache directory).
+    Runtime verifierRuntime =
+        errors.isEmpty()
+            ? runtime
+            : new Runtime(runtime.clock(), runtime.timestampVerifier(), unused -> REJECTED_FILE);
     List<ReferenceVerifier> verifiers =
-        verifiers(root.object("verifier"), baseDir, runtime, crl, referenced);
+        section(
+            errors,
+            () -> verifiers(root.object("verifier"), baseDir, verifierRuntime, crl, referenced));
+    if (errors.size() == 1) {
+      throw errors.get(0);
+    }
+    if (!errors.isEmpty()) {
+      ConfigException all =
+          new ConfigException(
+              String.join("; ", errors.stream().map(Throwable::getMessage).toList()));
+      errors.forEach(all::addSuppressed);
+      throw all;
+    }
     return new VerificationConfig(
         new Executor(stores, verifiers, policy, timeout, runtime.clock()),
         stores,
         timeout,
         mutationTimeout,
         warnings,
-        referenced);
+        referenced,
+        cacheType(root.object("cache")));
   }
+
+  /** {@code cache: {type: "memory" | "redis"}}; absent means memory. */
+  private static CacheType cacheType(ConfigNode section) throws ConfigException {
+    if (section == null) {
+      return CacheType.MEMORY;
+    }
+    section.allowOnly(Set.of("type"));
+    String type = section.string("type");
+    if (type == null || type.equals("memory")) {
+      return CacheType.MEMORY;
+    }
+    if (type.equals("redis")) {
+      return CacheType.REDIS;
+    }
+    throw new ConfigException(
+        section.at("type") + " must be \"memory\" or \"redis\", found \"" + type + "\"");
+  }
+
+  private interface Section<T> {
+    T read() throws ConfigException;
+  }
+
+  private static <T> T section(List<ConfigException> errors, Section<T> section) {
+    try {
+      return section.read();
+    } catch (ConfigException e) {
+      errors.add(e);
+      return null;
+    }
+  }
+
+  /** Stands in for the revocation checker while a file that is already known bad is read on. */
+  private static final RevocationChecker REJECTED_FILE =
+      (chain, purpose, signingTime, deadline) -> {
+        throw new IllegalStateException("a rejected configuration is never used");
+      };
 
   /** Ratify's {@code crl: {cache: {enabled: bool}}}; absent means the in-memory cache. */
   private static CrlSettings crl(ConfigNode section) throws ConfigException {
@@ -297,7 +387,7 @@ public final class VerificationConfig {
       switch (name) {
         case "ocilayout" -> {
           plugin.allowOnly(Set.of("name", "path"));
-          Path path = baseDir.resolve(plugin.requiredString("path")).normalize();
+          Path path = path(baseDir, plugin.requiredString("path"));
           try {
             stores.add(new OciLayoutStore(path));
           } catch (StoreException e) {
@@ -378,7 +468,7 @@ public final class VerificationConfig {
     String key = inline != null ? plugin.at("expression") : plugin.at("expressionFile");
     String expression = inline;
     if (fileName != null) {
-      Path file = baseDir.resolve(fileName).normalize();
+      Path file = path(baseDir, fileName);
       referenced.add(file);
       expression = policyFile(key, file);
     }
@@ -428,8 +518,12 @@ public final class VerificationConfig {
     for (ConfigNode plugin : section.objects("plugins")) {
       String name = plugin.requiredString("name");
       String type = plugin.string("type") != null ? plugin.string("type") : name;
+      if (type.equals(CosignVerifier.TYPE)) {
+        verifiers.add(CosignVerifiers.verifier(plugin, name, baseDir, runtime.clock(), referenced));
+        continue;
+      }
       if (ArtifactVerifiers.TYPES.contains(type)) {
-        verifiers.add(ArtifactVerifiers.verifier(plugin, name, type, runtime.clock()));
+        verifiers.add(ArtifactVerifiers.verifier(plugin, name, type, baseDir, runtime.clock(), referenced));
         continue;
       }
       if (!type.equals(NotationReferenceVerifier.TYPE)) {
@@ -439,7 +533,7 @@ public final class VerificationConfig {
                 + name
                 + "\" (type \""
                 + type
-                + "\") is not a supported verifier; supported: \"notation\", "
+                + "\") is not a supported verifier; supported: \"notation\", \"cosign\", "
                 + String.join(", ", ArtifactVerifiers.TYPES.stream().sorted().map(t -> "\"" + t + "\"").toList()));
       }
       verifiers.add(notation(plugin, name, baseDir, runtime, shared, referenced));
@@ -517,27 +611,51 @@ public final class VerificationConfig {
           plugin.path()
               + ": use either verificationCerts or verificationCertStores, not both");
     }
+    String key = plugin.at(hasStores ? "verificationCertStores" : "verificationCerts");
+    NamedTrustStore store;
     try {
       if (hasStores) {
         Map<StoreType, Map<String, List<Path>>> stores =
             certStores(plugin.object("verificationCertStores"), baseDir);
         stores.values().forEach(named -> named.values().forEach(referenced::addAll));
-        return NamedTrustStore.of(stores);
+        store = NamedTrustStore.of(stores);
+      } else {
+        List<Path> paths = new ArrayList<>();
+        for (String p : plugin.strings("verificationCerts")) {
+          paths.add(path(baseDir, p));
+        }
+        referenced.addAll(paths);
+        if (paths.isEmpty()) {
+          throw new ConfigException(
+              plugin.path()
+                  + ": no trusted certificates: set verificationCerts (paths) or verificationCertStores");
+        }
+        store = NamedTrustStore.fromVerificationCerts(paths);
       }
-      List<Path> paths = new ArrayList<>();
-      for (String p : plugin.strings("verificationCerts")) {
-        paths.add(baseDir.resolve(p).normalize());
-      }
-      referenced.addAll(paths);
-      if (paths.isEmpty()) {
-        throw new ConfigException(
-            plugin.path()
-                + ": no trusted certificates: set verificationCerts (paths) or verificationCertStores");
-      }
-      return NamedTrustStore.fromVerificationCerts(paths);
     } catch (TrustStoreException e) {
       throw new ConfigException(plugin.path() + ": " + e.getMessage(), e);
     }
+    for (String missing : store.missingPaths()) {
+      plugin.warn(
+          key
+              + ": "
+              + missing
+              + "; until it is there, every verification that needs this trust store fails"
+              + " with this reason (the configuration is reloaded when it appears)");
+    }
+    return store;
+  }
+
+  /**
+   * A path from the file: {@code ~/} at the start means the user's home directory (as in Ratify),
+   * and a relative path is relative to the configuration file's directory.
+   */
+  static Path path(Path baseDir, String configured) {
+    String p = configured;
+    if (p.equals("~") || p.startsWith("~/")) {
+      p = System.getProperty("user.home") + p.substring(1);
+    }
+    return baseDir.resolve(p).normalize();
   }
 
   /**
@@ -573,7 +691,7 @@ public final class VerificationConfig {
     for (String storeName : node.json().propertyNames()) {
       List<Path> paths = new ArrayList<>();
       for (String p : node.strings(storeName)) {
-        paths.add(baseDir.resolve(p).normalize());
+        paths.add(path(baseDir, p));
       }
       stores.put(storeName, paths);
     }

@@ -118,6 +118,32 @@ class ConfigReloaderTest {
   }
 
   @Test
+  void the_fingerprint_is_the_same_for_the_same_content_anywhere_and_changes_with_trust_material()
+      throws Exception {
+    write(config(ANY));
+    Path copy = dir.resolve("replica-b.json");
+    Files.copy(file, copy);
+    ConfigReloader a = reloader(Duration.ZERO);
+    ConfigReloader b = ConfigReloader.load(copy, VerificationConfig.Runtime.standard(clock), Duration.ZERO);
+    String shared = b.get().fingerprint();
+    assertThat(a.get().fingerprint()).startsWith("sha256:").isEqualTo(shared);
+
+    // Another certificate in the trust store: a new fingerprint.
+    Files.writeString(certs.resolve("other.crt"), Files.readString(certs.resolve("e2e.crt")));
+    assertThat(a.reloadIfChanged()).isTrue();
+    assertThat(a.get().fingerprint()).isNotEqualTo(shared);
+    // A policy change too.
+    String beforePolicy = a.current().fingerprint();
+    write(config(cel("true")));
+    assertThat(a.reloadIfChanged()).isTrue();
+    assertThat(a.get().fingerprint()).isNotEqualTo(beforePolicy);
+    // Fingerprints of processes' own executors are never shared.
+    assertThat(ConfiguredExecutor.local(1, a.get().executor()).fingerprint())
+        .isNotEqualTo(a.get().fingerprint())
+        .startsWith("local-");
+  }
+
+  @Test
   void a_broken_first_file_is_an_error() throws Exception {
     write("{\"store\":");
     assertThatThrownBy(() -> reloader(Duration.ZERO))
@@ -222,15 +248,25 @@ class ConfigReloaderTest {
   }
 
   @Test
-  void a_certificate_that_disappears_keeps_the_old_trust_and_says_why() throws Exception {
+  void a_certificate_directory_that_disappears_is_reported_and_the_decisions_fail_closed()
+      throws Exception {
     write(config(ANY));
     ConfigReloader r = reloader(Duration.ZERO);
     Files.delete(certs.resolve("e2e.crt"));
     Files.delete(certs);
-    assertThat(r.reloadIfChanged()).isFalse();
-    assertThat(r.generation()).isEqualTo(1);
-    assertThat(r.lastError()).hasValueSatisfying(why -> assertThat(why).contains("certs"));
-    assertThat(allows(r.get())).isTrue();
+    // As at start-up (and as Ratify does), a missing path is a warning, not a rejected file; the
+    // trust it gave is gone, and every verification says which path is missing.
+    assertThat(r.reloadIfChanged()).isTrue();
+    assertThat(r.generation()).isEqualTo(2);
+    assertThat(r.config().warnings())
+        .anySatisfy(w -> assertThat(w).contains(certs.toString()).contains("does not exist"));
+    assertThat(allows(r.get())).isFalse();
+    assertThat(r.get().executor().verify(SUBJECT).verifierReports())
+        .isNotEmpty()
+        .allSatisfy(
+            report ->
+                assertThat(report.message() + " " + report.errorReason())
+                    .contains("certificate path " + certs + " does not exist"));
   }
 
   @Test

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -98,8 +99,8 @@ class VerificationConfigTest {
             .replace("\"ocilayout\"", "\"s3\"")))
         .hasMessageContaining("store.plugins[0].name \"s3\" is not a supported store");
     assertThatThrownBy(() -> load(config("", "\"verificationCerts\":[" + quote(cert()) + "],")
-            .replace("\"name\":\"notation\"", "\"name\":\"sbom\"")))
-        .hasMessageContaining("\"sbom\"")
+            .replace("\"name\":\"notation\"", "\"name\":\"sample\"")))
+        .hasMessageContaining("\"sample\"")
         .hasMessageContaining("not a supported verifier");
   }
 
@@ -224,5 +225,82 @@ class VerificationConfigTest {
     VerificationConfig c =
         load(config("", "\"verificationCertStores\":{\"ca\":{\"certs\":[" + quote(cert()) + "]}},"));
     assertThat(c.referencedFiles()).containsExactly(Path.of(cert()).toAbsolutePath().normalize());
+  }
+
+  @Test
+  void a_missing_certificate_path_loads_with_a_warning_and_every_decision_that_needs_it_fails()
+      throws Exception {
+    Path missing = dir.resolve("certs/gone.crt");
+    VerificationConfig c =
+        load(config("", "\"verificationCertStores\":{\"ca\":{\"certs\":[\"certs/gone.crt\"]}},"));
+    assertThat(c.warnings())
+        .singleElement(InstanceOfAssertFactories.STRING)
+        .startsWith("verifier.plugins[0].verificationCertStores: trust store \"certs\" of type \"ca\":")
+        .contains("certificate path " + missing + " does not exist");
+    var result = c.executor().verify(E2E);
+    assertThat(result.isSuccess()).isFalse();
+    assertThat(result.verifierReports())
+        .isNotEmpty()
+        .allSatisfy(r -> assertThat(r.isSuccess()).isFalse())
+        .allSatisfy(
+            r -> assertThat(r.message() + " " + r.errorReason()).contains(missing + " does not exist"));
+  }
+
+  @Test
+  void one_missing_path_among_present_ones_still_fails_closed() throws Exception {
+    VerificationConfig c =
+        load(config("", "\"verificationCerts\":[" + quote(cert()) + ",\"absent.crt\"],"));
+    assertThat(c.warnings()).singleElement(InstanceOfAssertFactories.STRING).contains("absent.crt");
+    assertThat(c.executor().verify(E2E).isSuccess()).isFalse();
+  }
+
+  @Test
+  void a_path_starting_with_a_tilde_is_under_the_home_directory() {
+    String home = System.getProperty("user.home");
+    assertThat(VerificationConfig.path(dir, "~/.config/notation/x.crt"))
+        .isEqualTo(Path.of(home, ".config/notation/x.crt"));
+    assertThat(VerificationConfig.path(dir, "~other/x.crt")).isEqualTo(dir.resolve("~other/x.crt"));
+    assertThat(VerificationConfig.path(dir, "certs/../x.crt")).isEqualTo(dir.resolve("x.crt"));
+  }
+
+  @Test
+  void a_misspelt_key_is_named_with_the_error_it_causes() {
+    assertThatThrownBy(
+            () ->
+                load(config("", "\"verificationCertStore\":{\"ca\":{\"certs\":[" + quote(cert()) + "]}},")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("no trusted certificates")
+        .hasMessageContaining("unknown key verifier.plugins[0].verificationCertStore is ignored");
+  }
+
+  @Test
+  void errors_in_several_sections_are_all_named() {
+    assertThatThrownBy(
+            () ->
+                load(withPolicy("{\"name\":\"regoPolicy\"}")
+                    .replace("\"ocilayout\"", "\"s3\"")
+                    .replace("\"name\":\"notation\"", "\"name\":\"in-toto\"")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("\"s3\" is not a supported store")
+        .hasMessageContaining("\"regoPolicy\" is not a supported policy provider")
+        .hasMessageContaining("\"in-toto\" (type \"in-toto\") is not a supported verifier");
+  }
+
+  @Test
+  void a_docker_config_that_is_not_json_is_an_error_naming_the_file() throws Exception {
+    Path docker = dir.resolve("docker.json");
+    Files.writeString(docker, "auths: {}\n");
+    String oras =
+        "{\"name\":\"oras\",\"authProvider\":{\"name\":\"dockerConfig\",\"configPath\":\"docker.json\"}}";
+    String json =
+        config("", "\"verificationCerts\":[" + quote(cert()) + "],")
+            .replaceFirst("\\{\"name\":\"ocilayout\",\"path\":\"[^\"]*\"}", java.util.regex.Matcher.quoteReplacement(oras));
+    assertThat(json).contains("dockerConfig");
+    assertThatThrownBy(() -> load(json))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("store.plugins[0]")
+        .hasMessageContaining(docker.toString());
+    Files.writeString(docker, "{\"auths\":{}}");
+    assertThat(load(json).warnings()).isEmpty();
   }
 }

@@ -375,7 +375,7 @@ final class Translator {
     }
     VerificationConfig config = VerificationConfig.load(file, runtime);
     return new Engine.Ready(
-        new ConfiguredExecutor(generations.incrementAndGet(), config.executor()), config);
+        ConfiguredExecutor.local(generations.incrementAndGet(), config.executor()), config);
   }
 
   /** The part a load error names ({@code verifier.plugins[1]...}, {@code policy...}), or null. */

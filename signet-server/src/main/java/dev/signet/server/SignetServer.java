@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.Executors;
@@ -30,6 +31,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * The Signet server. Build it, {@link #start()} it, {@link #stop()} it:
@@ -82,7 +84,7 @@ public final class SignetServer implements AutoCloseable {
     this.config = b;
     this.tls = new ServerTls(b.certDir, b.clientCaFile, b.minimumTls);
     this.log = new JsonLog(b.logStream, b.clock);
-    this.metrics = new ServerMetrics(b.registryRequests);
+    this.metrics = new ServerMetrics(b.registryRequests, b.cacheEvents);
     this.decisions = new ObservedDecisions(b.decisions, log, metrics);
     this.provider =
         new GatekeeperProvider(decisions, b.resolver, b.verifyTimeout, b.mutateTimeout, metrics, b.clock);
@@ -411,6 +413,7 @@ public final class SignetServer implements AutoCloseable {
     private Function<Decisions, AdmissionHandler> admission;
     private List<String> traceIdHeaders = List.of();
     private LongSupplier registryRequests;
+    private Supplier<Map<String, Long>> cacheEvents;
     private Duration reloadInterval = Duration.ofSeconds(2);
     private Duration shutdownGrace;
     private Clock clock = Clock.systemUTC();
@@ -509,6 +512,15 @@ public final class SignetServer implements AutoCloseable {
     /** The count behind {@code ratify_registry_request_count}; the metric is absent when null. */
     public Builder registryRequests(LongSupplier count) {
       this.registryRequests = count;
+      return this;
+    }
+
+    /**
+     * The counts behind {@code signet_decision_cache_events_total{event=...}} (hits, misses,
+     * rejected shared entries, Redis failures); the metric is absent when null.
+     */
+    public Builder cacheEvents(Supplier<Map<String, Long>> counts) {
+      this.cacheEvents = counts;
       return this;
     }
 

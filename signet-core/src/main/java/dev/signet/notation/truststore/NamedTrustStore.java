@@ -23,7 +23,9 @@ import java.util.Set;
  *
  * <p>Everything is read once, at construction, so that a broken store fails at start-up with its
  * name in the message rather than at the first verification; afterwards the object is immutable and
- * safe to share between threads.
+ * safe to share between threads. The one exception is a configured path that does not exist (Ratify
+ * only warns about it): the store is then kept as missing, {@link #missingPaths()} reports it, and
+ * every lookup of it fails naming the path, so a verification that needs it fails closed.
  *
  * <p>Configured paths may be symlinks, and so may the files of a configured directory: Kubernetes
  * mounts secrets and config maps as symlinks. In a configured directory, entries whose name starts
@@ -39,12 +41,19 @@ public final class NamedTrustStore implements TrustStore {
   private final Map<StoreType, Map<String, List<X509Certificate>>> stores;
   // verificationCerts form: the same certificates answer every name of a type.
   private final Map<StoreType, List<X509Certificate>> anyName;
+  // Why a store cannot be used, by type and name (in the verificationCerts form: under every name).
+  private final Map<StoreType, Map<String, String>> missing;
+  private final List<String> missingPaths;
 
   private NamedTrustStore(
       Map<StoreType, Map<String, List<X509Certificate>>> stores,
-      Map<StoreType, List<X509Certificate>> anyName) {
+      Map<StoreType, List<X509Certificate>> anyName,
+      Map<StoreType, Map<String, String>> missing,
+      List<String> missingPaths) {
     this.stores = stores;
     this.anyName = anyName;
+    this.missing = missing;
+    this.missingPaths = missingPaths;
   }
 
   /**
@@ -58,24 +67,32 @@ public final class NamedTrustStore implements TrustStore {
       throws TrustStoreException {
     Objects.requireNonNull(config, "config");
     Map<StoreType, Map<String, List<X509Certificate>>> loaded = new EnumMap<>(StoreType.class);
+    Map<StoreType, Map<String, String>> missing = new EnumMap<>(StoreType.class);
+    List<String> missingPaths = new ArrayList<>();
     for (Map.Entry<StoreType, Map<String, List<Path>>> byType : config.entrySet()) {
       StoreType type = Objects.requireNonNull(byType.getKey(), "store type");
       Map<String, List<X509Certificate>> named = new LinkedHashMap<>();
       for (Map.Entry<String, List<Path>> store : byType.getValue().entrySet()) {
         String name = store.getKey();
         TrustedCertificates.checkStoreName(type, name);
+        List<Path> absent = absent(store.getValue());
         List<X509Certificate> certs = new ArrayList<>();
-        for (Path file : files(store.getValue(), type, name)) {
+        for (Path file : files(present(store.getValue(), absent), type, name)) {
           certs.addAll(TrustedCertificates.readFile(file, type, name));
         }
-        if (certs.isEmpty()) {
+        if (!absent.isEmpty()) {
+          String message = where(type, name) + missingMessage(absent);
+          missing.computeIfAbsent(type, t -> new LinkedHashMap<>()).put(name, message);
+          missingPaths.add(message);
+        } else if (certs.isEmpty()) {
           throw TrustedCertificates.empty(type, name);
         }
         named.put(name, List.copyOf(certs));
       }
       loaded.put(type, Collections.unmodifiableMap(named));
     }
-    return new NamedTrustStore(Collections.unmodifiableMap(loaded), Map.of());
+    return new NamedTrustStore(
+        Collections.unmodifiableMap(loaded), Map.of(), missing, List.copyOf(missingPaths));
   }
 
   /**
@@ -84,12 +101,15 @@ public final class NamedTrustStore implements TrustStore {
    * CAs among them (the TSA trust-store rule), and asking for a TSA store when there are none is an
    * error.
    *
-   * @throws TrustStoreException when a path is missing or unreadable, or no certificate survives
+   * <p>A path that does not exist makes every lookup fail (see the class comment).
+   *
+   * @throws TrustStoreException when a path is unreadable, or no certificate survives
    */
   public static NamedTrustStore fromVerificationCerts(List<Path> paths) throws TrustStoreException {
     Objects.requireNonNull(paths, "paths");
+    List<Path> absent = absent(paths);
     List<X509Certificate> all = new ArrayList<>();
-    for (Path file : files(paths, null, null)) {
+    for (Path file : files(present(paths, absent), null, null)) {
       try {
         all.addAll(CertificateFiles.read(file));
       } catch (CertificateException e) {
@@ -101,7 +121,7 @@ public final class NamedTrustStore implements TrustStore {
         all.stream()
             .filter(c -> CertificateChains.isCa(c) || CertificateChains.isSelfSigned(c))
             .toList();
-    if (valid.isEmpty()) {
+    if (valid.isEmpty() && absent.isEmpty()) {
       throw new TrustStoreException(NO_VALID_CERTIFICATES);
     }
     List<X509Certificate> roots = valid.stream().filter(CertificateChains::isRootCa).toList();
@@ -109,7 +129,17 @@ public final class NamedTrustStore implements TrustStore {
     anyName.put(StoreType.CA, valid);
     anyName.put(StoreType.SIGNING_AUTHORITY, valid);
     anyName.put(StoreType.TSA, roots);
-    return new NamedTrustStore(Map.of(), Collections.unmodifiableMap(anyName));
+    List<String> missingPaths = absent.isEmpty() ? List.of() : List.of(missingMessage(absent));
+    return new NamedTrustStore(
+        Map.of(), Collections.unmodifiableMap(anyName), Map.of(), missingPaths);
+  }
+
+  /**
+   * One message per store (or one for the verificationCerts form) whose configured paths include
+   * one that does not exist; empty when every path exists.
+   */
+  public List<String> missingPaths() {
+    return missingPaths;
   }
 
   @Override
@@ -117,6 +147,13 @@ public final class NamedTrustStore implements TrustStore {
       throws TrustStoreException {
     Objects.requireNonNull(type, "type");
     TrustedCertificates.checkStoreName(type, name);
+    String unavailable =
+        anyName.isEmpty()
+            ? missing.getOrDefault(type, Map.of()).get(name)
+            : missingPaths.isEmpty() ? null : missingPaths.get(0);
+    if (unavailable != null) {
+      throw new TrustStoreException(unavailable);
+    }
     if (!anyName.isEmpty()) {
       List<X509Certificate> certs = anyName.get(type);
       if (certs.isEmpty()) {
@@ -134,6 +171,20 @@ public final class NamedTrustStore implements TrustStore {
   /** The configured store names of a type (empty in the verificationCerts form). */
   public Set<String> names(StoreType type) {
     return stores.getOrDefault(type, Map.of()).keySet();
+  }
+
+  private static List<Path> absent(List<Path> paths) {
+    return paths.stream().filter(p -> !Files.exists(Objects.requireNonNull(p, "path"))).toList();
+  }
+
+  private static List<Path> present(List<Path> paths, List<Path> absent) {
+    return paths.stream().filter(p -> !absent.contains(p)).toList();
+  }
+
+  private static String missingMessage(List<Path> absent) {
+    return (absent.size() == 1 ? "certificate path " : "certificate paths ")
+        + String.join(", ", absent.stream().map(Path::toString).toList())
+        + (absent.size() == 1 ? " does not exist" : " do not exist");
   }
 
   /** Expands configured paths into certificate files, following symlinks. */

@@ -59,11 +59,17 @@ public final class RegistryStore implements ReferrerStore, AutoCloseable {
    * baseDir}.
    *
    * @throws IllegalArgumentException when a parameter is unknown or has the wrong type or value
-   * @throws StoreException when the CA bundle cannot be read
+   * @throws StoreException when the CA bundle cannot be read, or the Docker config file is there but
+   *     is not a JSON object
    */
   public static RegistryStore fromConfig(JsonNode config, Path baseDir, Clock clock)
       throws StoreException {
-    return create(options(config, baseDir), credentials(config, baseDir, clock), clock);
+    RegistryOptions options = options(config, baseDir);
+    CredentialProvider credentials = credentials(config, baseDir, clock);
+    if (credentials instanceof DockerConfigCredentials docker) {
+      docker.check();
+    }
+    return create(options, credentials, clock);
   }
 
   static RegistryOptions options(JsonNode config, Path baseDir) {
@@ -126,9 +132,12 @@ public final class RegistryStore implements ReferrerStore, AutoCloseable {
       case "dockerConfig" -> dockerConfig(auth, baseDir, clock);
       case "azureWorkloadIdentity", "azureManagedIdentity" ->
           AuthProviders.azure(name, auth, env, CloudHttp.create(null, clock));
+      case "awsEcrBasic" -> AuthProviders.awsEcr(auth, env, CloudHttp.create(null, clock));
+      case "k8Secrets" -> AuthProviders.k8Secrets(
+          auth, InClusterSecrets.fromEnvironment(env, InClusterSecrets.SERVICE_ACCOUNT, clock), clock);
       default -> throw new IllegalArgumentException("store \"oras\": authProvider \"" + name
           + "\" is not supported (supported: dockerConfig, azureWorkloadIdentity,"
-          + " azureManagedIdentity)");
+          + " azureManagedIdentity, awsEcrBasic, k8Secrets)");
     };
   }
 

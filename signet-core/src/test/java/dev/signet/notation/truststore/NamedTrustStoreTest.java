@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -96,9 +97,14 @@ class NamedTrustStoreTest {
 
   @Test
   void path_errors(@TempDir Path dir) throws Exception {
-    assertThatThrownBy(
-            () ->
-                NamedTrustStore.of(Map.of(StoreType.CA, Map.of("c", List.of(dir.resolve("none"))))))
+    // A missing path is reported, and the store it belongs to fails every lookup (fail closed).
+    NamedTrustStore withMissing =
+        NamedTrustStore.of(Map.of(StoreType.CA, Map.of("c", List.of(dir.resolve("none")))));
+    assertThat(withMissing.missingPaths())
+        .singleElement(InstanceOfAssertFactories.STRING)
+        .contains("trust store \"c\" of type \"ca\"")
+        .contains(dir.resolve("none") + " does not exist");
+    assertThatThrownBy(() -> withMissing.certificates(StoreType.CA, "c"))
         .hasMessageContaining("trust store \"c\" of type \"ca\"")
         .hasMessageContaining("does not exist");
     Path emptyDir = Files.createDirectories(dir.resolve("empty"));
