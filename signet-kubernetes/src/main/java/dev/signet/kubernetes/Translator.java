@@ -70,7 +70,8 @@ final class Translator {
   /** The engine of each scope and the config.json text it was built from, for reuse. */
   private final Map<String, Built> built = new HashMap<>();
 
-  private record Fetched(String spec, Path pem, Outcome outcome) {}
+  /** What a provider gave: its certificates' file (or null), its public keys as PEM, its status. */
+  private record Fetched(String spec, Path pem, List<String> keyPems, Outcome outcome) {}
 
   private record Accepted(String uid, ObjectNode plugin) {}
 
@@ -191,12 +192,58 @@ final class Translator {
                               + types.names()));
       KeyMaterial material = provider.fetch(id.reference(), parameters);
       Path pem = material.certificates().isEmpty() ? null : writePem(material.certificates());
-      result = new Fetched(spec, pem, new Outcome("", material.properties(), clock.instant()));
+      List<String> keys = material.keys().stream().map(Translator::publicKeyPem).toList();
+      result =
+          new Fetched(spec, pem, keys, new Outcome("", material.properties(), clock.instant()));
     } catch (KeyManagementException | RuntimeException e) {
-      result = new Fetched(spec, null, new Outcome(e.getMessage(), Map.of(), clock.instant()));
+      result =
+          new Fetched(spec, null, List.of(), new Outcome(e.getMessage(), Map.of(), clock.instant()));
     }
     fetched.put(id, result);
     return result;
+  }
+
+  private static String publicKeyPem(java.security.PublicKey key) {
+    return "-----BEGIN PUBLIC KEY-----\n"
+        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+            .encodeToString(key.getEncoded())
+        + "\n-----END PUBLIC KEY-----\n";
+  }
+
+  /**
+   * The cosign verifier's {@code trustPolicies[].keys[]} entries that name a provider ({@code
+   * {"provider": "NAME"}}) become the provider's public keys, inline ({@code "pem"}).
+   */
+  private static void cosignKeys(ObjectNode plugin, String namespace, Map<String, Fetched> providers)
+      throws InvalidResource {
+    JsonNode policies = plugin.get("trustPolicies");
+    if (policies == null || !policies.isArray()) {
+      return;
+    }
+    int i = 0;
+    for (JsonNode policy : policies) {
+      String at = "spec.parameters.trustPolicies[" + i++ + "].keys";
+      if (!(policy instanceof ObjectNode p) || !(p.get("keys") instanceof ArrayNode keys)) {
+        continue;
+      }
+      ArrayNode resolved = StrictJson.MAPPER.createArrayNode();
+      for (JsonNode key : keys) {
+        String ref = key.path("provider").asString("");
+        if (ref.isEmpty()) {
+          resolved.add(key);
+          continue;
+        }
+        Fetched f = provider(ref, at, namespace, providers);
+        if (f.keyPems().isEmpty()) {
+          throw new InvalidResource(
+              at + " names key management provider \"" + ref + "\", which holds no public keys");
+        }
+        for (String pem : f.keyPems()) {
+          resolved.addObject().put("provider", ref).put("pem", pem);
+        }
+      }
+      p.set("keys", resolved);
+    }
   }
 
   /** Certificates in a file named by their content, so equal material gives equal configuration. */
@@ -499,6 +546,9 @@ final class Translator {
       }
       plugin.set("verificationCertStores", certStores((ObjectNode) stores, namespace, providers));
     }
+    if ("cosign".equals(spec.name)) {
+      cosignKeys(plugin, namespace, providers);
+    }
     return plugin;
   }
 
@@ -547,6 +597,18 @@ final class Translator {
   private static Path providerFile(
       String ref, String at, String namespace, Map<String, Fetched> providers)
       throws InvalidResource {
+    Fetched f = provider(ref, at, namespace, providers);
+    if (f.pem() == null) {
+      throw new InvalidResource(
+          at + " names key management provider \"" + ref + "\", which holds no certificates");
+    }
+    return f.pem();
+  }
+
+  /** The ready provider a verifier names, from its own namespace or the cluster. */
+  private static Fetched provider(
+      String ref, String at, String namespace, Map<String, Fetched> providers)
+      throws InvalidResource {
     int slash = ref.indexOf('/');
     if (!namespace.isEmpty() && slash >= 0 && !ref.substring(0, slash).equals(namespace)) {
       throw new InvalidResource(
@@ -566,11 +628,7 @@ final class Translator {
           at + " names key management provider \"" + ref + "\", which is not ready: "
               + f.outcome().error());
     }
-    if (f.pem() == null) {
-      throw new InvalidResource(
-          at + " names key management provider \"" + ref + "\", which holds no certificates");
-    }
-    return f.pem();
+    return f;
   }
 
   private static ObjectNode policyPlugin(HasMetadata r, PolicySpec spec) throws InvalidResource {
