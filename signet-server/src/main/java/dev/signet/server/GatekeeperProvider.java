@@ -57,6 +57,7 @@ final class GatekeeperProvider {
   private final DigestResolver resolver;
   private final Duration verifyTimeout;
   private final Duration mutateTimeout;
+  private final int maxKeys;
   private final ServerMetrics metrics;
   private final Clock clock;
 
@@ -65,12 +66,14 @@ final class GatekeeperProvider {
       DigestResolver resolver,
       Duration verifyTimeout,
       Duration mutateTimeout,
+      int maxKeys,
       ServerMetrics metrics,
       Clock clock) {
     this.decisions = decisions;
     this.resolver = resolver;
     this.verifyTimeout = verifyTimeout;
     this.mutateTimeout = mutateTimeout;
+    this.maxKeys = maxKeys;
     this.metrics = metrics;
     this.clock = clock;
   }
@@ -152,6 +155,17 @@ final class GatekeeperProvider {
       request = parse(body);
     } catch (RejectedRequestException e) {
       return error(V1BETA1, e.status(), e.getMessage(), mutate);
+    }
+    if (request.keys().size() > maxKeys) {
+      return error(
+          request.apiVersion(),
+          400,
+          "too many keys: the request has "
+              + request.keys().size()
+              + " and the server answers at most "
+              + maxKeys
+              + " per request (serve --max-keys); send fewer images per request",
+          mutate);
     }
     Map<String, Future<Outcome>> running = new LinkedHashMap<>();
     try (Batch batch = new Batch(timeout)) {
