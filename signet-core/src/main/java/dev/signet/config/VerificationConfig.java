@@ -428,6 +428,10 @@ public final class VerificationConfig {
     for (ConfigNode plugin : section.objects("plugins")) {
       String name = plugin.requiredString("name");
       String type = plugin.string("type") != null ? plugin.string("type") : name;
+      if (ArtifactVerifiers.TYPES.contains(type)) {
+        verifiers.add(ArtifactVerifiers.verifier(plugin, name, type, runtime.clock()));
+        continue;
+      }
       if (!type.equals(NotationReferenceVerifier.TYPE)) {
         throw new ConfigException(
             plugin.at("name")
@@ -435,7 +439,8 @@ public final class VerificationConfig {
                 + name
                 + "\" (type \""
                 + type
-                + "\") is not a supported verifier; supported: \"notation\"");
+                + "\") is not a supported verifier; supported: \"notation\", "
+                + String.join(", ", ArtifactVerifiers.TYPES.stream().sorted().map(t -> "\"" + t + "\"").toList()));
       }
       verifiers.add(notation(plugin, name, baseDir, runtime, shared, referenced));
     }
@@ -489,7 +494,7 @@ public final class VerificationConfig {
   }
 
   /** Ratify's comma-separated artifact type lists. */
-  private static Set<String> commaList(String text) {
+  static Set<String> commaList(String text) {
     Set<String> out = new LinkedHashSet<>();
     for (String t : text.split(",")) {
       if (!t.isBlank()) {

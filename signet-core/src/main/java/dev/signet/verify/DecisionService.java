@@ -56,13 +56,20 @@ public final class DecisionService {
 
   /** The decision for one subject, within the executor's timeout. */
   public VerificationResult decide(String subjectText) {
+    return decide(subjectText, executors.get());
+  }
+
+  /**
+   * The decision for one subject by a given executor (one of several configurations that share this
+   * cache, such as one per Kubernetes namespace; their generations must differ).
+   */
+  public VerificationResult decide(String subjectText, ConfiguredExecutor configured) {
     Reference subject;
     try {
       subject = Reference.parse(subjectText);
     } catch (IllegalArgumentException e) {
       return Executor.invalidReference(subjectText, e);
     }
-    ConfiguredExecutor configured = executors.get();
     Executor executor = configured.executor();
     Deadline deadline = Deadline.after(clock, executor.timeout());
 

@@ -4,46 +4,60 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Assumptions;
 
 /**
- * Locates the external test vectors: {@code SIGNET_VECTORS}, else {@code ../shared/vectors} beside
- * the repository. They are read in place, never copied. On CI ({@code CI=true}) a missing set fails
- * the test; elsewhere the test is reported as skipped with the reason.
+ * Locates the test vectors: real files from the Notary Project and Ratify repositories, carried in
+ * this repository under {@code testdata/vectors} (see its NOTICE). {@code SIGNET_VECTORS} names another
+ * copy with the same layout. A missing set fails the test: it is part of the checkout.
  */
 public final class Vectors {
   private Vectors() {}
 
-  /** The {@code vectors} directory (holding {@code notary/}). */
+  /** The {@code vectors} directory (holding {@code notary/} and {@code ratify-v1.4.0/}). */
   public static Path root() {
     String configured = System.getenv("SIGNET_VECTORS");
-    Path root;
-    if (configured != null && !configured.isBlank()) {
-      root = Path.of(configured);
-    } else {
-      String repo = System.getenv("SIGNET_REPO_ROOT");
-      Path base = repo != null ? Path.of(repo) : Path.of("").toAbsolutePath();
-      root = base.resolve("../shared/vectors").normalize();
-      if (!Files.isDirectory(root) && repo == null) {
-        root = base.resolve("../../shared/vectors").normalize();
-      }
-    }
+    Path root = configured != null && !configured.isBlank() ? Path.of(configured) : inRepository();
     if (!Files.isDirectory(root.resolve("notary"))) {
-      String message = "external vectors not found at " + root + " (set SIGNET_VECTORS)";
-      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-        fail(message);
-      }
-      Assumptions.abort(message);
+      fail("test vectors not found at " + root + " (expected notary/ there): "
+          + (configured != null && !configured.isBlank()
+              ? "SIGNET_VECTORS names a directory without them"
+              : "the checkout is incomplete; testdata/vectors is part of the repository"));
     }
     return root;
   }
 
   /** A path under {@code vectors/notary/}. */
   public static Path notary(String relative) {
-    Path p = root().resolve("notary").resolve(relative);
+    return existing(root().resolve("notary").resolve(relative));
+  }
+
+  /** A path under {@code vectors/ratify-v1.4.0/}. */
+  public static Path ratify(String relative) {
+    return existing(root().resolve("ratify-v1.4.0").resolve(relative));
+  }
+
+  private static Path existing(Path p) {
     if (!Files.exists(p)) {
       fail("vector file missing: " + p);
     }
     return p;
+  }
+
+  /**
+   * {@code testdata/vectors} of this checkout: below {@code SIGNET_REPO_ROOT} (set by the build), else
+   * below the nearest directory up from the working directory that has it.
+   */
+  private static Path inRepository() {
+    String repo = System.getenv("SIGNET_REPO_ROOT");
+    if (repo != null && !repo.isBlank()) {
+      return Path.of(repo).resolve("testdata/vectors");
+    }
+    Path start = Path.of("").toAbsolutePath();
+    for (Path dir = start; dir != null; dir = dir.getParent()) {
+      if (Files.isDirectory(dir.resolve("testdata/vectors"))) {
+        return dir.resolve("testdata/vectors");
+      }
+    }
+    return start.resolve("testdata/vectors");
   }
 }

@@ -165,6 +165,11 @@ public final class RegistryClient implements AutoCloseable {
         () -> ThreadLocalRandom.current().nextLong());
   }
 
+  /** The identity the credential provider presents, for {@code --verbose}. */
+  public String identity() {
+    return credentials.describe();
+  }
+
   /** HTTP exchanges sent so far (token requests, redirects and retries included). */
   public long requestCount() {
     return requests.get();
@@ -895,7 +900,7 @@ public final class RegistryClient implements AutoCloseable {
       }
     }
     String service = challenge.param("service");
-    Credential credential = credentials.credentialFor(registry);
+    Credential credential = credentials.credentialFor(registry, challenge, deadline);
     StringBuilder form = new StringBuilder();
     if (service != null) {
       form.append("service=").append(enc(service));
@@ -924,7 +929,7 @@ public final class RegistryClient implements AutoCloseable {
     if (r.status() == 401 || r.status() == 403) {
       credentials.evict(registry);
       throw new RegistryException(what + " was rejected (HTTP " + r.status()
-          + "): check the credentials configured for " + registry, r.status(), errorCode(r.body()));
+          + "): " + credentials.remedy(registry), r.status(), errorCode(r.body()));
     }
     if (r.status() != 200) {
       throw failure(r, what, registry);

@@ -3,6 +3,7 @@ package dev.signet.oci.registry;
 // Ratify's ORAS referrer store (store plugin "oras": useHttp, cosignEnabled, authProvider) on our
 // own registry client; see docs/ratify-reference.md sections 1.3 and 1.6.
 
+import dev.signet.cloud.CloudHttp;
 import dev.signet.deadline.Deadline;
 import dev.signet.deadline.DeadlineExceededException;
 import dev.signet.oci.Descriptor;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -102,6 +104,11 @@ public final class RegistryStore implements ReferrerStore, AutoCloseable {
   }
 
   static CredentialProvider credentials(JsonNode config, Path baseDir, Clock clock) {
+    return credentials(config, baseDir, clock, System::getenv);
+  }
+
+  static CredentialProvider credentials(
+      JsonNode config, Path baseDir, Clock clock, UnaryOperator<String> env) {
     JsonNode auth = config.get("authProvider");
     if (auth == null || auth.isNull()) {
       return DockerConfigCredentials.fromEnvironment(clock);
@@ -115,10 +122,17 @@ public final class RegistryStore implements ReferrerStore, AutoCloseable {
     if (name == null) {
       throw new IllegalArgumentException("store \"oras\": authProvider.name is missing");
     }
-    if (!name.equals("dockerConfig")) {
-      throw new IllegalArgumentException("store \"oras\": authProvider \"" + name
-          + "\" is not supported (supported: dockerConfig)");
-    }
+    return switch (name) {
+      case "dockerConfig" -> dockerConfig(auth, baseDir, clock);
+      case "azureWorkloadIdentity", "azureManagedIdentity" ->
+          AuthProviders.azure(name, auth, env, CloudHttp.create(null, clock));
+      default -> throw new IllegalArgumentException("store \"oras\": authProvider \"" + name
+          + "\" is not supported (supported: dockerConfig, azureWorkloadIdentity,"
+          + " azureManagedIdentity)");
+    };
+  }
+
+  private static CredentialProvider dockerConfig(JsonNode auth, Path baseDir, Clock clock) {
     for (Map.Entry<String, JsonNode> e : auth.properties()) {
       if (!e.getKey().equals("name") && !e.getKey().equals("configPath")) {
         throw new IllegalArgumentException(
@@ -235,6 +249,11 @@ public final class RegistryStore implements ReferrerStore, AutoCloseable {
   }
 
   /** HTTP exchanges this store has sent (token requests, redirects and retries included). */
+  /** The identity the store's auth provider presents (empty when nothing worth naming). */
+  public String identity() {
+    return client.identity();
+  }
+
   public long requestCount() {
     return client.requestCount();
   }

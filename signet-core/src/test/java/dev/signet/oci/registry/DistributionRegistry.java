@@ -74,8 +74,27 @@ public final class DistributionRegistry implements AutoCloseable {
   }
 
   public static DistributionRegistry start(Path dir, boolean basicAuth, boolean tls) throws Exception {
-    Path bin = binary();
     Files.createDirectories(dir);
+    return start(dir, basicAuth ? "auth: {htpasswd: {realm: signet-test, path: " + dir.resolve("htpasswd") + "}}\n" : "", basicAuth, tls);
+  }
+
+  /**
+   * A registry with distribution's token authentication: clients are sent to {@code realm} for a
+   * JWT issued by {@code issuer} for {@code service}, signed by a key whose certificate (or its
+   * issuer) is in {@code rootCertBundle}. The service name is only known once the port is: use
+   * {@code %s} in {@code service} for {@code 127.0.0.1:PORT}.
+   */
+  public static DistributionRegistry startWithTokenAuth(
+      Path dir, String realm, String service, String issuer, Path rootCertBundle) throws Exception {
+    Files.createDirectories(dir);
+    String auth = "auth: {token: {realm: \"" + realm + "\", service: \"" + service + "\", issuer: \""
+        + issuer + "\", rootcertbundle: " + rootCertBundle + "}}\n";
+    return start(dir, auth, false, false);
+  }
+
+  private static DistributionRegistry start(Path dir, String authYaml, boolean basicAuth, boolean tls)
+      throws Exception {
+    Path bin = binary();
     StringBuilder yaml = new StringBuilder();
     Path caFile = null;
     String tlsPart = "";
@@ -97,9 +116,7 @@ public final class DistributionRegistry implements AutoCloseable {
           .append("log: {level: warn}\n")
           .append("storage: {filesystem: {rootdirectory: ").append(dir.resolve("data")).append("}, delete: {enabled: true}}\n")
           .append("http: {addr: 127.0.0.1:").append(port).append(", secret: signet-test-only").append(tlsPart).append("}\n");
-      if (basicAuth) {
-        yaml.append("auth: {htpasswd: {realm: signet-test, path: ").append(dir.resolve("htpasswd")).append("}}\n");
-      }
+      yaml.append(authYaml.replace("%s", "127.0.0.1:" + port));
       Path config = dir.resolve("config.yml");
       Files.writeString(config, yaml);
       Path log = dir.resolve("registry.log");

@@ -50,6 +50,11 @@ public final class RegistryPusher implements AutoCloseable {
         clock);
   }
 
+  /** A pusher sending with {@code client} (its credentials and trust). */
+  public static RegistryPusher of(RegistryClient client) {
+    return new RegistryPusher(client, Clock.systemUTC());
+  }
+
   private Deadline deadline() {
     return Deadline.after(clock, BUDGET);
   }

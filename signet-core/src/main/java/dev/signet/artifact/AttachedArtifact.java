@@ -1,0 +1,91 @@
+package dev.signet.artifact;
+
+import dev.signet.deadline.Deadline;
+import dev.signet.deadline.DeadlineExceededException;
+import dev.signet.oci.Descriptor;
+import dev.signet.oci.Manifest;
+import dev.signet.oci.ManifestFormatException;
+import dev.signet.oci.MediaTypes;
+import dev.signet.oci.ReferrerStore;
+import dev.signet.oci.StoreException;
+import dev.signet.reference.Reference;
+import dev.signet.verify.ErrorCode;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A referrer (SBOM, vulnerability report, ...) as read from the store: its manifest and the content
+ * of its layers. Reading is bounded: at most {@link #MAX_LAYERS} layers, each no larger than the
+ * limit the verifier gives, checked against the descriptor before anything is fetched.
+ */
+public record AttachedArtifact(Manifest manifest, List<Layer> layers) {
+  public static final int MAX_LAYERS = 16;
+
+  public AttachedArtifact {
+    layers = List.copyOf(layers);
+  }
+
+  /** One layer and its bytes (digest- and size-checked by the store). */
+  public record Layer(Descriptor descriptor, byte[] content) {}
+
+  /**
+   * Fetches the referrer's manifest and every layer.
+   *
+   * @param maxLayerBytes the largest layer accepted
+   * @throws ArtifactException when the referrer cannot be read or is over a limit
+   */
+  public static AttachedArtifact fetch(
+      Reference subject,
+      Descriptor referrer,
+      ReferrerStore store,
+      long maxLayerBytes,
+      Deadline deadline)
+      throws ArtifactException, DeadlineExceededException {
+    String mediaType = referrer.mediaType();
+    if (!MediaTypes.OCI_MANIFEST.equals(mediaType)
+        && !MediaTypes.OCI_ARTIFACT_MANIFEST.equals(mediaType)) {
+      throw new ArtifactException(ErrorCode.MANIFEST_INVALID,
+          "the referrer's manifest is not usable",
+          "its media type must be " + MediaTypes.OCI_MANIFEST + " or "
+              + MediaTypes.OCI_ARTIFACT_MANIFEST + ", got \"" + mediaType + "\"",
+          "Attach the artifact with a current OCI client (oras attach, notation, trivy).");
+    }
+    Manifest manifest;
+    try {
+      manifest = Manifest.parse(store.fetchManifest(subject, referrer, deadline), mediaType);
+    } catch (StoreException | ManifestFormatException e) {
+      throw new ArtifactException(ErrorCode.GET_REFERRER_MANIFEST_FAILURE,
+          "could not read the referrer's manifest " + referrer.digest(), e.getMessage(),
+          "Check that the registry is reachable and the manifest is intact.");
+    }
+    if (manifest.layers().isEmpty()) {
+      throw new ArtifactException(ErrorCode.MANIFEST_INVALID,
+          "the referrer has no content", "its manifest lists no layers",
+          "Attach the document as a layer of the referrer.");
+    }
+    if (manifest.layers().size() > MAX_LAYERS) {
+      throw new ArtifactException(ErrorCode.MANIFEST_INVALID,
+          "the referrer has too many layers",
+          "its manifest lists " + manifest.layers().size() + " layers, more than " + MAX_LAYERS,
+          "Attach one document per referrer.");
+    }
+    List<Layer> layers = new ArrayList<>();
+    for (Descriptor layer : manifest.layers()) {
+      if (layer.size() > maxLayerBytes) {
+        throw new ArtifactException(ErrorCode.GET_BLOB_CONTENT_FAILURE,
+            "the referrer's document is too large",
+            "layer " + layer.digest() + " is " + layer.size() + " bytes, more than the limit of "
+                + maxLayerBytes + " bytes",
+            "Attach a smaller document.");
+      }
+      try {
+        layers.add(new Layer(layer, store.fetchBlob(subject, layer, deadline)));
+      } catch (StoreException e) {
+        throw new ArtifactException(ErrorCode.GET_BLOB_CONTENT_FAILURE,
+            "could not read the referrer's layer " + layer.digest(), e.getMessage(),
+            "Check that the registry is reachable and the blob is intact.");
+      }
+    }
+    return new AttachedArtifact(manifest, layers);
+  }
+}

@@ -1,0 +1,32 @@
+package dev.signet.kubernetes;
+
+import dev.signet.config.VerificationConfig;
+import dev.signet.verify.ConfiguredExecutor;
+import dev.signet.verify.ErrorCode;
+import dev.signet.verify.VerificationResult;
+import dev.signet.verify.VerifierReport;
+import java.util.List;
+
+/** The verification engine of one scope (the cluster, or a namespace with its own resources). */
+public sealed interface Engine {
+  /** A working engine from resources that load. */
+  record Ready(ConfiguredExecutor executor, VerificationConfig config) implements Engine {}
+
+  /** No engine: every image of the scope fails, with {@code reason}. */
+  record Unavailable(String scope, String reason) implements Engine {
+    /** The failed result of any subject. */
+    public VerificationResult fail(String subject) {
+      return new VerificationResult(
+          subject,
+          false,
+          List.of(
+              VerifierReport.subjectFailure(
+                  subject,
+                  ErrorCode.CONFIG_INVALID,
+                  "no verification is configured for " + scope,
+                  reason,
+                  "Fix the Store, Verifier and Policy resources that apply to " + scope
+                      + " (kubectl get stores,verifiers,policies -A shows their status).")));
+    }
+  }
+}

@@ -1,0 +1,35 @@
+package dev.signet.kubernetes;
+
+import dev.signet.cache.ResultCache;
+import dev.signet.verify.DecisionService;
+import dev.signet.verify.VerificationResult;
+import java.time.Clock;
+
+/**
+ * Decisions for images of a namespace, with the engine the controller's resources give that
+ * namespace; cached and coalesced as {@link DecisionService} does (each engine has its own
+ * generation, so namespaces never share a cached decision unless they share the engine).
+ */
+public final class NamespaceDecisions {
+  private final ResourceController controller;
+  private final DecisionService service;
+
+  public NamespaceDecisions(ResourceController controller, ResultCache cache, Clock clock) {
+    this.controller = controller;
+    this.service =
+        new DecisionService(
+            () -> {
+              throw new IllegalStateException("a decision needs the namespace of the image");
+            },
+            cache,
+            clock);
+  }
+
+  /** The decision for {@code subject} in {@code namespace} ({@code ""}: cluster-wide resources). */
+  public VerificationResult verify(String namespace, String subject) {
+    return switch (controller.generation().engine(namespace)) {
+      case Engine.Ready r -> service.decide(subject, r.executor());
+      case Engine.Unavailable u -> u.fail(subject);
+    };
+  }
+}

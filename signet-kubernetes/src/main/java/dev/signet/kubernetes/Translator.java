@@ -1,0 +1,591 @@
+package dev.signet.kubernetes;
+
+import dev.signet.config.ConfigException;
+import dev.signet.config.VerificationConfig;
+import dev.signet.json.StrictJson;
+import dev.signet.kubernetes.kmp.KeyManagementException;
+import dev.signet.kubernetes.kmp.KeyMaterial;
+import dev.signet.kubernetes.kmp.ProviderType;
+import dev.signet.kubernetes.kmp.ProviderTypes;
+import dev.signet.kubernetes.resource.PluginSpec;
+import dev.signet.kubernetes.resource.PolicySpec;
+import dev.signet.kubernetes.resource.VerifierSpec;
+import dev.signet.oci.Digest;
+import dev.signet.verify.ConfiguredExecutor;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.CustomResource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Turns a {@link Snapshot} of resources into an engine per scope, the way Ratify applies them: a
+ * namespace with namespaced resources of a kind uses those, otherwise the cluster-scoped ones of that
+ * kind. Each scope becomes a config.json tree (the ConfigMap's file for what resources do not set)
+ * that {@link VerificationConfig} loads, so resources mean exactly what config.json means.
+ *
+ * <p>A resource that does not translate or load gets a status error and is left out; when an earlier
+ * version of it was accepted, that version stays in use, so a bad edit never half-applies. Runs on the
+ * controller's one thread; not thread-safe.
+ */
+final class Translator {
+  static final String POLICY_NAME = "ratify-policy";
+  private static final Pattern PLUGIN = Pattern.compile("\\b(store|verifier)\\.plugins\\[(\\d+)]");
+  private static final Set<String> STORE_TYPES = Set.of("ca", "tsa", "signingAuthority");
+
+  private final Path workDir;
+  private final VerificationConfig.Runtime runtime;
+  private final ProviderTypes types;
+  private final Clock clock;
+  private final AtomicLong generations;
+
+  /** Plugin trees last accepted, per resource. */
+  private final Map<ResourceId, ObjectNode> lastGood = new HashMap<>();
+  /** What each provider fetched, with the spec it was fetched for. */
+  private final Map<ResourceId, Fetched> fetched = new HashMap<>();
+  /** The engine of each scope and the config.json text it was built from, for reuse. */
+  private final Map<String, Built> built = new HashMap<>();
+
+  private record Fetched(String spec, Path pem, Outcome outcome) {}
+
+  private record Built(String configText, Engine.Ready engine) {}
+
+  /** One resource's part of a scope's configuration. */
+  private record Part(ResourceId id, ObjectNode plugin, boolean current) {}
+
+  /** A resource that cannot be used, and why. */
+  static final class InvalidResource extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    InvalidResource(String message) {
+      super(message);
+    }
+  }
+
+  /** The engines of a snapshot and the outcome of each resource. */
+  record Build(Engine cluster, Map<String, Engine> namespaces, Map<ResourceId, Outcome> outcomes) {}
+
+  Translator(
+      Path workDir,
+      VerificationConfig.Runtime runtime,
+      ProviderTypes types,
+      AtomicLong generations) {
+    this.workDir = workDir;
+    this.runtime = runtime;
+    this.types = types;
+    this.clock = runtime.clock();
+    this.generations = generations;
+  }
+
+  Build translate(Snapshot s, ObjectNode base) {
+    Map<ResourceId, Outcome> outcomes = new LinkedHashMap<>();
+    Map<String, Fetched> providers = providers(s, outcomes);
+    Engine cluster =
+        scope("the cluster", "", s.stores(), s.verifiers(), s.policies(), base, providers, outcomes);
+    Set<String> namespaces = new TreeSet<>();
+    Stream.of(s.namespacedStores(), s.namespacedVerifiers(), s.namespacedPolicies())
+        .flatMap(List::stream)
+        .forEach(r -> namespaces.add(r.getMetadata().getNamespace()));
+    Map<String, Engine> engines = new LinkedHashMap<>();
+    for (String ns : namespaces) {
+      engines.put(
+          ns,
+          scope(
+              "namespace " + ns,
+              ns,
+              orCluster(inNamespace(s.namespacedStores(), ns), s.stores()),
+              orCluster(inNamespace(s.namespacedVerifiers(), ns), s.verifiers()),
+              orCluster(inNamespace(s.namespacedPolicies(), ns), s.policies()),
+              base,
+              providers,
+              outcomes));
+    }
+    built.keySet().retainAll(Stream.concat(Stream.of(""), namespaces.stream()).toList());
+    Set<ResourceId> present = new HashSet<>(outcomes.keySet());
+    lastGood.keySet().retainAll(present);
+    fetched.keySet().retainAll(present);
+    removeUnusedPemFiles();
+    return new Build(cluster, engines, outcomes);
+  }
+
+  private static <T extends HasMetadata> List<? extends HasMetadata> inNamespace(
+      List<T> resources, String namespace) {
+    return resources.stream().filter(r -> namespace.equals(r.getMetadata().getNamespace())).toList();
+  }
+
+  private static List<? extends HasMetadata> orCluster(
+      List<? extends HasMetadata> own, List<? extends HasMetadata> cluster) {
+    return own.isEmpty() ? cluster : own;
+  }
+
+  // ---- key management providers
+
+  /** Fetches what changed and returns every provider by the name verifiers use for it. */
+  private Map<String, Fetched> providers(Snapshot s, Map<ResourceId, Outcome> outcomes) {
+    Map<String, Fetched> byReference = new LinkedHashMap<>();
+    Stream.of(s.providers(), s.namespacedProviders())
+        .flatMap(List::stream)
+        .forEach(
+            r -> {
+              Fetched f = fetch(r, r.getSpec() == null ? null : r.getSpec().type,
+                  r.getSpec() == null ? null : r.getSpec().parameters);
+              outcomes.put(ResourceId.of(r), f.outcome());
+              byReference.put(ResourceId.of(r).reference(), f);
+            });
+    for (var r : s.certificateStores()) {
+      Fetched f = fetch(r, r.getSpec() == null ? null : r.getSpec().provider,
+          r.getSpec() == null ? null : r.getSpec().parameters);
+      ResourceId id = ResourceId.of(r);
+      outcomes.put(id, f.outcome());
+      byReference.put(id.reference(), f);
+      // Ratify's CertificateStore was named without its namespace; a provider of that name wins.
+      byReference.putIfAbsent(id.name(), f);
+    }
+    return byReference;
+  }
+
+  private Fetched fetch(CustomResource<?, ?> resource, String type, Map<String, Object> parameters) {
+    ResourceId id = ResourceId.of(resource);
+    String spec = StrictJson.MAPPER.writeValueAsString(resource.getSpec());
+    Fetched cached = fetched.get(id);
+    if (cached != null && cached.spec().equals(spec)) {
+      return cached;
+    }
+    Fetched result;
+    try {
+      ProviderType provider =
+          types
+              .find(type)
+              .orElseThrow(
+                  () ->
+                      new KeyManagementException(
+                          "key management provider type \""
+                              + type
+                              + "\" is not supported; supported types: "
+                              + types.names()));
+      KeyMaterial material = provider.fetch(parameters);
+      Path pem = material.certificates().isEmpty() ? null : writePem(material.certificates());
+      result = new Fetched(spec, pem, new Outcome("", material.properties(), clock.instant()));
+    } catch (KeyManagementException | RuntimeException e) {
+      result = new Fetched(spec, null, new Outcome(e.getMessage(), Map.of(), clock.instant()));
+    }
+    fetched.put(id, result);
+    return result;
+  }
+
+  /** Certificates in a file named by their content, so equal material gives equal configuration. */
+  private Path writePem(List<X509Certificate> certificates) {
+    StringBuilder pem = new StringBuilder();
+    Base64.Encoder b64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII));
+    for (X509Certificate c : certificates) {
+      try {
+        pem.append("-----BEGIN CERTIFICATE-----\n")
+            .append(b64.encodeToString(c.getEncoded()))
+            .append("\n-----END CERTIFICATE-----\n");
+      } catch (CertificateEncodingException e) {
+        throw new IllegalStateException("a parsed certificate does not encode: " + e.getMessage(), e);
+      }
+    }
+    byte[] bytes = pem.toString().getBytes(StandardCharsets.US_ASCII);
+    Path file = workDir.resolve("certs").resolve(Digest.sha256(bytes).hex() + ".pem");
+    if (!Files.exists(file)) {
+      write(file, bytes);
+    }
+    return file;
+  }
+
+  private void removeUnusedPemFiles() {
+    Set<Path> used = new HashSet<>();
+    fetched.values().forEach(f -> used.add(f.pem()));
+    Path dir = workDir.resolve("certs");
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : files.toList()) {
+        if (!used.contains(f)) {
+          Files.deleteIfExists(f);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot clean " + dir, e);
+    }
+  }
+
+  // ---- scopes
+
+  private Engine scope(
+      String label,
+      String namespace,
+      List<? extends HasMetadata> stores,
+      List<? extends HasMetadata> verifiers,
+      List<? extends HasMetadata> policies,
+      ObjectNode base,
+      Map<String, Fetched> providers,
+      Map<ResourceId, Outcome> outcomes) {
+    Function<HasMetadata, Boolean> own =
+        r -> Objects.equals(r.getMetadata().getNamespace(), namespace.isEmpty() ? null : namespace);
+    List<Part> storeParts = new ArrayList<>();
+    for (HasMetadata r : stores) {
+      part(r, own.apply(r), outcomes, () -> storePlugin((PluginSpec) spec(r)))
+          .ifPresent(storeParts::add);
+    }
+    List<Part> verifierParts = new ArrayList<>();
+    for (HasMetadata r : verifiers) {
+      part(r, own.apply(r), outcomes,
+              () -> verifierPlugin(r, (VerifierSpec) spec(r), namespace, providers))
+          .ifPresent(verifierParts::add);
+    }
+    List<Part> policyParts = new ArrayList<>();
+    for (HasMetadata r : policies) {
+      part(r, own.apply(r), outcomes, () -> policyPlugin(r, (PolicySpec) spec(r)))
+          .ifPresent(policyParts::add);
+    }
+    for (int attempt = 0; ; attempt++) {
+      String missing = missing(label, base, storeParts, verifierParts, policyParts);
+      if (missing != null) {
+        built.remove(namespace);
+        return new Engine.Unavailable(label, missing);
+      }
+      ObjectNode root = base.deepCopy();
+      if (!storeParts.isEmpty()) {
+        root.set("store", section("plugins", plugins(storeParts)));
+      }
+      if (!verifierParts.isEmpty()) {
+        root.set("verifier", section("plugins", plugins(verifierParts)));
+      }
+      if (!policyParts.isEmpty()) {
+        root.set("policy", section("plugin", policyParts.getFirst().plugin()));
+      }
+      String text = StrictJson.MAPPER.writeValueAsString(root);
+      Built previous = built.get(namespace);
+      Engine.Ready engine;
+      try {
+        engine =
+            previous != null && previous.configText().equals(text)
+                ? previous.engine()
+                : load(namespace, text);
+      } catch (ConfigException e) {
+        Part culprit = culprit(e.getMessage(), storeParts, verifierParts, policyParts);
+        if (culprit == null || attempt > stores.size() + verifiers.size() + policies.size()) {
+          built.remove(namespace);
+          return new Engine.Unavailable(label, e.getMessage());
+        }
+        if (own.apply(resourceOf(culprit, stores, verifiers, policies))) {
+          outcomes.put(culprit.id(), Outcome.failed(clean(e.getMessage())));
+        }
+        replace(culprit, storeParts, verifierParts, policyParts);
+        continue;
+      }
+      built.put(namespace, new Built(text, engine));
+      for (Part p : concat(storeParts, verifierParts, policyParts)) {
+        if (p.current()) {
+          lastGood.put(p.id(), p.plugin());
+          if (own.apply(resourceOf(p, stores, verifiers, policies))) {
+            outcomes.putIfAbsent(p.id(), Outcome.ok());
+          }
+        }
+      }
+      return engine;
+    }
+  }
+
+  private interface Translation {
+    ObjectNode plugin() throws InvalidResource;
+  }
+
+  /** The resource's plugin tree; if it is invalid, its status says why and the last good one stands in. */
+  private java.util.Optional<Part> part(
+      HasMetadata r, boolean own, Map<ResourceId, Outcome> outcomes, Translation translation) {
+    ResourceId id = ResourceId.of(r);
+    try {
+      return java.util.Optional.of(new Part(id, translation.plugin(), true));
+    } catch (InvalidResource | RuntimeException e) {
+      if (own) {
+        outcomes.put(id, Outcome.failed(e.getMessage()));
+      }
+      ObjectNode good = lastGood.get(id);
+      return java.util.Optional.ofNullable(good == null ? null : new Part(id, good, false));
+    }
+  }
+
+  /** Why the scope has no engine at all, or null when it has every section. */
+  private static String missing(
+      String label, ObjectNode base, List<Part> stores, List<Part> verifiers, List<Part> policies) {
+    List<String> absent = new ArrayList<>();
+    if (stores.isEmpty() && !base.has("store")) {
+      absent.add("Store");
+    }
+    if (verifiers.isEmpty() && !base.has("verifier")) {
+      absent.add("Verifier");
+    }
+    if (policies.isEmpty() && !base.has("policy")) {
+      absent.add("Policy (named " + POLICY_NAME + ")");
+    }
+    if (absent.isEmpty()) {
+      return null;
+    }
+    return "no valid "
+        + String.join(", ", absent)
+        + " applies to "
+        + label
+        + ", so every image there fails verification; create one (or fix the one whose status"
+        + " shows an error)";
+  }
+
+  private Engine.Ready load(String namespace, String text) throws ConfigException {
+    Path file =
+        workDir.resolve("scopes").resolve((namespace.isEmpty() ? "cluster" : "ns-" + namespace) + ".json");
+    Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+    write(temp, text.getBytes(StandardCharsets.UTF_8));
+    try {
+      Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
+    VerificationConfig config = VerificationConfig.load(file, runtime);
+    return new Engine.Ready(
+        new ConfiguredExecutor(generations.incrementAndGet(), config.executor()), config);
+  }
+
+  /** The part a load error names ({@code verifier.plugins[1]...}, {@code policy...}), or null. */
+  private static Part culprit(
+      String message, List<Part> stores, List<Part> verifiers, List<Part> policies) {
+    Matcher m = PLUGIN.matcher(message);
+    if (m.find()) {
+      List<Part> parts = m.group(1).equals("store") ? stores : verifiers;
+      int i = Integer.parseInt(m.group(2));
+      return i < parts.size() ? parts.get(i) : null;
+    }
+    if (message.contains("policy.plugin") && !policies.isEmpty()) {
+      return policies.getFirst();
+    }
+    return null;
+  }
+
+  /** Puts the last good version in place of a failing part, or drops it. */
+  private void replace(Part culprit, List<Part> stores, List<Part> verifiers, List<Part> policies) {
+    ObjectNode good = lastGood.get(culprit.id());
+    for (List<Part> parts : List.of(stores, verifiers, policies)) {
+      int i = parts.indexOf(culprit);
+      if (i >= 0) {
+        if (culprit.current() && good != null) {
+          parts.set(i, new Part(culprit.id(), good, false));
+        } else {
+          parts.remove(i);
+          lastGood.remove(culprit.id());
+        }
+      }
+    }
+  }
+
+  private static HasMetadata resourceOf(
+      Part part,
+      List<? extends HasMetadata> stores,
+      List<? extends HasMetadata> verifiers,
+      List<? extends HasMetadata> policies) {
+    return Stream.of(stores, verifiers, policies)
+        .flatMap(List::stream)
+        .filter(r -> ResourceId.of(r).equals(part.id()))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  /** The load error without the temporary file's name. */
+  private static String clean(String message) {
+    int i = message.indexOf(".json: ");
+    return i >= 0 && message.startsWith("invalid configuration ") ? message.substring(i + 7) : message;
+  }
+
+  @SafeVarargs
+  private static List<Part> concat(List<Part>... lists) {
+    return Stream.of(lists).flatMap(List::stream).toList();
+  }
+
+  private static ArrayNode plugins(List<Part> parts) {
+    ArrayNode array = StrictJson.MAPPER.createArrayNode();
+    parts.forEach(p -> array.add(p.plugin().deepCopy()));
+    return array;
+  }
+
+  private static ObjectNode section(String key, JsonNode value) {
+    ObjectNode s = StrictJson.MAPPER.createObjectNode();
+    s.put("version", "1.0.0");
+    s.set(key, value);
+    return s;
+  }
+
+  // ---- one resource to one plugin tree
+
+  private static Object spec(HasMetadata r) {
+    return ((CustomResource<?, ?>) r).getSpec();
+  }
+
+  private static ObjectNode parameters(Map<String, Object> parameters) {
+    return parameters == null
+        ? StrictJson.MAPPER.createObjectNode()
+        : (ObjectNode) StrictJson.MAPPER.valueToTree(parameters);
+  }
+
+  private static void noDownloads(PluginSpec spec) throws InvalidResource {
+    if (spec.source != null || (spec.address != null && !spec.address.isEmpty())) {
+      throw new InvalidResource(
+          "spec.source and spec.address name a plugin to download; Signet runs only its built-in"
+              + " plugins (stores: oras, ocilayout; verifiers: notation): remove them");
+    }
+  }
+
+  private static ObjectNode storePlugin(PluginSpec spec) throws InvalidResource {
+    if (spec == null || spec.name == null || spec.name.isBlank()) {
+      throw new InvalidResource("spec.name is required: the store plugin, such as oras");
+    }
+    noDownloads(spec);
+    ObjectNode plugin = parameters(spec.parameters);
+    plugin.put("name", spec.name);
+    return plugin;
+  }
+
+  private static ObjectNode verifierPlugin(
+      HasMetadata r, VerifierSpec spec, String namespace, Map<String, Fetched> providers)
+      throws InvalidResource {
+    if (spec == null || spec.name == null || spec.name.isBlank()) {
+      throw new InvalidResource("spec.name is required: the verifier plugin, such as notation");
+    }
+    if (spec.artifactTypes == null || spec.artifactTypes.isBlank()) {
+      throw new InvalidResource(
+          "spec.artifactTypes is required, such as application/vnd.cncf.notary.signature");
+    }
+    noDownloads(spec);
+    ObjectNode plugin = parameters(spec.parameters);
+    // Ratify reports the resource's name as the verifier's name and spec.name as its type.
+    plugin.put("name", r.getMetadata().getName());
+    plugin.put("type", spec.name);
+    plugin.put("artifactTypes", spec.artifactTypes);
+    JsonNode stores = plugin.get("verificationCertStores");
+    if (stores != null) {
+      if (!stores.isObject()) {
+        throw new InvalidResource("spec.parameters.verificationCertStores must be an object");
+      }
+      plugin.set("verificationCertStores", certStores((ObjectNode) stores, namespace, providers));
+    }
+    return plugin;
+  }
+
+  /**
+   * {@code {"ca": {"STORE": ["PROVIDER", "NS/PROVIDER"]}}} (or the legacy {@code {"STORE": [...]}})
+   * with each provider replaced by the file of its certificates.
+   */
+  private static ObjectNode certStores(
+      ObjectNode stores, String namespace, Map<String, Fetched> providers) throws InvalidResource {
+    boolean typed = stores.propertyNames().stream().anyMatch(STORE_TYPES::contains);
+    if (!typed) {
+      return named(stores, "verificationCertStores", namespace, providers);
+    }
+    ObjectNode out = StrictJson.MAPPER.createObjectNode();
+    for (String type : stores.propertyNames()) {
+      JsonNode named = stores.get(type);
+      if (!named.isObject()) {
+        throw new InvalidResource(
+            "spec.parameters.verificationCertStores." + type + " must be an object of named stores");
+      }
+      out.set(
+          type,
+          named((ObjectNode) named, "verificationCertStores." + type, namespace, providers));
+    }
+    return out;
+  }
+
+  private static ObjectNode named(
+      ObjectNode stores, String path, String namespace, Map<String, Fetched> providers)
+      throws InvalidResource {
+    ObjectNode out = StrictJson.MAPPER.createObjectNode();
+    for (String store : stores.propertyNames()) {
+      JsonNode refs = stores.get(store);
+      String at = "spec.parameters." + path + "." + store;
+      if (!refs.isArray()) {
+        throw new InvalidResource(at + " must be a list of key management provider names");
+      }
+      ArrayNode files = out.putArray(store);
+      for (JsonNode ref : refs) {
+        files.add(providerFile(ref.asString(""), at, namespace, providers).toString());
+      }
+    }
+    return out;
+  }
+
+  private static Path providerFile(
+      String ref, String at, String namespace, Map<String, Fetched> providers)
+      throws InvalidResource {
+    int slash = ref.indexOf('/');
+    if (!namespace.isEmpty() && slash >= 0 && !ref.substring(0, slash).equals(namespace)) {
+      throw new InvalidResource(
+          at + " names \"" + ref + "\", a provider of another namespace; a namespaced verifier may"
+              + " name the providers of its own namespace (" + namespace + "/NAME) and cluster-wide"
+              + " ones (NAME)");
+    }
+    Fetched f = providers.get(ref);
+    if (f == null) {
+      throw new InvalidResource(
+          at + " names key management provider \"" + ref + "\", which does not exist (name a"
+              + " cluster-wide KeyManagementProvider as NAME, a NamespacedKeyManagementProvider as"
+              + " NAMESPACE/NAME)");
+    }
+    if (!f.outcome().success()) {
+      throw new InvalidResource(
+          at + " names key management provider \"" + ref + "\", which is not ready: "
+              + f.outcome().error());
+    }
+    if (f.pem() == null) {
+      throw new InvalidResource(
+          at + " names key management provider \"" + ref + "\", which holds no certificates");
+    }
+    return f.pem();
+  }
+
+  private static ObjectNode policyPlugin(HasMetadata r, PolicySpec spec) throws InvalidResource {
+    if (!POLICY_NAME.equals(r.getMetadata().getName())) {
+      throw new InvalidResource(
+          "a policy is used only when named " + POLICY_NAME + "; this one is named \""
+              + r.getMetadata().getName() + "\"");
+    }
+    if (spec == null || spec.type == null || spec.type.isBlank()) {
+      throw new InvalidResource("spec.type is required: config-policy (or cel-policy)");
+    }
+    ObjectNode plugin = parameters(spec.parameters);
+    plugin.put("name", spec.type);
+    return plugin;
+  }
+
+  private static void write(Path file, byte[] bytes) {
+    try {
+      Files.createDirectories(file.getParent());
+      Files.write(file, bytes);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
+  }
+}

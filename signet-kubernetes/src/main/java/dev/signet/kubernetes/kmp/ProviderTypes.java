@@ -1,0 +1,36 @@
+package dev.signet.kubernetes.kmp;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/** The key management provider types this process supports, by their {@code spec.type} name. */
+public final class ProviderTypes {
+  private final Map<String, ProviderType> types;
+
+  public ProviderTypes(Map<String, ProviderType> types) {
+    this.types = Map.copyOf(types);
+  }
+
+  /** The types built in: {@code inline}. */
+  public static ProviderTypes standard() {
+    return new ProviderTypes(Map.of(InlineProvider.TYPE, new InlineProvider()));
+  }
+
+  /** This set plus one more type (for example a cloud key vault), replacing one of the same name. */
+  public ProviderTypes with(String name, ProviderType type) {
+    Map<String, ProviderType> more = new TreeMap<>(types);
+    more.put(name.toLowerCase(Locale.ROOT), type);
+    return new ProviderTypes(more);
+  }
+
+  public Optional<ProviderType> find(String name) {
+    return Optional.ofNullable(name == null ? null : types.get(name.toLowerCase(Locale.ROOT)));
+  }
+
+  /** The supported names, sorted, for error messages. */
+  public String names() {
+    return String.join(", ", new TreeMap<>(types).keySet());
+  }
+}

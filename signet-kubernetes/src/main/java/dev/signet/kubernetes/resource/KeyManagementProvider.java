@@ -1,0 +1,15 @@
+package dev.signet.kubernetes.resource;
+
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/** Cluster-wide certificates and keys that verifiers name. */
+@Group(Ratify.GROUP)
+@Version(Ratify.VERSION)
+@AdditionalPrinterColumn(name = "IsSuccess", jsonPath = ".status.issuccess", type = Type.BOOLEAN)
+@AdditionalPrinterColumn(name = "Error", jsonPath = ".status.brieferror", type = Type.STRING)
+@AdditionalPrinterColumn(name = "LastFetchedTime", jsonPath = ".status.lastfetchedtime", type = Type.DATE)
+public class KeyManagementProvider extends CustomResource<KeyManagementProviderSpec, ProviderStatus> {}

@@ -1,0 +1,15 @@
+package dev.signet.kubernetes.resource;
+
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/** The policy of one namespace (named ratify-policy). */
+@Group(Ratify.GROUP)
+@Version(Ratify.VERSION)
+@AdditionalPrinterColumn(name = "IsSuccess", jsonPath = ".status.issuccess", type = Type.BOOLEAN)
+@AdditionalPrinterColumn(name = "Error", jsonPath = ".status.brieferror", type = Type.STRING)
+public class NamespacedPolicy extends CustomResource<PolicySpec, ResourceStatus> implements Namespaced {}

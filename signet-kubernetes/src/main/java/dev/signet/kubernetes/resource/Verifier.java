@@ -1,0 +1,14 @@
+package dev.signet.kubernetes.resource;
+
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/** A cluster-wide verifier. */
+@Group(Ratify.GROUP)
+@Version(Ratify.VERSION)
+@AdditionalPrinterColumn(name = "IsSuccess", jsonPath = ".status.issuccess", type = Type.BOOLEAN)
+@AdditionalPrinterColumn(name = "Error", jsonPath = ".status.brieferror", type = Type.STRING)
+public class Verifier extends CustomResource<VerifierSpec, ResourceStatus> {}

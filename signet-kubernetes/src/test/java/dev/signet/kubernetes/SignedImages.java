@@ -1,0 +1,51 @@
+package dev.signet.kubernetes;
+
+import dev.signet.config.TestSignedLayout;
+import dev.signet.testing.JwsTestSigner;
+import dev.signet.testing.TestPki;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.util.Base64;
+
+/**
+ * An OCI layout with three images: signed under CA A, signed under CA B, unsigned; and the PEM of
+ * each CA, for inline key management providers.
+ */
+final class SignedImages {
+  final Path layout;
+  final String signedByA;
+  final String signedByB;
+  final String unsigned;
+  final String caA;
+  final String caB;
+
+  SignedImages(Path dir) throws Exception {
+    TestPki.Issued rootA = TestPki.root("CN=Tenant A Root,O=Signet,ST=WA,C=US").selfSigned();
+    TestPki.Issued rootB = TestPki.root("CN=Tenant B Root,O=Signet,ST=WA,C=US").selfSigned();
+    TestSignedLayout l = new TestSignedLayout(dir.resolve("layout"));
+    layout = l.dir();
+    signedByA = sign(l, "a", TestPki.leaf("CN=Signer A,O=Signet,ST=WA,C=US").issuedBy(rootA), rootA);
+    signedByB = sign(l, "b", TestPki.leaf("CN=Signer B,O=Signet,ST=WA,C=US").issuedBy(rootB), rootB);
+    unsigned = "local/app@" + l.image("unsigned").digest();
+    caA = pem(rootA.certificate());
+    caB = pem(rootB.certificate());
+  }
+
+  private static String sign(TestSignedLayout l, String name, TestPki.Issued leaf, TestPki.Issued root)
+      throws Exception {
+    TestSignedLayout.Manifest image = l.image(name);
+    l.signature(
+        image,
+        JwsTestSigner.of(leaf, root.certificate())
+            .payloadDescriptor(image.mediaType(), image.digest(), image.size())
+            .sign()
+            .bytes());
+    return "local/app@" + image.digest();
+  }
+
+  static String pem(X509Certificate c) throws Exception {
+    return "-----BEGIN CERTIFICATE-----\n"
+        + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(c.getEncoded())
+        + "\n-----END CERTIFICATE-----\n";
+  }
+}
