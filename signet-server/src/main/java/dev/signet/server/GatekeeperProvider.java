@@ -101,10 +101,10 @@ final class GatekeeperProvider {
           false,
           image -> decide(image, traceId),
           (item, key, o) -> {
+            // Gatekeeper's Item: value and error are omitempty.
             if (o.result() != null) {
               item.set("value", value(o.result(), traceId));
             } else {
-              item.putNull("value");
               item.put("error", o.error());
             }
           });
@@ -193,6 +193,12 @@ final class GatekeeperProvider {
 
   private Outcome decide(String image, String traceId) {
     try {
+      Reference.parse(image);
+    } catch (IllegalArgumentException e) {
+      // Ratify answers a key it cannot parse with the item's error, not with a decision.
+      return new Outcome(null, null, "REFERENCE_INVALID: " + e.getMessage());
+    }
+    try {
       return new Outcome(decisions.verify(image, traceId), null, null);
     } catch (RuntimeException e) {
       return new Outcome(null, null, "EXECUTOR_FAILURE: verification of " + image + " failed: " + e);
@@ -220,15 +226,31 @@ final class GatekeeperProvider {
     }
   }
 
-  /** Ratify's VerificationResponse: {version, isSuccess, traceID, timestamp, verifierReports}. */
+  /**
+   * Ratify's VerificationResponse: {version, isSuccess, traceID, timestamp, verifierReports}, the
+   * timestamp as Go prints RFC 3339 with nanoseconds, an empty report list left out.
+   */
   private ObjectNode value(VerificationResult result, String traceId) {
     ObjectNode v = StrictJson.MAPPER.createObjectNode();
     v.put("version", RESULT_VERSION);
     v.put("isSuccess", result.isSuccess());
     v.put("traceID", traceId);
-    v.put("timestamp", DateTimeFormatter.ISO_INSTANT.format(clock.instant()));
-    v.set("verifierReports", ResultJson.of(result).get("verifierReports"));
+    v.put("timestamp", goTime(clock.instant()));
+    JsonNode reports = ResultJson.of(result).get("verifierReports");
+    if (!reports.isEmpty()) {
+      v.set("verifierReports", reports);
+    }
     return v;
+  }
+
+  /** Go's time.RFC3339Nano in UTC: fraction digits without trailing zeros, none when zero. */
+  static String goTime(java.time.Instant t) {
+    String seconds = DateTimeFormatter.ISO_INSTANT.format(t.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+    if (t.getNano() == 0) {
+      return seconds;
+    }
+    String fraction = String.format("%09d", t.getNano()).replaceAll("0+$", "");
+    return seconds.substring(0, seconds.length() - 1) + "." + fraction + "Z";
   }
 
   static ProviderRequest parse(byte[] body) throws RejectedRequestException {
@@ -280,14 +302,17 @@ final class GatekeeperProvider {
     return root;
   }
 
+  /** Gatekeeper's ProviderResponse: items and systemError are omitempty; no error, no key. */
   private static Reply ok(ObjectNode response) {
-    response.withObjectProperty("response").put("systemError", "");
+    ObjectNode r = response.withObjectProperty("response");
+    if (r.path("items").isEmpty()) {
+      r.remove("items");
+    }
     return new Reply(200, StrictJson.MAPPER.writeValueAsBytes(response));
   }
 
   static Reply error(String apiVersion, int status, String message, boolean idempotent) {
     ObjectNode response = response(apiVersion, idempotent);
-    response.withObjectProperty("response").putArray("items");
     response.withObjectProperty("response").put("systemError", message);
     return new Reply(status, StrictJson.MAPPER.writeValueAsBytes(response));
   }
