@@ -22,8 +22,6 @@ public final class ListenException extends Exception {
     try (ServerSocket s = new ServerSocket()) {
       s.setReuseAddress(true);
       s.bind(new InetSocketAddress(address.host(), address.port()));
-    } catch (BindException e) {
-      throw new ListenException("cannot listen on " + address + ": " + reason(e));
     } catch (IOException | RuntimeException e) {
       throw new ListenException("cannot listen on " + address + ": " + reason(e));
     }

@@ -18,6 +18,7 @@ public final class ExhaustibleServer {
             .healthAddress(new HostPort("127.0.0.1", 0))
             .certDir(Path.of(args[0]))
             .decisions(SignetServerTest::fakeDecision)
+            .shutdownGrace(java.time.Duration.ofMillis(500))
             .build()
             .start();
     System.out.println("ports " + server.port() + " " + server.healthPort());
