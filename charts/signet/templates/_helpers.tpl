@@ -73,9 +73,6 @@ fails the install with what to do instead of being ignored.
 {{- $rejected := list -}}
 {{- if $v.cosign.enabled }}{{ $rejected = append $rejected "cosign.enabled=true: Sigstore/cosign signatures are not verified by this version of Signet; set cosign.enabled=false" }}{{ end -}}
 {{- if $v.cosignKeys }}{{ $rejected = append $rejected "cosignKeys: cosign keys are not used by this version of Signet; remove them" }}{{ end -}}
-{{- if $v.vulnerabilityreport.enabled }}{{ $rejected = append $rejected "vulnerabilityreport.enabled=true: the vulnerability-report verifier is not part of this version of Signet" }}{{ end -}}
-{{- if $v.sbom.enabled }}{{ $rejected = append $rejected "sbom.enabled=true: the SBOM verifier is not part of this version of Signet" }}{{ end -}}
-{{- if $v.oras.authProviders.azureManagedIdentityEnabled }}{{ $rejected = append $rejected "oras.authProviders.azureManagedIdentityEnabled=true: use workload identity (oras.authProviders.azureWorkloadIdentityEnabled=true with azureWorkloadIdentity.clientId)" }}{{ end -}}
 {{- if $v.oras.authProviders.k8secretsEnabled }}{{ $rejected = append $rejected "oras.authProviders.k8secretsEnabled=true: give registry credentials with registryCredsSecret (a kubernetes.io/dockerconfigjson Secret) instead" }}{{ end -}}
 {{- if $v.oras.authProviders.awsEcrBasicEnabled }}{{ $rejected = append $rejected "oras.authProviders.awsEcrBasicEnabled=true: Amazon ECR authentication is not part of this version of Signet; use registryCredsSecret" }}{{ end -}}
 {{- if $v.oras.authProviders.alibabacloudAcrBasicEnabled }}{{ $rejected = append $rejected "oras.authProviders.alibabacloudAcrBasicEnabled=true: Alibaba Cloud ACR authentication is not part of this version of Signet; use registryCredsSecret" }}{{ end -}}

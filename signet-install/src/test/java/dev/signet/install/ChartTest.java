@@ -198,9 +198,43 @@ class ChartTest {
   }
 
   @Test
+  void sbomVulnerabilityReportAndManagedIdentityRenderWithRatifysNames() throws Exception {
+    Map<String, String> set = new LinkedHashMap<>();
+    set.put("sbom.enabled", "true");
+    set.put("sbom.disallowedLicenses[0]", "GPL-3.0-only");
+    set.put("sbom.disallowedPackages[0].name", "log4j-core");
+    set.put("sbom.disallowedPackages[0].version", "2.14.1");
+    set.put("sbom.notaryProjectSignatureRequired", "true");
+    set.put("vulnerabilityreport.enabled", "true");
+    set.put("vulnerabilityreport.disallowedSeverities[0]", "critical");
+    set.put("vulnerabilityreport.maximumAge", "24h");
+    set.put("oras.authProviders.azureManagedIdentityEnabled", "true");
+    set.put("azureManagedIdentity.clientId", CLIENT_ID);
+    set.put("azureManagedIdentity.tenantId", TENANT_ID);
+
+    RenderedChart chart = RenderedChart.render(set, null);
+
+    assertValid(chart);
+    JsonNode sbom = chart.get("Verifier", "verifier-sbom").path("spec");
+    assertThat(sbom.path("artifactTypes").asString()).isEqualTo("application/spdx+json");
+    assertThat(sbom.path("parameters").path("disallowedPackages").get(0).path("version").asString()).isEqualTo("2.14.1");
+    assertThat(sbom.path("parameters").path("nestedReferences").asString()).isEqualTo("application/vnd.cncf.notary.signature");
+    JsonNode sarif = chart.get("Verifier", "verifier-vulnerabilityreport").path("spec").path("parameters");
+    assertThat(texts(sarif.path("disallowedSeverities"))).containsExactly("critical");
+    assertThat(sarif.path("maximumAge").asString()).isEqualTo("24h");
+    JsonNode auth = chart.get("Store", "store-oras").path("spec").path("parameters").path("authProvider");
+    assertThat(auth.path("name").asString()).isEqualTo("azureManagedIdentity");
+    assertThat(auth.path("clientID").asString()).isEqualTo(CLIENT_ID);
+    assertThat(env(chart.get("Deployment", RenderedChart.FULLNAME).path("spec").path("template").path("spec")
+        .path("containers").get(0))).containsEntry("AZURE_TENANT_ID", TENANT_ID);
+  }
+
+  @Test
   void valuesSignetDoesNotSupportFailTheInstallWithTheReason() {
     assertRejected(Map.of("cosign.enabled", "true"), "cosign.enabled=true: Sigstore/cosign signatures are not verified");
     assertRejected(Map.of("provider.cache.type", "dapr"), "provider.cache.type=dapr");
+    assertRejected(Map.of("vulnerabilityreport.enabled", "true", "vulnerabilityreport.schemaURL", "https://x"),
+        "vulnerabilityreport.schemaURL");
     assertRejected(Map.of("oras.authProviders.awsEcrBasicEnabled", "true"), "Amazon ECR authentication is not part");
     assertRejected(Map.of("policy.useRego", "true"), "policy.useRego=true");
     assertRejected(Map.of("provider.retries", "3"), "retries");
