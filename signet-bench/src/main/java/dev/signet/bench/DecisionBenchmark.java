@@ -116,15 +116,15 @@ public class DecisionBenchmark {
     Executor contentCached = executor(contentCachedStore, verifier, clock);
 
     // A TTL far longer than the run, so every cached call is a hit.
-    cached = new DecisionService(() -> new ConfiguredExecutor(1, warm),
+    cached = new DecisionService(() -> ConfiguredExecutor.local(1, warm),
         new CaffeineResultCache(10_000, new CachePolicy(Duration.ofHours(1), Duration.ofHours(1)),
             System::nanoTime), clock);
     check(cached.decide(byDigest));
     check(cached.decide(byTag));
     cold = new DecisionService(
-        () -> new ConfiguredExecutor(generation.incrementAndGet(), coldExecutor), new CaffeineResultCache(), clock);
+        () -> ConfiguredExecutor.local(generation.incrementAndGet(), coldExecutor), new CaffeineResultCache(), clock);
     coldWarmStore = new DecisionService(
-        () -> new ConfiguredExecutor(generation.incrementAndGet(), contentCached), new CaffeineResultCache(), clock);
+        () -> ConfiguredExecutor.local(generation.incrementAndGet(), contentCached), new CaffeineResultCache(), clock);
     check(cold.decide(byDigest));
     check(coldWarmStore.decide(byDigest));
   }

@@ -5,11 +5,18 @@ package dev.signet.cli;
 // Kubernetes admission webhooks.
 
 import dev.signet.cache.CaffeineResultCache;
+import dev.signet.cache.RedisResultCache;
+import dev.signet.cache.ResultCache;
 import dev.signet.config.ConfigReloader;
 import dev.signet.config.VerificationConfig;
+import dev.signet.kubernetes.Engine;
+import dev.signet.kubernetes.NamespaceDecisions;
+import dev.signet.kubernetes.ResourceController;
+import dev.signet.oci.StoreException;
 import dev.signet.oci.registry.RegistryStore;
 import dev.signet.reference.Reference;
 import dev.signet.server.AdmissionHandler;
+import dev.signet.server.Decisions;
 import dev.signet.server.Decisions;
 import dev.signet.server.DigestResolver;
 import dev.signet.server.RejectedRequestException;
@@ -17,9 +24,12 @@ import dev.signet.server.SignetServer;
 import dev.signet.server.admission.AdmissionMode;
 import dev.signet.server.admission.AdmissionReviewException;
 import dev.signet.server.admission.AdmissionWebhook;
+import dev.signet.server.admission.ImageVerifier;
 import dev.signet.verify.DecisionService;
+import dev.signet.verify.VerificationResult;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.Supplier;
 
 /** A {@link SignetServer} builder with the decision side wired; the caller adds the listeners. */
 public final class DecisionServer {
@@ -32,35 +42,113 @@ public final class DecisionServer {
    */
   public static SignetServer.Builder builder(
       ConfigReloader reloader, AdmissionMode mode, Clock clock) {
-    VerificationConfig loaded = reloader.config();
-    // Cached decisions are keyed by the configuration's generation, so a reload never serves an
-    // old answer.
-    DecisionService decisions = new DecisionService(reloader, new CaffeineResultCache(), clock);
-    Duration mutationTimeout = loaded.mutationTimeout();
+    return builder(reloader, new CaffeineResultCache(), mode, clock);
+  }
+
+  /** {@link #builder(ConfigReloader, AdmissionMode, Clock)} with decisions kept in {@code cache}. */
+  public static SignetServer.Builder builder(
+      ConfigReloader reloader, ResultCache cache, AdmissionMode mode, Clock clock) {
+    // Cached decisions are keyed by the fingerprint of the configuration and trust material, so a
+    // reload never serves an old answer.
+    DecisionService decisions = new DecisionService(reloader, cache, clock);
+    return builder(decisions::decide, reloader::config, cache, mode, clock);
+  }
+
+  /**
+   * A builder whose decisions come from Ratify's custom resources as {@code controller} applies
+   * them, per namespace; tags are resolved, and timeouts taken, from the cluster-wide configuration.
+   */
+  public static SignetServer.Builder builder(
+      ResourceController controller, AdmissionMode mode, Clock clock) {
+    ResultCache cache = new CaffeineResultCache();
+    NamespaceDecisions perNamespace = new NamespaceDecisions(controller, cache, clock);
+    Decisions decisions =
+        new Decisions() {
+          @Override
+          public VerificationResult verify(String subject) {
+            return perNamespace.verify("", subject);
+          }
+
+          @Override
+          public VerificationResult verify(String namespace, String subject) {
+            return perNamespace.verify(namespace, subject);
+          }
+        };
+    return builder(
+        decisions,
+        () ->
+            controller.generation().cluster() instanceof Engine.Ready ready ? ready.config() : null,
+        cache,
+        mode,
+        clock);
+  }
+
+  /**
+   * The server on {@code decisions}; {@code config} gives the configuration whose stores resolve
+   * tags and whose timeouts apply (null when there is none: tags do not resolve).
+   */
+  private static SignetServer.Builder builder(
+      Decisions decisions,
+      Supplier<VerificationConfig> config,
+      ResultCache cache,
+      AdmissionMode mode,
+      Clock clock) {
+    VerificationConfig loaded = config.get();
+    Duration timeout = loaded == null ? VerificationConfig.DEFAULT_TIMEOUT : loaded.timeout();
+    Duration mutationTimeout =
+        loaded == null ? VerificationConfig.DEFAULT_MUTATION_TIMEOUT : loaded.mutationTimeout();
     DigestResolver resolver =
-        image ->
-            DigestResolver.firstOf(reloader.config().stores(), mutationTimeout, clock).pin(image);
-    return SignetServer.builder()
-        .decisions(decisions::decide)
+        image -> {
+          VerificationConfig now = config.get();
+          if (now == null) {
+            throw new StoreException(
+                "no configuration with a store applies to the cluster, so "
+                    + image
+                    + " cannot be resolved");
+          }
+          return DigestResolver.firstOf(now.stores(), mutationTimeout, clock).pin(image);
+        };
+    SignetServer.Builder builder = SignetServer.builder();
+    if (cache instanceof RedisResultCache shared) {
+      builder.cacheEvents(shared::counts);
+    }
+    return builder
+        .decisions(decisions)
         .resolver(resolver)
-        .verifyTimeout(loaded.timeout())
+        .verifyTimeout(timeout)
         .mutateTimeout(mutationTimeout)
-        .admission(d -> admission(d, resolver, mode, loaded.timeout()))
+        .admission(d -> admission(d, resolver, mode, timeout))
         .registryRequests(
-            () ->
-                reloader.config().stores().stream()
-                    .filter(RegistryStore.class::isInstance)
-                    .mapToLong(s -> ((RegistryStore) s).requestCount())
-                    .sum())
+            () -> {
+              VerificationConfig now = config.get();
+              return now == null
+                  ? 0
+                  : now.stores().stream()
+                      .filter(RegistryStore.class::isInstance)
+                      .mapToLong(st -> ((RegistryStore) st).requestCount())
+                      .sum();
+            })
         .clock(clock);
   }
 
   /** The Kubernetes admission webhooks on the server's decisions. */
   private static AdmissionHandler admission(
       Decisions decisions, DigestResolver resolver, AdmissionMode mode, Duration timeout) {
+    ImageVerifier verifier =
+        new ImageVerifier() {
+          @Override
+          public VerificationResult verify(String image) {
+            return decisions.verify(image);
+          }
+
+          @Override
+          public VerificationResult verify(String namespace, String image) {
+            return decisions.verify(namespace, image);
+          }
+        };
     AdmissionWebhook webhook =
         new AdmissionWebhook(
-            decisions::verify,
+            verifier,
             image -> resolver.pin(Reference.parse(image)),
             timeout,
             AdmissionWebhook.DEFAULT_MAX_BODY_BYTES);

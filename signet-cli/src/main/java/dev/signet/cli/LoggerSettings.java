@@ -49,6 +49,13 @@ record LoggerSettings(JsonLog.Format format, String level, List<String> traceIdH
     }
   }
 
+  /** Without a config.json (Kubernetes mode): JSON lines at {@code RATIFY_LOG_LEVEL} or info. */
+  static LoggerSettings fromEnvironment(String levelFromEnvironment) {
+    String level =
+        levelFromEnvironment != null && !levelFromEnvironment.isBlank() ? levelFromEnvironment : "info";
+    return new LoggerSettings(JsonLog.Format.JSON, JsonLog.level(level), List.of());
+  }
+
   private static List<String> headers(JsonNode names) {
     List<String> out = new ArrayList<>();
     if (names.isArray()) {

@@ -2,9 +2,21 @@ package dev.signet.cli;
 
 // `signet serve` (cli-contract.md): Ratify's server flags (ratify-reference.md §5) on SignetServer.
 
+import dev.signet.cache.CaffeineResultCache;
+import dev.signet.cache.HmacKeys;
+import dev.signet.cache.RedisEndpoint;
+import dev.signet.cache.RedisResultCache;
+import dev.signet.cache.ResultCache;
 import dev.signet.config.ConfigException;
 import dev.signet.config.ConfigReloader;
 import dev.signet.config.VerificationConfig;
+import dev.signet.kubernetes.ResourceController;
+import dev.signet.kubernetes.kmp.ProviderTypes;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.nio.file.Files;
 import dev.signet.server.HostPort;
 import dev.signet.server.JsonLog;
 import dev.signet.server.ListenException;
@@ -12,6 +24,7 @@ import dev.signet.server.SignetServer;
 import dev.signet.server.TlsMaterialException;
 import dev.signet.server.admission.AdmissionMode;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -49,10 +62,31 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(
       names = {"-c", "--config"},
-      required = true,
       paramLabel = "CONFIG.json",
-      description = "Ratify configuration file (store, policy, verifier, executor).")
+      description =
+          "Ratify configuration file (store, policy, verifier, executor). Required unless"
+              + " --kubernetes or --kubeconfig is given; with them it is Ratify's ConfigMap, used"
+              + " for what the resources do not set.")
   Path config;
+
+  @Option(
+      names = {"--kubernetes", "--enable-crd-manager"},
+      description =
+          "Take the configuration from Ratify's custom resources (config.ratify.deislabs.io),"
+              + " watched in the cluster this runs in (service account token and CA from the"
+              + " standard paths, KUBERNETES_SERVICE_HOST) or, outside a cluster, from KUBECONFIG"
+              + " or ~/.kube/config. --enable-crd-manager is Ratify's name for it. See"
+              + " docs/kubernetes.md.")
+  boolean kubernetes;
+
+  @Option(
+      names = "--kubeconfig",
+      paramLabel = "FILE",
+      description = "Like --kubernetes, with the API server and credentials of this kubeconfig file.")
+  Path kubeconfig;
+
+  /** The controller when the configuration comes from custom resources; closed after the server. */
+  ResourceController controller;
 
   @Option(
       names = "--http",
@@ -127,13 +161,63 @@ final class ServeCommand implements Callable<Integer> {
               + " warning).")
   String admissionMode;
 
+  @Option(
+      names = "--redis-url",
+      defaultValue = "${env:SIGNET_REDIS_URL}",
+      paramLabel = "URL",
+      description =
+          "The shared decision cache when the configuration says cache.type \"redis\":"
+              + " redis://HOST:PORT[/DB] or rediss:// for TLS (env SIGNET_REDIS_URL).")
+  URI redisUrl;
+
+  @Option(
+      names = "--redis-password-file",
+      defaultValue = "${env:SIGNET_REDIS_PASSWORD_FILE}",
+      paramLabel = "FILE",
+      description = "File holding the Redis password (env SIGNET_REDIS_PASSWORD_FILE).")
+  Path redisPasswordFile;
+
+  @Option(
+      names = "--redis-ca-cert-file",
+      defaultValue = "${env:SIGNET_REDIS_CA_CERT_FILE}",
+      paramLabel = "FILE",
+      description =
+          "PEM CA certificates of the Redis server's TLS certificate, for rediss:// (default: the"
+              + " JDK's; env SIGNET_REDIS_CA_CERT_FILE).")
+  Path redisCaCertFile;
+
+  @Option(
+      names = "--cache-hmac-key-file",
+      defaultValue = "${env:SIGNET_CACHE_HMAC_KEY_FILE}",
+      paramLabel = "FILE",
+      description =
+          "Key (at least 32 bytes) that authenticates shared cache entries; entries are written"
+              + " with it (env SIGNET_CACHE_HMAC_KEY_FILE).")
+  Path cacheHmacKeyFile;
+
+  @Option(
+      names = "--cache-hmac-previous-key-file",
+      defaultValue = "${env:SIGNET_CACHE_HMAC_PREVIOUS_KEY_FILE}",
+      paramLabel = "FILE",
+      description =
+          "The key being rotated out: entries it authenticates are still accepted (env"
+              + " SIGNET_CACHE_HMAC_PREVIOUS_KEY_FILE).")
+  Path cacheHmacPreviousKeyFile;
+
+  /** The shared cache's connections, closed at shutdown; null with the in-process cache. */
+  RedisResultCache sharedCache;
+
   @Override
   public Integer call() throws InterruptedException, ExecutionException {
     PrintWriter err = spec.commandLine().getErr();
     SignetServer server;
     try {
       server = start(Clock.systemUTC());
-    } catch (ConfigException | TlsMaterialException | ListenException | IllegalArgumentException e) {
+    } catch (ConfigException
+        | TlsMaterialException
+        | ListenException
+        | IllegalArgumentException
+        | io.fabric8.kubernetes.client.KubernetesClientException e) {
       err.println("signet: " + e.getMessage());
       err.flush();
       return ExitCodes.USAGE;
@@ -144,6 +228,12 @@ final class ServeCommand implements Callable<Integer> {
             new Thread(
                 () -> {
                   server.stop();
+                  if (controller != null) {
+                    controller.close();
+                  }
+                  if (sharedCache != null) {
+                    sharedCache.close();
+                  }
                   exit.complete(ExitCodes.VERIFIED);
                 },
                 "signet-shutdown"));
@@ -159,18 +249,35 @@ final class ServeCommand implements Callable<Integer> {
     HostPort health = healthPort == null ? null : HostPort.parse(healthPort, "0.0.0.0");
     HostPort metrics = metricsPort == null ? null : HostPort.parse(metricsPort, "0.0.0.0");
     AdmissionMode mode = AdmissionMode.parse(admissionMode);
-    // The configuration and its trust material are re-read when they change.
-    ConfigReloader reloader = ConfigReloader.load(config, VerificationConfig.Runtime.standard(clock));
-    LoggerSettings logger = LoggerSettings.read(config, System.getenv("RATIFY_LOG_LEVEL"));
+    LoggerSettings logger =
+        config == null
+            ? LoggerSettings.fromEnvironment(System.getenv("RATIFY_LOG_LEVEL"))
+            : LoggerSettings.read(config, System.getenv("RATIFY_LOG_LEVEL"));
     JsonLog log = new JsonLog(System.err, clock, logger.format(), logger.level());
     routeJavaLogging(log);
-    for (String w : reloader.config().warnings()) {
-      log.warn(config + ": " + w);
-    }
     List<String> traceHeaders = new ArrayList<>(traceIdHeaders);
     logger.traceIdHeaders().stream().filter(h -> !traceHeaders.contains(h)).forEach(traceHeaders::add);
+    SignetServer.Builder builder;
+    if (kubernetes || kubeconfig != null) {
+      controller = startController(clock);
+      builder = DecisionServer.builder(controller, mode, clock);
+    } else {
+      if (config == null) {
+        throw new IllegalArgumentException(
+            "give --config CONFIG.json, or --kubernetes / --kubeconfig FILE to read Ratify's"
+                + " custom resources");
+      }
+      // The configuration and its trust material are re-read when they change.
+      ConfigReloader reloader =
+          ConfigReloader.load(config, VerificationConfig.Runtime.standard(clock));
+      for (String w : reloader.config().warnings()) {
+        log.warn(config + ": " + w);
+      }
+      builder =
+          DecisionServer.builder(reloader, decisionCache(reloader.config(), log, clock), mode, clock);
+    }
     SignetServer server =
-        DecisionServer.builder(reloader, mode, clock)
+        builder
             .http(main)
             .certDir(certDir)
             .clientCaFile(caCertFile)
@@ -182,7 +289,70 @@ final class ServeCommand implements Callable<Integer> {
             .maxKeys(maxKeys)
             .log(log)
             .build();
-    return server.start();
+    try {
+      return server.start();
+    } catch (RuntimeException e) {
+      if (controller != null) {
+        controller.close();
+      }
+      throw e;
+    }
+  }
+
+  /** Connects to the API server and starts watching Ratify's resources. */
+  private ResourceController startController(Clock clock) {
+    Config k8s;
+    try {
+      k8s =
+          kubeconfig == null
+              ? Config.autoConfigure(null)
+              : Config.fromKubeconfig(Files.readString(kubeconfig));
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          "cannot read the kubeconfig file " + kubeconfig + ": " + e.getMessage(), e);
+    }
+    KubernetesClient client = new KubernetesClientBuilder().withConfig(k8s).build();
+    Path workDir;
+    try {
+      workDir = Files.createTempDirectory("signet-resources-");
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot create a work directory: " + e.getMessage(), e);
+    }
+    return ResourceController.start(
+        client,
+        new ResourceController.Settings(
+            config,
+            workDir,
+            VerificationConfig.Runtime.standard(clock),
+            ProviderTypes.standard(clock),
+            ConfigReloader.DEFAULT_INTERVAL));
+  }
+
+  /**
+   * The cache the configuration asks for: in this process, or shared through Redis with the
+   * connection and keys from the flags.
+   */
+  private ResultCache decisionCache(VerificationConfig loaded, JsonLog log, Clock clock) {
+    if (loaded.cacheType() == VerificationConfig.CacheType.MEMORY) {
+      if (redisUrl != null) {
+        log.warn("--redis-url is ignored: the configuration does not set cache.type to \"redis\"");
+      }
+      return new CaffeineResultCache();
+    }
+    if (redisUrl == null || cacheHmacKeyFile == null) {
+      throw new IllegalArgumentException(
+          "the configuration sets cache.type to \"redis\": give --redis-url (or SIGNET_REDIS_URL)"
+              + " and --cache-hmac-key-file (or SIGNET_CACHE_HMAC_KEY_FILE)");
+    }
+    HmacKeys keys =
+        HmacKeys.read(
+            cacheHmacKeyFile,
+            cacheHmacPreviousKeyFile == null ? List.of() : List.of(cacheHmacPreviousKeyFile));
+    RedisEndpoint endpoint =
+        new RedisEndpoint(
+            redisUrl, redisPasswordFile, redisCaCertFile, RedisEndpoint.DEFAULT_TIMEOUT);
+    sharedCache = RedisResultCache.connect(endpoint, keys, clock);
+    return sharedCache;
   }
 
   /**

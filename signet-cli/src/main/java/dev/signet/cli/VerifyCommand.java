@@ -43,7 +43,8 @@ final class VerifyCommand implements Callable<Integer> {
 
   @Option(
       names = {"-v", "--verbose"},
-      description = "Also report on stderr how many requests each registry store sent.")
+      description = "Also report on stderr how many requests each registry store sent, and"
+          + " which cloud identity and tenant it authenticated with.")
   boolean verbose;
 
   @Override
@@ -69,6 +70,9 @@ final class VerifyCommand implements Callable<Integer> {
           if (loaded.stores().get(i) instanceof RegistryStore registry) {
             err.println("signet: store " + (i + 1) + " (oras): " + registry.requestCount()
                 + " registry request(s)");
+            if (!registry.identity().isEmpty()) {
+              err.println("signet: store " + (i + 1) + " (oras): authenticated with " + registry.identity());
+            }
           }
         }
       }

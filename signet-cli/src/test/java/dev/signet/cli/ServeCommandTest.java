@@ -48,6 +48,37 @@ class ServeCommandTest {
   }
 
   @Test
+  void a_shared_cache_without_its_url_or_key_or_of_an_unknown_type_is_a_usage_error() throws Exception {
+    Path config = config();
+    ObjectNode root = (ObjectNode) StrictJson.MAPPER.readTree(Files.readAllBytes(config));
+    root.putObject("cache").put("type", "redis");
+    Files.write(config, StrictJson.MAPPER.writeValueAsBytes(root));
+    Path key = dir.resolve("hmac.key");
+    Files.writeString(key, "0123456789abcdef0123456789abcdef\n");
+    StringWriter err = new StringWriter();
+    assertThat(Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err), "serve", "--config",
+            config.toString(), "--cert-dir", dir.toString(), "--http", "127.0.0.1:0",
+            "--cache-hmac-key-file", key.toString()))
+        .isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("--redis-url");
+    Files.writeString(key, "too short");
+    err = new StringWriter();
+    assertThat(Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err), "serve", "--config",
+            config.toString(), "--cert-dir", dir.toString(), "--http", "127.0.0.1:0",
+            "--redis-url", "redis://127.0.0.1:1", "--cache-hmac-key-file", key.toString()))
+        .isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("at least 32").doesNotContain("too short");
+
+    root.putObject("cache").put("type", "dapr");
+    Files.write(config, StrictJson.MAPPER.writeValueAsBytes(root));
+    err = new StringWriter();
+    assertThat(Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err), "serve", "--config",
+            config.toString(), "--cert-dir", dir.toString()))
+        .isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("cache.type must be \"memory\" or \"redis\"");
+  }
+
+  @Test
   void a_bad_port_is_a_usage_error() throws Exception {
     Path config = config();
     assertThat(Main.run("serve", "--config", config.toString(), "--cert-dir", dir.toString(), "--health-port", "health"))

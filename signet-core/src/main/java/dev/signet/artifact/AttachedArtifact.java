@@ -43,11 +43,13 @@ public record AttachedArtifact(Manifest manifest, List<Layer> layers) {
       throws ArtifactException, DeadlineExceededException {
     String mediaType = referrer.mediaType();
     if (!MediaTypes.OCI_MANIFEST.equals(mediaType)
-        && !MediaTypes.OCI_ARTIFACT_MANIFEST.equals(mediaType)) {
+        && !MediaTypes.OCI_ARTIFACT_MANIFEST.equals(mediaType)
+        && !MediaTypes.DOCKER_MANIFEST.equals(mediaType)) {
       throw new ArtifactException(ErrorCode.MANIFEST_INVALID,
           "the referrer's manifest is not usable",
-          "its media type must be " + MediaTypes.OCI_MANIFEST + " or "
-              + MediaTypes.OCI_ARTIFACT_MANIFEST + ", got \"" + mediaType + "\"",
+          "its media type must be " + MediaTypes.OCI_MANIFEST + ", "
+              + MediaTypes.OCI_ARTIFACT_MANIFEST + " or " + MediaTypes.DOCKER_MANIFEST
+              + " (cosign's older signatures), got \"" + mediaType + "\"",
           "Attach the artifact with a current OCI client (oras attach, notation, trivy).");
     }
     Manifest manifest;

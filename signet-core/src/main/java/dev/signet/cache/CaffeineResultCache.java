@@ -79,6 +79,18 @@ public final class CaffeineResultCache implements ResultCache {
     }
   }
 
+  /**
+   * Remembers a result as {@link #put(ResultKey, VerificationResult)} does, but for at most {@code
+   * atMost} (the rest of a shared entry's life).
+   */
+  public void put(ResultKey key, VerificationResult result, Duration atMost) {
+    Optional<Duration> ttl = policy.ttlFor(result);
+    if (ttl.isPresent() && atMost.isPositive()) {
+      Duration d = ttl.get().compareTo(atMost) < 0 ? ttl.get() : atMost;
+      cache.put(key, new Entry(result, d));
+    }
+  }
+
   /** The number of entries held (approximate, as Caffeine's). */
   public long size() {
     cache.cleanUp();

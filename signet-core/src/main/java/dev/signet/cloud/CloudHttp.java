@@ -84,7 +84,11 @@ public final class CloudHttp {
       if (budget.isZero()) {
         throw new DeadlineExceededException(what);
       }
-      HttpRequest built = request.copy().timeout(budget).setHeader("User-Agent", "signet").build();
+      HttpRequest.Builder b = request.copy().timeout(budget).setHeader("User-Agent", "signet");
+      if ("http".equals(b.build().uri().getScheme())) {
+        b.version(HttpClient.Version.HTTP_1_1); // the metadata endpoint: no h2c upgrade
+      }
+      HttpRequest built = b.build();
       Response response;
       try {
         response = once(built, what, maxBody);

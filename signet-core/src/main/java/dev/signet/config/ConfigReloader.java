@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
@@ -84,7 +85,7 @@ public final class ConfigReloader implements Supplier<ConfiguredExecutor> {
         interval,
         new Loaded(
             first.config(),
-            new ConfiguredExecutor(1, first.config().executor()),
+            configured(1, first),
             first.fingerprint()));
   }
 
@@ -173,7 +174,7 @@ public final class ConfigReloader implements Supplier<ConfiguredExecutor> {
     current =
         new Loaded(
             next.config(),
-            new ConfiguredExecutor(generation, next.config().executor()),
+            configured(generation, next),
             next.fingerprint());
     lastError = null;
     rejected = null;
@@ -186,25 +187,32 @@ public final class ConfigReloader implements Supplier<ConfiguredExecutor> {
   }
 
   /**
-   * Loads the file with a fingerprint taken before reading it, over the files this very version
-   * names, so a change made while loading is seen by the next check. When the version names other
-   * files than the last one, that takes a second load.
+   * Loads the file with a fingerprint taken before reading it and again after, over the files this
+   * very version names: when both agree, the fingerprint names exactly what was loaded (it is shared
+   * with other replicas through the decision cache). When the version names other files than the
+   * last one, or a file changed while loading, that takes another load.
    */
   private static Attempt attempt(
       Path file, VerificationConfig.Runtime runtime, List<Path> referenced) throws ConfigException {
     List<Path> expected = referenced;
     VerificationConfig config = null;
-    FileFingerprint before = null;
     for (int i = 0; i < MAX_LOAD_ATTEMPTS; i++) {
-      before = FileFingerprint.of(file, expected);
+      FileFingerprint before = FileFingerprint.of(file, expected);
       config = VerificationConfig.load(file, runtime);
-      if (config.referencedFiles().equals(expected)) {
+      if (config.referencedFiles().equals(expected)
+          && FileFingerprint.of(file, expected).equals(before)) {
         return new Attempt(config, before);
       }
       expected = config.referencedFiles();
     }
-    // The files named keep changing: serve this load, and let the next check load again.
-    return new Attempt(config, new FileFingerprint("unsettled"));
+    // The files keep changing: serve this load under a fingerprint no other process has, and let
+    // the next check load again.
+    return new Attempt(config, new FileFingerprint("unsettled-" + UUID.randomUUID()));
+  }
+
+  private static ConfiguredExecutor configured(long generation, Attempt loaded) {
+    return new ConfiguredExecutor(
+        generation, "sha256:" + loaded.fingerprint().sha256(), loaded.config().executor());
   }
 
   /** The executor and generation in use, without looking at the files. */

@@ -17,7 +17,8 @@ import java.util.List;
  * way the trust store reads it (a directory contributes its regular files, one level, hidden names
  * skipped; symbolic links followed). Content, not modification times: a Kubernetes ConfigMap update
  * swaps a symbolic link and may keep times, and a touched but unchanged file must not invalidate
- * every cached decision.
+ * every cached decision. The configuration file's own name is left out, so that replicas that
+ * mount the same content at different paths agree; the trust material's paths are in that content.
  */
 record FileFingerprint(String sha256) {
   /** More entries than a trust store accepts; the rest is not looked at. */
@@ -33,15 +34,16 @@ record FileFingerprint(String sha256) {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is not available", e);
     }
-    add(sha, configFile);
+    text(sha, "config");
+    addContent(sha, configFile);
     for (Path p : referenced) {
-      add(sha, p);
+      text(sha, "path " + p);
+      addContent(sha, p);
     }
     return new FileFingerprint(HexFormat.of().formatHex(sha.digest()));
   }
 
-  private static void add(MessageDigest sha, Path path) {
-    text(sha, "path " + path);
+  private static void addContent(MessageDigest sha, Path path) {
     if (Files.isDirectory(path)) {
       List<Path> entries = new ArrayList<>();
       try (DirectoryStream<Path> stream = Files.newDirectoryStream(path)) {

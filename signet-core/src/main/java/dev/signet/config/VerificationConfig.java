@@ -2,6 +2,7 @@ package dev.signet.config;
 
 import dev.signet.json.JsonFormatException;
 import dev.signet.json.StrictJson;
+import dev.signet.cosign.CosignVerifier;
 import dev.signet.notation.NotationVerifier;
 import dev.signet.notation.revocation.DirectoryCrlCache;
 import dev.signet.notation.revocation.OnlineRevocationChecker;
@@ -60,7 +61,7 @@ public final class VerificationConfig {
   /** Enough for the distribution points of many chains; the oldest fetches are evicted first. */
   private static final int CRL_CACHE_MAX_ENTRIES = 1000;
   private static final Set<String> TOP_LEVEL =
-      Set.of("store", "policy", "verifier", "executor", "crl", "logger", "metricsEnabled");
+      Set.of("store", "policy", "verifier", "executor", "crl", "logger", "metricsEnabled", "cache");
 
   /** Ratify's chart default for mutation (tag to digest): 2 s minus 50 ms. */
   public static final Duration DEFAULT_MUTATION_TIMEOUT = Duration.ofMillis(1950);
@@ -71,6 +72,7 @@ public final class VerificationConfig {
   private final Duration mutationTimeout;
   private final List<String> warnings;
   private final List<Path> referencedFiles;
+  private final CacheType cacheType;
 
   private VerificationConfig(
       Executor executor,
@@ -78,13 +80,28 @@ public final class VerificationConfig {
       Duration timeout,
       Duration mutationTimeout,
       List<String> warnings,
-      List<Path> referencedFiles) {
+      List<Path> referencedFiles,
+      CacheType cacheType) {
     this.executor = executor;
     this.stores = List.copyOf(stores);
     this.timeout = timeout;
     this.mutationTimeout = mutationTimeout;
     this.warnings = List.copyOf(warnings);
     this.referencedFiles = List.copyOf(new LinkedHashSet<>(referencedFiles));
+    this.cacheType = cacheType;
+  }
+
+  /** Where a server keeps its decisions: {@code cache.type} in the file. */
+  public enum CacheType {
+    /** In this process only (the default). */
+    MEMORY,
+    /** Shared by the replicas through Redis, with the in-process cache in front. */
+    REDIS
+  }
+
+  /** {@code cache.type}: where a server keeps its decisions; read when the server starts. */
+  public CacheType cacheType() {
+    return cacheType;
   }
 
   /** {@code executor.mutationRequestTimeout}: the budget of one tag-to-digest mutation request. */
@@ -116,8 +133,8 @@ public final class VerificationConfig {
 
   /**
    * The trust material the configuration reads besides itself, as absolute paths: the files and
-   * directories of {@code verificationCerts} / {@code verificationCertStores} and a CEL policy's
-   * {@code expressionFile}. A change to any of them calls for a reload ({@link ConfigReloader}).
+   * directories of {@code verificationCerts} / {@code verificationCertStores}, a CEL policy's
+   * {@code expressionFile} and the schema files of {@code schemavalidator}. A change to any of them calls for a reload ({@link ConfigReloader}).
    */
   public List<Path> referencedFiles() {
     return referencedFiles;
@@ -268,7 +285,25 @@ public final class VerificationConfig {
         timeout,
         mutationTimeout,
         warnings,
-        referenced);
+        referenced,
+        cacheType(root.object("cache")));
+  }
+
+  /** {@code cache: {type: "memory" | "redis"}}; absent means memory. */
+  private static CacheType cacheType(ConfigNode section) throws ConfigException {
+    if (section == null) {
+      return CacheType.MEMORY;
+    }
+    section.allowOnly(Set.of("type"));
+    String type = section.string("type");
+    if (type == null || type.equals("memory")) {
+      return CacheType.MEMORY;
+    }
+    if (type.equals("redis")) {
+      return CacheType.REDIS;
+    }
+    throw new ConfigException(
+        section.at("type") + " must be \"memory\" or \"redis\", found \"" + type + "\"");
   }
 
   /** Ratify's {@code crl: {cache: {enabled: bool}}}; absent means the in-memory cache. */
@@ -428,8 +463,12 @@ public final class VerificationConfig {
     for (ConfigNode plugin : section.objects("plugins")) {
       String name = plugin.requiredString("name");
       String type = plugin.string("type") != null ? plugin.string("type") : name;
+      if (type.equals(CosignVerifier.TYPE)) {
+        verifiers.add(CosignVerifiers.verifier(plugin, name, baseDir, runtime.clock(), referenced));
+        continue;
+      }
       if (ArtifactVerifiers.TYPES.contains(type)) {
-        verifiers.add(ArtifactVerifiers.verifier(plugin, name, type, runtime.clock()));
+        verifiers.add(ArtifactVerifiers.verifier(plugin, name, type, baseDir, runtime.clock(), referenced));
         continue;
       }
       if (!type.equals(NotationReferenceVerifier.TYPE)) {
@@ -439,7 +478,7 @@ public final class VerificationConfig {
                 + name
                 + "\" (type \""
                 + type
-                + "\") is not a supported verifier; supported: \"notation\", "
+                + "\") is not a supported verifier; supported: \"notation\", \"cosign\", "
                 + String.join(", ", ArtifactVerifiers.TYPES.stream().sorted().map(t -> "\"" + t + "\"").toList()));
       }
       verifiers.add(notation(plugin, name, baseDir, runtime, shared, referenced));

@@ -1,13 +1,13 @@
 package dev.signet.sbom;
 
 import dev.signet.artifact.ArtifactException;
+import dev.signet.artifact.AttachmentVerifier;
 import dev.signet.artifact.ReferrerReports;
 import dev.signet.deadline.Deadline;
 import dev.signet.deadline.DeadlineExceededException;
 import dev.signet.oci.Descriptor;
 import dev.signet.oci.ReferrerStore;
 import dev.signet.reference.Reference;
-import dev.signet.verify.ReferenceVerifier;
 import dev.signet.verify.VerifierReport;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -28,12 +28,9 @@ import java.util.Set;
  * single licenses only ({@code MIT OR GPL-3.0-only} with MIT listed, {@code MIT AND Zlib} with both
  * listed). A license that is not an SPDX expression passes only when listed exactly.
  */
-public final class LicenseCheckerVerifier implements ReferenceVerifier {
+public final class LicenseCheckerVerifier extends AttachmentVerifier {
   public static final String TYPE = "licensechecker";
 
-  private final String name;
-  private final Set<String> artifactTypes;
-  private final Set<String> nestedReferences;
   private final Set<String> literal;
   private final Set<String> wholeExpressions;
   private final Set<String> singleLicenses;
@@ -41,9 +38,7 @@ public final class LicenseCheckerVerifier implements ReferenceVerifier {
   /** @param allowedLicenses Ratify's list: license expressions, NONE, NOASSERTION or "" */
   public LicenseCheckerVerifier(
       String name, Set<String> artifactTypes, Set<String> nestedReferences, List<String> allowedLicenses) {
-    this.name = name;
-    this.artifactTypes = Set.copyOf(artifactTypes);
-    this.nestedReferences = Set.copyOf(nestedReferences);
+    super(name, TYPE, artifactTypes, nestedReferences);
     Set<String> lit = new HashSet<>();
     Set<String> whole = new HashSet<>();
     Set<String> single = new HashSet<>();
@@ -66,26 +61,6 @@ public final class LicenseCheckerVerifier implements ReferenceVerifier {
   }
 
   @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
-  public String type() {
-    return TYPE;
-  }
-
-  @Override
-  public boolean canVerify(String artifactType) {
-    return artifactTypes.contains("*") || artifactTypes.contains(artifactType);
-  }
-
-  @Override
-  public Set<String> nestedReferences() {
-    return nestedReferences;
-  }
-
-  @Override
   public VerifierReport verify(
       Reference subject,
       Descriptor subjectDescriptor,
@@ -93,7 +68,7 @@ public final class LicenseCheckerVerifier implements ReferenceVerifier {
       ReferrerStore store,
       Deadline deadline)
       throws DeadlineExceededException {
-    ReferrerReports reports = new ReferrerReports(name, TYPE, subject, referrer);
+    ReferrerReports reports = reports(subject, referrer);
     List<Sbom> sboms;
     try {
       sboms = SbomReading.read(subject, referrer, store, deadline);

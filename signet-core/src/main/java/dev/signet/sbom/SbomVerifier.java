@@ -1,13 +1,13 @@
 package dev.signet.sbom;
 
 import dev.signet.artifact.ArtifactException;
+import dev.signet.artifact.AttachmentVerifier;
 import dev.signet.artifact.ReferrerReports;
 import dev.signet.deadline.Deadline;
 import dev.signet.deadline.DeadlineExceededException;
 import dev.signet.oci.Descriptor;
 import dev.signet.oci.ReferrerStore;
 import dev.signet.reference.Reference;
-import dev.signet.verify.ReferenceVerifier;
 import dev.signet.verify.VerifierReport;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,7 +30,7 @@ import java.util.Set;
  * NOASSERTION} and {@code ""} (no license given) can be disallowed too. A license that is not an
  * SPDX expression is a violation whenever licenses are checked.
  */
-public final class SbomVerifier implements ReferenceVerifier {
+public final class SbomVerifier extends AttachmentVerifier {
   public static final String TYPE = "sbom";
 
   /** A disallowed package: a name, and a version unless every version is disallowed. */
@@ -40,9 +40,6 @@ public final class SbomVerifier implements ReferenceVerifier {
     }
   }
 
-  private final String name;
-  private final Set<String> artifactTypes;
-  private final Set<String> nestedReferences;
   private final Set<String> disallowedKeys;
   private final boolean noLicenseDisallowed;
   private final List<PackageRule> disallowedPackages;
@@ -63,9 +60,7 @@ public final class SbomVerifier implements ReferenceVerifier {
       List<PackageRule> disallowedPackages,
       Duration maximumAge,
       Clock clock) {
-    this.name = name;
-    this.artifactTypes = Set.copyOf(artifactTypes);
-    this.nestedReferences = Set.copyOf(nestedReferences);
+    super(name, TYPE, artifactTypes, nestedReferences);
     Set<String> keys = new java.util.HashSet<>();
     boolean noLicense = false;
     for (String entry : disallowedLicenses) {
@@ -88,26 +83,6 @@ public final class SbomVerifier implements ReferenceVerifier {
   }
 
   @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
-  public String type() {
-    return TYPE;
-  }
-
-  @Override
-  public boolean canVerify(String artifactType) {
-    return artifactTypes.contains("*") || artifactTypes.contains(artifactType);
-  }
-
-  @Override
-  public Set<String> nestedReferences() {
-    return nestedReferences;
-  }
-
-  @Override
   public VerifierReport verify(
       Reference subject,
       Descriptor subjectDescriptor,
@@ -115,7 +90,7 @@ public final class SbomVerifier implements ReferenceVerifier {
       ReferrerStore store,
       Deadline deadline)
       throws DeadlineExceededException {
-    ReferrerReports reports = new ReferrerReports(name, TYPE, subject, referrer);
+    ReferrerReports reports = reports(subject, referrer);
     List<Sbom> sboms;
     try {
       sboms = SbomReading.read(subject, referrer, store, deadline);

@@ -24,8 +24,8 @@ import java.util.function.Supplier;
  *   <li>The current {@link ConfiguredExecutor} is taken once per decision.
  *   <li>A tag is resolved to its digest every time (tags move); a digest is used as given, so a
  *       cached decision for a digest costs no registry request.
- *   <li>The cache is looked up by (generation, repository, digest): a new generation (configuration
- *       or certificates changed) never sees an older decision.
+ *   <li>The cache is looked up by (configuration fingerprint, repository, digest): changed
+ *       configuration or certificates never see an older decision.
  *   <li>Identical verifications in flight (same key) are coalesced: one runs, the others wait for
  *       its result within their own deadline.
  *   <li>The result goes to the cache, which keeps it as its policy says (transient failures not at
@@ -43,7 +43,7 @@ public final class DecisionService {
       new ConcurrentHashMap<>();
 
   /**
-   * @param executors the current executor and its generation; read once per decision
+   * @param executors the current executor and its fingerprint; read once per decision
    * @param cache where decisions are kept
    * @param clock the time source of deadlines
    */
@@ -87,7 +87,7 @@ public final class DecisionService {
       }
     }
     ResultKey key =
-        new ResultKey(configured.generation(), atDigest.qualifiedName(), atDigest.digest());
+        new ResultKey(configured.fingerprint(), atDigest.qualifiedName(), atDigest.digest());
 
     Optional<VerificationResult> hit = cache.get(key);
     if (hit.isPresent()) {
@@ -100,14 +100,16 @@ public final class DecisionService {
     }
     try {
       // Checked again now that this decision leads: another may have finished in between.
-      VerificationResult result = cache.get(key).orElse(null);
-      if (result == null) {
-        result =
-            resolved != null
-                ? executor.verifyResolved(atDigest, resolved, deadline)
-                : executor.verify(atDigest, deadline);
-        cache.put(key, result);
-      }
+      Reference verified = atDigest;
+      Executor.Resolved descriptor = resolved;
+      VerificationResult result =
+          cache.getOrVerify(
+              key,
+              deadline,
+              () ->
+                  descriptor != null
+                      ? executor.verifyResolved(verified, descriptor, deadline)
+                      : executor.verify(verified, deadline));
       mine.complete(result);
       return relabel(result, subjectText);
     } catch (RuntimeException | Error e) {

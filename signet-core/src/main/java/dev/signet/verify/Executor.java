@@ -72,7 +72,9 @@ import java.util.concurrent.TimeoutException;
  * ReferenceVerifier#nestedReferences() nestedReferences}, the referrer's own referrers ({@code
  * <repository>@<referrerDigest>}), listed by the store that listed the referrer, are verified with
  * the same rules and attached as the report's {@code nestedResults}; a failing nested result fails
- * the report with "nested verification failed". Nesting stops at {@value #MAX_NESTING_DEPTH} levels
+ * the report with "nested verification failed". Nested reports are not judged by the policy: they
+ * pass when every one of them passes (Ratify applies its config policy there too, so a policy that
+ * lists artifact types can never pass a nested verification). Nesting stops at {@value #MAX_NESTING_DEPTH} levels
  * below the subject's referrers (a deeper chain fails).
  *
  * <p><b>Deadline.</b> Every step waits at most until the deadline ({@code
@@ -380,7 +382,15 @@ public final class Executor {
     }
     // A verification cut short by the deadline never allows, whatever the policy says.
     boolean cutShort = reports.stream().anyMatch(Executor::containsTransientStop);
-    return cutShort ? new VerificationResult(text, false, reports) : policy.judge(text, reports);
+    if (cutShort) {
+      return new VerificationResult(text, false, reports);
+    }
+    // Nested referrers (an SBOM's signature) pass when every one of their reports passes: the
+    // policy's per-type rules are about the subject's referrers, and applying them here would
+    // demand an SBOM among the SBOM's own referrers.
+    return enclosing == null
+        ? policy.judge(text, reports)
+        : new VerificationResult(text, reports.stream().allMatch(VerifierReport::isSuccess), reports);
   }
 
   private ReferenceVerifier verifierFor(Descriptor referrer) {

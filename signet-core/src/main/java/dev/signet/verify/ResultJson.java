@@ -1,16 +1,20 @@
 package dev.signet.verify;
 
+import dev.signet.json.JsonFormatException;
 import dev.signet.json.StrictJson;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Renders results in Ratify's JSON shape: {@code {"isSuccess", "verifierReports": [...]}}, each
- * report with Ratify's current and deprecated field names. As in Ratify, where every report field
- * but {@code isSuccess} is {@code omitempty}, empty strings, empty extensions and empty nested
- * results are left out ({@code errorCode} is Signet's addition, present on failures).
+ * report with Ratify's current and deprecated field names, and reads that shape back. As in
+ * Ratify, where every report field but {@code isSuccess} is {@code omitempty}, empty strings, empty
+ * extensions and empty nested results are left out ({@code errorCode} is Signet's addition, present
+ * on failures); reading takes a missing one as empty.
  */
 public final class ResultJson {
   private ResultJson() {}
@@ -54,6 +58,84 @@ public final class ResultJson {
     if (value != null && !value.isEmpty()) {
       o.put(name, value);
     }
+  }
+
+  /**
+   * The result {@link #of} rendered, for {@code subject}.
+   *
+   * @throws JsonFormatException when a field is missing or has the wrong type, or an error code is
+   *     unknown
+   */
+  public static VerificationResult parse(String subject, JsonNode root) throws JsonFormatException {
+    return new VerificationResult(
+        subject, bool(root, "isSuccess"), parseReports(root.get("verifierReports"), 0));
+  }
+
+  private static List<VerifierReport> parseReports(JsonNode array, int depth)
+      throws JsonFormatException {
+    if (array == null || !array.isArray()) {
+      throw new JsonFormatException("verifierReports must be an array");
+    }
+    if (depth > 16) {
+      throw new JsonFormatException("nestedResults are nested too deeply");
+    }
+    List<VerifierReport> reports = new ArrayList<>();
+    for (JsonNode o : array) {
+      if (!o.isObject()) {
+        throw new JsonFormatException("a verifier report must be an object");
+      }
+      JsonNode code = o.get("errorCode");
+      ErrorCode errorCode = null;
+      if (code != null) {
+        try {
+          errorCode = ErrorCode.valueOf(text(o, "errorCode"));
+        } catch (IllegalArgumentException e) {
+          throw new JsonFormatException("unknown errorCode " + code, e);
+        }
+      }
+      JsonNode extensions = o.has("extensions") ? o.get("extensions") : StrictJson.MAPPER.createObjectNode();
+      if (!extensions.isObject()) {
+        throw new JsonFormatException("extensions must be an object");
+      }
+      JsonNode nested = o.get("nestedResults");
+      reports.add(
+          new VerifierReport(
+              text(o, "subject"),
+              bool(o, "isSuccess"),
+              text(o, "verifierName"),
+              text(o, "verifierType"),
+              text(o, "referenceDigest"),
+              text(o, "artifactType"),
+              text(o, "message"),
+              text(o, "errorReason"),
+              text(o, "remediation"),
+              errorCode,
+              StrictJson.MAPPER.convertValue(
+                  extensions,
+                  StrictJson.MAPPER.getTypeFactory()
+                      .constructMapType(Map.class, String.class, Object.class)),
+              nested == null ? List.of() : parseReports(nested, depth + 1)));
+    }
+    return reports;
+  }
+
+  private static boolean bool(JsonNode o, String field) throws JsonFormatException {
+    JsonNode v = o.get(field);
+    if (v == null || !v.isBoolean()) {
+      throw new JsonFormatException(field + " must be true or false");
+    }
+    return v.booleanValue();
+  }
+
+  private static String text(JsonNode o, String field) throws JsonFormatException {
+    JsonNode v = o.get(field);
+    if (v == null) {
+      return "";
+    }
+    if (!v.isString()) {
+      throw new JsonFormatException(field + " must be a string");
+    }
+    return v.stringValue();
   }
 
   private static Map<String, Object> extensions(Map<String, Object> e) {

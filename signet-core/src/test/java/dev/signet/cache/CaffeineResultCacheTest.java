@@ -20,7 +20,7 @@ class CaffeineResultCacheTest {
   final AtomicLong nanos = new AtomicLong(1_000_000_000L);
   final CaffeineResultCache cache = new CaffeineResultCache(100, CachePolicy.defaults(), nanos::get);
   static final ResultKey KEY =
-      new ResultKey(7, "registry.test/app", Digest.sha256("image".getBytes(StandardCharsets.UTF_8)));
+      new ResultKey("7", "registry.test/app", Digest.sha256("image".getBytes(StandardCharsets.UTF_8)));
 
   void advance(Duration d) {
     nanos.addAndGet(d.toNanos());
@@ -124,17 +124,17 @@ class CaffeineResultCacheTest {
   @Test
   void another_generation_repository_or_digest_is_another_entry() {
     cache.put(KEY, result(true, null));
-    assertThat(cache.get(new ResultKey(8, KEY.repository(), KEY.digest()))).isEmpty();
-    assertThat(cache.get(new ResultKey(7, "registry.test/other", KEY.digest()))).isEmpty();
-    assertThat(cache.get(new ResultKey(7, KEY.repository(), Digest.sha256(new byte[] {1})))).isEmpty();
-    assertThat(cache.get(new ResultKey(7, KEY.repository(), KEY.digest()))).isPresent();
+    assertThat(cache.get(new ResultKey("8", KEY.repository(), KEY.digest()))).isEmpty();
+    assertThat(cache.get(new ResultKey("7", "registry.test/other", KEY.digest()))).isEmpty();
+    assertThat(cache.get(new ResultKey("7", KEY.repository(), Digest.sha256(new byte[] {1})))).isEmpty();
+    assertThat(cache.get(new ResultKey("7", KEY.repository(), KEY.digest()))).isPresent();
   }
 
   @Test
   void the_cache_is_bounded_by_entry_count() {
     CaffeineResultCache small = new CaffeineResultCache(10, CachePolicy.defaults(), nanos::get);
     for (int i = 0; i < 200; i++) {
-      small.put(new ResultKey(1, "registry.test/app", Digest.sha256(new byte[] {(byte) i})), result(true, null));
+      small.put(new ResultKey("1", "registry.test/app", Digest.sha256(new byte[] {(byte) i})), result(true, null));
     }
     assertThat(small.size()).isLessThanOrEqualTo(10);
   }

@@ -118,6 +118,32 @@ class ConfigReloaderTest {
   }
 
   @Test
+  void the_fingerprint_is_the_same_for_the_same_content_anywhere_and_changes_with_trust_material()
+      throws Exception {
+    write(config(ANY));
+    Path copy = dir.resolve("replica-b.json");
+    Files.copy(file, copy);
+    ConfigReloader a = reloader(Duration.ZERO);
+    ConfigReloader b = ConfigReloader.load(copy, VerificationConfig.Runtime.standard(clock), Duration.ZERO);
+    String shared = b.get().fingerprint();
+    assertThat(a.get().fingerprint()).startsWith("sha256:").isEqualTo(shared);
+
+    // Another certificate in the trust store: a new fingerprint.
+    Files.writeString(certs.resolve("other.crt"), Files.readString(certs.resolve("e2e.crt")));
+    assertThat(a.reloadIfChanged()).isTrue();
+    assertThat(a.get().fingerprint()).isNotEqualTo(shared);
+    // A policy change too.
+    String beforePolicy = a.current().fingerprint();
+    write(config(cel("true")));
+    assertThat(a.reloadIfChanged()).isTrue();
+    assertThat(a.get().fingerprint()).isNotEqualTo(beforePolicy);
+    // Fingerprints of processes' own executors are never shared.
+    assertThat(ConfiguredExecutor.local(1, a.get().executor()).fingerprint())
+        .isNotEqualTo(a.get().fingerprint())
+        .startsWith("local-");
+  }
+
+  @Test
   void a_broken_first_file_is_an_error() throws Exception {
     write("{\"store\":");
     assertThatThrownBy(() -> reloader(Duration.ZERO))

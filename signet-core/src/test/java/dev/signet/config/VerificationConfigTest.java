@@ -98,8 +98,8 @@ class VerificationConfigTest {
             .replace("\"ocilayout\"", "\"s3\"")))
         .hasMessageContaining("store.plugins[0].name \"s3\" is not a supported store");
     assertThatThrownBy(() -> load(config("", "\"verificationCerts\":[" + quote(cert()) + "],")
-            .replace("\"name\":\"notation\"", "\"name\":\"sbom\"")))
-        .hasMessageContaining("\"sbom\"")
+            .replace("\"name\":\"notation\"", "\"name\":\"sample\"")))
+        .hasMessageContaining("\"sample\"")
         .hasMessageContaining("not a supported verifier");
   }
 

@@ -53,6 +53,24 @@ class PolicyExamplesTest {
           : verifierReports.exists(r, r.isSuccess)
       """;
 
+  static final String SIGNED_SBOM_WITHOUT_GPL_AND_FRESH_SCAN_WITHOUT_CRITICAL =
+      """
+      verifierReports.exists(r, r.verifierType == "notation" && r.isSuccess) &&
+      verifierReports.exists(r, r.verifierType == "sbom" && r.isSuccess &&
+          r.nestedResults.exists(n, n.verifierType == "notation" && n.isSuccess)) &&
+      verifierReports.exists(r, r.verifierType == "vulnerabilityreport" && r.isSuccess &&
+          r.nestedResults.exists(n, n.verifierType == "notation" && n.isSuccess)) &&
+      verifierReports.all(r, r.verifierType == "notation" || r.isSuccess)
+      """;
+
+  static final String NO_CRITICAL_FINDING_EXCEPT_ACCEPTED =
+      """
+      verifierReports.exists(r, r.verifierType == "notation" && r.isSuccess) &&
+      verifierReports.exists(r, r.verifierType == "vulnerabilityreport" && r.isSuccess &&
+          has(r.extensions.findings) && size(r.extensions.findings) == r.extensions.findingCount &&
+          r.extensions.findings.all(f, f.severity != "critical" || f.ruleId in ["CVE-2021-36159"]))
+      """;
+
   private static final String RELEASE_CA = "CN=Release CA,O=Example,ST=WA,C=US";
 
   private static boolean allows(String expression, VerifierReport... reports) throws Exception {
@@ -127,6 +145,53 @@ class PolicyExamplesTest {
     assertThat(allows(p, at(dev, signed(RELEASE_CA, false)))).isFalse();
   }
 
+  private static VerifierReport attached(String type, boolean ok, Map<String, Object> extensions,
+      VerifierReport... nested) {
+    String artifactType = type.equals("sbom") ? SBOM : "application/sarif+json";
+    return new VerifierReport(
+        SUBJECT, ok, type, type, "sha256:" + "d".repeat(64), artifactType, "", "", "", null,
+        extensions, List.of(nested));
+  }
+
+  @Test
+  void signed_sbom_without_gpl_and_fresh_scan_without_critical() throws Exception {
+    String p = SIGNED_SBOM_WITHOUT_GPL_AND_FRESH_SCAN_WITHOUT_CRITICAL;
+    VerifierReport sig = signed(RELEASE_CA, true);
+    assertThat(allows(p, sig, attached("sbom", true, Map.of(), sig),
+        attached("vulnerabilityreport", true, Map.of(), sig))).isTrue();
+    // the SBOM verifier found GPL-3.0, the scan verifier a critical CVE or a stale report
+    assertThat(allows(p, sig, attached("sbom", false, Map.of(), sig),
+        attached("vulnerabilityreport", true, Map.of(), sig))).isFalse();
+    assertThat(allows(p, sig, attached("sbom", true, Map.of(), sig),
+        attached("vulnerabilityreport", false, Map.of(), sig))).isFalse();
+    // unsigned scan, missing SBOM, unsigned image
+    assertThat(allows(p, sig, attached("sbom", true, Map.of(), sig),
+        attached("vulnerabilityreport", true, Map.of()))).isFalse();
+    assertThat(allows(p, sig, attached("vulnerabilityreport", true, Map.of(), sig))).isFalse();
+    assertThat(allows(p, attached("sbom", true, Map.of(), sig),
+        attached("vulnerabilityreport", true, Map.of(), sig))).isFalse();
+    // a second, failing SBOM denies
+    assertThat(allows(p, sig, attached("sbom", true, Map.of(), sig), attached("sbom", false, Map.of(), sig),
+        attached("vulnerabilityreport", true, Map.of(), sig))).isFalse();
+  }
+
+  @Test
+  void no_critical_finding_except_accepted_ones() throws Exception {
+    String p = NO_CRITICAL_FINDING_EXCEPT_ACCEPTED;
+    VerifierReport sig = signed(RELEASE_CA, true);
+    Map<String, Object> accepted = Map.of("passthrough", true, "findingCount", 2L, "findings", List.of(
+        Map.of("ruleId", "CVE-2021-36159", "severity", "critical"), Map.of("ruleId", "CVE-2021-30139", "severity", "high")));
+    assertThat(allows(p, sig, attached("vulnerabilityreport", true, accepted))).isTrue();
+    Map<String, Object> critical = Map.of("passthrough", true, "findingCount", 1L, "findings", List.of(
+        Map.of("ruleId", "CVE-2022-37434", "severity", "critical")));
+    assertThat(allows(p, sig, attached("vulnerabilityreport", true, critical))).isFalse();
+    Map<String, Object> cutShort = Map.of("passthrough", true, "findingCount", 1500L, "findings", List.of(
+        Map.of("ruleId", "CVE-2021-30139", "severity", "high")));
+    assertThat(allows(p, sig, attached("vulnerabilityreport", true, cutShort))).isFalse();
+    // without passthrough there are no findings to judge: denied
+    assertThat(allows(p, sig, attached("vulnerabilityreport", true, Map.of("findingCount", 0L)))).isFalse();
+  }
+
   @Test
   void the_documentation_shows_these_examples_and_they_all_compile() throws Exception {
     Path doc = Path.of("..", "docs", "policies.md");
@@ -143,7 +208,9 @@ class PolicyExamplesTest {
             SIGNED_BY_ISSUER.strip(),
             SIGNATURE_AND_SIGNED_SBOM.strip(),
             EVERYTHING_PASSES.strip(),
-            PRODUCTION_IS_STRICTER.strip());
+            PRODUCTION_IS_STRICTER.strip(),
+            SIGNED_SBOM_WITHOUT_GPL_AND_FRESH_SCAN_WITHOUT_CRITICAL.strip(),
+            NO_CRITICAL_FINDING_EXCEPT_ACCEPTED.strip());
     for (String block : blocks) {
       CelPolicy.compile(block);
     }

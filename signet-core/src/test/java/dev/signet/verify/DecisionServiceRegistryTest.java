@@ -69,7 +69,7 @@ class DecisionServiceRegistryTest {
     Executor executor = new Executor(List.of(store), List.of(pki.notation("notation", CLOCK)),
         new ConfigPolicy(Map.of()), Duration.ofSeconds(20), CLOCK);
     DecisionService decisions =
-        new DecisionService(() -> new ConfiguredExecutor(1, executor), new CaffeineResultCache(), CLOCK);
+        new DecisionService(() -> ConfiguredExecutor.local(1, executor), new CaffeineResultCache(), CLOCK);
     CountDownLatch start = new CountDownLatch(1);
     List<Future<VerificationResult>> results = new ArrayList<>();
     try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {

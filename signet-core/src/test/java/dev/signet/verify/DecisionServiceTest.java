@@ -28,7 +28,7 @@ class DecisionServiceTest {
   final AtomicLong nanos = new AtomicLong(1_000_000_000L);
   final CaffeineResultCache cache = new CaffeineResultCache(1000, CachePolicy.defaults(), nanos::get);
   final AtomicReference<ConfiguredExecutor> current =
-      new AtomicReference<>(new ConfiguredExecutor(1, executor(pki, Duration.ofSeconds(20))));
+      new AtomicReference<>(ConfiguredExecutor.local(1, executor(pki, Duration.ofSeconds(20))));
   final DecisionService decisions = new DecisionService(current::get, cache, CLOCK);
 
   Executor executor(Signing trusted, Duration timeout) {
@@ -134,7 +134,7 @@ class DecisionServiceTest {
   void a_deadline_failure_is_not_cached() {
     Descriptor image = signedImage("slow", null);
     String subject = REPO + "@" + image.digest();
-    current.set(new ConfiguredExecutor(1, executor(pki, Duration.ofMillis(200))));
+    current.set(ConfiguredExecutor.local(1, executor(pki, Duration.ofMillis(200))));
     store.slow.put(MemoryStore.Op.BLOB, 5_000L);
 
     VerificationResult timedOut = decisions.decide(subject);
@@ -153,7 +153,7 @@ class DecisionServiceTest {
     assertThat(decisions.decide(subject).isSuccess()).isTrue();
 
     // The trusted certificates change: the old allow must not be served.
-    current.set(new ConfiguredExecutor(2, executor(new Signing("Other Root"), Duration.ofSeconds(20))));
+    current.set(ConfiguredExecutor.local(2, executor(new Signing("Other Root"), Duration.ofSeconds(20))));
     VerificationResult afterRotation = decisions.decide(subject);
 
     assertThat(afterRotation.isSuccess()).isFalse();
@@ -161,7 +161,7 @@ class DecisionServiceTest {
     assertThat(store.count(MemoryStore.Op.REFERRERS)).isEqualTo(2);
 
     // A configuration change with the same trust material is decided afresh too.
-    current.set(new ConfiguredExecutor(3, executor(pki, Duration.ofSeconds(20))));
+    current.set(ConfiguredExecutor.local(3, executor(pki, Duration.ofSeconds(20))));
     assertThat(decisions.decide(subject).isSuccess()).isTrue();
     assertThat(store.count(MemoryStore.Op.REFERRERS)).isEqualTo(3);
   }

@@ -115,6 +115,33 @@ class ExecutorFlowTest {
   }
 
   @Test
+  void nested_referrers_are_not_held_to_the_policys_per_type_rules() {
+    Descriptor image = store.image("typed-policy", "v1");
+    store.signature(image, pki.sign(image));
+    Descriptor sbom = store.referrer(image, SBOM, bytes("{\"spdxVersion\":\"SPDX-2.3\"}"), SBOM);
+    store.signature(sbom, pki.sign(sbom));
+    RecordingVerifier sbomVerifier =
+        new RecordingVerifier("sbom", Set.of(SBOM), Set.of(MediaTypes.NOTARY_SIGNATURE), true);
+    // The SBOM's own referrers include no SBOM: the "all" rule for SBOMs is about the subject only.
+    ConfigPolicy typed = new ConfigPolicy(
+        Map.of(MediaTypes.NOTARY_SIGNATURE, ConfigPolicy.Rule.ANY, SBOM, ConfigPolicy.Rule.ALL));
+
+    VerificationResult result =
+        executor(typed, sbomVerifier, pki.notation("notation", CLOCK)).verify(REPO + ":v1");
+
+    assertThat(result.isSuccess()).as(result.toString()).isTrue();
+    VerifierReport sbomReport = result.verifierReports().stream()
+        .filter(r -> r.artifactType().equals(SBOM)).findFirst().orElseThrow();
+    assertThat(sbomReport.nestedResults()).singleElement()
+        .satisfies(n -> assertThat(n.isSuccess()).isTrue());
+    // and the policy still applies to the subject: without the SBOM, the image is denied
+    Descriptor bare = store.image("typed-policy-bare", "v2");
+    store.signature(bare, pki.sign(bare));
+    assertThat(executor(typed, sbomVerifier, pki.notation("notation", CLOCK)).verify(REPO + ":v2").isSuccess())
+        .isFalse();
+  }
+
+  @Test
   void a_failing_nested_signature_fails_the_parent_report() {
     Descriptor image = store.image("bad-sbom", "v1");
     Descriptor sbom = store.referrer(image, SBOM, bytes("{\"spdxVersion\":\"SPDX-2.3\"}"), SBOM);

@@ -291,7 +291,7 @@ class ExecutorStoresTest {
     second.signature(image, pki.sign(image));
     Executor executor = executor(List.of(first, second), pki.notation("notation", CLOCK));
     DecisionService decisions =
-        new DecisionService(() -> new ConfiguredExecutor(1, executor), new CaffeineResultCache(), CLOCK);
+        new DecisionService(() -> ConfiguredExecutor.local(1, executor), new CaffeineResultCache(), CLOCK);
     String byDigest = REPO + "@" + image.digest();
 
     VerificationResult once = decisions.decide(byDigest);

@@ -107,7 +107,7 @@ class ChartOnControllerTest {
         chart.get("ConfigMap", RenderedChart.FULLNAME + "-configuration").path("data").path("config.json").asString());
     controller = ResourceController.start(client, new ResourceController.Settings(
         baseConfig, dir.resolve("work"), VerificationConfig.Runtime.standard(Clock.systemUTC(), dir.resolve("crl")),
-        ProviderTypes.standard(), Duration.ZERO));
+        ProviderTypes.standard(Clock.systemUTC()), Duration.ZERO));
     NamespaceDecisions decisions = new NamespaceDecisions(controller, new CaffeineResultCache(), Clock.systemUTC());
 
     await("the signed image is allowed", () -> decisions.verify("default", "demo.signet.local/signed:v1").isSuccess());

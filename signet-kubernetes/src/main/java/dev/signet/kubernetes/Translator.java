@@ -63,8 +63,8 @@ final class Translator {
   private final Clock clock;
   private final AtomicLong generations;
 
-  /** Plugin trees last accepted, per resource. */
-  private final Map<ResourceId, ObjectNode> lastGood = new HashMap<>();
+  /** Plugin trees last accepted, per resource (with its uid: a re-created resource starts anew). */
+  private final Map<ResourceId, Accepted> lastGood = new HashMap<>();
   /** What each provider fetched, with the spec it was fetched for. */
   private final Map<ResourceId, Fetched> fetched = new HashMap<>();
   /** The engine of each scope and the config.json text it was built from, for reuse. */
@@ -72,10 +72,12 @@ final class Translator {
 
   private record Fetched(String spec, Path pem, Outcome outcome) {}
 
+  private record Accepted(String uid, ObjectNode plugin) {}
+
   private record Built(String configText, Engine.Ready engine) {}
 
   /** One resource's part of a scope's configuration. */
-  private record Part(ResourceId id, ObjectNode plugin, boolean current) {}
+  private record Part(ResourceId id, String uid, ObjectNode plugin, boolean current) {}
 
   /** A resource that cannot be used, and why. */
   static final class InvalidResource extends Exception {
@@ -187,7 +189,7 @@ final class Translator {
                               + type
                               + "\" is not supported; supported types: "
                               + types.names()));
-      KeyMaterial material = provider.fetch(parameters);
+      KeyMaterial material = provider.fetch(id.reference(), parameters);
       Path pem = material.certificates().isEmpty() ? null : writePem(material.certificates());
       result = new Fetched(spec, pem, new Outcome("", material.properties(), clock.instant()));
     } catch (KeyManagementException | RuntimeException e) {
@@ -304,7 +306,7 @@ final class Translator {
       built.put(namespace, new Built(text, engine));
       for (Part p : concat(storeParts, verifierParts, policyParts)) {
         if (p.current()) {
-          lastGood.put(p.id(), p.plugin());
+          lastGood.put(p.id(), new Accepted(p.uid(), p.plugin()));
           if (own.apply(resourceOf(p, stores, verifiers, policies))) {
             outcomes.putIfAbsent(p.id(), Outcome.ok());
           }
@@ -322,14 +324,18 @@ final class Translator {
   private java.util.Optional<Part> part(
       HasMetadata r, boolean own, Map<ResourceId, Outcome> outcomes, Translation translation) {
     ResourceId id = ResourceId.of(r);
+    String uid = r.getMetadata().getUid();
     try {
-      return java.util.Optional.of(new Part(id, translation.plugin(), true));
+      return java.util.Optional.of(new Part(id, uid, translation.plugin(), true));
     } catch (InvalidResource | RuntimeException e) {
       if (own) {
         outcomes.put(id, Outcome.failed(e.getMessage()));
       }
-      ObjectNode good = lastGood.get(id);
-      return java.util.Optional.ofNullable(good == null ? null : new Part(id, good, false));
+      Accepted good = lastGood.get(id);
+      return java.util.Optional.ofNullable(
+          good == null || !Objects.equals(good.uid(), uid)
+              ? null
+              : new Part(id, uid, good.plugin(), false));
     }
   }
 
@@ -369,7 +375,7 @@ final class Translator {
     }
     VerificationConfig config = VerificationConfig.load(file, runtime);
     return new Engine.Ready(
-        new ConfiguredExecutor(generations.incrementAndGet(), config.executor()), config);
+        ConfiguredExecutor.local(generations.incrementAndGet(), config.executor()), config);
   }
 
   /** The part a load error names ({@code verifier.plugins[1]...}, {@code policy...}), or null. */
@@ -389,12 +395,12 @@ final class Translator {
 
   /** Puts the last good version in place of a failing part, or drops it. */
   private void replace(Part culprit, List<Part> stores, List<Part> verifiers, List<Part> policies) {
-    ObjectNode good = lastGood.get(culprit.id());
+    Accepted good = lastGood.get(culprit.id());
     for (List<Part> parts : List.of(stores, verifiers, policies)) {
       int i = parts.indexOf(culprit);
       if (i >= 0) {
-        if (culprit.current() && good != null) {
-          parts.set(i, new Part(culprit.id(), good, false));
+        if (culprit.current() && good != null && Objects.equals(good.uid(), culprit.uid())) {
+          parts.set(i, new Part(culprit.id(), culprit.uid(), good.plugin(), false));
         } else {
           parts.remove(i);
           lastGood.remove(culprit.id());

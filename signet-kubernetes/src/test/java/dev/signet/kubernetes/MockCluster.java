@@ -31,8 +31,8 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /** A mock API server in CRUD mode with Ratify's kinds, on 127.0.0.1, and a client for it. */
-final class MockCluster implements AutoCloseable {
-  static final Map<String, Class<? extends CustomResource<?, ?>>> KINDS =
+public final class MockCluster implements AutoCloseable {
+  public static final Map<String, Class<? extends CustomResource<?, ?>>> KINDS =
       Map.of(
           "Store", Store.class,
           "NamespacedStore", NamespacedStore.class,
@@ -45,9 +45,9 @@ final class MockCluster implements AutoCloseable {
           "CertificateStore", CertificateStore.class);
 
   private final KubernetesMockServer server;
-  final KubernetesClient client;
+  public final KubernetesClient client;
 
-  MockCluster() throws Exception {
+  public MockCluster() throws Exception {
     List<CustomResourceDefinitionContext> contexts =
         KINDS.values().stream()
             .map(CustomResourceDefinitionContext::fromCustomResourceType)
@@ -67,7 +67,7 @@ final class MockCluster implements AutoCloseable {
    * Creates or replaces a resource given as YAML. A v1alpha1 object is stored as v1beta1, as the API
    * server does for Ratify's CRDs (conversion strategy None: only apiVersion changes).
    */
-  HasMetadata apply(String yaml, String namespace) {
+  public HasMetadata apply(String yaml, String namespace) {
     Map<String, Object> tree = client.getKubernetesSerialization().unmarshal(yaml, Map.class);
     String kind = String.valueOf(tree.get("kind"));
     Class<? extends CustomResource<?, ?>> type = KINDS.get(kind);
@@ -87,6 +87,9 @@ final class MockCluster implements AutoCloseable {
     for (int attempt = 0; ; attempt++) {
       CustomResource<?, ?> existing = client.resource(resource).get();
       resource.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
+      // The API server keeps the status of a resource with a status subresource on update; the
+      // mock server does not know subresources, so the test carries it over.
+      setStatus(resource, existing.getStatus());
       try {
         return client.resource(resource).update();
       } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
@@ -97,13 +100,18 @@ final class MockCluster implements AutoCloseable {
     }
   }
 
-  <T extends CustomResource<?, ?>> T get(Class<T> kind, String namespace, String name) {
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static void setStatus(CustomResource resource, Object status) {
+    resource.setStatus(status);
+  }
+
+  public <T extends CustomResource<?, ?>> T get(Class<T> kind, String namespace, String name) {
     return namespace == null
         ? client.resources(kind).withName(name).get()
         : client.resources(kind).inNamespace(namespace).withName(name).get();
   }
 
-  <T extends CustomResource<?, ?>> void delete(Class<T> kind, String namespace, String name) {
+  public <T extends CustomResource<?, ?>> void delete(Class<T> kind, String namespace, String name) {
     if (namespace == null) {
       client.resources(kind).withName(name).delete();
     } else {
@@ -112,8 +120,8 @@ final class MockCluster implements AutoCloseable {
   }
 
   /** Waits for a condition; the timeout only guards against a hang. */
-  static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    Instant end = Instant.now().plus(Duration.ofSeconds(30));
+  public static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    Instant end = Instant.now().plus(Duration.ofSeconds(Integer.getInteger("await.seconds", 30)));
     while (!condition.getAsBoolean()) {
       if (Instant.now().isAfter(end)) {
         throw new AssertionError("timed out waiting until " + what);

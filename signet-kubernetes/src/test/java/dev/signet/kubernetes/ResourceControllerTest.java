@@ -31,87 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The controller against the mock API server: resources in, engines, decisions and status out. */
-class ResourceControllerTest {
-  static final String SAMPLES =
-      "testdata/vectors/ratify-v1.4.0/config/samples/";
-
-  @TempDir Path dir;
-  MockCluster cluster;
-  SignedImages images;
-  ResourceController controller;
-  NamespaceDecisions decisions;
-
-  @BeforeEach
-  void start() throws Exception {
-    cluster = new MockCluster();
-    images = new SignedImages(dir);
-  }
-
-  @AfterEach
-  void stop() {
-    if (controller != null) {
-      controller.close();
-    }
-    cluster.close();
-  }
-
-  static Path repo() {
-    String root = System.getenv("SIGNET_REPO_ROOT");
-    return root == null ? Path.of("..") : Path.of(root);
-  }
-
-  static String sample(String path) throws Exception {
-    return Files.readString(repo().resolve(SAMPLES + path));
-  }
-
-  static String inlineKmp(String kind, String name, String pem) {
-    return "apiVersion: config.ratify.deislabs.io/v1beta1\nkind: " + kind + "\nmetadata:\n  name: "
-        + name + "\nspec:\n  type: inline\n  parameters:\n    contentType: certificate\n    value: |\n"
-        + pem.lines().map(l -> "      " + l + "\n").reduce("", String::concat);
-  }
-
-  static String layoutStore(String kind, String name, Path layout) {
-    return "apiVersion: config.ratify.deislabs.io/v1beta1\nkind: " + kind + "\nmetadata:\n  name: "
-        + name + "\nspec:\n  name: ocilayout\n  parameters:\n    path: " + layout + "\n";
-  }
-
-  void startController() {
-    controller =
-        ResourceController.start(
-            cluster.client,
-            new ResourceController.Settings(
-                null,
-                dir.resolve("work"),
-                VerificationConfig.Runtime.standard(Clock.systemUTC()),
-                ProviderTypes.standard(),
-                Duration.ZERO));
-    decisions = new NamespaceDecisions(controller, new CaffeineResultCache(), Clock.systemUTC());
-  }
-
-  /** The baseline Ratify's chart creates: its inline provider (with our CA A), notation verifier, policy. */
-  void applyBaseline() throws Exception {
-    cluster.apply(inlineKmp("KeyManagementProvider", "ratify-notation-inline-cert-0", images.caA), null);
-    cluster.apply(layoutStore("Store", "store-layout", images.layout), null);
-    cluster.apply(sample("clustered/verifier/config_v1beta1_verifier_notation.yaml"), null);
-    cluster.apply(sample("clustered/policy/config_v1beta1_policy_json.yaml"), null);
-  }
-
-  boolean allowed(String namespace, String image) {
-    return decisions.verify(namespace, image).isSuccess();
-  }
-
-  <T extends CustomResource<?, ? extends ResourceStatus>> ResourceStatus status(
-      Class<T> kind, String namespace, String name) {
-    T r = cluster.get(kind, namespace, name);
-    return r == null ? null : r.getStatus();
-  }
-
-  void awaitAllowed(String namespace, String image, boolean expected) throws Exception {
-    MockCluster.await(
-        image + " is " + (expected ? "allowed" : "denied") + " in namespace '" + namespace + "'",
-        () -> allowed(namespace, image) == expected);
-  }
-
+class ResourceControllerTest extends ControllerFixture {
   @Test
   void the_chart_resources_make_a_working_engine_with_status() throws Exception {
     applyBaseline();
@@ -151,8 +71,13 @@ class ResourceControllerTest {
 
     // Modify: the provider now holds CA B.
     long before = controller.generation().number();
+    long updated = System.nanoTime();
     cluster.apply(inlineKmp("KeyManagementProvider", "ratify-notation-inline-cert-0", images.caB), null);
     awaitAllowed("", images.signedByB, true);
+    // Reported, not asserted: from the update's response to the first decision that uses it.
+    System.out.printf(
+        "time from a KeyManagementProvider update to the first decision using it: %d ms%n",
+        (System.nanoTime() - updated) / 1_000_000);
     assertThat(allowed("", images.signedByA)).isFalse();
     assertThat(controller.generation().number()).isGreaterThan(before);
 
@@ -242,6 +167,9 @@ class ResourceControllerTest {
     startController();
     // Each generation trusts exactly one CA: a decision allows exactly one of the two signed images
     // when both are decided by the same engine. A mixed configuration would allow both or neither.
+    // One decision service and cache for all, as the server has.
+    var shared = new dev.signet.verify.DecisionService(
+        () -> { throw new IllegalStateException(); }, new CaffeineResultCache(), Clock.systemUTC());
     ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
     AtomicBoolean done = new AtomicBoolean();
     ConcurrentLinkedQueue<String> mixed = new ConcurrentLinkedQueue<>();
@@ -252,11 +180,11 @@ class ResourceControllerTest {
         while (!done.get() || n == 0) {
           Engine e = controller.generation().engine("");
           if (e instanceof Engine.Ready ready) {
-            var service = new dev.signet.verify.DecisionService(
-                () -> ready.executor(), new CaffeineResultCache(), Clock.systemUTC());
-            boolean a = service.decide(images.signedByA).isSuccess();
-            boolean b = service.decide(images.signedByB).isSuccess();
-            if (a == b) {
+            VerificationResult a = shared.decide(images.signedByA, ready.executor());
+            VerificationResult b = shared.decide(images.signedByB, ready.executor());
+            // One engine trusts exactly one of the CAs. Both allowed is a mixed configuration;
+            // both denied is one too, unless a decision ran out of time on this loaded machine.
+            if (a.isSuccess() == b.isSuccess() && (a.isSuccess() || !(timedOut(a) || timedOut(b)))) {
               mixed.add("generation " + ready.executor().generation() + ": A=" + a + " B=" + b);
             }
             n++;
@@ -278,5 +206,10 @@ class ResourceControllerTest {
     pool.shutdown();
     assertThat(mixed).isEmpty();
     assertThat(total).isGreaterThanOrEqualTo(50);
+  }
+
+  private static boolean timedOut(VerificationResult r) {
+    return r.verifierReports().stream()
+        .anyMatch(x -> x.errorCode() == dev.signet.verify.ErrorCode.DEADLINE_EXCEEDED);
   }
 }

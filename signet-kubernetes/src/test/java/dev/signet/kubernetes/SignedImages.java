@@ -11,15 +11,15 @@ import java.util.Base64;
  * An OCI layout with three images: signed under CA A, signed under CA B, unsigned; and the PEM of
  * each CA, for inline key management providers.
  */
-final class SignedImages {
-  final Path layout;
-  final String signedByA;
-  final String signedByB;
-  final String unsigned;
-  final String caA;
-  final String caB;
+public final class SignedImages {
+  public final Path layout;
+  public final String signedByA;
+  public final String signedByB;
+  public final String unsigned;
+  public final String caA;
+  public final String caB;
 
-  SignedImages(Path dir) throws Exception {
+  public SignedImages(Path dir) throws Exception {
     TestPki.Issued rootA = TestPki.root("CN=Tenant A Root,O=Signet,ST=WA,C=US").selfSigned();
     TestPki.Issued rootB = TestPki.root("CN=Tenant B Root,O=Signet,ST=WA,C=US").selfSigned();
     TestSignedLayout l = new TestSignedLayout(dir.resolve("layout"));
@@ -43,7 +43,7 @@ final class SignedImages {
     return "local/app@" + image.digest();
   }
 
-  static String pem(X509Certificate c) throws Exception {
+  public static String pem(X509Certificate c) throws Exception {
     return "-----BEGIN CERTIFICATE-----\n"
         + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(c.getEncoded())
         + "\n-----END CERTIFICATE-----\n";

@@ -11,4 +11,12 @@ import dev.signet.verify.VerificationResult;
 @FunctionalInterface
 public interface Decisions {
   VerificationResult verify(String subject);
+
+  /**
+   * The decision for an image of a Kubernetes namespace ({@code ""} when the request names none), for
+   * configurations that differ per namespace; by default the namespace does not matter.
+   */
+  default VerificationResult verify(String namespace, String subject) {
+    return verify(subject);
+  }
 }

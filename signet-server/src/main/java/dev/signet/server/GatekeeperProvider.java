@@ -99,7 +99,7 @@ final class GatekeeperProvider {
           body,
           verifyTimeout,
           false,
-          image -> decide(image, traceId),
+          key -> decide(key, traceId),
           (item, key, o) -> {
             // Gatekeeper's Item: value and error are omitempty.
             if (o.result() != null) {
@@ -120,7 +120,7 @@ final class GatekeeperProvider {
           body,
           mutateTimeout,
           true,
-          this::pin,
+          key -> pin(key.image()),
           (item, key, o) -> {
             if (o.error() == null) {
               item.put("value", o.pinned());
@@ -148,7 +148,7 @@ final class GatekeeperProvider {
       byte[] body,
       Duration timeout,
       boolean mutate,
-      Function<String, Outcome> outcome,
+      Function<Key, Outcome> outcome,
       ItemWriter writer) {
     ProviderRequest request;
     try {
@@ -167,13 +167,15 @@ final class GatekeeperProvider {
               + " per request (serve --max-keys); send fewer images per request",
           mutate);
     }
-    Map<String, Future<Outcome>> running = new LinkedHashMap<>();
+    // Each distinct image (per namespace for verification: the namespace may change the answer)
+    // is decided once.
+    Map<Key, Future<Outcome>> running = new LinkedHashMap<>();
     try (Batch batch = new Batch(timeout)) {
       for (String key : request.keys()) {
-        String image = Key.parse(key).image();
-        running.computeIfAbsent(image, i -> batch.submit(() -> outcome.apply(i)));
+        Key parsed = distinct(key, mutate);
+        running.computeIfAbsent(parsed, k -> batch.submit(() -> outcome.apply(k)));
       }
-      Map<String, Outcome> done = batch.await(running);
+      Map<Key, Outcome> done = batch.await(running);
       if (done == null) {
         return timedOut(request.apiVersion(), timeout, mutate);
       }
@@ -182,7 +184,7 @@ final class GatekeeperProvider {
       for (String key : request.keys()) {
         ObjectNode item = items.addObject();
         item.put("key", key);
-        writer.write(item, key, done.get(Key.parse(key).image()));
+        writer.write(item, key, done.get(distinct(key, mutate)));
       }
       return ok(response);
     }
@@ -191,17 +193,24 @@ final class GatekeeperProvider {
   /** The decision, pinned image or error for one distinct image. */
   private record Outcome(VerificationResult result, String pinned, String error) {}
 
-  private Outcome decide(String image, String traceId) {
+  /** The key as decided: mutation does not depend on the namespace. */
+  private static Key distinct(String key, boolean mutate) {
+    Key parsed = Key.parse(key);
+    return mutate ? new Key("", parsed.image()) : parsed;
+  }
+
+  private Outcome decide(Key key, String traceId) {
     try {
-      Reference.parse(image);
+      Reference.parse(key.image());
     } catch (IllegalArgumentException e) {
       // Ratify answers a key it cannot parse with the item's error, not with a decision.
       return new Outcome(null, null, "REFERENCE_INVALID: " + e.getMessage());
     }
     try {
-      return new Outcome(decisions.verify(image, traceId), null, null);
+      return new Outcome(decisions.verify(key.namespace(), key.image(), traceId), null, null);
     } catch (RuntimeException e) {
-      return new Outcome(null, null, "EXECUTOR_FAILURE: verification of " + image + " failed: " + e);
+      return new Outcome(
+          null, null, "EXECUTOR_FAILURE: verification of " + key.image() + " failed: " + e);
     }
   }
 
@@ -379,10 +388,10 @@ final class GatekeeperProvider {
           });
     }
 
-    /** All outcomes by image, or null when the budget ran out first. */
-    Map<String, Outcome> await(Map<String, Future<Outcome>> running) {
-      Map<String, Outcome> done = new LinkedHashMap<>();
-      for (Map.Entry<String, Future<Outcome>> e : running.entrySet()) {
+    /** All outcomes by key, or null when the budget ran out first. */
+    <K> Map<K, Outcome> await(Map<K, Future<Outcome>> running) {
+      Map<K, Outcome> done = new LinkedHashMap<>();
+      for (Map.Entry<K, Future<Outcome>> e : running.entrySet()) {
         long left = endNanos - System.nanoTime();
         try {
           done.put(e.getKey(), e.getValue().get(Math.max(left, 0), TimeUnit.NANOSECONDS));

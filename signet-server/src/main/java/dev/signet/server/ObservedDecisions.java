@@ -20,10 +20,15 @@ final class ObservedDecisions {
   }
 
   VerificationResult verify(String subject, String traceId) {
+    return verify("", subject, traceId);
+  }
+
+  /** The decision for an image of {@code namespace} ({@code ""}: none named). */
+  VerificationResult verify(String namespace, String subject, String traceId) {
     long start = System.nanoTime();
     VerificationResult result;
     try {
-      result = decisions.verify(subject);
+      result = namespace.isEmpty() ? decisions.verify(subject) : decisions.verify(namespace, subject);
     } catch (RuntimeException e) {
       ObjectNode line = log.line("error", traceId, "verification failed for subject " + subject);
       line.put("subject", subject);

@@ -10,7 +10,9 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Map;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * The server's metrics in their own registry, with Ratify's names so that dashboards and alerts
@@ -28,7 +30,7 @@ final class ServerMetrics {
   private final Histogram verifierDuration;
   private final Counter systemErrors;
 
-  ServerMetrics(LongSupplier registryRequests) {
+  ServerMetrics(LongSupplier registryRequests, Supplier<Map<String, Long>> cacheEvents) {
     verificationRequest =
         Histogram.builder()
             .name("ratify_verification_request")
@@ -65,6 +67,16 @@ final class ServerMetrics {
           .name("ratify_registry_request_count")
           .help("Requests sent to registries")
           .callback(cb -> cb.call(registryRequests.getAsLong()))
+          .register(registry);
+    }
+    if (cacheEvents != null) {
+      CounterWithCallback.builder()
+          .name("signet_decision_cache_events")
+          .help(
+              "Decision cache events: hits, misses, shared entries rejected (by reason), lock waits"
+                  + " and Redis failures")
+          .labelNames("event")
+          .callback(cb -> cacheEvents.get().forEach((event, n) -> cb.call(n, event)))
           .register(registry);
     }
   }

@@ -4,6 +4,7 @@ package dev.signet.server;
 // request: the Gatekeeper external data provider over HTTPS (mTLS when a client CA is given),
 // admission webhooks, and plain-HTTP health and metrics listeners.
 
+import dev.signet.verify.VerificationResult;
 import io.helidon.common.tls.Tls;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
@@ -27,6 +28,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -35,6 +37,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * The Signet server. Build it, {@link #start()} it, {@link #stop()} it:
@@ -95,7 +98,7 @@ public final class SignetServer implements AutoCloseable {
     this.config = b;
     this.tls = new ServerTls(b.certDir, b.clientCaFile, b.minimumTls);
     this.log = b.log != null ? b.log : new JsonLog(b.logStream, b.clock);
-    this.metrics = new ServerMetrics(b.registryRequests);
+    this.metrics = new ServerMetrics(b.registryRequests, b.cacheEvents);
     this.decisions = new ObservedDecisions(b.decisions, log, metrics);
     this.provider =
         new GatekeeperProvider(
@@ -103,7 +106,18 @@ public final class SignetServer implements AutoCloseable {
     this.admission =
         b.admission == null
             ? null
-            : b.admission.apply(subject -> decisions.verify(subject, traceForAdmission()));
+            : b.admission.apply(
+                new Decisions() {
+                  @Override
+                  public VerificationResult verify(String subject) {
+                    return decisions.verify(subject, traceForAdmission());
+                  }
+
+                  @Override
+                  public VerificationResult verify(String namespace, String subject) {
+                    return decisions.verify(namespace, subject, traceForAdmission());
+                  }
+                });
     List<HeaderName> headers = new ArrayList<>();
     for (String h : b.traceIdHeaders) {
       headers.add(HeaderNames.create(h));
@@ -529,6 +543,7 @@ public final class SignetServer implements AutoCloseable {
     private Function<Decisions, AdmissionHandler> admission;
     private List<String> traceIdHeaders = List.of();
     private LongSupplier registryRequests;
+    private Supplier<Map<String, Long>> cacheEvents;
     private Duration reloadInterval = Duration.ofSeconds(2);
     private Duration shutdownGrace;
     private Clock clock = Clock.systemUTC();
@@ -661,6 +676,15 @@ public final class SignetServer implements AutoCloseable {
     /** The count behind {@code ratify_registry_request_count}; the metric is absent when null. */
     public Builder registryRequests(LongSupplier count) {
       this.registryRequests = count;
+      return this;
+    }
+
+    /**
+     * The counts behind {@code signet_decision_cache_events_total{event=...}} (hits, misses,
+     * rejected shared entries, Redis failures); the metric is absent when null.
+     */
+    public Builder cacheEvents(Supplier<Map<String, Long>> counts) {
+      this.cacheEvents = counts;
       return this;
     }
 

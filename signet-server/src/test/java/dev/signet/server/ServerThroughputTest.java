@@ -74,7 +74,7 @@ class ServerThroughputTest {
     TestTls.write(dir.resolve("certs"), TestTls.server(ca), ca, false);
     DecisionService decisions =
         new DecisionService(
-            () -> new ConfiguredExecutor(1, loaded.executor()), new CaffeineResultCache(), clock);
+            () -> ConfiguredExecutor.local(1, loaded.executor()), new CaffeineResultCache(), clock);
     boolean[] cached = {false};
     SignetServer server =
         SignetServer.builder()

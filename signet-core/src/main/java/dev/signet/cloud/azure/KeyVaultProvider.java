@@ -253,11 +253,6 @@ public final class KeyVaultProvider {
     return failures.get();
   }
 
-  /** The identity used, for {@code --verbose}. */
-  public String identity() {
-    return client.vault() + " as " + "client " + parameters.clientId() + " in tenant " + parameters.tenantId();
-  }
-
   /**
    * Fetches every configured certificate and key. On success the material is replaced; on
    * failure the last good material stays and the status says why.
@@ -294,8 +289,10 @@ public final class KeyVaultProvider {
       generation.incrementAndGet();
     }
     status = new Status(problems.isEmpty(), String.join("; ", problems), now, properties(fresh));
-    LOG.log(Level.FINE, "key management provider {0}: {1} certificate(s) & {2} key(s) fetched",
-        new Object[] {name, certs.size(), keys.size()});
+    LOG.log(Level.INFO, "key management provider {0}: {1} certificate(s) & {2} key(s) fetched"
+        + " from {3} as client {4} in tenant {5}",
+        new Object[] {name, certs.size(), keys.size(), client.vault(), parameters.clientId(),
+            parameters.tenantId()});
     return changed;
   }
 

@@ -16,7 +16,6 @@ import dev.signet.json.StrictJson;
 import dev.signet.oci.StoreException;
 import java.net.URI;
 import java.net.http.HttpRequest;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -31,14 +30,13 @@ import tools.jackson.databind.JsonNode;
  * ID identity exchanged for an ACR refresh token per registry, cached until shortly before it (or
  * the Entra token it came from) expires.
  */
-public final class AcrCredentials implements CredentialProvider {
+public final class AcrCredentials extends CloudCredentials {
   public static final String NULL_USER = "00000000-0000-0000-0000-000000000000";
   public static final String ACR_SCOPE = "https://containerregistry.azure.net/.default";
   public static final List<String> DEFAULT_ENDPOINTS =
       List.of("*.azurecr.io", "*.azurecr.us", "*.azurecr.cn");
   /** ACR refresh tokens live 3 hours; renew 5 minutes before. */
   private static final Duration REFRESH_TOKEN_LIFETIME = Duration.ofHours(3).minusMinutes(5);
-  private static final Duration STANDALONE_BUDGET = Duration.ofSeconds(30);
   private static final int MAX_BODY = 64 * 1024;
 
   private record Cached(Credential.Basic credential, Instant renewAt) {}
@@ -48,7 +46,6 @@ public final class AcrCredentials implements CredentialProvider {
   private final String tenantId;
   private final List<String> endpoints;
   private final CloudHttp http;
-  private final Clock clock;
   private final Map<String, Cached> cache = new ConcurrentHashMap<>();
   private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
@@ -64,21 +61,12 @@ public final class AcrCredentials implements CredentialProvider {
       String tenantId,
       List<String> endpoints,
       CloudHttp http) {
+    super(providerName, http.clock());
     this.providerName = providerName;
     this.tokens = tokens;
     this.tenantId = tenantId;
     this.endpoints = endpoints.isEmpty() ? DEFAULT_ENDPOINTS : List.copyOf(endpoints);
     this.http = http;
-    this.clock = http.clock();
-  }
-
-  @Override
-  public Credential credentialFor(String registry) throws StoreException {
-    try {
-      return credentialFor(registry, null, Deadline.after(clock, STANDALONE_BUDGET));
-    } catch (DeadlineExceededException e) {
-      throw new StoreException(providerName + ": " + e.getMessage());
-    }
   }
 
   @Override
@@ -90,12 +78,12 @@ public final class AcrCredentials implements CredentialProvider {
           + " (add it to the authProvider's endpoints)");
     }
     Cached hit = cache.get(registry);
-    if (hit != null && clock.instant().isBefore(hit.renewAt())) {
+    if (hit != null && clock().instant().isBefore(hit.renewAt())) {
       return hit.credential();
     }
     synchronized (locks.computeIfAbsent(registry, r -> new Object())) {
       hit = cache.get(registry);
-      if (hit != null && clock.instant().isBefore(hit.renewAt())) {
+      if (hit != null && clock().instant().isBefore(hit.renewAt())) {
         return hit.credential();
       }
       Cached fresh = exchange(registry, challenge, deadline);
@@ -155,7 +143,7 @@ public final class AcrCredentials implements CredentialProvider {
     if (refresh == null) {
       throw new StoreException(what + ": the answer has no refresh_token");
     }
-    Instant renewAt = clock.instant().plus(REFRESH_TOKEN_LIFETIME);
+    Instant renewAt = clock().instant().plus(REFRESH_TOKEN_LIFETIME);
     Instant aadRenew = aad.expiresOn().minus(Duration.ofMinutes(5));
     if (aadRenew.isBefore(renewAt)) {
       renewAt = aadRenew;

@@ -8,6 +8,8 @@ import dev.signet.cloud.azure.EntraCredential;
 import dev.signet.cloud.azure.EntraTokens;
 import dev.signet.cloud.azure.ManagedIdentity;
 import dev.signet.cloud.azure.WorkloadIdentity;
+import dev.signet.cloud.aws.EcrClient;
+import dev.signet.cloud.aws.WebIdentity;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,6 +67,59 @@ final class AuthProviders {
     }
     return new AcrCredentials(
         name, new EntraTokens(credential, http.clock()), tenantId, endpoints, http);
+  }
+
+  /**
+   * {@code {"name": "awsEcrBasic"}}: the IRSA variables; ECR at {@code AWS_ENDPOINT_URL_ECR} or
+   * Ratify's {@code AWS_API_OVERRIDE_ENDPOINT} when set, else the regional endpoint.
+   */
+  static EcrCredentials awsEcr(JsonNode auth, UnaryOperator<String> env, CloudHttp http) {
+    allowOnly(auth, Set.of("name"));
+    WebIdentity identity;
+    try {
+      identity = WebIdentity.fromEnvironment(env, http);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("store \"oras\": authProvider awsEcrBasic: " + e.getMessage());
+    }
+    String override = blankToNull(env.apply("AWS_ENDPOINT_URL_ECR"));
+    if (override == null) {
+      override = blankToNull(env.apply("AWS_API_OVERRIDE_ENDPOINT"));
+    }
+    URI endpoint = override != null ? URI.create(override) : EcrClient.defaultEndpoint(identity.region());
+    if (!"https".equals(endpoint.getScheme())) {
+      throw new IllegalArgumentException(
+          "store \"oras\": authProvider awsEcrBasic: the ECR endpoint must be https://, found " + endpoint);
+    }
+    return new EcrCredentials(identity, new EcrClient(endpoint, http), http.clock());
+  }
+
+  /**
+   * {@code {"name": "k8Secrets", "serviceAccountName": "ratify-admin", "secrets": [{"secretName":
+   * "pull", "namespace": "default"}]}}.
+   */
+  static K8sSecretsCredentials k8Secrets(JsonNode auth, KubernetesSecrets api, java.time.Clock clock) {
+    allowOnly(auth, Set.of("name", "serviceAccountName", "secrets"));
+    List<K8sSecretsCredentials.SecretRef> refs = new ArrayList<>();
+    JsonNode list = auth.get("secrets");
+    if (list != null && !list.isNull()) {
+      if (!list.isArray()) {
+        throw new IllegalArgumentException(
+            "store \"oras\": authProvider.secrets must be a list of {\"secretName\": ..., \"namespace\": ...}");
+      }
+      for (JsonNode s : list) {
+        if (!s.isObject()) {
+          throw new IllegalArgumentException(
+              "store \"oras\": authProvider.secrets must be a list of {\"secretName\": ..., \"namespace\": ...}");
+        }
+        allowOnly(s, Set.of("secretName", "namespace"));
+        String name = string(s, "secretName");
+        if (name == null) {
+          throw new IllegalArgumentException("store \"oras\": every authProvider.secrets entry needs secretName");
+        }
+        refs.add(new K8sSecretsCredentials.SecretRef(name, string(s, "namespace")));
+      }
+    }
+    return new K8sSecretsCredentials(api, string(auth, "serviceAccountName"), refs, clock);
   }
 
   private static void allowOnly(JsonNode auth, Set<String> known) {

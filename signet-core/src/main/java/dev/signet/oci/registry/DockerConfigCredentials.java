@@ -116,12 +116,22 @@ public final class DockerConfigCredentials implements CredentialProvider {
     if (auths == null || auths.isNull()) {
       return Credential.ANONYMOUS;
     }
+    return fromAuths(auths, host, configFile.toString());
+  }
+
+  /**
+   * The credential of {@code host} in an {@code auths} object (a Docker config's, or a Kubernetes
+   * dockerconfigjson / dockercfg Secret's); anonymous when no entry names the host.
+   *
+   * @param source names the file or Secret in messages
+   */
+  static Credential fromAuths(JsonNode auths, String host, String source) throws StoreException {
     if (!auths.isObject()) {
-      throw new StoreException(configFile + ": auths must be an object");
+      throw new StoreException(source + ": auths must be an object");
     }
     for (Map.Entry<String, JsonNode> e : auths.properties()) {
       if (normalize(e.getKey()).equals(host)) {
-        return fromAuthEntry(e.getKey(), e.getValue());
+        return fromAuthEntry(e.getKey(), e.getValue(), source);
       }
     }
     return Credential.ANONYMOUS;
@@ -147,7 +157,8 @@ public final class DockerConfigCredentials implements CredentialProvider {
     }
   }
 
-  private Credential fromAuthEntry(String key, JsonNode entry) throws StoreException {
+  private static Credential fromAuthEntry(String key, JsonNode entry, String configFile)
+      throws StoreException {
     String where = "auths[\"" + key + "\"]";
     if (!entry.isObject()) {
       throw new StoreException(configFile + ": " + where + " must be an object");
@@ -281,7 +292,7 @@ public final class DockerConfigCredentials implements CredentialProvider {
     return node.asString();
   }
 
-  private String optional(JsonNode node, String field, String where) throws StoreException {
+  private static String optional(JsonNode node, String field, String where) throws StoreException {
     JsonNode v = node.get(field);
     if (v == null || v.isNull()) {
       return null;

@@ -126,9 +126,12 @@ public final class RegistryStore implements ReferrerStore, AutoCloseable {
       case "dockerConfig" -> dockerConfig(auth, baseDir, clock);
       case "azureWorkloadIdentity", "azureManagedIdentity" ->
           AuthProviders.azure(name, auth, env, CloudHttp.create(null, clock));
+      case "awsEcrBasic" -> AuthProviders.awsEcr(auth, env, CloudHttp.create(null, clock));
+      case "k8Secrets" -> AuthProviders.k8Secrets(
+          auth, InClusterSecrets.fromEnvironment(env, InClusterSecrets.SERVICE_ACCOUNT, clock), clock);
       default -> throw new IllegalArgumentException("store \"oras\": authProvider \"" + name
           + "\" is not supported (supported: dockerConfig, azureWorkloadIdentity,"
-          + " azureManagedIdentity)");
+          + " azureManagedIdentity, awsEcrBasic, k8Secrets)");
     };
   }
 

@@ -12,9 +12,9 @@ package dev.signet.cloud.azure;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import dev.signet.cloud.TestTls;
 import dev.signet.json.StrictJson;
 import java.io.IOException;
-import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -24,15 +24,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.KeyStore;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,17 +38,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /** Entra ID, IMDS, ACR token services and a Key Vault on 127.0.0.1 over HTTPS. */
 public final class AzureFixture implements AutoCloseable {
@@ -83,6 +70,8 @@ public final class AzureFixture implements AutoCloseable {
   private final X509Certificate signingCert;
   private final Path signingCertFile;
   private final HttpsServer server;
+  // The instance metadata endpoint is plain HTTP on a link-local address.
+  private final com.sun.net.httpserver.HttpServer imdsServer;
   private HttpsServer vault;
   private final int vaultPort;
 
@@ -96,32 +85,15 @@ public final class AzureFixture implements AutoCloseable {
   private volatile Duration tokenLifetime = Duration.ofHours(1);
 
   public AzureFixture(Path dir) throws Exception {
-    Files.createDirectories(dir);
-    KeyPairGenerator ec = KeyPairGenerator.getInstance("EC");
-    ec.initialize(new ECGenParameterSpec("secp256r1"));
-    KeyPair tlsKey = ec.generateKeyPair();
-    X509Certificate tlsCert = selfSigned(tlsKey, "CN=localhost,O=Signet test Azure", "SHA256withECDSA", true);
-    caFile = dir.resolve("azure-fixture-ca.pem");
-    Files.writeString(caFile, pem("CERTIFICATE", tlsCert.getEncoded()));
-    KeyStore ks = KeyStore.getInstance("PKCS12");
-    ks.load(null, null);
-    ks.setKeyEntry("tls", tlsKey.getPrivate(), new char[0], new java.security.cert.Certificate[] {tlsCert});
-    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    kmf.init(ks, new char[0]);
-    serverSsl = SSLContext.getInstance("TLS");
-    serverSsl.init(kmf.getKeyManagers(), null, null);
-    KeyStore ts = KeyStore.getInstance("PKCS12");
-    ts.load(null, null);
-    ts.setCertificateEntry("ca", tlsCert);
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(ts);
-    clientSsl = SSLContext.getInstance("TLS");
-    clientSsl.init(null, tmf.getTrustManagers(), null);
+    TestTls tls = TestTls.create(dir, "Signet test Azure");
+    serverSsl = tls.server();
+    clientSsl = tls.client();
+    caFile = tls.caFile();
 
     KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
     rsa.initialize(2048);
     signingKey = rsa.generateKeyPair();
-    signingCert = selfSigned(signingKey, "CN=Signet test ACR token signer", "SHA256withRSA", false);
+    signingCert = TestTls.selfSigned(signingKey, "CN=Signet test ACR token signer", "SHA256withRSA", false);
     signingCertFile = dir.resolve("registry-token-signer.pem");
     Files.writeString(signingCertFile, pem("CERTIFICATE", signingCert.getEncoded()));
 
@@ -129,6 +101,10 @@ public final class AzureFixture implements AutoCloseable {
     server.setHttpsConfigurator(new HttpsConfigurator(serverSsl));
     server.createContext("/", this::handleIdentityAndAcr);
     server.start();
+    imdsServer = com.sun.net.httpserver.HttpServer.create(
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    imdsServer.createContext("/", this::handleIdentityAndAcr);
+    imdsServer.start();
     vault = startVault(0);
     vaultPort = vault.getAddress().getPort();
   }
@@ -164,7 +140,7 @@ public final class AzureFixture implements AutoCloseable {
   }
 
   public URI imds() {
-    return URI.create(url() + "/metadata/identity/oauth2/token");
+    return URI.create("http://127.0.0.1:" + imdsServer.getAddress().getPort() + "/metadata/identity/oauth2/token");
   }
 
   public String realm() {
@@ -247,6 +223,7 @@ public final class AzureFixture implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
+    imdsServer.stop(0);
     vault.stop(0);
   }
 
@@ -518,23 +495,7 @@ public final class AzureFixture implements AutoCloseable {
     return out;
   }
 
-  private static X509Certificate selfSigned(KeyPair kp, String dn, String alg, boolean tls) throws Exception {
-    X500Name name = new X500Name(dn);
-    Instant now = Instant.now();
-    JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(name, BigInteger.valueOf(now.toEpochMilli()),
-        Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(2))), name, kp.getPublic());
-    if (tls) {
-      b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-          new GeneralName(GeneralName.iPAddress, "127.0.0.1"), new GeneralName(GeneralName.dNSName, "localhost")}));
-      b.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
-    }
-    return new JcaX509CertificateConverter().getCertificate(
-        b.build(new JcaContentSignerBuilder(alg).build(kp.getPrivate())));
-  }
-
   public static String pem(String type, byte[] der) {
-    return "-----BEGIN " + type + "-----\n"
-        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
-        + "\n-----END " + type + "-----\n";
+    return TestTls.pem(type, der);
   }
 }

@@ -177,6 +177,24 @@ class AcrKeyVaultEndToEndTest {
   }
 
   @Test
+  void a_managed_identity_of_the_node_pulls_through_the_metadata_endpoint() throws Exception {
+    CredentialProvider mi = AuthProviders.azure("azureManagedIdentity", json(
+        "{\"name\":\"azureManagedIdentity\",\"clientID\":\"" + CLIENT + "\",\"imdsEndpoint\":\""
+            + azure.imds() + "\",\"endpoints\":[\"127.0.0.1\"]}"), env::get, http);
+    Path pem = dir.resolve("mi-root.pem");
+    Files.writeString(pem, AzureFixture.pem("CERTIFICATE", root.certificate().getEncoded()));
+    try (RegistryStore store = RegistryStore.create(
+        RegistryOptions.defaults().withCaFile(azure.caFile()), mi, CLOCK)) {
+      VerificationResult result = executor(store,
+          NamedTrustStore.of(Map.of(StoreType.CA, Map.of("ca-certs", List.of(pem))))).verify(subject);
+      assertThat(result.isSuccess()).as(result.toString()).isTrue();
+      assertThat(store.identity()).contains("azureManagedIdentity").contains("managed identity (client id " + CLIENT);
+    }
+    assertThat(azure.requestLog()).anyMatch(l -> l.startsWith("GET /metadata/identity/oauth2/token?")
+        && l.contains("client_id=" + CLIENT));
+  }
+
+  @Test
   void the_same_image_verifies_with_inline_certificates() throws Exception {
     Path pem = dir.resolve("notation-cert-0.pem");
     Files.writeString(pem, AzureFixture.pem("CERTIFICATE", root.certificate().getEncoded()));

@@ -13,7 +13,15 @@ final class Artifacts {
 
   static String descriptorJson(Descriptor d) {
     return "{\"mediaType\":\"" + d.mediaType() + "\",\"digest\":\"" + d.digest() + "\",\"size\":" + d.size()
-        + (d.artifactType() == null ? "" : ",\"artifactType\":\"" + d.artifactType() + "\"") + "}";
+        + (d.artifactType() == null ? "" : ",\"artifactType\":\"" + d.artifactType() + "\"")
+        + (d.annotations().isEmpty() ? "" : ",\"annotations\":" + annotationsJson(d.annotations())) + "}";
+  }
+
+  static String annotationsJson(java.util.Map<String, String> annotations) {
+    StringBuilder s = new StringBuilder("{");
+    annotations.forEach((k, v) -> s.append(s.length() == 1 ? "" : ",").append('"').append(k)
+        .append("\":\"").append(v).append('"'));
+    return s.append('}').toString();
   }
 
   static byte[] image(Descriptor config, Descriptor layer) {
@@ -24,11 +32,19 @@ final class Artifacts {
 
   /** An OCI 1.1 artifact manifest with {@code artifactType}, the empty config and one layer. */
   static byte[] artifact(String artifactType, Descriptor layer, Descriptor subject) {
+    return artifact(artifactType, layer, subject, java.util.Map.of());
+  }
+
+  /** {@link #artifact(String, Descriptor, Descriptor)} with more manifest annotations. */
+  static byte[] artifact(
+      String artifactType, Descriptor layer, Descriptor subject, java.util.Map<String, String> annotations) {
+    java.util.Map<String, String> all = new java.util.TreeMap<>(annotations);
+    all.put("io.cncf.notary.x509chain.thumbprint#S256", "[]");
     Descriptor empty = new Descriptor(MediaTypes.OCI_EMPTY, Digest.sha256(EMPTY_CONFIG), 2);
     return ("{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\",\"artifactType\":\""
         + artifactType + "\",\"config\":" + descriptorJson(empty) + ",\"layers\":["
         + descriptorJson(layer) + "],\"subject\":" + descriptorJson(subject)
-        + ",\"annotations\":{\"io.cncf.notary.x509chain.thumbprint#S256\":\"[]\"}}")
+        + ",\"annotations\":" + annotationsJson(all) + "}")
         .getBytes(StandardCharsets.UTF_8);
   }
 

@@ -2,12 +2,9 @@ package dev.signet.oci.registry;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.signet.testing.LoopbackProcess;
 import java.io.IOException;
 import java.math.BigInteger;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +17,6 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
@@ -110,7 +106,7 @@ public final class DistributionRegistry implements AutoCloseable {
     }
     IOException last = null;
     for (int attempt = 0; attempt < 3; attempt++) {
-      int port = freePort();
+      int port = LoopbackProcess.freePort();
       yaml.setLength(0);
       yaml.append("version: 0.1\n")
           .append("log: {level: warn}\n")
@@ -124,12 +120,12 @@ public final class DistributionRegistry implements AutoCloseable {
           .redirectErrorStream(true)
           .redirectOutput(log.toFile())
           .start();
-      if (waitListening(p, port)) {
+      if (LoopbackProcess.waitListening(p, port)) {
         return new DistributionRegistry(p, port, dir, caFile);
       }
-      stop(p);
+      LoopbackProcess.stop(p);
       last = new IOException("docker-registry did not start on 127.0.0.1:" + port + "; log:\n"
-          + tail(log));
+          + LoopbackProcess.tail(log));
     }
     fail(last.getMessage());
     return null;
@@ -167,52 +163,7 @@ public final class DistributionRegistry implements AutoCloseable {
 
   @Override
   public void close() {
-    stop(process);
-  }
-
-  private static void stop(Process p) {
-    ProcessHandle h = p.toHandle();
-    h.destroy(); // SIGTERM to this PID only
-    try {
-      if (!p.waitFor(10, TimeUnit.SECONDS)) {
-        h.destroyForcibly();
-        p.waitFor(5, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      h.destroyForcibly();
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private static boolean waitListening(Process p, int port) throws InterruptedException {
-    Instant until = Instant.now().plus(Duration.ofSeconds(15));
-    while (Instant.now().isBefore(until)) {
-      if (!p.isAlive()) {
-        return false;
-      }
-      try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
-        return true;
-      } catch (IOException notYet) {
-        Thread.sleep(50);
-      }
-    }
-    return false;
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
-
-  private static String tail(Path log) {
-    try {
-      List<String> lines = Files.readAllLines(log);
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
-    } catch (IOException e) {
-      return "(no log)";
-    }
+    LoopbackProcess.stop(process);
   }
 
   private static byte[] salt() {

@@ -9,6 +9,7 @@ import dev.signet.oci.Descriptor;
 import dev.signet.oci.Digest;
 import dev.signet.oci.ImageIndex;
 import dev.signet.oci.Manifest;
+import dev.signet.testing.SigstoreNodeModules;
 import dev.signet.oci.MediaTypes;
 import dev.signet.oci.StoreException;
 import dev.signet.reference.Reference;
@@ -210,7 +211,7 @@ class DistributionRegistryTest {
 
   @Test
   void readsASigstoreBundleAttachedByTheThirdPartySigstoreOciClient() throws Exception {
-    Path modules = sigstoreNodeModules();
+    Path modules = SigstoreNodeModules.path();
     try (RegistryStore store = store(basicStoreConfig())) {
       Pushed p = pushSignedImage(store.client(), basic.host() + "/sigstore/app", "hello sigstore", false);
       KeyPairGenerator kpg = KeyPairGenerator.getInstance("EC");
@@ -260,29 +261,6 @@ class DistributionRegistryTest {
 
   static final String SIGSTORE_BUNDLE = "application/vnd.dev.sigstore.bundle.v0.3+json";
 
-  /**
-   * A node_modules with @sigstore/sign@3.1.0 and @sigstore/oci@0.4.0: SIGNET_SIGSTORE_NODE_MODULES,
-   * else {@code .ci/npm/node_modules} where {@code .ci/run} installs them.
-   */
-  static Path sigstoreNodeModules() {
-    String configured = System.getenv("SIGNET_SIGSTORE_NODE_MODULES");
-    String repo = System.getenv("SIGNET_REPO_ROOT");
-    Path modules =
-        configured != null && !configured.isBlank()
-            ? Path.of(configured)
-            : repo == null ? null : Path.of(repo, ".ci", "npm", "node_modules");
-    if (modules == null || !Files.isDirectory(modules.resolve("@sigstore/oci"))) {
-      String message = "no node_modules with @sigstore/oci at " + modules + ": run .ci/run, or set"
-          + " SIGNET_SIGSTORE_NODE_MODULES to a node_modules directory holding"
-          + " @sigstore/sign@3.1.0 and @sigstore/oci@0.4.0 (npm install --prefix DIR --no-audit --no-fund"
-          + " @sigstore/sign@3.1.0 @sigstore/oci@0.4.0; Node >= 20.5)";
-      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-        org.junit.jupiter.api.Assertions.fail(message);
-      }
-      org.junit.jupiter.api.Assumptions.abort(message);
-    }
-    return modules;
-  }
 
   static String pem(String type, byte[] der) {
     return "-----BEGIN " + type + "-----\n"

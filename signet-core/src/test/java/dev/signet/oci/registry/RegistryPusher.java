@@ -101,13 +101,29 @@ public final class RegistryPusher implements AutoCloseable {
       String layerMediaType,
       byte[] layer)
       throws Exception {
+    return attach(repository, subject, artifactType, layerMediaType, layer, Map.of());
+  }
+
+  /**
+   * {@link #attach(Reference, Descriptor, String, String, byte[])} with annotations on the
+   * artifact's manifest and its referrers index entry (e.g. {@code
+   * org.opencontainers.image.created}).
+   */
+  public Descriptor attach(
+      Reference repository,
+      Descriptor subject,
+      String artifactType,
+      String layerMediaType,
+      byte[] layer,
+      Map<String, String> annotations)
+      throws Exception {
     blob(repository, MediaTypes.OCI_EMPTY, Artifacts.EMPTY_CONFIG);
     Descriptor layerDescriptor = blob(repository, layerMediaType, layer);
-    byte[] artifact = Artifacts.artifact(artifactType, layerDescriptor, subject);
+    byte[] artifact = Artifacts.artifact(artifactType, layerDescriptor, subject, annotations);
     Descriptor pushed =
         manifest(repository, Digest.sha256(artifact).toString(), MediaTypes.OCI_MANIFEST, artifact);
     Descriptor entry =
-        new Descriptor(pushed.mediaType(), pushed.digest(), pushed.size(), artifactType, Map.of());
+        new Descriptor(pushed.mediaType(), pushed.digest(), pushed.size(), artifactType, annotations);
     addToReferrersIndex(repository, subject.digest(), entry);
     return entry;
   }

@@ -49,12 +49,29 @@ class RegistryStoreConfigTest {
   }
 
   @Test
-  void authProviderDockerConfigOnly() {
+  void authProviders() {
     Clock clock = Clock.systemUTC();
     assertThat(RegistryStore.credentials(json("{\"authProvider\":{\"name\":\"dockerConfig\",\"configPath\":\"c.json\"}}"),
         Path.of("/x"), clock)).isInstanceOf(DockerConfigCredentials.class);
-    assertThatThrownBy(() -> RegistryStore.credentials(json("{\"authProvider\":{\"name\":\"k8Secrets\"}}"), Path.of("."), clock))
-        .hasMessageContaining("authProvider \"k8Secrets\" is not supported");
+    assertThatThrownBy(() -> RegistryStore.credentials(json("{\"authProvider\":{\"name\":\"alibabacloudAcrBasic\"}}"), Path.of("."), clock))
+        .hasMessageContaining("authProvider \"alibabacloudAcrBasic\" is not supported")
+        .hasMessageContaining("azureWorkloadIdentity, azureManagedIdentity, awsEcrBasic, k8Secrets");
+    java.util.Map<String, String> env = new java.util.HashMap<>();
+    assertThatThrownBy(() -> RegistryStore.credentials(json("{\"authProvider\":{\"name\":\"k8Secrets\"}}"), Path.of("."), clock, env::get))
+        .hasMessageContaining("KUBERNETES_SERVICE_HOST is not set");
+    assertThatThrownBy(() -> RegistryStore.credentials(json("{\"authProvider\":{\"name\":\"azureWorkloadIdentity\",\"clientID\":\"c\"}}"), Path.of("."), clock, env::get))
+        .hasMessageContaining("authProvider azureWorkloadIdentity: workload identity: no tenant id");
+    assertThatThrownBy(() -> RegistryStore.credentials(json("{\"authProvider\":{\"name\":\"azureWorkloadIdentity\",\"clientId\":\"c\"}}"), Path.of("."), clock, env::get))
+        .hasMessageContaining("unknown authProvider parameter \"clientId\"");
+    assertThatThrownBy(() -> RegistryStore.credentials(json("{\"authProvider\":{\"name\":\"awsEcrBasic\"}}"), Path.of("."), clock, env::get))
+        .hasMessageContaining("AWS_ROLE_ARN is not set");
+    env.put("AZURE_CLIENT_ID", "c");
+    env.put("AZURE_TENANT_ID", "t");
+    env.put("AZURE_FEDERATED_TOKEN_FILE", "/var/run/secrets/azure/tokens/azure-identity-token");
+    assertThat(RegistryStore.credentials(json("{\"authProvider\":{\"name\":\"azureWorkloadIdentity\"}}"), Path.of("."), clock, env::get).describe())
+        .contains("client id c, tenant t");
+    assertThat(RegistryStore.credentials(json("{\"authProvider\":{\"name\":\"azureManagedIdentity\",\"clientID\":\"m\"}}"), Path.of("."), clock, env::get).describe())
+        .contains("managed identity (client id m");
     assertThatThrownBy(() -> RegistryStore.credentials(json("{\"authProvider\":\"dockerConfig\"}"), Path.of("."), clock))
         .hasMessageContaining("authProvider must be an object");
     assertThatThrownBy(() -> RegistryStore.credentials(json("{\"authProvider\":{\"name\":\"dockerConfig\",\"configPath\":5}}"), Path.of("."), clock))

@@ -10,8 +10,9 @@ import java.util.Map;
 @FunctionalInterface
 public interface ProviderType {
   /**
+   * @param name the resource's name ({@code NAME} or {@code NAMESPACE/NAME}), for messages
    * @param parameters {@code spec.parameters}, as JSON values (maps, lists, strings, numbers)
    * @throws KeyManagementException saying what is wrong with the parameters or the fetch
    */
-  KeyMaterial fetch(Map<String, Object> parameters) throws KeyManagementException;
+  KeyMaterial fetch(String name, Map<String, Object> parameters) throws KeyManagementException;
 }

@@ -13,9 +13,15 @@ public final class ProviderTypes {
     this.types = Map.copyOf(types);
   }
 
-  /** The types built in: {@code inline}. */
-  public static ProviderTypes standard() {
-    return new ProviderTypes(Map.of(InlineProvider.TYPE, new InlineProvider()));
+  /**
+   * The types built in: {@code inline}, and {@code azurekeyvault} with the pod's workload identity
+   * ({@code AZURE_FEDERATED_TOKEN_FILE} and the other variables the Azure webhook sets).
+   */
+  public static ProviderTypes standard(java.time.Clock clock) {
+    return new ProviderTypes(
+        Map.of(
+            InlineProvider.TYPE, new InlineProvider(),
+            AzureKeyVault.TYPE, new AzureKeyVault(System::getenv, clock)));
   }
 
   /** This set plus one more type (for example a cloud key vault), replacing one of the same name. */

@@ -90,7 +90,12 @@ public final class AdmissionWebhook {
     if (images.isEmpty()) {
       return allowed(request.uid());
     }
-    Map<String, Attempt<VerificationResult>> attempts = runAll(distinct(images), verifier::verify);
+    Map<String, Attempt<VerificationResult>> attempts = runAll(
+            distinct(images),
+            image ->
+                request.namespace().isEmpty()
+                    ? verifier.verify(image)
+                    : verifier.verify(request.namespace(), image));
     List<ImageVerdict> verdicts = new ArrayList<>();
     for (Map.Entry<String, Attempt<VerificationResult>> e : attempts.entrySet()) {
       verdicts.add(verdict(e.getKey(), e.getValue()));

@@ -10,4 +10,9 @@ import dev.signet.verify.VerificationResult;
 @FunctionalInterface
 public interface ImageVerifier {
   VerificationResult verify(String image);
+
+  /** The decision for an image of a pod in {@code namespace}; by default the namespace does not matter. */
+  default VerificationResult verify(String namespace, String image) {
+    return verify(image);
+  }
 }

@@ -1,0 +1,165 @@
+package dev.signet.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.signet.json.StrictJson;
+import dev.signet.kubernetes.ControllerFixture;
+import dev.signet.kubernetes.MockCluster;
+import dev.signet.kubernetes.SignedImages;
+import dev.signet.server.SignetServer;
+import dev.signet.testing.TestPki;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Clock;
+import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code signet serve --kubeconfig} against fabric8's mock API server (no real API server runs
+ * here): Ratify's resources configure the Gatekeeper provider, per namespace, and a change to a
+ * resource changes the next answer.
+ */
+class ServeKubernetesTest {
+  @TempDir Path dir;
+
+  @Test
+  void the_provider_answers_per_namespace_from_the_resources_and_follows_their_changes()
+      throws Exception {
+    TestPki.Issued ca = TestPki.root("CN=Serve CA").selfSigned();
+    TestPki.Issued leaf =
+        TestPki.leaf("CN=localhost").keyUsage(KeyUsage.digitalSignature)
+            .extendedKeyUsage(false, KeyPurposeId.id_kp_serverAuth).issuedBy(ca);
+    Path certs = Files.createDirectories(dir.resolve("certs"));
+    Files.writeString(certs.resolve("tls.crt"), pem(leaf.certificate()));
+    Files.writeString(certs.resolve("tls.key"), pem(leaf.privateKey()));
+    SignedImages images = new SignedImages(dir);
+
+    try (MockCluster cluster = new MockCluster()) {
+      cluster.apply(ControllerFixture.inlineKmp(
+          "KeyManagementProvider", "ratify-notation-inline-cert-0", images.caA), null);
+      cluster.apply(ControllerFixture.layoutStore("Store", "store-layout", images.layout), null);
+      cluster.apply(ControllerFixture.sample("clustered/verifier/config_v1beta1_verifier_notation.yaml"), null);
+      cluster.apply(ControllerFixture.sample("clustered/policy/config_v1beta1_policy_json.yaml"), null);
+      cluster.apply(ControllerFixture.inlineKmp(
+          "NamespacedKeyManagementProvider", "tenant-b-ca", images.caB), "tenant-b");
+      cluster.apply(ControllerFixture.sample("namespaced/verifier/config_v1beta1_verifier_notation.yaml")
+          .replace("default/ratify-notation-inline-cert-0", "tenant-b/tenant-b-ca"), "tenant-b");
+      Path kubeconfig = dir.resolve("kubeconfig");
+      Files.writeString(kubeconfig, """
+          apiVersion: v1
+          kind: Config
+          clusters:
+          - name: mock
+            cluster:
+              server: %s
+          users:
+          - name: test
+            user:
+              token: not-checked-by-the-mock
+          contexts:
+          - name: mock
+            context:
+              cluster: mock
+              user: test
+          current-context: mock
+          """.formatted(cluster.client.getConfiguration().getMasterUrl()));
+
+      ServeCommand command = new ServeCommand();
+      CommandLine cli = new CommandLine(command);
+      cli.setErr(new PrintWriter(new StringWriter()));
+      cli.parseArgs("--kubeconfig", kubeconfig.toString(), "--http", "127.0.0.1:0",
+          "--cert-dir", certs.toString());
+      SignetServer server = command.start(Clock.systemUTC());
+      try {
+        HttpClient https = https(ca);
+        List<String> keys = List.of(
+            "[tenant-b]" + images.signedByB, "[tenant-a]" + images.signedByB, images.signedByA,
+            "[tenant-b]" + images.unsigned);
+        assertThat(allowed(https, server, keys)).containsExactly(true, false, true, false);
+        // The admission webhook decides with the engine of the pod's namespace too.
+        assertThat(admitted(https, server, "tenant-b", images.signedByB)).isTrue();
+        assertThat(admitted(https, server, "tenant-a", images.signedByB)).isFalse();
+
+        // The cluster's provider now holds CA B: tenant-a (on the cluster's resources) follows.
+        cluster.apply(ControllerFixture.inlineKmp(
+            "KeyManagementProvider", "ratify-notation-inline-cert-0", images.caB), null);
+        MockCluster.await("tenant-a trusts CA B",
+            () -> allowed(https, server, keys).equals(List.of(true, true, false, false)));
+      } finally {
+        server.stop();
+        command.controller.close();
+      }
+    }
+  }
+
+  private static List<Boolean> allowed(HttpClient https, SignetServer server, List<String> keys) {
+    try {
+      String body = StrictJson.MAPPER.writeValueAsString(java.util.Map.of(
+          "apiVersion", "externaldata.gatekeeper.sh/v1beta1", "kind", "ProviderRequest",
+          "request", java.util.Map.of("keys", keys)));
+      HttpResponse<String> r = https.send(
+          HttpRequest.newBuilder(URI.create(
+                  "https://localhost:" + server.port() + "/ratify/gatekeeper/v1/verify"))
+              .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      List<Boolean> out = new java.util.ArrayList<>();
+      for (JsonNode item : StrictJson.MAPPER.readTree(r.body()).path("response").path("items")) {
+        out.add(item.path("value").path("isSuccess").asBoolean());
+      }
+      return out;
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static boolean admitted(
+      HttpClient https, SignetServer server, String namespace, String image) throws Exception {
+    String review =
+        "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{"
+            + "\"uid\":\"u-1\",\"namespace\":\"" + namespace + "\","
+            + "\"kind\":{\"group\":\"\",\"version\":\"v1\",\"kind\":\"Pod\"},"
+            + "\"operation\":\"CREATE\",\"object\":{\"spec\":{\"containers\":["
+            + "{\"name\":\"a\",\"image\":\"" + image + "\"}]}}}}";
+    HttpResponse<String> r = https.send(
+        HttpRequest.newBuilder(URI.create("https://localhost:" + server.port() + "/admission/validate"))
+            .POST(HttpRequest.BodyPublishers.ofString(review)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    return StrictJson.MAPPER.readTree(r.body()).path("response").path("allowed").asBoolean();
+  }
+
+  private static HttpClient https(TestPki.Issued ca) throws Exception {
+    KeyStore trust = KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    trust.setCertificateEntry("ca", ca.certificate());
+    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trust);
+    SSLContext ctx = SSLContext.getInstance("TLS");
+    ctx.init(null, tmf.getTrustManagers(), null);
+    return HttpClient.newBuilder().sslContext(ctx).build();
+  }
+
+  private static String pem(Object o) throws Exception {
+    StringWriter s = new StringWriter();
+    try (JcaPEMWriter w = new JcaPEMWriter(s)) {
+      w.writeObject(o);
+    }
+    return s.toString();
+  }
+}

@@ -1,0 +1,97 @@
+package dev.signet.cosign;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.signet.json.StrictJson;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.concurrent.atomic.AtomicInteger;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * A Rekor-shaped log on 127.0.0.1 for tests (no Rekor can run here): it accepts {@code POST
+ * /api/v1/log/entries} with a proposed hashedrekord or dsse entry, canonicalizes it as Rekor does
+ * (a dsse proposal becomes envelope and payload hashes plus signatures and verifiers), and answers
+ * with the entry, a signed entry timestamp and an inclusion proof with a signed checkpoint, all
+ * from the test instance's log key.
+ */
+final class FakeRekor implements AutoCloseable {
+  private final HttpServer server;
+  final AtomicInteger requests = new AtomicInteger();
+
+  FakeRekor(SigstoreFixture sigstore) throws IOException {
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext("/api/v1/log/entries", exchange -> {
+      requests.incrementAndGet();
+      byte[] request = exchange.getRequestBody().readAllBytes();
+      byte[] response;
+      int status = 201;
+      try {
+        byte[] body = canonical(StrictJson.parseObject(request, 1 << 20, "proposed entry"));
+        TlogEntry e = sigstore.provenEntry(body, Instant.now(), 2, 5);
+        response = ("{\"" + SigstoreFixture.sha256Hex(body) + "\":{"
+            + "\"body\":\"" + Base64.getEncoder().encodeToString(body) + "\","
+            + "\"integratedTime\":" + e.integratedTime() + ",\"logID\":\"" + e.logId() + "\","
+            + "\"logIndex\":" + e.logIndex() + ",\"verification\":{\"signedEntryTimestamp\":\""
+            + Base64.getEncoder().encodeToString(e.signedEntryTimestamp()) + "\","
+            + "\"inclusionProof\":{\"logIndex\":" + e.proof().logIndex() + ",\"treeSize\":"
+            + e.proof().treeSize() + ",\"rootHash\":\""
+            + HexFormat.of().formatHex(e.proof().rootHash()) + "\",\"hashes\":["
+            + String.join(",", e.proof().hashes().stream()
+                .map(h -> "\"" + HexFormat.of().formatHex(h) + "\"").toList())
+            + "],\"checkpoint\":" + StrictJson.MAPPER.writeValueAsString(e.proof().checkpoint())
+            + "}}}}").getBytes(StandardCharsets.UTF_8);
+      } catch (Exception ex) {
+        status = 400;
+        response = ("{\"message\":\"" + ex.getMessage() + "\"}").getBytes(StandardCharsets.UTF_8);
+      }
+      exchange.getResponseHeaders().add("Content-Type", "application/json");
+      exchange.sendResponseHeaders(status, response.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(response);
+      }
+    });
+    server.start();
+  }
+
+  String url() {
+    return "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  /** Rekor's canonical body for a proposal. */
+  private static byte[] canonical(JsonNode proposed) throws Exception {
+    String kind = proposed.path("kind").asString("");
+    if (kind.equals("hashedrekord")) {
+      return StrictJson.MAPPER.writeValueAsBytes(proposed);
+    }
+    if (!kind.equals("dsse")) {
+      throw new IllegalArgumentException("unsupported kind " + kind);
+    }
+    JsonNode content = proposed.path("spec").path("proposedContent");
+    String envelopeJson = content.path("envelope").asString();
+    JsonNode envelope = StrictJson.parseObject(envelopeJson.getBytes(StandardCharsets.UTF_8),
+        1 << 20, "envelope");
+    byte[] payload = Base64.getDecoder().decode(envelope.path("payload").asString());
+    ObjectNode spec = StrictJson.MAPPER.createObjectNode();
+    spec.putObject("envelopeHash").put("algorithm", "sha256")
+        .put("value", SigstoreFixture.sha256Hex(envelopeJson.getBytes(StandardCharsets.UTF_8)));
+    spec.putObject("payloadHash").put("algorithm", "sha256")
+        .put("value", SigstoreFixture.sha256Hex(payload));
+    var sigs = spec.putArray("signatures");
+    sigs.addObject().put("signature", envelope.path("signatures").get(0).path("sig").asString())
+        .put("verifier", content.path("verifiers").get(0).asString());
+    ObjectNode out = StrictJson.MAPPER.createObjectNode();
+    out.put("apiVersion", "0.0.1").put("kind", "dsse").set("spec", spec);
+    return StrictJson.MAPPER.writeValueAsBytes(out);
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+}
