@@ -18,6 +18,8 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import dev.signet.server.HostPort;
+import dev.signet.server.JsonLog;
+import dev.signet.server.ListenException;
 import dev.signet.server.SignetServer;
 import dev.signet.server.TlsMaterialException;
 import dev.signet.server.admission.AdmissionMode;
@@ -28,7 +30,8 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
@@ -43,7 +46,12 @@ import picocli.CommandLine;
           + " webhooks (/admission/validate, /admission/mutate), with plain-HTTP health"
           + " and metrics listeners when their ports are given. Runs until SIGTERM or SIGINT, then"
           + " finishes the requests in flight and exits (the JVM reports the signal: 143 or 130).",
-      "Exit status: 2 for a usage, configuration or TLS file error."
+      "Everything it logs on stderr is one line per event, JSON unless config.json's"
+          + " logger.formatter says text or logstash.",
+      "Exit status: 2 for a usage, configuration or TLS file error or an address that cannot be"
+          + " listened on (one line on stderr, nothing started); 1 when a listener stops accepting"
+          + " connections while serving (for example out of file descriptors): health turns red"
+          + " and the process exits so that it is restarted."
     })
 final class ServeCommand implements Callable<Integer> {
   // Helidon logs its own start-up lines in text through JUL; above INFO only, so that stderr is the
@@ -126,6 +134,24 @@ final class ServeCommand implements Callable<Integer> {
   List<String> traceIdHeaders = new ArrayList<>();
 
   @Option(
+      names = "--max-connections",
+      defaultValue = "1000",
+      paramLabel = "N",
+      description =
+          "Connections the HTTPS listener serves at once (default ${DEFAULT-VALUE}); one more is"
+              + " answered 503 with a reason and closed.")
+  int maxConnections;
+
+  @Option(
+      names = "--max-keys",
+      defaultValue = "1000",
+      paramLabel = "N",
+      description =
+          "Image keys one Gatekeeper request may carry (default ${DEFAULT-VALUE}); more is answered"
+              + " 400 with a reason.")
+  int maxKeys;
+
+  @Option(
       names = "--admission-mode",
       defaultValue = "deny",
       paramLabel = "MODE",
@@ -182,21 +208,21 @@ final class ServeCommand implements Callable<Integer> {
   RedisResultCache sharedCache;
 
   @Override
-  public Integer call() throws InterruptedException {
+  public Integer call() throws InterruptedException, ExecutionException {
     PrintWriter err = spec.commandLine().getErr();
-    HELIDON.setLevel(java.util.logging.Level.WARNING);
     SignetServer server;
     try {
       server = start(Clock.systemUTC());
     } catch (ConfigException
         | TlsMaterialException
+        | ListenException
         | IllegalArgumentException
         | io.fabric8.kubernetes.client.KubernetesClientException e) {
       err.println("signet: " + e.getMessage());
       err.flush();
       return ExitCodes.USAGE;
     }
-    CountDownLatch stopped = new CountDownLatch(1);
+    CompletableFuture<Integer> exit = new CompletableFuture<>();
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
@@ -208,19 +234,29 @@ final class ServeCommand implements Callable<Integer> {
                   if (sharedCache != null) {
                     sharedCache.close();
                   }
-                  stopped.countDown();
+                  exit.complete(ExitCodes.VERIFIED);
                 },
                 "signet-shutdown"));
-    stopped.await();
-    return ExitCodes.VERIFIED;
+    server.failure().thenRun(() -> exit.complete(ExitCodes.FAILED));
+    int code = exit.get();
+    server.stop();
+    return code;
   }
 
   /** Loads the configuration and starts the server; the caller stops it. */
-  SignetServer start(Clock clock) throws ConfigException, TlsMaterialException {
+  SignetServer start(Clock clock) throws ConfigException, TlsMaterialException, ListenException {
     HostPort main = HostPort.parse(http, "0.0.0.0");
     HostPort health = healthPort == null ? null : HostPort.parse(healthPort, "0.0.0.0");
     HostPort metrics = metricsPort == null ? null : HostPort.parse(metricsPort, "0.0.0.0");
     AdmissionMode mode = AdmissionMode.parse(admissionMode);
+    LoggerSettings logger =
+        config == null
+            ? LoggerSettings.fromEnvironment(System.getenv("RATIFY_LOG_LEVEL"))
+            : LoggerSettings.read(config, System.getenv("RATIFY_LOG_LEVEL"));
+    JsonLog log = new JsonLog(System.err, clock, logger.format(), logger.level());
+    routeJavaLogging(log);
+    List<String> traceHeaders = new ArrayList<>(traceIdHeaders);
+    logger.traceIdHeaders().stream().filter(h -> !traceHeaders.contains(h)).forEach(traceHeaders::add);
     SignetServer.Builder builder;
     if (kubernetes || kubeconfig != null) {
       controller = startController(clock);
@@ -234,13 +270,11 @@ final class ServeCommand implements Callable<Integer> {
       // The configuration and its trust material are re-read when they change.
       ConfigReloader reloader =
           ConfigReloader.load(config, VerificationConfig.Runtime.standard(clock));
-      PrintWriter err = spec.commandLine().getErr();
       for (String w : reloader.config().warnings()) {
-        err.println("signet: warning: " + w);
+        log.warn(config + ": " + w);
       }
-      err.flush();
       builder =
-          DecisionServer.builder(reloader, decisionCache(reloader.config(), err, clock), mode, clock);
+          DecisionServer.builder(reloader, decisionCache(reloader.config(), log, clock), mode, clock);
     }
     SignetServer server =
         builder
@@ -250,7 +284,10 @@ final class ServeCommand implements Callable<Integer> {
             .minimumTlsVersion(tlsMinVersion)
             .healthAddress(health)
             .metricsAddress(metrics)
-            .traceIdHeaders(traceIdHeaders)
+            .traceIdHeaders(traceHeaders)
+            .maxConnections(maxConnections)
+            .maxKeys(maxKeys)
+            .log(log)
             .build();
     try {
       return server.start();
@@ -295,13 +332,10 @@ final class ServeCommand implements Callable<Integer> {
    * The cache the configuration asks for: in this process, or shared through Redis with the
    * connection and keys from the flags.
    */
-  private ResultCache decisionCache(VerificationConfig loaded, PrintWriter err, Clock clock) {
+  private ResultCache decisionCache(VerificationConfig loaded, JsonLog log, Clock clock) {
     if (loaded.cacheType() == VerificationConfig.CacheType.MEMORY) {
       if (redisUrl != null) {
-        err.println(
-            "signet: warning: --redis-url is ignored: the configuration does not set cache.type"
-                + " to \"redis\"");
-        err.flush();
+        log.warn("--redis-url is ignored: the configuration does not set cache.type to \"redis\"");
       }
       return new CaffeineResultCache();
     }
@@ -319,5 +353,19 @@ final class ServeCommand implements Callable<Integer> {
             redisUrl, redisPasswordFile, redisCaCertFile, RedisEndpoint.DEFAULT_TIMEOUT);
     sharedCache = RedisResultCache.connect(endpoint, keys, clock);
     return sharedCache;
+  }
+
+  /**
+   * Sends every {@code java.util.logging} record (Helidon's, the JDK's, the configuration
+   * reloader's) through the server's log, so that stderr holds nothing else; Helidon's own
+   * start-up lines stay below the threshold.
+   */
+  private static void routeJavaLogging(JsonLog log) {
+    java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+    for (java.util.logging.Handler h : root.getHandlers()) {
+      root.removeHandler(h);
+    }
+    root.addHandler(log.javaLogging());
+    HELIDON.setLevel(java.util.logging.Level.WARNING);
   }
 }

@@ -1,6 +1,13 @@
 package dev.signet.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.signet.config.ConfigException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
 
 import dev.signet.json.StrictJson;
 import dev.signet.server.SignetServer;
@@ -89,12 +96,7 @@ class ServeCommandTest {
   @Test
   void serves_decisions_health_and_metrics_from_the_flags() throws Exception {
     TestPki.Issued ca = TestPki.root("CN=Serve CA").selfSigned();
-    TestPki.Issued leaf =
-        TestPki.leaf("CN=localhost").keyUsage(KeyUsage.digitalSignature)
-            .extendedKeyUsage(false, KeyPurposeId.id_kp_serverAuth).issuedBy(ca);
-    Path certs = Files.createDirectories(dir.resolve("certs"));
-    Files.writeString(certs.resolve("tls.crt"), pem(leaf.certificate()));
-    Files.writeString(certs.resolve("tls.key"), pem(leaf.privateKey()));
+    Path certs = certs(ca);
 
     ServeCommand command = new ServeCommand();
     CommandLine cli = new CommandLine(command);
@@ -155,6 +157,69 @@ class ServeCommandTest {
     } finally {
       server.stop();
     }
+  }
+
+  @Test
+  void a_port_in_use_is_one_line_naming_the_address_and_exit_2() throws Exception {
+    Path certs = certs(TestPki.root("CN=Serve CA").selfSigned());
+    try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+      String address = "127.0.0.1:" + taken.getLocalPort();
+      for (String[] flags : List.of(
+          new String[] {"--http", address},
+          new String[] {"--http", "127.0.0.1:0", "--health-port", address})) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        List<String> args = new ArrayList<>(List.of("serve", "--config", config().toString(), "--cert-dir", certs.toString()));
+        args.addAll(List.of(flags));
+        int code = Main.run(new PrintWriter(out), new PrintWriter(err), args.toArray(String[]::new));
+        assertThat(code).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString().lines().toList())
+            .containsExactly("signet: cannot listen on " + address
+                + ": address already in use (another process listens there; choose another port or stop it)");
+        assertThat(out.toString()).isEmpty();
+      }
+    }
+  }
+
+  @Test
+  void the_logger_section_sets_format_level_and_trace_headers() throws Exception {
+    Path file = dir.resolve("logger.json");
+    Files.writeString(file, "{\"logger\": {\"formatter\": \"Logstash\", \"level\": \"warn\","
+        + " \"requestHeaders\": {\"traceIDHeaderName\": [\"x-ms-correlation-request-id\", \"\"]}}}");
+    LoggerSettings s = LoggerSettings.read(file, null);
+    assertThat(s.format()).isEqualTo(dev.signet.server.JsonLog.Format.LOGSTASH);
+    assertThat(s.level()).isEqualTo("warning");
+    assertThat(s.traceIdHeaders()).containsExactly("x-ms-correlation-request-id");
+    // RATIFY_LOG_LEVEL wins; the chart's quoted list form is read too.
+    Files.writeString(file, "{\"logger\": {\"formatter\": \"text\", \"requestHeaders\":"
+        + " {\"traceIDHeaderName\": \"[x-a x-b]\"}}}");
+    s = LoggerSettings.read(file, "debug");
+    assertThat(s.format()).isEqualTo(dev.signet.server.JsonLog.Format.TEXT);
+    assertThat(s.level()).isEqualTo("debug");
+    assertThat(s.traceIdHeaders()).containsExactly("x-a", "x-b");
+    // Defaults: JSON at info, no headers.
+    Files.writeString(file, "{}");
+    assertThat(LoggerSettings.read(file, null))
+        .isEqualTo(new LoggerSettings(dev.signet.server.JsonLog.Format.JSON, "info", List.of()));
+    // A misspelt value names the key.
+    Files.writeString(file, "{\"logger\": {\"level\": \"verbose\"}}");
+    assertThatThrownBy(() -> LoggerSettings.read(file, null))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("logger.level must be debug, info, warning or error; found \"verbose\"");
+    Files.writeString(file, "{\"logger\": {\"formatter\": \"xml\"}}");
+    assertThatThrownBy(() -> LoggerSettings.read(file, null))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("logger.formatter must be text, json or logstash");
+  }
+
+  private Path certs(TestPki.Issued ca) throws Exception {
+    TestPki.Issued leaf =
+        TestPki.leaf("CN=localhost").keyUsage(KeyUsage.digitalSignature)
+            .extendedKeyUsage(false, KeyPurposeId.id_kp_serverAuth).issuedBy(ca);
+    Path certs = Files.createDirectories(dir.resolve("certs"));
+    Files.writeString(certs.resolve("tls.crt"), pem(leaf.certificate()));
+    Files.writeString(certs.resolve("tls.key"), pem(leaf.privateKey()));
+    return certs;
   }
 
   private Path config() throws Exception {

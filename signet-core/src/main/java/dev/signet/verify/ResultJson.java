@@ -11,7 +11,10 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Renders results in Ratify's JSON shape: {@code {"isSuccess", "verifierReports": [...]}}, each
- * report with Ratify's current and deprecated field names, and reads that shape back.
+ * report with Ratify's current and deprecated field names, and reads that shape back. As in
+ * Ratify, where every report field but {@code isSuccess} is {@code omitempty}, empty strings, empty
+ * extensions and empty nested results are left out ({@code errorCode} is Signet's addition, present
+ * on failures); reading takes a missing one as empty.
  */
 public final class ResultJson {
   private ResultJson() {}
@@ -27,26 +30,34 @@ public final class ResultJson {
     ArrayNode array = StrictJson.MAPPER.createArrayNode();
     for (VerifierReport r : reports) {
       ObjectNode o = array.addObject();
-      o.put("subject", r.subject());
+      putIfNotEmpty(o, "subject", r.subject());
       o.put("isSuccess", r.isSuccess());
-      o.put("name", r.verifierName());
-      o.put("verifierName", r.verifierName());
-      o.put("type", r.verifierType());
-      o.put("verifierType", r.verifierType());
-      o.put("referenceDigest", r.referenceDigest());
-      o.put("artifactType", r.artifactType());
-      o.put("message", r.message());
-      o.put("errorReason", r.errorReason());
-      o.put("remediation", r.remediation());
+      putIfNotEmpty(o, "name", r.verifierName());
+      putIfNotEmpty(o, "verifierName", r.verifierName());
+      putIfNotEmpty(o, "type", r.verifierType());
+      putIfNotEmpty(o, "verifierType", r.verifierType());
+      putIfNotEmpty(o, "referenceDigest", r.referenceDigest());
+      putIfNotEmpty(o, "artifactType", r.artifactType());
+      putIfNotEmpty(o, "message", r.message());
+      putIfNotEmpty(o, "errorReason", r.errorReason());
+      putIfNotEmpty(o, "remediation", r.remediation());
       if (r.errorCode() != null) {
         o.put("errorCode", r.errorCode().name());
       }
-      o.set("extensions", StrictJson.MAPPER.valueToTree(extensions(r.extensions())));
+      if (r.extensions() != null && !r.extensions().isEmpty()) {
+        o.set("extensions", StrictJson.MAPPER.valueToTree(extensions(r.extensions())));
+      }
       if (!r.nestedResults().isEmpty()) {
         o.set("nestedResults", reports(r.nestedResults()));
       }
     }
     return array;
+  }
+
+  private static void putIfNotEmpty(ObjectNode o, String name, String value) {
+    if (value != null && !value.isEmpty()) {
+      o.put(name, value);
+    }
   }
 
   /**
@@ -82,8 +93,8 @@ public final class ResultJson {
           throw new JsonFormatException("unknown errorCode " + code, e);
         }
       }
-      JsonNode extensions = o.get("extensions");
-      if (extensions == null || !extensions.isObject()) {
+      JsonNode extensions = o.has("extensions") ? o.get("extensions") : StrictJson.MAPPER.createObjectNode();
+      if (!extensions.isObject()) {
         throw new JsonFormatException("extensions must be an object");
       }
       JsonNode nested = o.get("nestedResults");
@@ -118,7 +129,10 @@ public final class ResultJson {
 
   private static String text(JsonNode o, String field) throws JsonFormatException {
     JsonNode v = o.get(field);
-    if (v == null || !v.isString()) {
+    if (v == null) {
+      return "";
+    }
+    if (!v.isString()) {
       throw new JsonFormatException(field + " must be a string");
     }
     return v.stringValue();

@@ -57,6 +57,7 @@ final class GatekeeperProvider {
   private final DigestResolver resolver;
   private final Duration verifyTimeout;
   private final Duration mutateTimeout;
+  private final int maxKeys;
   private final ServerMetrics metrics;
   private final Clock clock;
 
@@ -65,12 +66,14 @@ final class GatekeeperProvider {
       DigestResolver resolver,
       Duration verifyTimeout,
       Duration mutateTimeout,
+      int maxKeys,
       ServerMetrics metrics,
       Clock clock) {
     this.decisions = decisions;
     this.resolver = resolver;
     this.verifyTimeout = verifyTimeout;
     this.mutateTimeout = mutateTimeout;
+    this.maxKeys = maxKeys;
     this.metrics = metrics;
     this.clock = clock;
   }
@@ -98,10 +101,10 @@ final class GatekeeperProvider {
           false,
           key -> decide(key, traceId),
           (item, key, o) -> {
+            // Gatekeeper's Item: value and error are omitempty.
             if (o.result() != null) {
               item.set("value", value(o.result(), traceId));
             } else {
-              item.putNull("value");
               item.put("error", o.error());
             }
           });
@@ -153,6 +156,17 @@ final class GatekeeperProvider {
     } catch (RejectedRequestException e) {
       return error(V1BETA1, e.status(), e.getMessage(), mutate);
     }
+    if (request.keys().size() > maxKeys) {
+      return error(
+          request.apiVersion(),
+          400,
+          "too many keys: the request has "
+              + request.keys().size()
+              + " and the server answers at most "
+              + maxKeys
+              + " per request (serve --max-keys); send fewer images per request",
+          mutate);
+    }
     // Each distinct image (per namespace for verification: the namespace may change the answer)
     // is decided once.
     Map<Key, Future<Outcome>> running = new LinkedHashMap<>();
@@ -187,6 +201,12 @@ final class GatekeeperProvider {
 
   private Outcome decide(Key key, String traceId) {
     try {
+      Reference.parse(key.image());
+    } catch (IllegalArgumentException e) {
+      // Ratify answers a key it cannot parse with the item's error, not with a decision.
+      return new Outcome(null, null, "REFERENCE_INVALID: " + e.getMessage());
+    }
+    try {
       return new Outcome(decisions.verify(key.namespace(), key.image(), traceId), null, null);
     } catch (RuntimeException e) {
       return new Outcome(
@@ -215,15 +235,31 @@ final class GatekeeperProvider {
     }
   }
 
-  /** Ratify's VerificationResponse: {version, isSuccess, traceID, timestamp, verifierReports}. */
+  /**
+   * Ratify's VerificationResponse: {version, isSuccess, traceID, timestamp, verifierReports}, the
+   * timestamp as Go prints RFC 3339 with nanoseconds, an empty report list left out.
+   */
   private ObjectNode value(VerificationResult result, String traceId) {
     ObjectNode v = StrictJson.MAPPER.createObjectNode();
     v.put("version", RESULT_VERSION);
     v.put("isSuccess", result.isSuccess());
     v.put("traceID", traceId);
-    v.put("timestamp", DateTimeFormatter.ISO_INSTANT.format(clock.instant()));
-    v.set("verifierReports", ResultJson.of(result).get("verifierReports"));
+    v.put("timestamp", goTime(clock.instant()));
+    JsonNode reports = ResultJson.of(result).get("verifierReports");
+    if (!reports.isEmpty()) {
+      v.set("verifierReports", reports);
+    }
     return v;
+  }
+
+  /** Go's time.RFC3339Nano in UTC: fraction digits without trailing zeros, none when zero. */
+  static String goTime(java.time.Instant t) {
+    String seconds = DateTimeFormatter.ISO_INSTANT.format(t.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+    if (t.getNano() == 0) {
+      return seconds;
+    }
+    String fraction = String.format("%09d", t.getNano()).replaceAll("0+$", "");
+    return seconds.substring(0, seconds.length() - 1) + "." + fraction + "Z";
   }
 
   static ProviderRequest parse(byte[] body) throws RejectedRequestException {
@@ -275,14 +311,17 @@ final class GatekeeperProvider {
     return root;
   }
 
+  /** Gatekeeper's ProviderResponse: items and systemError are omitempty; no error, no key. */
   private static Reply ok(ObjectNode response) {
-    response.withObjectProperty("response").put("systemError", "");
+    ObjectNode r = response.withObjectProperty("response");
+    if (r.path("items").isEmpty()) {
+      r.remove("items");
+    }
     return new Reply(200, StrictJson.MAPPER.writeValueAsBytes(response));
   }
 
   static Reply error(String apiVersion, int status, String message, boolean idempotent) {
     ObjectNode response = response(apiVersion, idempotent);
-    response.withObjectProperty("response").putArray("items");
     response.withObjectProperty("response").put("systemError", message);
     return new Reply(status, StrictJson.MAPPER.writeValueAsBytes(response));
   }

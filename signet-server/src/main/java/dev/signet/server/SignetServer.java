@@ -8,9 +8,14 @@ import dev.signet.verify.VerificationResult;
 import io.helidon.common.tls.Tls;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
@@ -26,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -59,8 +65,8 @@ public final class SignetServer implements AutoCloseable {
   static final String ADMISSION_MUTATE_PATH = "/admission/mutate";
   private static final String JSON = "application/json";
   private static final int MAX_TRACE_ID_CHARS = 128;
-  /** Ratify's IdleTimeout: keep-alive connections without a request are closed after this. */
-  private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(90);
+  /** Connections of the plain-HTTP health and metrics listeners served at once. */
+  private static final int OPS_MAX_CONNECTIONS = 64;
 
   private final Builder config;
   private final ServerTls tls;
@@ -76,6 +82,14 @@ public final class SignetServer implements AutoCloseable {
 
   private WebServer server;
   private ScheduledExecutorService watcher;
+  private final ScheduledExecutorService deadlines =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "signet-request-deadlines");
+            t.setDaemon(true);
+            return t;
+          });
+  private final CompletableFuture<String> failure = new CompletableFuture<>();
   private byte[] servedFingerprint;
   private volatile boolean ready;
   private boolean stopped;
@@ -83,11 +97,12 @@ public final class SignetServer implements AutoCloseable {
   private SignetServer(Builder b) {
     this.config = b;
     this.tls = new ServerTls(b.certDir, b.clientCaFile, b.minimumTls);
-    this.log = new JsonLog(b.logStream, b.clock);
+    this.log = b.log != null ? b.log : new JsonLog(b.logStream, b.clock);
     this.metrics = new ServerMetrics(b.registryRequests, b.cacheEvents);
     this.decisions = new ObservedDecisions(b.decisions, log, metrics);
     this.provider =
-        new GatekeeperProvider(decisions, b.resolver, b.verifyTimeout, b.mutateTimeout, metrics, b.clock);
+        new GatekeeperProvider(
+            decisions, b.resolver, b.verifyTimeout, b.mutateTimeout, b.maxKeys, metrics, b.clock);
     this.admission =
         b.admission == null
             ? null
@@ -118,8 +133,9 @@ public final class SignetServer implements AutoCloseable {
    * Loads the TLS files and starts the listeners.
    *
    * @throws TlsMaterialException when tls.crt, tls.key or the client CA file is missing or unusable
+   * @throws ListenException when an address cannot be listened on (in use, not local, not allowed)
    */
-  public synchronized SignetServer start() throws TlsMaterialException {
+  public synchronized SignetServer start() throws TlsMaterialException, ListenException {
     if (server != null) {
       throw new IllegalStateException("the server was already started");
     }
@@ -134,6 +150,11 @@ public final class SignetServer implements AutoCloseable {
     }
     Tls initial = tls.load();
     servedFingerprint = fingerprint;
+    HostPort health = config.healthAddress;
+    HostPort metricsAddress = config.metricsAddress;
+    for (HostPort a : new HostPort[] {config.http, health, metricsAddress}) {
+      ListenException.checkFree(a);
+    }
 
     long listenerLimit = Math.max(config.maxBodyBytes, config.admissionMaxBodyBytes);
     Duration grace = config.shutdownGrace;
@@ -144,11 +165,9 @@ public final class SignetServer implements AutoCloseable {
             .port(config.http.port())
             .tls(initial)
             .maxPayloadSize(listenerLimit)
-            .idleConnectionTimeout(IDLE_TIMEOUT)
             .shutdownGracePeriod(grace)
             .routing(this::mainRoutes);
-    HostPort health = config.healthAddress;
-    HostPort metricsAddress = config.metricsAddress;
+    guard(web, "https://" + config.http, config.maxConnections);
     if (health != null && health.equals(metricsAddress)) {
       web.putSocket("ops", l -> plain(l, health, true, true));
     } else {
@@ -159,7 +178,20 @@ public final class SignetServer implements AutoCloseable {
         web.putSocket("metrics", l -> plain(l, metricsAddress, false, true));
       }
     }
-    server = web.build().start();
+    WebServer started;
+    try {
+      started = web.build().start();
+    } catch (RuntimeException e) {
+      throw new ListenException("cannot start the listeners: " + ListenException.reason(e));
+    }
+    server = started;
+    for (String[] l : listeners()) {
+      if (started.port(l[0]) < 0) {
+        stop();
+        throw new ListenException("cannot listen on " + l[1]);
+      }
+    }
+    ListenerWatch.watch(this);
     ready = true;
     watcher =
         Executors.newSingleThreadScheduledExecutor(
@@ -181,14 +213,48 @@ public final class SignetServer implements AutoCloseable {
     return this;
   }
 
+  /** The listener names Helidon knows them by, with their addresses. */
+  private List<String[]> listeners() {
+    List<String[]> out = new ArrayList<>();
+    out.add(new String[] {WebServer.DEFAULT_SOCKET_NAME, "https://" + config.http});
+    HostPort health = config.healthAddress;
+    HostPort metricsAddress = config.metricsAddress;
+    if (health != null && health.equals(metricsAddress)) {
+      out.add(new String[] {"ops", "http://" + health});
+    } else {
+      if (health != null) {
+        out.add(new String[] {"health", "http://" + health});
+      }
+      if (metricsAddress != null) {
+        out.add(new String[] {"metrics", "http://" + metricsAddress});
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The connection cap, request deadlines and HTTP/1.0 handling of a listener ({@link
+   * ConnectionGate}) and Ratify's idle timeout.
+   */
+  private void guard(io.helidon.webserver.ListenerConfig.BuilderBase<?, ?> l, String name, int maxConnections) {
+    l.addConnectionSelector(
+            new ConnectionGate(name, maxConnections, config.headerTimeout, config.bodyTimeout, deadlines))
+        // Beyond this, connections wait in the kernel's backlog instead of taking descriptors.
+        .maxTcpConnections(maxConnections + 64)
+        .idleConnectionTimeout(config.idleTimeout)
+        .idleConnectionPeriod(Duration.ofSeconds(Math.max(1, Math.min(10, config.idleTimeout.toSeconds() / 3))));
+  }
+
   private void plain(
       io.helidon.webserver.ListenerConfig.Builder l, HostPort address, boolean health, boolean metricsToo) {
+    guard(l, "http://" + address, OPS_MAX_CONNECTIONS);
     l.host(address.host())
         .port(address.port())
         .maxPayloadSize(64 * 1024)
         .shutdownGracePeriod(config.shutdownGrace)
         .routing(
             r -> {
+              r.addFilter(SignetServer::closeWhenAsked);
               if (health) {
                 healthRoutes(r);
               }
@@ -219,9 +285,30 @@ public final class SignetServer implements AutoCloseable {
     return running().port(config.metricsAddress.equals(config.healthAddress) ? "ops" : "metrics");
   }
 
-  /** Ready to answer: started, TLS loaded, not stopping. */
+  /** Ready to answer: started, TLS loaded, every listener accepting, not stopping. */
   public boolean ready() {
-    return ready;
+    return ready && !failure.isDone();
+  }
+
+  /**
+   * Completes with the reason when a listener stopped accepting connections (for example when the
+   * process ran out of file descriptors). From then on {@code /healthz} and {@code /readyz} answer
+   * 503; the process should stop the server and exit so that it is restarted.
+   */
+  public CompletableFuture<String> failure() {
+    return failure;
+  }
+
+  /** A listener stopped for good: health turns red and the failure is reported once. */
+  void listenerFailed(String reason) {
+    synchronized (this) {
+      if (stopped || server == null) {
+        return;
+      }
+    }
+    if (failure.complete("a listener stopped accepting connections: " + reason)) {
+      log.write(log.line("error", null, failure.join() + "; the server must be restarted"));
+    }
   }
 
   /**
@@ -238,8 +325,12 @@ public final class SignetServer implements AutoCloseable {
       ready = false;
       s = server;
     }
-    watcher.shutdownNow();
+    ListenerWatch.unwatch(this);
+    if (watcher != null) {
+      watcher.shutdownNow();
+    }
     s.stop();
+    deadlines.shutdownNow();
     log.info("server stopped");
   }
 
@@ -285,6 +376,7 @@ public final class SignetServer implements AutoCloseable {
   // Routes
 
   private void mainRoutes(HttpRouting.Builder r) {
+    r.addFilter(SignetServer::closeWhenAsked);
     r.post(VERIFY_PATH, (req, res) -> providerRoute(req, res, false));
     r.post(MUTATE_PATH, (req, res) -> providerRoute(req, res, true));
     if (admission != null) {
@@ -294,9 +386,32 @@ public final class SignetServer implements AutoCloseable {
     healthRoutes(r);
   }
 
+  /**
+   * Closes the connection after the answer when the request or the answer says {@code Connection:
+   * close} (also every answer to an HTTP/1.0 request, see {@link ConnectionGate}), so that nothing
+   * sent after it on that connection is read as a request; Helidon alone would keep reading.
+   */
+  private static void closeWhenAsked(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+    chain.proceed();
+    if (req.headers().contains(HeaderValues.CONNECTION_CLOSE) || res.headers().contains(HeaderValues.CONNECTION_CLOSE)) {
+      throw new CloseConnectionException("Connection: close");
+    }
+  }
+
   private void healthRoutes(HttpRouting.Builder r) {
-    r.get("/healthz", (req, res) -> text(res, 200, "ok"));
-    r.get("/readyz", (req, res) -> text(res, ready ? 200 : 503, ready ? "ok" : "not ready"));
+    r.get(
+        "/healthz",
+        (req, res) -> {
+          String failed = failure.getNow(null);
+          text(res, failed == null ? 200 : 503, failed == null ? "ok" : failed);
+        });
+    r.get(
+        "/readyz",
+        (req, res) -> {
+          String failed = failure.getNow(null);
+          boolean ok = ready && failed == null;
+          text(res, ok ? 200 : 503, ok ? "ok" : failed != null ? failed : "not ready");
+        });
   }
 
   private void metricsRoute(ServerRequest req, ServerResponse res) {
@@ -311,6 +426,8 @@ public final class SignetServer implements AutoCloseable {
       byte[] body = body(req, config.maxBodyBytes);
       reply = mutate ? provider.mutate(body, traceId) : provider.verify(body, traceId);
     } catch (RejectedRequestException e) {
+      // The body may be partly unread: close rather than read what follows as a request.
+      res.header(HeaderValues.CONNECTION_CLOSE);
       reply = GatekeeperProvider.error(GatekeeperProvider.V1BETA1, e.status(), e.getMessage(), mutate);
     } catch (RuntimeException e) {
       metrics.systemError();
@@ -333,6 +450,7 @@ public final class SignetServer implements AutoCloseable {
       res.header(HeaderNames.CONTENT_TYPE, JSON);
       res.send(out);
     } catch (RejectedRequestException e) {
+      res.header(HeaderValues.CONNECTION_CLOSE);
       text(res, e.status(), e.getMessage());
     } catch (RuntimeException e) {
       log.write(log.line("error", traceId, "admission request failed: " + e));
@@ -373,12 +491,19 @@ public final class SignetServer implements AutoCloseable {
         throw tooLarge(limit);
       }
       return bytes;
-    } catch (IOException | RuntimeException e) {
-      if (e.getMessage() != null && e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("payload")) {
+    } catch (io.helidon.http.RequestException e) {
+      // Helidon's own limit (the largest of the routes' limits), met while reading a chunked body.
+      if (e.status().code() == 413) {
         throw tooLarge(limit);
       }
-      throw new RejectedRequestException(400, "cannot read the request body: " + e.getMessage());
+      throw new RejectedRequestException(400, "cannot read the request body: " + reason(e));
+    } catch (IOException | RuntimeException e) {
+      throw new RejectedRequestException(400, "cannot read the request body: " + reason(e));
     }
+  }
+
+  private static String reason(Exception e) {
+    return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
   }
 
   private static RejectedRequestException tooLarge(int limit) {
@@ -410,6 +535,11 @@ public final class SignetServer implements AutoCloseable {
     private Duration mutateTimeout = Duration.ofMillis(1950);
     private int maxBodyBytes = 1024 * 1024;
     private int admissionMaxBodyBytes = 8 * 1024 * 1024;
+    private int maxKeys = 1000;
+    private int maxConnections = 1000;
+    private Duration headerTimeout = Duration.ofSeconds(5);
+    private Duration bodyTimeout = Duration.ofSeconds(10);
+    private Duration idleTimeout = Duration.ofSeconds(90);
     private Function<Decisions, AdmissionHandler> admission;
     private List<String> traceIdHeaders = List.of();
     private LongSupplier registryRequests;
@@ -418,6 +548,7 @@ public final class SignetServer implements AutoCloseable {
     private Duration shutdownGrace;
     private Clock clock = Clock.systemUTC();
     private PrintStream logStream = System.err;
+    private JsonLog log;
 
     private Builder() {}
 
@@ -493,6 +624,39 @@ public final class SignetServer implements AutoCloseable {
       return this;
     }
 
+    /** The most keys one provider request may carry (default 1000); more is answered 400. */
+    public Builder maxKeys(int keys) {
+      this.maxKeys = positive(keys, "key limit");
+      return this;
+    }
+
+    /**
+     * The most connections the HTTPS listener serves at once (default 1000); one more is answered
+     * 503 with {@code Connection: close}.
+     */
+    public Builder maxConnections(int connections) {
+      this.maxConnections = positive(connections, "connection limit");
+      return this;
+    }
+
+    /** How long a request's headers may take from its first byte (default 5 s, Ratify's). */
+    public Builder headerTimeout(Duration timeout) {
+      this.headerTimeout = positive(timeout, "header timeout");
+      return this;
+    }
+
+    /** How long a request's body may take after its headers (default 10 s). */
+    public Builder bodyTimeout(Duration timeout) {
+      this.bodyTimeout = positive(timeout, "body timeout");
+      return this;
+    }
+
+    /** How long a keep-alive connection may wait for its next request (default 90 s, Ratify's). */
+    public Builder idleTimeout(Duration timeout) {
+      this.idleTimeout = positive(timeout, "idle timeout");
+      return this;
+    }
+
     /**
      * Serves {@code /admission/validate} and {@code /admission/mutate} with the handler the factory
      * makes. The factory receives the server's decision source, which logs each decision under the
@@ -545,6 +709,12 @@ public final class SignetServer implements AutoCloseable {
     /** Where JSON log lines go (default stderr). */
     public Builder logStream(PrintStream out) {
       this.logStream = Objects.requireNonNull(out);
+      return this;
+    }
+
+    /** The log (format, level, stream); by default JSON lines at info on {@link #logStream}. */
+    public Builder log(JsonLog log) {
+      this.log = Objects.requireNonNull(log);
       return this;
     }
 

@@ -39,4 +39,14 @@ class GatekeeperProviderTest {
   private static byte[] bytes(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }
+
+  @org.junit.jupiter.api.Test
+  void timestamps_print_as_go_prints_rfc3339_nano() {
+    assertThat(GatekeeperProvider.goTime(java.time.Instant.parse("2025-01-30T15:04:15Z"))).isEqualTo("2025-01-30T15:04:15Z");
+    assertThat(GatekeeperProvider.goTime(java.time.Instant.parse("2025-01-30T15:04:15.500Z"))).isEqualTo("2025-01-30T15:04:15.5Z");
+    assertThat(GatekeeperProvider.goTime(java.time.Instant.parse("2025-01-30T15:04:15.682247974Z")))
+        .isEqualTo("2025-01-30T15:04:15.682247974Z");
+    assertThat(GatekeeperProvider.goTime(java.time.Instant.parse("2025-01-30T15:04:15.000000010Z")))
+        .isEqualTo("2025-01-30T15:04:15.00000001Z");
+  }
 }

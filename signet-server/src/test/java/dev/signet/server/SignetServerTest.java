@@ -166,6 +166,45 @@ class SignetServerTest {
   }
 
   @Test
+  void answers_have_ratify_shape_where_a_policy_can_see_it() throws Exception {
+    java.time.Instant at = java.time.Instant.parse("2025-01-30T15:04:15.682247900Z");
+    SignetServer s = start(builder(false).clock(java.time.Clock.fixed(at, java.time.ZoneOffset.UTC)));
+    HttpClient c = TestTls.client(null, null, serverCa);
+    HttpResponse<String> r =
+        post(c, s, SignetServer.VERIFY_PATH, providerRequest(List.of("Not A Ref", "registry.test/good:1", "registry.test/bad:1")));
+    assertThat(r.statusCode()).isEqualTo(200);
+    JsonNode response = json(r).path("response");
+    // Gatekeeper's omitempty: no systemError when there is none.
+    assertThat(response.has("systemError")).as(r.body()).isFalse();
+    JsonNode items = response.path("items");
+    // A key that is not an image reference is the item's error (Ratify's policies: "Error
+    // validating one or more images"), not a failed decision.
+    assertThat(items.get(0).has("value")).isFalse();
+    assertThat(items.get(0).path("error").asString()).startsWith("REFERENCE_INVALID: ");
+    JsonNode good = items.get(1).path("value");
+    assertThat(good.path("timestamp").asString()).isEqualTo("2025-01-30T15:04:15.6822479Z");
+    assertThat(good.path("traceID").asString()).isNotEmpty();
+    JsonNode report = good.path("verifierReports").get(0);
+    // Empty report fields are left out, as Ratify's omitempty does; isSuccess always stays.
+    assertThat(report.has("errorReason")).isFalse();
+    assertThat(report.has("remediation")).isFalse();
+    assertThat(report.has("errorCode")).isFalse();
+    assertThat(report.has("extensions")).isFalse();
+    assertThat(report.path("isSuccess").asBoolean()).isTrue();
+    JsonNode bad = items.get(2).path("value").path("verifierReports").get(0);
+    assertThat(bad.path("isSuccess").isBoolean()).isTrue();
+    assertThat(bad.path("isSuccess").asBoolean()).isFalse();
+    assertThat(bad.path("errorCode").asString()).isEqualTo("VERIFY_REFERENCE_FAILURE");
+    assertThat(bad.path("remediation").asString()).isNotEmpty();
+
+    // A request-level error has a systemError and no items.
+    HttpResponse<String> broken = post(c, s, SignetServer.VERIFY_PATH, "{\"request\": 1}");
+    assertThat(broken.statusCode()).isEqualTo(400);
+    assertThat(json(broken).path("response").has("items")).isFalse();
+    assertThat(json(broken).path("response").path("systemError").asString()).startsWith("malformed ProviderRequest");
+  }
+
+  @Test
   void two_hundred_keys_come_back_in_order() throws Exception {
     SignetServer s = start(builder(false));
     HttpClient c = TestTls.client(null, null, serverCa);
@@ -415,7 +454,8 @@ class SignetServerTest {
     assertThat(r.statusCode()).isEqualTo(200);
     JsonNode item = json(r).path("response").path("items").get(0);
     assertThat(item.path("error").asString()).startsWith("EXECUTOR_FAILURE: ").contains("boom");
-    assertThat(item.path("value").isNull()).isTrue();
+    // Gatekeeper's Item has value omitempty: an item with an error carries no value.
+    assertThat(item.has("value")).isFalse();
   }
 
   @Test
