@@ -267,6 +267,23 @@ class ChartTest {
     assertThat(schemas.crds()).allSatisfy(crd -> assertThat(schemas.errors(crd)).isEmpty());
   }
 
+  /** The chart ships the CRDs generated from the controller's model (deploy/crds), unchanged. */
+  @Test
+  void the_chart_ships_the_generated_crds() throws Exception {
+    java.nio.file.Path generated = RenderedChart.repository().resolve("deploy/crds");
+    java.nio.file.Path shipped = RenderedChart.chart().resolve("crds");
+    try (var files = java.nio.file.Files.list(generated)) {
+      List<java.nio.file.Path> crds = files.sorted().toList();
+      assertThat(crds).hasSize(9);
+      for (java.nio.file.Path crd : crds) {
+        String name = crd.getFileName().toString().replaceAll("\\.yml$", ".yaml");
+        assertThat(java.nio.file.Files.readString(shipped.resolve(name)))
+            .as("charts/signet/crds/" + name + " is deploy/crds/" + crd.getFileName())
+            .isEqualTo(java.nio.file.Files.readString(crd));
+      }
+    }
+  }
+
   @Test
   void theSchemaCheckCatchesAFieldTheApiServerWouldDrop() {
     RenderedChart chart = RenderedChart.render(Map.of(), null);

@@ -96,6 +96,23 @@ final class KubernetesSchemas {
         String kind = crd.path("spec").path("names").path("kind").asString();
         for (JsonNode version : crd.path("spec").path("versions")) {
           JsonNode schema = version.path("schema").path("openAPIV3Schema").deepCopy();
+          // The API server accepts apiVersion, kind and metadata on every object whether or not
+          // the CRD's schema lists them.
+          if (schema instanceof tools.jackson.databind.node.ObjectNode root) {
+            tools.jackson.databind.node.ObjectNode props = root.has("properties")
+                ? (tools.jackson.databind.node.ObjectNode) root.get("properties")
+                : root.putObject("properties");
+            if (!props.has("apiVersion")) {
+              props.putObject("apiVersion").put("type", "string");
+            }
+            if (!props.has("kind")) {
+              props.putObject("kind").put("type", "string");
+            }
+            if (!props.has("metadata")) {
+              props.putObject("metadata").put("type", "object")
+                  .put("x-kubernetes-preserve-unknown-fields", true);
+            }
+          }
           closeObjects(schema);
           schemas.put(
               group + "/" + version.path("name").asString() + "/" + kind, registry.getSchema(schema));
