@@ -717,6 +717,53 @@ public final class RegistryClient implements AutoCloseable {
     throw new StoreException(call.what() + ": more than " + MAX_REDIRECTS + " redirects");
   }
 
+  /**
+   * The credentials this client has sent (header values, their tokens, decoded Basic pairs and
+   * passwords), at most {@value #MAX_SENT_SECRETS}, so that text a registry sends back can be
+   * scrubbed of them: registries echo requests in their errors.
+   */
+  private final Map<String, Boolean> sentSecrets =
+      java.util.Collections.synchronizedMap(
+          new java.util.LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+              return size() > MAX_SENT_SECRETS;
+            }
+          });
+
+  private static final int MAX_SENT_SECRETS = 256;
+
+  private void remember(String authorization) {
+    sentSecrets.put(authorization, Boolean.TRUE);
+    int space = authorization.indexOf(' ');
+    if (space < 0) {
+      return;
+    }
+    String value = authorization.substring(space + 1).trim();
+    sentSecrets.put(value, Boolean.TRUE);
+    if (authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+      try {
+        String pair = new String(java.util.Base64.getDecoder().decode(value), StandardCharsets.UTF_8);
+        sentSecrets.put(pair, Boolean.TRUE);
+        int colon = pair.indexOf(':');
+        if (colon >= 0) {
+          sentSecrets.put(pair.substring(colon + 1), Boolean.TRUE);
+        }
+      } catch (IllegalArgumentException e) {
+        // not base64: the header value itself is remembered
+      }
+    }
+  }
+
+  /** {@code text} without the credentials this client sent or anything shaped like one. */
+  String scrub(String text) {
+    java.util.List<String> secrets;
+    synchronized (sentSecrets) {
+      secrets = java.util.List.copyOf(sentSecrets.keySet());
+    }
+    return dev.signet.http.Scrubber.removing(secrets).scrub(text);
+  }
+
   private static boolean isRedirect(int status) {
     return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
   }
@@ -732,9 +779,14 @@ public final class RegistryClient implements AutoCloseable {
       b.version(HttpClient.Version.HTTP_1_1); // no h2c upgrade dance on plain HTTP
     }
     call.headers().forEach(b::header);
+    String headerCredential = call.headers().get("Authorization");
+    if (headerCredential != null) {
+      remember(headerCredential);
+    }
     b.header("User-Agent", "signet");
     if (authorization != null) {
       b.header("Authorization", authorization);
+      remember(authorization);
     }
     b.method(call.method(), call.body() == null
         ? HttpRequest.BodyPublishers.noBody()
@@ -913,6 +965,7 @@ public final class RegistryClient implements AutoCloseable {
     if (credential instanceof Credential.IdentityToken it) {
       form.append(form.isEmpty() ? "" : "&").append("grant_type=refresh_token")
           .append("&client_id=signet&refresh_token=").append(enc(it.token()));
+      sentSecrets.put(it.token(), Boolean.TRUE);
       headers.put("Content-Type", "application/x-www-form-urlencoded");
       tokenCall = new Call(what, "POST", realmUri, null, null, headers,
           form.toString().getBytes(StandardCharsets.UTF_8), MAX_TOKEN_BODY, false);

@@ -208,26 +208,42 @@ public final class RegistryStore implements ReferrerStore, AutoCloseable {
   @Override
   public Descriptor resolve(Reference reference, Deadline deadline)
       throws StoreException, DeadlineExceededException {
-    return client.resolve(reference, deadline);
+    try {
+      return client.resolve(reference, deadline);
+    } catch (StoreException e) {
+      throw scrubbed(e);
+    }
   }
 
   @Override
   public List<Descriptor> referrers(
       Reference repository, Descriptor subject, String artifactType, Deadline deadline)
       throws StoreException, DeadlineExceededException {
-    return client.referrers(repository, subject, artifactType, deadline);
+    try {
+      return client.referrers(repository, subject, artifactType, deadline);
+    } catch (StoreException e) {
+      throw scrubbed(e);
+    }
   }
 
   @Override
   public byte[] fetchManifest(Reference repository, Descriptor descriptor, Deadline deadline)
       throws StoreException, DeadlineExceededException {
-    return client.fetchManifest(repository, descriptor, deadline);
+    try {
+      return client.fetchManifest(repository, descriptor, deadline);
+    } catch (StoreException e) {
+      throw scrubbed(e);
+    }
   }
 
   @Override
   public byte[] fetchBlob(Reference repository, Descriptor descriptor, Deadline deadline)
       throws StoreException, DeadlineExceededException {
-    return client.fetchBlob(repository, descriptor, deadline);
+    try {
+      return client.fetchBlob(repository, descriptor, deadline);
+    } catch (StoreException e) {
+      throw scrubbed(e);
+    }
   }
 
   /**
@@ -237,7 +253,24 @@ public final class RegistryStore implements ReferrerStore, AutoCloseable {
   public List<ReferrerNode> referrerTree(
       Reference repository, Descriptor subject, int maxDepth, Deadline deadline)
       throws StoreException, DeadlineExceededException {
-    return tree(repository, subject, maxDepth, deadline, new AtomicInteger());
+    try {
+      return tree(repository, subject, maxDepth, deadline, new AtomicInteger());
+    } catch (StoreException e) {
+      throw scrubbed(e);
+    }
+  }
+
+  /**
+   * The error as reports, logs and deny messages may show it: without the credentials this store
+   * sent or anything shaped like one, since registries echo requests in their errors. The cause is
+   * dropped for the same reason (its text is the unscrubbed one).
+   */
+  private StoreException scrubbed(StoreException e) {
+    String message = client.scrub(e.getMessage());
+    if (e instanceof RegistryException r) {
+      return new RegistryException(message, r.status(), r.errorCode());
+    }
+    return new StoreException(message);
   }
 
   private List<ReferrerNode> tree(
