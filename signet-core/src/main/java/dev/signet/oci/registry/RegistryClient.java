@@ -617,8 +617,15 @@ public final class RegistryClient implements AutoCloseable {
       }
       if (attempt >= options.maxRetries()) {
         if (failure != null) {
+          int attempts = attempt + 1;
+          String after = " after " + attempts + (attempts == 1 ? " attempt" : " attempts");
+          if (unresolved(failure)) {
+            throw new StoreException(call.what() + ": cannot resolve host "
+                + call.uri().getHost() + after + "; check the registry name and the DNS the"
+                + " server uses", failure);
+          }
           throw new StoreException(call.what() + ": cannot reach " + origin(call.uri()) + " ("
-              + describe(failure) + ") after " + (attempt + 1) + " attempts", failure);
+              + describe(failure) + ")" + after, failure);
         }
         return reply;
       }
@@ -1087,6 +1094,17 @@ public final class RegistryClient implements AutoCloseable {
         .map(v -> v.split(";", 2)[0].trim().toLowerCase(Locale.ROOT))
         .filter(v -> !v.isEmpty())
         .orElse(null);
+  }
+
+  /** Whether a connection failed because the host name does not resolve. */
+  private static boolean unresolved(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof java.nio.channels.UnresolvedAddressException
+          || c instanceof java.net.UnknownHostException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String describe(Throwable t) {

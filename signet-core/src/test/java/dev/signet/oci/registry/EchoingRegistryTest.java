@@ -139,4 +139,19 @@ class EchoingRegistryTest {
         .doesNotContain(TOKEN)
         .contains("https://<redacted>@mirror.example/v2/?access_token=<redacted>&n=1");
   }
+
+  @Test
+  void a_host_that_does_not_resolve_says_so() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> {
+          try (RegistryStore store = store()) {
+            store.resolve(Reference.parse("no-such-host.invalid/demo/app:v1"),
+                Deadline.after(Clock.systemUTC(), Duration.ofSeconds(30)));
+          }
+        })
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("cannot resolve host no-such-host.invalid")
+        .hasMessageContaining("after 1 attempt;")
+        .hasMessageNotContaining("attempts")
+        .hasMessageNotContaining("ConnectException");
+  }
 }
