@@ -132,7 +132,7 @@ public sealed interface LicenseExpression {
   /** The recursive-descent parser behind {@link #parse}. */
   final class ExpressionParser {
     private static final Pattern ID = Pattern.compile(
-        "(DocumentRef-[A-Za-z0-9.\\-]+:)?[A-Za-z0-9.\\-]+");
+        "((?i:DocumentRef-)[A-Za-z0-9.\\-]+:)?[A-Za-z0-9.\\-]+");
 
     private final String text;
     private final List<String> tokens = new ArrayList<>();
