@@ -2,6 +2,7 @@ package dev.signet.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.signet.cosign.PublicKeys;
 import dev.signet.oci.Descriptor;
 import dev.signet.oci.MediaTypes;
 import dev.signet.oci.registry.DistributionRegistry;
@@ -52,9 +53,7 @@ class CosignCommandsTest {
     TestPki.Issued root = TestPki.root("CN=Cosign Test Root,O=Signet,C=US").selfSigned();
     TestPki.Issued leaf = TestPki.leaf("CN=Cosign Test Signer,O=Signet,C=US").issuedBy(root);
     Path configDir = Files.createDirectories(dir.resolve("config"));
-    Files.writeString(configDir.resolve("cosign.pub"), "-----BEGIN PUBLIC KEY-----\n"
-        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-            .encodeToString(key.getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n");
+    Files.writeString(configDir.resolve("cosign.pub"), PublicKeys.pem(key.getPublic()));
     Files.writeString(configDir.resolve("root.pem"), RegistryCommandsTest.pem(root.certificate()));
     Files.copy(dockerConfig, configDir.resolve("docker-config.json"));
     anyConfig = Files.writeString(configDir.resolve("cosign.json"),

@@ -30,6 +30,14 @@ public final class PublicKeys {
     }
   }
 
+  /** The key as PEM {@code PUBLIC KEY} (SubjectPublicKeyInfo), the form {@link #parsePem} reads. */
+  public static String pem(PublicKey key) {
+    return "-----BEGIN PUBLIC KEY-----\n"
+        + Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+            .encodeToString(key.getEncoded())
+        + "\n-----END PUBLIC KEY-----\n";
+  }
+
   public static PublicKey read(Path file) throws IOException, GeneralSecurityException {
     if (Files.size(file) > MAX_CHARS) {
       throw new GeneralSecurityException(file + " is larger than 64 KiB");

@@ -89,10 +89,7 @@ final class SigstoreFixture {
   }
 
   static String pem(PublicKey key) {
-    return "-----BEGIN PUBLIC KEY-----\n"
-        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-            .encodeToString(key.getEncoded())
-        + "\n-----END PUBLIC KEY-----\n";
+    return PublicKeys.pem(key);
   }
 
   static String pem(X509Certificate cert) {

@@ -2,6 +2,7 @@ package dev.signet.kubernetes;
 
 import dev.signet.config.ConfigException;
 import dev.signet.config.VerificationConfig;
+import dev.signet.cosign.PublicKeys;
 import dev.signet.json.StrictJson;
 import dev.signet.kubernetes.kmp.KeyManagementException;
 import dev.signet.kubernetes.kmp.KeyMaterial;
@@ -192,7 +193,7 @@ final class Translator {
                               + types.names()));
       KeyMaterial material = provider.fetch(id.reference(), parameters);
       Path pem = material.certificates().isEmpty() ? null : writePem(material.certificates());
-      List<String> keys = material.keys().stream().map(Translator::publicKeyPem).toList();
+      List<String> keys = material.keys().stream().map(PublicKeys::pem).toList();
       result =
           new Fetched(spec, pem, keys, new Outcome("", material.properties(), clock.instant()));
     } catch (KeyManagementException | RuntimeException e) {
@@ -201,13 +202,6 @@ final class Translator {
     }
     fetched.put(id, result);
     return result;
-  }
-
-  private static String publicKeyPem(java.security.PublicKey key) {
-    return "-----BEGIN PUBLIC KEY-----\n"
-        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-            .encodeToString(key.getEncoded())
-        + "\n-----END PUBLIC KEY-----\n";
   }
 
   /**
