@@ -24,7 +24,7 @@ import dev.signet.notation.truststore.TrustStore;
 import dev.signet.notation.x509.CertificateChains;
 import dev.signet.notation.x509.DistinguishedNames;
 import dev.signet.oci.Descriptor;
-import dev.signet.oci.Digest;
+import dev.signet.reference.Digest;
 import dev.signet.oci.MediaTypes;
 import dev.signet.testing.Vectors;
 import java.nio.charset.StandardCharsets;
