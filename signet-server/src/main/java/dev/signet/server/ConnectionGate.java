@@ -25,6 +25,7 @@ import io.helidon.webserver.spi.ServerConnection;
 import io.helidon.webserver.spi.ServerConnectionSelector;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
@@ -34,21 +35,27 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Selects every HTTP/1.x connection of a listener (before Helidon's own HTTP/1.1 selector) and
- * guards it:
+ * The only connection selector of a listener (Helidon's own are not discovered): it takes every
+ * connection as soon as it is accepted and guards it:
  *
  * <ul>
  *   <li>at most {@code maxConnections} connections are served at once; one more is answered {@code
  *       503} with {@code Connection: close} and a reason, then closed;
- *   <li>once the first byte of a request arrived, its headers must be complete within {@code
- *       headerTimeout}, and its body read within {@code bodyTimeout} after the headers; otherwise
- *       the connection is closed (a partial request never holds a connection for long);
+ *   <li>a new connection must finish its TLS handshake and the headers of its first request within
+ *       {@code headerTimeout}; later requests get {@code headerTimeout} for their headers from their
+ *       first byte (an idle keep-alive connection waits under Helidon's idle timeout instead), and
+ *       {@code bodyTimeout} for the body after the headers; otherwise the connection is closed (a
+ *       silent client, a partial ClientHello or a partial request never holds a connection long);
  *   <li>an HTTP/1.0 request is served as HTTP/1.1 with {@code Connection: close}: one request, one
  *       answer (with a {@code Content-Length}), then the connection closes.
  * </ul>
  */
 final class ConnectionGate implements ServerConnectionSelector {
   private static final String HTTP_10 = " HTTP/1.0";
+  // A connection's classes are loaded with the gate, not by its first connection: a class first
+  // needed while the process is out of file descriptors cannot be read, and the JVM keeps that
+  // failure, which would refuse every later connection (seen with classes in a directory).
+  private static final List<Class<?>> CONNECTION_CLASSES = List.of(Guarded.class, Guarded.Phase.class, Refusal.class);
 
   private final String listener;
   private final int maxConnections;
@@ -106,13 +113,41 @@ final class ConnectionGate implements ServerConnectionSelector {
 
   @Override
   public ServerConnection connection(ConnectionContext ctx) {
+    // As the listener's only selector, this runs as soon as a connection is accepted, before its
+    // TLS handshake or any byte is read: the first header deadline also bounds a client that never
+    // completes the handshake or never sends a request.
+    ScheduledFuture<?> opening =
+        closeAfter(
+            ctx,
+            headerTimeout,
+            "the TLS handshake and the first request headers were not complete within "
+                + headerTimeout.toMillis() + " ms");
     if (open.incrementAndGet() > maxConnections) {
       open.decrementAndGet();
-      return new Refusal(ctx, listener, maxConnections);
+      return new Refusal(ctx, listener, maxConnections, opening);
     }
-    Guarded guarded = new Guarded(ctx, http10(ctx.dataReader()));
-    guarded.connection = http1.connection(guarded);
-    return guarded;
+    try {
+      Guarded guarded = new Guarded(ctx, http10(ctx.dataReader()), opening);
+      guarded.connection = http1.connection(guarded);
+      return guarded;
+    } catch (RuntimeException | Error e) {
+      // The connection ended (or its deadline closed it) before a request started, or the
+      // process could not take it (out of memory, out of file descriptors).
+      opening.cancel(false);
+      open.decrementAndGet();
+      throw e;
+    }
+  }
+
+  /** Closes the connection after this long, unless the returned future is cancelled first. */
+  private ScheduledFuture<?> closeAfter(ConnectionContext ctx, Duration after, String why) {
+    return timer.schedule(
+        () -> {
+          ctx.log(LOGGER, System.Logger.Level.DEBUG, "closing the connection: %s", why);
+          ctx.serverSocket().close();
+        },
+        after.toMillis(),
+        TimeUnit.MILLISECONDS);
   }
 
   private static boolean isHttp10(BufferData request) {
@@ -192,14 +227,14 @@ final class ConnectionGate implements ServerConnectionSelector {
     private ServerConnection connection;
     // IDLE: between requests; HEAD: reading headers; BODY: reading the body; ANSWER: responding.
     private enum Phase { IDLE, HEAD, BODY, ANSWER }
-    private Phase phase = Phase.IDLE;
+    private Phase phase = Phase.HEAD;
     private ScheduledFuture<?> deadline;
 
-    Guarded(ConnectionContext ctx, DataReader http10) {
+    /** A connection whose first request started; {@code opening} is its first header deadline. */
+    Guarded(ConnectionContext ctx, DataReader http10, ScheduledFuture<?> opening) {
       this.ctx = ctx;
       this.reader = http10 != null ? http10 : ctx.dataReader();
-      // The first bytes of the first request were read to choose this selector.
-      bytesArrived();
+      this.deadline = opening;
     }
 
     synchronized void bytesArrived() {
@@ -223,7 +258,7 @@ final class ConnectionGate implements ServerConnectionSelector {
     }
 
     private void arm(Duration after, String why) {
-      deadline = timer.schedule(() -> expire(why), after.toMillis(), TimeUnit.MILLISECONDS);
+      deadline = closeAfter(ctx, after, why);
     }
 
     private void disarm() {
@@ -231,11 +266,6 @@ final class ConnectionGate implements ServerConnectionSelector {
         deadline.cancel(false);
         deadline = null;
       }
-    }
-
-    private void expire(String why) {
-      ctx.log(LOGGER, System.Logger.Level.DEBUG, "closing the connection: %s", why);
-      ctx.serverSocket().close();
     }
 
     private void release() {
@@ -338,10 +368,23 @@ final class ConnectionGate implements ServerConnectionSelector {
 
   private static final System.Logger LOGGER = System.getLogger(ConnectionGate.class.getName());
 
-  /** One connection too many: a 503 that says why, then the connection closes. */
-  private record Refusal(ConnectionContext ctx, String listener, int max) implements ServerConnection {
+  /**
+   * One connection too many: once its request starts (within the opening deadline), a 503 that
+   * says why, then the connection closes.
+   */
+  private record Refusal(ConnectionContext ctx, String listener, int max, ScheduledFuture<?> opening)
+      implements ServerConnection {
     @Override
     public void handle(Limit limit) {
+      try {
+        ctx.dataReader().ensureAvailable();
+        answer();
+      } finally {
+        opening.cancel(false);
+      }
+    }
+
+    private void answer() {
       byte[] body =
           (listener + " serves at most " + max + " connections at once and all are in use; retry later\n")
               .getBytes(StandardCharsets.UTF_8);

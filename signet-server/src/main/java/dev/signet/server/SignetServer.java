@@ -237,7 +237,9 @@ public final class SignetServer implements AutoCloseable {
    * ConnectionGate}) and Ratify's idle timeout.
    */
   private void guard(io.helidon.webserver.ListenerConfig.BuilderBase<?, ?> l, String name, int maxConnections) {
-    l.addConnectionSelector(
+    // The gate is the only selector, so that it sees each connection before its TLS handshake.
+    l.protocolsDiscoverServices(false)
+        .addConnectionSelector(
             new ConnectionGate(name, maxConnections, config.headerTimeout, config.bodyTimeout, deadlines))
         // Beyond this, connections wait in the kernel's backlog instead of taking descriptors.
         .maxTcpConnections(maxConnections + 64)
@@ -639,7 +641,10 @@ public final class SignetServer implements AutoCloseable {
       return this;
     }
 
-    /** How long a request's headers may take from its first byte (default 5 s, Ratify's). */
+    /**
+     * How long a request's headers may take from its first byte (default 5 s, Ratify's); a new
+     * connection has as long for its TLS handshake and the headers of its first request.
+     */
     public Builder headerTimeout(Duration timeout) {
       this.headerTimeout = positive(timeout, "header timeout");
       return this;

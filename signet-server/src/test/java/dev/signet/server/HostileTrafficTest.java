@@ -217,6 +217,33 @@ class HostileTrafficTest {
   }
 
   @Test
+  void a_connection_that_never_starts_tls_is_closed_after_the_header_timeout() throws Exception {
+    SignetServer s = start(builder().headerTimeout(Duration.ofMillis(300)));
+    Socket silent = plain(s.port());
+    // Without a deadline on the handshake this read would block until the guard fails the test.
+    assertThat(readToEnd(silent)).isEmpty();
+
+    Socket partial = plain(s.port());
+    // A TLS handshake record header announcing 512 bytes, and the first 4 of a ClientHello.
+    partial.getOutputStream().write(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, (byte) 0xfc});
+    partial.getOutputStream().flush();
+    // At most a TLS alert, then the end of the stream (not the guard's timeout).
+    assertThat(readToEnd(partial)).doesNotContain("HTTP/");
+
+    // The deadline is per connection: one that completes in time is served.
+    Socket c = tls(s);
+    send(c, get("/healthz"));
+    assertThat(readResponse(c)).startsWith("HTTP/1.1 200");
+  }
+
+  @Test
+  void a_tls_connection_that_sends_no_request_is_closed_after_the_header_timeout() throws Exception {
+    SignetServer s = start(builder().headerTimeout(Duration.ofMillis(300)));
+    Socket c = tls(s);
+    assertThat(readToEnd(c)).isEmpty();
+  }
+
+  @Test
   void a_body_that_stops_arriving_is_cut_off_after_the_body_timeout() throws Exception {
     SignetServer s = start(builder().bodyTimeout(Duration.ofMillis(300)));
     Socket c = tls(s);
