@@ -4,7 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.signet.config.ConfigException;
+import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
 import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +46,8 @@ class ServeCommandTest {
   private static final String E2E = "notation/test/e2e/testdata/";
   private static final String IMAGE =
       "sha256:b8479de3f88fb259a0a9ea82a5b2a052a1ef3c4ebbcfc61482d5ae4c831f8af9";
+
+  private static final long CHILD_GUARD_SECONDS = 60;
 
   @TempDir Path dir;
 
@@ -179,6 +189,98 @@ class ServeCommandTest {
         assertThat(out.toString()).isEmpty();
       }
     }
+  }
+
+  @Test
+  void in_its_own_process_a_port_in_use_exits_2_with_one_line_naming_the_address() throws Exception {
+    Path certs = certs(TestPki.root("CN=Serve CA").selfSigned());
+    try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+      String address = "127.0.0.1:" + taken.getLocalPort();
+      Process child = serve(certs, "--http", address);
+      assertThat(child.waitFor(CHILD_GUARD_SECONDS, TimeUnit.SECONDS)).as("serve exited").isTrue();
+      String stderr = Files.readString(dir.resolve("serve-stderr.txt"));
+      assertThat(child.exitValue()).as(stderr).isEqualTo(ExitCodes.USAGE);
+      assertThat(stderr.lines().toList())
+          .containsExactly("signet: cannot listen on " + address
+              + ": address already in use (another process listens there; choose another port or stop it)");
+    }
+  }
+
+  @Test
+  void in_its_own_process_a_listener_that_dies_exits_1_after_saying_why() throws Exception {
+    Path prlimit = Path.of("/usr/bin/prlimit");
+    if (!Files.isExecutable(prlimit) || !Files.isDirectory(Path.of("/proc/self/fd"))) {
+      String why = "SKIPPED: needs /usr/bin/prlimit and /proc (Linux) to lower a child's descriptor limit";
+      System.out.println(why);
+      Assumptions.abort(why);
+    }
+    Path certs = certs(TestPki.root("CN=Serve CA").selfSigned());
+    Path stderrFile = dir.resolve("serve-stderr.txt");
+    Process child = serve(certs, "--http", "127.0.0.1:0");
+    List<Socket> held = new ArrayList<>();
+    try {
+      Pattern started = Pattern.compile("server started: https://127\\.0\\.0\\.1:(\\d+)");
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(CHILD_GUARD_SECONDS);
+      Matcher m = started.matcher("");
+      while (!(m = started.matcher(Files.readString(stderrFile))).find()) {
+        assertThat(child.isAlive()).as(Files.readString(stderrFile)).isTrue();
+        assertThat(System.nanoTime()).as("serve started; stderr:\n" + Files.readString(stderrFile)).isLessThan(end);
+        Thread.sleep(100);
+      }
+      int https = Integer.parseInt(m.group(1));
+
+      // A few descriptors more than the child holds; then connections until accepting one fails.
+      long open;
+      try (var fds = Files.list(Path.of("/proc", Long.toString(child.pid()), "fd"))) {
+        open = fds.count();
+      }
+      Process p = new ProcessBuilder(prlimit.toString(), "--pid", Long.toString(child.pid()), "--nofile=" + (open + 24))
+          .redirectErrorStream(true).start();
+      assertThat(p.waitFor(CHILD_GUARD_SECONDS, TimeUnit.SECONDS)).isTrue();
+      assertThat(p.exitValue()).as(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
+      end = System.nanoTime() + TimeUnit.SECONDS.toNanos(CHILD_GUARD_SECONDS);
+      while (child.isAlive()) {
+        assertThat(System.nanoTime()).as("serve exited; stderr:\n" + Files.readString(stderrFile)).isLessThan(end);
+        if (held.size() < 4 * (open + 24)) {
+          Socket s = new Socket();
+          held.add(s);
+          try {
+            s.connect(new InetSocketAddress("127.0.0.1", https), 10_000);
+          } catch (IOException e) {
+            // The listener is gone already.
+          }
+        } else {
+          Thread.sleep(50);
+        }
+      }
+      String stderr = Files.readString(stderrFile);
+      assertThat(child.exitValue()).as(stderr).isEqualTo(ExitCodes.FAILED);
+      assertThat(stderr.lines().filter(l -> l.contains("a listener stopped accepting connections")).toList())
+          .as(stderr)
+          .singleElement()
+          .satisfies(l -> assertThat(l).startsWith("{").contains("\"level\":\"error\"").contains("Too many open files"));
+    } finally {
+      for (Socket s : held) {
+        s.close();
+      }
+      if (!child.waitFor(CHILD_GUARD_SECONDS, TimeUnit.SECONDS)) {
+        child.destroyForcibly();
+      }
+    }
+  }
+
+  /** {@code signet serve} in a child JVM with these flags; its stderr goes to serve-stderr.txt. */
+  private Process serve(Path certs, String... flags) throws Exception {
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"),
+        Main.class.getName(),
+        "serve", "--config", config().toString(), "--cert-dir", certs.toString()));
+    command.addAll(List.of(flags));
+    return new ProcessBuilder(command)
+        .redirectOutput(dir.resolve("serve-stdout.txt").toFile())
+        .redirectError(dir.resolve("serve-stderr.txt").toFile())
+        .start();
   }
 
   @Test

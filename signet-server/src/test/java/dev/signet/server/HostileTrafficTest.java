@@ -230,6 +230,9 @@ class HostileTrafficTest {
     // At most a TLS alert, then the end of the stream (not the guard's timeout).
     assertThat(readToEnd(partial)).doesNotContain("HTTP/");
 
+    // The plain-HTTP health listener has the same deadline for a first request that never comes.
+    assertThat(readToEnd(plain(s.healthPort()))).isEmpty();
+
     // The deadline is per connection: one that completes in time is served.
     Socket c = tls(s);
     send(c, get("/healthz"));
