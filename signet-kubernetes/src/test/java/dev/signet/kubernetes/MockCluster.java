@@ -49,9 +49,13 @@ public final class MockCluster implements AutoCloseable {
 
   public MockCluster() throws Exception {
     List<CustomResourceDefinitionContext> contexts =
-        KINDS.values().stream()
+        new java.util.ArrayList<>(KINDS.values().stream()
             .map(CustomResourceDefinitionContext::fromCustomResourceType)
-            .toList();
+            .toList());
+    // Gatekeeper's external data Provider, whose caBundle certificate rotation keeps current.
+    contexts.add(new CustomResourceDefinitionContext.Builder()
+        .withGroup("externaldata.gatekeeper.sh").withVersion("v1beta1").withKind("Provider")
+        .withPlural("providers").withScope("Cluster").build());
     server =
         new KubernetesMockServer(
             new Context(),
