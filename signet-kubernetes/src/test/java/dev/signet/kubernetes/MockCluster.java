@@ -123,6 +123,19 @@ public final class MockCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * The requests the server received since the last call, as {@code METHOD PATH} (query included),
+   * in order.
+   */
+  public List<String> takeRequests() throws InterruptedException {
+    List<String> out = new java.util.ArrayList<>();
+    for (var r = server.takeRequest(200, java.util.concurrent.TimeUnit.MILLISECONDS); r != null;
+        r = server.takeRequest(200, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      out.add(r.getMethod() + " " + r.getPath());
+    }
+    return out;
+  }
+
   /** Waits for a condition; the timeout only guards against a hang. */
   public static void await(String what, BooleanSupplier condition) throws InterruptedException {
     Instant end = Instant.now().plus(Duration.ofSeconds(Integer.getInteger("await.seconds", 30)));

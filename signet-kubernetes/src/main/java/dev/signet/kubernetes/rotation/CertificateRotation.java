@@ -39,7 +39,7 @@ import java.util.concurrent.TimeUnit;
 public final class CertificateRotation implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(CertificateRotation.class.getName());
   /** Gatekeeper's external data Provider, cluster-scoped. */
-  static final ResourceDefinitionContext PROVIDER =
+  public static final ResourceDefinitionContext PROVIDER =
       new ResourceDefinitionContext.Builder()
           .withGroup("externaldata.gatekeeper.sh")
           .withVersion("v1beta1")
