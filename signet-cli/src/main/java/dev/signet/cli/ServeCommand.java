@@ -153,6 +153,9 @@ final class ServeCommand implements Callable<Integer> {
   /** The certificate rotation, with --cert-rotation; closed after the server. */
   CertificateRotation rotation;
 
+  /** The API server's client in Kubernetes mode; closed after the controller. */
+  KubernetesClient client;
+
   /** The controller's private work directory, deleted when the controller is closed. */
   Path workDir;
 
@@ -329,7 +332,7 @@ final class ServeCommand implements Callable<Integer> {
     SignetServer.Builder builder;
     boolean rotate = certRotation || isOn(System.getenv("RATIFY_CERT_ROTATION"));
     if (kubernetes || kubeconfig != null) {
-      KubernetesClient client = connect();
+      client = connect();
       try {
         if (rotate) {
           rotation = CertificateRotation.start(client, rotationSettings(client, clock));
@@ -390,6 +393,9 @@ final class ServeCommand implements Callable<Integer> {
     }
     if (controller != null) {
       controller.close();
+    }
+    if (client != null) {
+      client.close();
     }
     if (workDir != null) {
       try (var files = Files.walk(workDir)) {

@@ -226,7 +226,7 @@ public final class DemoCommand implements Callable<Integer> {
           + " fabric8's mock API server, which the shipped command line does not include. Build it"
           + " with ./mvnw -B -DskipTests package (or -pl signet-demo -am) and run bin/signet demo"
           + " --kubernetes again.");
-      return 1;
+      return 2;
     }
     HELIDON.setLevel(Level.WARNING);
     KUBERNETES.forEach(l -> l.setLevel(Level.WARNING));
