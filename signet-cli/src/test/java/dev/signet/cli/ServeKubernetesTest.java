@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.signet.json.StrictJson;
 import dev.signet.kubernetes.ControllerFixture;
 import dev.signet.kubernetes.MockCluster;
-import dev.signet.kubernetes.SettableClock;
+import dev.signet.testing.SettableClock;
 import dev.signet.kubernetes.SignedImages;
 import dev.signet.kubernetes.rotation.CertificateRotation;
 import dev.signet.kubernetes.rotation.CertificateRotationTest;
@@ -72,25 +72,7 @@ class ServeKubernetesTest {
           "NamespacedKeyManagementProvider", "tenant-b-ca", images.caB), "tenant-b");
       cluster.apply(ControllerFixture.sample("namespaced/verifier/config_v1beta1_verifier_notation.yaml")
           .replace("default/ratify-notation-inline-cert-0", "tenant-b/tenant-b-ca"), "tenant-b");
-      Path kubeconfig = dir.resolve("kubeconfig");
-      Files.writeString(kubeconfig, """
-          apiVersion: v1
-          kind: Config
-          clusters:
-          - name: mock
-            cluster:
-              server: %s
-          users:
-          - name: test
-            user:
-              token: not-checked-by-the-mock
-          contexts:
-          - name: mock
-            context:
-              cluster: mock
-              user: test
-          current-context: mock
-          """.formatted(cluster.client.getConfiguration().getMasterUrl()));
+      Path kubeconfig = kubeconfig(cluster, "default");
 
       ServeCommand command = new ServeCommand();
       CommandLine cli = new CommandLine(command);

@@ -1,4 +1,4 @@
-package dev.signet.kubernetes;
+package dev.signet.testing;
 
 import java.time.Clock;
 import java.time.Duration;
