@@ -12,6 +12,8 @@ import dev.signet.engine.ConfigReloader;
 import dev.signet.engine.VerificationConfig;
 import dev.signet.kubernetes.ResourceController;
 import dev.signet.kubernetes.kmp.ProviderTypes;
+import dev.signet.kubernetes.rotation.CertificateRotation;
+import dev.signet.artifact.AgeLimit;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -27,6 +29,7 @@ import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -85,8 +88,79 @@ final class ServeCommand implements Callable<Integer> {
       description = "Like --kubernetes, with the API server and credentials of this kubeconfig file.")
   Path kubeconfig;
 
+  @Option(
+      names = "--cert-rotation",
+      description =
+          "Kubernetes mode: make the serving CA and certificate, keep them in the Secret"
+              + " --tls-secret, replace them --cert-rotation-lead before they expire, and keep the"
+              + " CA bundle of the Gatekeeper Providers and the webhook configurations current."
+              + " Also on when RATIFY_CERT_ROTATION is 1 or true (Ratify's chart flag).")
+  boolean certRotation;
+
+  @Option(
+      names = "--tls-secret",
+      paramLabel = "NAME",
+      description =
+          "With --cert-rotation: the Secret (in RATIFY_NAMESPACE, else the kubeconfig's namespace)"
+              + " holding ca.crt, ca.key, tls.crt and tls.key (default: SERVICE-tls).")
+  String tlsSecret;
+
+  @Option(
+      names = "--service-name",
+      defaultValue = "${env:RATIFY_NAME:-signet}",
+      paramLabel = "SERVICE",
+      description =
+          "With --cert-rotation: the Service the certificate is for, named SERVICE, SERVICE.NS,"
+              + " SERVICE.NS.svc and SERVICE.NS.svc.cluster.local (default: RATIFY_NAME, else"
+              + " ${DEFAULT-VALUE}).")
+  String serviceName;
+
+  @Option(
+      names = "--gatekeeper-provider",
+      paramLabel = "NAME",
+      description =
+          "With --cert-rotation: a Gatekeeper Provider (externaldata.gatekeeper.sh) whose"
+              + " spec.caBundle is kept current, when it exists (repeatable; default ratify-provider"
+              + " and ratify-mutation-provider).")
+  List<String> gatekeeperProviders = new ArrayList<>();
+
+  @Option(
+      names = "--webhook-configuration",
+      paramLabel = "NAME",
+      description =
+          "With --cert-rotation: a Validating/MutatingWebhookConfiguration whose caBundle is kept"
+              + " current, when it exists (repeatable; default SERVICE-validate and SERVICE-mutate).")
+  List<String> webhookConfigurations = new ArrayList<>();
+
+  @Option(
+      names = "--cert-validity",
+      defaultValue = "8760h",
+      paramLabel = "DURATION",
+      description = "With --cert-rotation: how long a new CA and certificate are valid (default ${DEFAULT-VALUE}).")
+  String certValidity;
+
+  @Option(
+      names = "--cert-rotation-lead",
+      defaultValue = "720h",
+      paramLabel = "DURATION",
+      description =
+          "With --cert-rotation: how long before expiry they are replaced (default ${DEFAULT-VALUE}).")
+  String certRotationLead;
+
   /** The controller when the configuration comes from custom resources; closed after the server. */
   ResourceController controller;
+
+  /** The certificate rotation, with --cert-rotation; closed after the server. */
+  CertificateRotation rotation;
+
+  /** The API server's client in Kubernetes mode; closed after the controller. */
+  KubernetesClient client;
+
+  /** The controller's private work directory, deleted when the controller is closed. */
+  Path workDir;
+
+  /** How often the rotation checks the Secret and the CA bundles. */
+  Duration rotationInterval = Duration.ofMinutes(1);
 
   @Option(
       names = "--http",
@@ -228,9 +302,7 @@ final class ServeCommand implements Callable<Integer> {
             new Thread(
                 () -> {
                   server.stop();
-                  if (controller != null) {
-                    controller.close();
-                  }
+                  closeKubernetes();
                   if (sharedCache != null) {
                     sharedCache.close();
                   }
@@ -258,10 +330,24 @@ final class ServeCommand implements Callable<Integer> {
     List<String> traceHeaders = new ArrayList<>(traceIdHeaders);
     logger.traceIdHeaders().stream().filter(h -> !traceHeaders.contains(h)).forEach(traceHeaders::add);
     SignetServer.Builder builder;
+    boolean rotate = certRotation || isOn(System.getenv("RATIFY_CERT_ROTATION"));
     if (kubernetes || kubeconfig != null) {
-      controller = startController(clock);
+      client = connect();
+      try {
+        if (rotate) {
+          rotation = CertificateRotation.start(client, rotationSettings(client, clock));
+        }
+        controller = startController(client, clock);
+      } catch (RuntimeException e) {
+        closeKubernetes();
+        throw e;
+      }
       builder = DecisionServer.builder(controller, mode, clock);
     } else {
+      if (rotate) {
+        throw new IllegalArgumentException(
+            "certificate rotation keeps its Secret in Kubernetes: give --kubernetes or --kubeconfig");
+      }
       if (config == null) {
         throw new IllegalArgumentException(
             "give --config CONFIG.json, or --kubernetes / --kubeconfig FILE to read Ratify's"
@@ -292,15 +378,69 @@ final class ServeCommand implements Callable<Integer> {
     try {
       return server.start();
     } catch (RuntimeException e) {
-      if (controller != null) {
-        controller.close();
-      }
+      closeKubernetes();
       throw e;
     }
   }
 
-  /** Connects to the API server and starts watching Ratify's resources. */
-  private ResourceController startController(Clock clock) {
+  /**
+   * Stops the certificate rotation and the controller and deletes the controller's work directory
+   * (the trust material it fetched); nothing to do in file mode.
+   */
+  void closeKubernetes() {
+    if (rotation != null) {
+      rotation.close();
+    }
+    if (controller != null) {
+      controller.close();
+    }
+    if (client != null) {
+      client.close();
+    }
+    if (workDir != null) {
+      try (var files = Files.walk(workDir)) {
+        for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      } catch (IOException e) {
+        System.getLogger(ServeCommand.class.getName()).log(System.Logger.Level.WARNING,
+            "cannot delete the work directory " + workDir + ": " + e.getMessage());
+      }
+    }
+  }
+
+  private static boolean isOn(String flag) {
+    return flag != null && (flag.equals("1") || flag.equalsIgnoreCase("true"));
+  }
+
+  private CertificateRotation.Settings rotationSettings(KubernetesClient client, Clock clock) {
+    String namespace = System.getenv("RATIFY_NAMESPACE");
+    if (namespace == null || namespace.isBlank()) {
+      namespace = client.getConfiguration().getNamespace();
+    }
+    if (namespace == null || namespace.isBlank()) {
+      throw new IllegalArgumentException(
+          "certificate rotation needs the namespace of its Secret: set RATIFY_NAMESPACE or the"
+              + " kubeconfig context's namespace");
+    }
+    String svc = serviceName;
+    List<String> dns = List.of(
+        svc, svc + "." + namespace, svc + "." + namespace + ".svc", svc + "." + namespace + ".svc.cluster.local");
+    return new CertificateRotation.Settings(
+        namespace,
+        tlsSecret != null ? tlsSecret : svc + "-tls",
+        dns,
+        gatekeeperProviders.isEmpty() ? List.of("ratify-provider", "ratify-mutation-provider") : gatekeeperProviders,
+        webhookConfigurations.isEmpty() ? List.of(svc + "-validate", svc + "-mutate") : webhookConfigurations,
+        certDir,
+        AgeLimit.parse(certValidity),
+        AgeLimit.parse(certRotationLead),
+        rotationInterval,
+        clock);
+  }
+
+  /** A client for the cluster this runs in, or the --kubeconfig one. */
+  private KubernetesClient connect() {
     Config k8s;
     try {
       k8s =
@@ -311,8 +451,11 @@ final class ServeCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "cannot read the kubeconfig file " + kubeconfig + ": " + e.getMessage(), e);
     }
-    KubernetesClient client = new KubernetesClientBuilder().withConfig(k8s).build();
-    Path workDir;
+    return new KubernetesClientBuilder().withConfig(k8s).build();
+  }
+
+  /** Starts watching Ratify's resources. */
+  private ResourceController startController(KubernetesClient client, Clock clock) {
     try {
       workDir = Files.createTempDirectory("signet-resources-");
     } catch (IOException e) {

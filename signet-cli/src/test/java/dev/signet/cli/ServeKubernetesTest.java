@@ -5,7 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.signet.json.StrictJson;
 import dev.signet.kubernetes.ControllerFixture;
 import dev.signet.kubernetes.MockCluster;
+import dev.signet.testing.SettableClock;
 import dev.signet.kubernetes.SignedImages;
+import dev.signet.kubernetes.rotation.CertificateRotation;
+import dev.signet.kubernetes.rotation.CertificateRotationTest;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Secret;
+import java.io.ByteArrayInputStream;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.X509TrustManager;
 import dev.signet.server.SignetServer;
 import dev.signet.testing.TestPki;
 import java.io.PrintWriter;
@@ -59,25 +72,7 @@ class ServeKubernetesTest {
           "NamespacedKeyManagementProvider", "tenant-b-ca", images.caB), "tenant-b");
       cluster.apply(ControllerFixture.sample("namespaced/verifier/config_v1beta1_verifier_notation.yaml")
           .replace("default/ratify-notation-inline-cert-0", "tenant-b/tenant-b-ca"), "tenant-b");
-      Path kubeconfig = dir.resolve("kubeconfig");
-      Files.writeString(kubeconfig, """
-          apiVersion: v1
-          kind: Config
-          clusters:
-          - name: mock
-            cluster:
-              server: %s
-          users:
-          - name: test
-            user:
-              token: not-checked-by-the-mock
-          contexts:
-          - name: mock
-            context:
-              cluster: mock
-              user: test
-          current-context: mock
-          """.formatted(cluster.client.getConfiguration().getMasterUrl()));
+      Path kubeconfig = kubeconfig(cluster, "default");
 
       ServeCommand command = new ServeCommand();
       CommandLine cli = new CommandLine(command);
@@ -102,9 +97,118 @@ class ServeKubernetesTest {
             () -> allowed(https, server, keys).equals(List.of(true, true, false, false)));
       } finally {
         server.stop();
-        command.controller.close();
+        command.closeKubernetes();
       }
     }
+  }
+
+  @Test
+  void with_cert_rotation_it_serves_its_own_certificate_and_rotates_it_over_tls() throws Exception {
+    Path certs = dir.resolve("certs");
+    Instant now = Instant.now();
+    // Started 340 days ago: the one-year certificate is due 30 days before it expires, 5 days ago.
+    SettableClock clock = new SettableClock(now.minus(Duration.ofDays(340)));
+    try (MockCluster cluster = new MockCluster()) {
+      CertificateRotationTest.createGatekeeperObjects(cluster);
+      ServeCommand command = new ServeCommand();
+      CommandLine cli = new CommandLine(command);
+      cli.setErr(new PrintWriter(new StringWriter()));
+      cli.parseArgs("--kubeconfig", kubeconfig(cluster, "gatekeeper-system").toString(), "--http", "127.0.0.1:0",
+          "--cert-dir", certs.toString(), "--cert-rotation", "--service-name", "signet");
+      SignetServer server = command.start(clock);
+      Path workDir = command.workDir;
+      assertThat(workDir).isDirectory();
+      try {
+        Secret secret = cluster.client.secrets().inNamespace("gatekeeper-system").withName("signet-tls").get();
+        X509Certificate first = certificate(secret.getData().get("tls.crt"));
+        List<X509Certificate> firstBundle = providerBundle(cluster);
+        assertThat(served(server, firstBundle)).isEqualTo(first);
+        assertThat(first.getSubjectAlternativeNames().stream().map(n -> String.valueOf(n.get(1))).toList())
+            .contains("signet.gatekeeper-system.svc", "signet.gatekeeper-system.svc.cluster.local");
+
+        clock.set(now);
+        command.rotation.check();
+        List<X509Certificate> secondBundle = providerBundle(cluster);
+        assertThat(secondBundle).hasSize(2).contains(firstBundle.get(0));
+        X509Certificate second = certificate(cluster.client.secrets().inNamespace("gatekeeper-system")
+            .withName("signet-tls").get().getData().get("tls.crt"));
+        assertThat(second).isNotEqualTo(first);
+        // Gatekeeper with the new bundle trusts both the certificate still served and the next one.
+        trust(secondBundle).checkServerTrusted(new X509Certificate[] {first}, "ECDHE_ECDSA");
+        trust(secondBundle).checkServerTrusted(new X509Certificate[] {second}, "ECDHE_ECDSA");
+        MockCluster.await("the server presents the rotated certificate",
+            () -> second.equals(served(server, secondBundle)));
+      } finally {
+        server.stop();
+        command.closeKubernetes();
+      }
+      assertThat(workDir).isNotNull().doesNotExist();
+    }
+  }
+
+  private static X509Certificate certificate(String base64) throws Exception {
+    return (X509Certificate) CertificateFactory.getInstance("X.509")
+        .generateCertificate(new ByteArrayInputStream(Base64.getDecoder().decode(base64)));
+  }
+
+  private static List<X509Certificate> providerBundle(MockCluster cluster) throws Exception {
+    GenericKubernetesResource provider = cluster.client.genericKubernetesResources(
+        CertificateRotation.PROVIDER).withName("ratify-provider").get();
+    @SuppressWarnings("unchecked")
+    String bundle = (String) ((java.util.Map<String, Object>) provider.getAdditionalProperties().get("spec"))
+        .get("caBundle");
+    return CertificateFactory.getInstance("X.509")
+        .generateCertificates(new ByteArrayInputStream(Base64.getDecoder().decode(bundle))).stream()
+        .map(X509Certificate.class::cast).toList();
+  }
+
+  private static X509TrustManager trust(List<X509Certificate> bundle) throws Exception {
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    store.load(null, null);
+    for (int i = 0; i < bundle.size(); i++) {
+      store.setCertificateEntry("ca-" + i, bundle.get(i));
+    }
+    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(store);
+    return (X509TrustManager) tmf.getTrustManagers()[0];
+  }
+
+  /** The certificate the server presents in a real TLS handshake that trusts only the bundle. */
+  private static X509Certificate served(SignetServer server, List<X509Certificate> bundle) {
+    try {
+      SSLContext ctx = SSLContext.getInstance("TLS");
+      ctx.init(null, new javax.net.ssl.TrustManager[] {trust(bundle)}, null);
+      try (SSLSocket socket = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", server.port())) {
+        socket.startHandshake();
+        return (X509Certificate) socket.getSession().getPeerCertificates()[0];
+      }
+    } catch (Exception e) {
+      throw new AssertionError("TLS handshake failed: " + e, e);
+    }
+  }
+
+  private Path kubeconfig(MockCluster cluster, String namespace) throws Exception {
+    Path kubeconfig = dir.resolve("kubeconfig-" + namespace);
+    Files.writeString(kubeconfig, """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: mock
+          cluster:
+            server: %s
+        users:
+        - name: test
+          user:
+            token: not-checked-by-the-mock
+        contexts:
+        - name: mock
+          context:
+            cluster: mock
+            user: test
+            namespace: %s
+        current-context: mock
+        """.formatted(cluster.client.getConfiguration().getMasterUrl(), namespace));
+    return kubeconfig;
   }
 
   private static List<Boolean> allowed(HttpClient https, SignetServer server, List<String> keys) {

@@ -116,6 +116,29 @@ class ChartTest {
     assertProviderTrustsTheServingCertificate(chart);
   }
 
+  /** What certificate rotation needs (as deploy/rbac.yaml grants it), for the chart's names, no more. */
+  @Test
+  void rotationIsGrantedItsSecretAndTheCaBundlesByName() {
+    RenderedChart chart = RenderedChart.render(referenceLine(), null);
+    String fullname = RenderedChart.FULLNAME;
+    List<String> clusterRules = new ArrayList<>();
+    chart.get("ClusterRole", fullname + "-manager").path("rules").forEach(r -> {
+      if (!texts(r.path("apiGroups")).contains("config.ratify.deislabs.io")) {
+        clusterRules.add(texts(r.path("apiGroups")) + " " + texts(r.path("resources")) + " "
+            + texts(r.path("resourceNames")) + " " + texts(r.path("verbs")));
+      }
+    });
+    assertThat(clusterRules).containsExactly(
+        "[externaldata.gatekeeper.sh] [providers] [ratify-provider, ratify-mutation-provider] [get, update]",
+        "[admissionregistration.k8s.io] [validatingwebhookconfigurations, mutatingwebhookconfigurations] ["
+            + fullname + "-validate, " + fullname + "-mutate] [get, update]");
+    List<String> secretRules = new ArrayList<>();
+    chart.get("Role", fullname + "-manager").path("rules").forEach(r -> secretRules.add(
+        texts(r.path("resources")) + " " + texts(r.path("resourceNames")) + " " + texts(r.path("verbs"))));
+    assertThat(secretRules).containsExactly(
+        "[secrets] [" + fullname + "-tls] [get, update]", "[secrets] [] [create]");
+  }
+
   @Test
   void theFaqVariantTrustsNotationCertsWithATimestampRoot() throws Exception {
     String signingRoot = pem(TestPki.root("CN=Signing Root,O=Example,C=US").selfSigned().certificate());

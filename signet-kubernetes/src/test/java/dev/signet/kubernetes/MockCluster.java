@@ -4,16 +4,7 @@ package dev.signet.kubernetes;
 // CRUD mode: a real HTTP server that stores what is created, answers lists and watches, and
 // applies status updates, speaking the API server's REST protocol to the real client.
 
-import dev.signet.kubernetes.resource.CertificateStore;
-import dev.signet.kubernetes.resource.KeyManagementProvider;
-import dev.signet.kubernetes.resource.NamespacedKeyManagementProvider;
-import dev.signet.kubernetes.resource.NamespacedPolicy;
-import dev.signet.kubernetes.resource.NamespacedStore;
-import dev.signet.kubernetes.resource.NamespacedVerifier;
-import dev.signet.kubernetes.resource.Policy;
 import dev.signet.kubernetes.resource.Ratify;
-import dev.signet.kubernetes.resource.Store;
-import dev.signet.kubernetes.resource.Verifier;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -33,25 +24,20 @@ import java.util.function.BooleanSupplier;
 /** A mock API server in CRUD mode with Ratify's kinds, on 127.0.0.1, and a client for it. */
 public final class MockCluster implements AutoCloseable {
   public static final Map<String, Class<? extends CustomResource<?, ?>>> KINDS =
-      Map.of(
-          "Store", Store.class,
-          "NamespacedStore", NamespacedStore.class,
-          "Verifier", Verifier.class,
-          "NamespacedVerifier", NamespacedVerifier.class,
-          "Policy", Policy.class,
-          "NamespacedPolicy", NamespacedPolicy.class,
-          "KeyManagementProvider", KeyManagementProvider.class,
-          "NamespacedKeyManagementProvider", NamespacedKeyManagementProvider.class,
-          "CertificateStore", CertificateStore.class);
+      Ratify.KINDS.stream().collect(java.util.stream.Collectors.toMap(k -> HasMetadata.getKind(k), k -> k));
 
   private final KubernetesMockServer server;
   public final KubernetesClient client;
 
   public MockCluster() throws Exception {
     List<CustomResourceDefinitionContext> contexts =
-        KINDS.values().stream()
+        new java.util.ArrayList<>(KINDS.values().stream()
             .map(CustomResourceDefinitionContext::fromCustomResourceType)
-            .toList();
+            .toList());
+    // Gatekeeper's external data Provider, whose caBundle certificate rotation keeps current.
+    contexts.add(new CustomResourceDefinitionContext.Builder()
+        .withGroup("externaldata.gatekeeper.sh").withVersion("v1beta1").withKind("Provider")
+        .withPlural("providers").withScope("Cluster").build());
     server =
         new KubernetesMockServer(
             new Context(),
@@ -117,6 +103,19 @@ public final class MockCluster implements AutoCloseable {
     } else {
       client.resources(kind).inNamespace(namespace).withName(name).delete();
     }
+  }
+
+  /**
+   * The requests the server received since the last call, as {@code METHOD PATH} (query included),
+   * in order.
+   */
+  public List<String> takeRequests() throws InterruptedException {
+    List<String> out = new java.util.ArrayList<>();
+    for (var r = server.takeRequest(200, java.util.concurrent.TimeUnit.MILLISECONDS); r != null;
+        r = server.takeRequest(200, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      out.add(r.getMethod() + " " + r.getPath());
+    }
+    return out;
   }
 
   /** Waits for a condition; the timeout only guards against a hang. */

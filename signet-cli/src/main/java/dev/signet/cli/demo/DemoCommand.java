@@ -71,6 +71,9 @@ public final class DemoCommand implements Callable<Integer> {
   // Helidon logs its start-up lines in text through JUL; above INFO only, so the demo's output
   // stays readable (a strong reference keeps the level: JUL holds loggers weakly).
   private static final Logger HELIDON = Logger.getLogger("io.helidon");
+  // The mock API server logs every request, the controller every generation: kept off the output.
+  private static final List<Logger> KUBERNETES =
+      List.of(Logger.getLogger("io.fabric8"), Logger.getLogger("dev.signet.kubernetes"));
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -81,6 +84,14 @@ public final class DemoCommand implements Callable<Integer> {
           "Write the trust material, OCI layout and config.json here and keep them (default: a"
               + " temporary directory removed afterwards).")
   Path dir;
+
+  @Option(
+      names = "--kubernetes",
+      description =
+          "Take trust from Ratify's custom resources on an API server (fabric8's mock server, from"
+              + " the signet-demo module) and change it through a resource: the next decision"
+              + " changes with no restart.")
+  boolean kubernetes;
 
   /** One image of the walkthrough and the outcome it must have. */
   private record Case(String name, boolean admitted) {
@@ -95,7 +106,7 @@ public final class DemoCommand implements Callable<Integer> {
     Path work =
         dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("signet-demo-");
     try {
-      return run(work, out);
+      return kubernetes ? runKubernetes(work, out) : run(work, out);
     } finally {
       out.flush();
       if (dir == null) {
@@ -184,7 +195,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
         out.println();
         out.println("Gatekeeper (external data provider): " + GATEKEEPER_VERIFY);
-        Map<String, Boolean> answers = gatekeeper(endpoint, cases, out);
+        Map<String, Boolean> answers = gatekeeper(endpoint, cases.stream().map(Case::image).toList(), out);
         for (Case c : cases) {
           Boolean success = answers.get(c.image());
           if (success == null || success != c.admitted()) {
@@ -208,6 +219,22 @@ public final class DemoCommand implements Callable<Integer> {
     }
   }
 
+  private int runKubernetes(Path work, PrintWriter out) throws Exception {
+    var factory = java.util.ServiceLoader.load(DemoCluster.Factory.class).findFirst();
+    if (factory.isEmpty()) {
+      out.println("signet demo --kubernetes needs an API server: the signet-demo module provides"
+          + " fabric8's mock API server, which the shipped command line does not include. Build it"
+          + " with ./mvnw -B -DskipTests package (or -pl signet-demo -am) and run bin/signet demo"
+          + " --kubernetes again.");
+      return 2;
+    }
+    HELIDON.setLevel(Level.WARNING);
+    KUBERNETES.forEach(l -> l.setLevel(Level.WARNING));
+    try (DemoCluster cluster = factory.get().start()) {
+      return KubernetesDemo.run(work, out, cluster, work.resolve("server.log"));
+    }
+  }
+
   private static String unexpected(Case c, String got) {
     return "  (unexpected: the "
         + c.name()
@@ -219,7 +246,7 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   /** The server's address and an HTTPS client that trusts only the demo's TLS CA. */
-  private record Endpoint(URI base, HttpClient client) {
+  record Endpoint(URI base, HttpClient client) {
     JsonNode post(String path, byte[] body) throws IOException, InterruptedException {
       HttpResponse<byte[]> response =
           client.send(
@@ -242,7 +269,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private static HttpClient client(X509Certificate ca) throws GeneralSecurityException, IOException {
+  static HttpClient client(X509Certificate ca) throws GeneralSecurityException, IOException {
     KeyStore trust = KeyStore.getInstance("PKCS12");
     trust.load(null, null);
     trust.setCertificateEntry("signet-demo-tls-ca", ca);
@@ -261,13 +288,13 @@ public final class DemoCommand implements Callable<Integer> {
    * What Gatekeeper sends for a constraint that calls the provider: one ProviderRequest with every
    * image; prints one line per item and returns each image's isSuccess (false for an item error).
    */
-  private static Map<String, Boolean> gatekeeper(Endpoint endpoint, List<Case> cases, PrintWriter out)
+  static Map<String, Boolean> gatekeeper(Endpoint endpoint, List<String> images, PrintWriter out)
       throws IOException, InterruptedException {
     ObjectNode request = StrictJson.MAPPER.createObjectNode();
     request.put("apiVersion", "externaldata.gatekeeper.sh/v1beta1");
     request.put("kind", "ProviderRequest");
     ArrayNode keys = request.putObject("request").putArray("keys");
-    cases.forEach(c -> keys.add(c.image()));
+    images.forEach(keys::add);
     JsonNode response =
         endpoint.post(GATEKEEPER_VERIFY, StrictJson.MAPPER.writeValueAsBytes(request)).path("response");
     String systemError = response.path("systemError").asString("");
@@ -381,12 +408,12 @@ public final class DemoCommand implements Callable<Integer> {
     return StrictJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
   }
 
-  private static String pem(X509Certificate certificate) throws Exception {
+  static String pem(X509Certificate certificate) throws Exception {
     return pem("CERTIFICATE", certificate.getEncoded());
   }
 
   /** PKCS#8 ("PRIVATE KEY"), which the server reads from {@code tls.key}. */
-  private static String pem(PrivateKey key) {
+  static String pem(PrivateKey key) {
     return pem("PRIVATE KEY", key.getEncoded());
   }
 
@@ -401,7 +428,7 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   /** Writes a file only its owner can read, where the file system has POSIX permissions. */
-  private static void writePrivate(Path file, String text) throws IOException {
+  static void writePrivate(Path file, String text) throws IOException {
     Files.createFile(file);
     try {
       Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));

@@ -22,6 +22,16 @@ class DemoCommandTest {
     return new Run(exit, out.toString(), err.toString());
   }
 
+  /** The command line's class path has no API server: the signet-demo module brings it. */
+  @Test
+  void theKubernetesDemoWithoutTheDemoModuleSaysHowToBuildItAndExits2() {
+    Run run = run("demo", "--kubernetes");
+
+    assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(2);
+    assertThat(run.out()).contains("the signet-demo module provides fabric8's mock API server")
+        .contains("./mvnw -B -DskipTests package");
+  }
+
   @Test
   void theDemoServesOverTlsAdmitsTheSignedImageAndDeniesTheOthersWithTheirReasons() {
     Run run = run("demo");
