@@ -75,12 +75,15 @@ public final class DecisionServer {
           }
         };
     return builder(
-        decisions,
-        () ->
-            controller.generation().cluster() instanceof Engine.Ready ready ? ready.config() : null,
-        cache,
-        mode,
-        clock);
+            decisions,
+            () ->
+                controller.generation().cluster() instanceof Engine.Ready ready
+                    ? ready.config()
+                    : null,
+            cache,
+            mode,
+            clock)
+        .providerFetches(controller::providerFetches);
   }
 
   /**

@@ -74,16 +74,21 @@ public abstract class ControllerFixture {
   }
 
   void startController() {
+    startController(Clock.systemUTC(), ProviderTypes.standard(Clock.systemUTC()));
+  }
+
+  /** A controller whose runtime (refresh schedule, certificate validity) runs on {@code clock}. */
+  void startController(Clock clock, ProviderTypes types) {
     controller =
         ResourceController.start(
             cluster.client,
             new ResourceController.Settings(
                 null,
                 dir.resolve("work"),
-                VerificationConfig.Runtime.standard(Clock.systemUTC()),
-                ProviderTypes.standard(Clock.systemUTC()),
+                VerificationConfig.Runtime.standard(clock, dir.resolve("crl")),
+                types,
                 Duration.ZERO));
-    decisions = new NamespaceDecisions(controller, new CaffeineResultCache(), Clock.systemUTC());
+    decisions = new NamespaceDecisions(controller, new CaffeineResultCache(), clock);
   }
 
   /** The baseline Ratify's chart creates: its inline provider (with our CA A), notation verifier, policy. */
