@@ -2,7 +2,7 @@ package dev.signet.kubernetes;
 
 import dev.signet.artifact.AgeLimit;
 import dev.signet.config.ConfigException;
-import dev.signet.config.VerificationConfig;
+import dev.signet.engine.VerificationConfig;
 import dev.signet.cosign.PublicKeys;
 import dev.signet.json.StrictJson;
 import dev.signet.kubernetes.kmp.KeyManagementException;
@@ -13,7 +13,7 @@ import dev.signet.kubernetes.kmp.ProviderTypes;
 import dev.signet.kubernetes.resource.PluginSpec;
 import dev.signet.kubernetes.resource.PolicySpec;
 import dev.signet.kubernetes.resource.VerifierSpec;
-import dev.signet.oci.Digest;
+import dev.signet.reference.Digest;
 import dev.signet.verify.ConfiguredExecutor;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.CustomResource;
