@@ -145,13 +145,31 @@ public final class VerificationConfig {
   /**
    * The implementations behind the verifier: the parts that do not come from the file. The
    * revocation checker is asked for with the file's {@code crl} section when a file is loaded.
+   * The environment gives the variables the stores' cloud identities read.
    */
   public record Runtime(
-      Clock clock, TimestampVerifier timestampVerifier, RevocationCheckers revocationCheckers) {
+      Clock clock,
+      TimestampVerifier timestampVerifier,
+      RevocationCheckers revocationCheckers,
+      UnaryOperator<String> environment) {
+
+    /** A runtime reading the process environment (the cloud identities' variables). */
+    public Runtime(
+        Clock clock, TimestampVerifier timestampVerifier, RevocationCheckers revocationCheckers) {
+      this(clock, timestampVerifier, revocationCheckers, System::getenv);
+    }
 
     /** A runtime whose revocation checker does not depend on the {@code crl} section. */
     public Runtime(Clock clock, TimestampVerifier timestampVerifier, RevocationChecker checker) {
       this(clock, timestampVerifier, crl -> checker);
+    }
+
+    /**
+     * This runtime with the variables the stores' cloud identities read ({@code
+     * AZURE_FEDERATED_TOKEN_FILE}, {@code AWS_ROLE_ARN}, ...) taken from {@code environment}.
+     */
+    public Runtime withEnvironment(UnaryOperator<String> environment) {
+      return new Runtime(clock, timestampVerifier, revocationCheckers, environment);
     }
 
     /**
@@ -295,14 +313,18 @@ public final class VerificationConfig {
     // Every section is read even when an earlier one is wrong, so that one load names every error.
     List<ConfigException> errors = new ArrayList<>();
     List<ReferrerStore> stores =
-        section(errors, () -> stores(root.object("store"), baseDir, runtime.clock()));
+        section(errors, () -> stores(root.object("store"), baseDir, runtime));
     VerificationPolicy policy =
         section(errors, () -> policy(root.object("policy"), baseDir, referenced));
     // After an error the file is rejected: make no revocation checker (no CRL cache directory).
     Runtime verifierRuntime =
         errors.isEmpty()
             ? runtime
-            : new Runtime(runtime.clock(), runtime.timestampVerifier(), unused -> REJECTED_FILE);
+            : new Runtime(
+                runtime.clock(),
+                runtime.timestampVerifier(),
+                unused -> REJECTED_FILE,
+                runtime.environment());
     List<ReferenceVerifier> verifiers =
         section(
             errors,
@@ -377,7 +399,7 @@ public final class VerificationConfig {
     return new CrlSettings(Boolean.TRUE.equals(cache.bool("enabled")));
   }
 
-  private static List<ReferrerStore> stores(ConfigNode section, Path baseDir, Clock clock)
+  private static List<ReferrerStore> stores(ConfigNode section, Path baseDir, Runtime runtime)
       throws ConfigException {
     if (section == null) {
       throw new ConfigException("store is required: add a store section with at least one plugin");
@@ -398,7 +420,9 @@ public final class VerificationConfig {
         }
         case "oras" -> {
           try {
-            stores.add(RegistryStore.fromConfig(plugin.json(), baseDir, clock));
+            stores.add(
+                RegistryStore.fromConfig(
+                    plugin.json(), baseDir, runtime.clock(), runtime.environment()));
           } catch (IllegalArgumentException | StoreException e) {
             throw new ConfigException(plugin.path() + ": " + e.getMessage(), e);
           }

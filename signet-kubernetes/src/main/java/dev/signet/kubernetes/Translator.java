@@ -2,8 +2,8 @@ package dev.signet.kubernetes;
 
 import dev.signet.artifact.AgeLimit;
 import dev.signet.config.ConfigException;
-import dev.signet.engine.VerificationConfig;
 import dev.signet.cosign.PublicKeys;
+import dev.signet.engine.VerificationConfig;
 import dev.signet.json.StrictJson;
 import dev.signet.kubernetes.kmp.KeyManagementException;
 import dev.signet.kubernetes.kmp.KeyMaterial;
@@ -13,6 +13,8 @@ import dev.signet.kubernetes.kmp.ProviderTypes;
 import dev.signet.kubernetes.resource.PluginSpec;
 import dev.signet.kubernetes.resource.PolicySpec;
 import dev.signet.kubernetes.resource.VerifierSpec;
+import dev.signet.notation.truststore.NamedTrustStore;
+import dev.signet.notation.x509.CertificateChains;
 import dev.signet.reference.Digest;
 import dev.signet.verify.ConfiguredExecutor;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -238,11 +240,17 @@ final class Translator {
         source = type(type).open(id.reference(), parameters);
       }
       KeyMaterial material = source.fetch();
-      Path pem = material.certificates().isEmpty() ? null : writePem(material.certificates());
+      List<X509Certificate> anchors = anchors(material.certificates());
+      Path pem = anchors.isEmpty() ? null : writePem(anchors);
       List<String> keys = material.keys().stream().map(PublicKeys::pem).toList();
+      String problem = material.problem();
+      if (anchors.isEmpty() && !material.certificates().isEmpty() && problem.isEmpty()) {
+        problem = NamedTrustStore.NO_VALID_CERTIFICATES + " (none of the "
+            + material.certificates().size() + " certificates fetched is one)";
+      }
       result =
           new Fetched(spec, source, next(source, interval, now), pem, keys, now,
-              new Outcome(material.problem(), material.properties(), now));
+              new Outcome(problem, material.properties(), now));
     } catch (KeyManagementException | RuntimeException e) {
       String error = e.getMessage() == null ? e.toString() : e.getMessage();
       Instant retry = source == null ? null : now.plus(min(RETRY, interval));
@@ -258,6 +266,16 @@ final class Translator {
     String outcome = result.outcome().success() ? "success" : "failure";
     fetches.merge(List.of(id.reference(), String.valueOf(type), outcome), 1L, Long::sum);
     return result;
+  }
+
+  /**
+   * Ratify's trust store rule for provider certificates: only CA certificates and self-signed
+   * signing certificates are trust anchors; the leaf of a chain read from a vault is left out.
+   */
+  private static List<X509Certificate> anchors(List<X509Certificate> certificates) {
+    return certificates.stream()
+        .filter(c -> CertificateChains.isCa(c) || CertificateChains.isSelfSigned(c))
+        .toList();
   }
 
   private ProviderType type(String type) throws KeyManagementException {

@@ -74,21 +74,21 @@ public abstract class ControllerFixture {
   }
 
   void startController() {
-    startController(Clock.systemUTC(), ProviderTypes.standard(Clock.systemUTC()));
+    startController(
+        VerificationConfig.Runtime.standard(Clock.systemUTC(), dir.resolve("crl")),
+        ProviderTypes.standard(Clock.systemUTC()));
   }
 
-  /** A controller whose runtime (refresh schedule, certificate validity) runs on {@code clock}. */
-  void startController(Clock clock, ProviderTypes types) {
+  /**
+   * A controller on {@code runtime}, whose clock the refresh schedule and the certificate checks
+   * follow, with the provider types {@code types}.
+   */
+  void startController(VerificationConfig.Runtime runtime, ProviderTypes types) {
     controller =
         ResourceController.start(
             cluster.client,
-            new ResourceController.Settings(
-                null,
-                dir.resolve("work"),
-                VerificationConfig.Runtime.standard(clock, dir.resolve("crl")),
-                types,
-                Duration.ZERO));
-    decisions = new NamespaceDecisions(controller, new CaffeineResultCache(), clock);
+            new ResourceController.Settings(null, dir.resolve("work"), runtime, types, Duration.ZERO));
+    decisions = new NamespaceDecisions(controller, new CaffeineResultCache(), runtime.clock());
   }
 
   /** The baseline Ratify's chart creates: its inline provider (with our CA A), notation verifier, policy. */

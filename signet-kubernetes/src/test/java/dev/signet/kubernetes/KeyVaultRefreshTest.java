@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.signet.cloud.CloudHttp;
 import dev.signet.cloud.azure.AzureFixture;
+import dev.signet.engine.VerificationConfig;
 import dev.signet.kubernetes.kmp.ProviderTypes;
 import dev.signet.kubernetes.resource.KeyManagementProvider;
 import dev.signet.kubernetes.resource.ProviderStatus;
@@ -98,7 +99,7 @@ class KeyVaultRefreshTest extends ControllerFixture {
       throws Exception {
     String v1 = azure.putSecret("wabbit-networks-io", PEM, images.caA);
     applyKeyVaultSetup("1h");
-    startController(clock, types);
+    startController(VerificationConfig.Runtime.standard(clock, dir.resolve("crl")), types);
 
     assertThat(allowed("", images.signedByA)).isTrue();
     assertThat(allowed("", images.signedByB)).isFalse();
@@ -135,7 +136,7 @@ class KeyVaultRefreshTest extends ControllerFixture {
   void a_failed_refresh_keeps_the_last_good_certificates_and_says_so() throws Exception {
     azure.putSecret("wabbit-networks-io", PEM, images.caA);
     applyKeyVaultSetup("30m");
-    startController(clock, types);
+    startController(VerificationConfig.Runtime.standard(clock, dir.resolve("crl")), types);
     assertThat(allowed("", images.signedByA)).isTrue();
     long generation = controller.generation().number();
 
@@ -168,7 +169,7 @@ class KeyVaultRefreshTest extends ControllerFixture {
       throws Exception {
     azure.putSecret("wabbit-networks-io", PEM, images.caA);
     applyKeyVaultSetup("1h");
-    startController(clock, types);
+    startController(VerificationConfig.Runtime.standard(clock, dir.resolve("crl")), types);
     assertThat(allowed("", images.signedByA)).isTrue();
 
     azure.deleteSecret("wabbit-networks-io");
@@ -191,7 +192,7 @@ class KeyVaultRefreshTest extends ControllerFixture {
     azure.putSecret("wabbit-networks-io", PEM, images.caA);
     azure.stopVault();
     applyKeyVaultSetup("");
-    startController(clock, types);
+    startController(VerificationConfig.Runtime.standard(clock, dir.resolve("crl")), types);
 
     assertThat(allowed("", images.signedByA)).isFalse();
     awaitProviderStatus("the status shows the failure", s -> !s.issuccess);
@@ -209,7 +210,7 @@ class KeyVaultRefreshTest extends ControllerFixture {
       throws Exception {
     azure.putSecret("wabbit-networks-io", PEM, images.caA);
     applyKeyVaultSetup("");
-    startController(clock, types);
+    startController(VerificationConfig.Runtime.standard(clock, dir.resolve("crl")), types);
     assertThat(allowed("", images.signedByA)).isTrue();
     int reads = azure.hits("VAULT GET /secrets/");
     clock.advance(Duration.ofDays(2));
