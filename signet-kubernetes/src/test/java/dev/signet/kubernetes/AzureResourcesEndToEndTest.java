@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.signet.cloud.CloudHttp;
 import dev.signet.cloud.azure.AzureFixture;
+import dev.signet.engine.StorePlugins;
 import dev.signet.engine.VerificationConfig;
 import dev.signet.kubernetes.kmp.ProviderTypes;
 import dev.signet.kubernetes.resource.Store;
@@ -172,7 +173,8 @@ class AzureResourcesEndToEndTest extends ControllerFixture {
     cluster.apply(store(), null);
     cluster.apply(sample("clustered/policy/config_v1beta1_policy_json.yaml"), null);
     startController(
-        VerificationConfig.Runtime.standard(clock, dir.resolve("crl")).withEnvironment(env::get),
+        VerificationConfig.Runtime.standard(clock, dir.resolve("crl"))
+            .withStores(StorePlugins.standard(env::get)),
         ProviderTypes.standard(env::get, CloudHttp.create(azure.clientSsl(), clock)));
 
     VerificationResult result = decisions.verify("default", subject);
