@@ -14,21 +14,13 @@ import dev.signet.engine.StorePlugins;
 import dev.signet.engine.VerificationConfig;
 import dev.signet.kubernetes.kmp.ProviderTypes;
 import dev.signet.kubernetes.resource.Store;
-import dev.signet.oci.Descriptor;
-import dev.signet.oci.MediaTypes;
-import dev.signet.oci.registry.Credential;
 import dev.signet.oci.registry.DistributionRegistry;
-import dev.signet.oci.registry.RegistryClient;
-import dev.signet.oci.registry.RegistryOptions;
-import dev.signet.oci.registry.RegistryPusher;
-import dev.signet.reference.Reference;
+import dev.signet.oci.registry.SignedAcrImage;
 import dev.signet.result.VerificationResult;
-import dev.signet.testing.JwsTestSigner;
 import dev.signet.testing.MovableClock;
 import dev.signet.testing.TestPki;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -134,29 +126,9 @@ class AzureResourcesEndToEndTest extends ControllerFixture {
     azure.identity(CLIENT, SUBJECT, AzureFixture.ACR_PULL, AzureFixture.SECRETS_USER);
     registry = DistributionRegistry.startWithTokenAuth(dir.resolve("registry"), azure.realm(), "%s",
         AzureFixture.REGISTRY_TOKEN_ISSUER, azure.registryTokenSigner());
-    TestPki.Issued root =
-        TestPki.root("CN=Wabbit Networks Root,O=Signet").keyType(TestPki.KeyType.EC_P256).selfSigned();
-    TestPki.Issued leaf =
-        TestPki.leaf("CN=wabbit-networks.io,O=Notary,L=Seattle,ST=WA,C=US").keyType(TestPki.KeyType.EC_P256).issuedBy(root);
-    String subject;
-    try (RegistryPusher pusher = RegistryPusher.of(RegistryClient.create(
-        RegistryOptions.defaults().withCaFile(azure.caFile()),
-        r -> new Credential.Basic(AzureFixture.PUSHER, AzureFixture.PUSHER_PASSWORD),
-        Clock.systemUTC()))) {
-      Reference image = Reference.parse(registry.host() + "/net-monitor:v1");
-      Descriptor pushed = pusher.image(image, "net-monitor v1");
-      byte[] envelope = JwsTestSigner.of(leaf, root.certificate())
-          .signingTime(Instant.now().minus(Duration.ofMinutes(1)))
-          .payloadDescriptor(pushed.mediaType(), pushed.digest().toString(), pushed.size())
-          .sign().bytes();
-      pusher.attach(image, pushed, MediaTypes.NOTARY_SIGNATURE, MediaTypes.JWS_ENVELOPE, envelope);
-      subject = registry.host() + "/net-monitor@" + pushed.digest();
-    }
-    // As the reference setup imports it: the private key, the leaf and the root.
-    azure.putSecret("wabbit-networks-io", PEM,
-        AzureFixture.pem("PRIVATE KEY", leaf.privateKey().getEncoded())
-            + AzureFixture.pem("CERTIFICATE", leaf.certificate().getEncoded())
-            + AzureFixture.pem("CERTIFICATE", root.certificate().getEncoded()));
+    SignedAcrImage signed = SignedAcrImage.push(azure, registry);
+    String subject = signed.subject();
+    azure.putSecret("wabbit-networks-io", PEM, signed.keyVaultPem());
 
     // What the AKS webhook injects into the pod.
     Path token = dir.resolve("azure-identity-token");

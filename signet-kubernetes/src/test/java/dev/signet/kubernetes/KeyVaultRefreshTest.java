@@ -14,6 +14,7 @@ import dev.signet.kubernetes.resource.KeyManagementProvider;
 import dev.signet.kubernetes.resource.ProviderStatus;
 import dev.signet.kubernetes.resource.Verifier;
 import dev.signet.testing.MovableClock;
+import dev.signet.testing.TestPki;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -184,6 +185,19 @@ class KeyVaultRefreshTest extends ControllerFixture {
     assertThat(status(Verifier.class, null, "verifier-notation").error)
         .contains("names key management provider \"" + KMP + "\", which holds no certificates or keys")
         .contains("SecretNotFound");
+  }
+
+  @Test
+  void a_leaf_without_its_ca_is_no_trust_anchor_as_in_ratify() throws Exception {
+    TestPki.Issued root = TestPki.root("CN=Unheld Root,O=Signet,ST=WA,C=US").selfSigned();
+    TestPki.Issued leaf = TestPki.leaf("CN=Leaf Only,O=Signet,ST=WA,C=US").issuedBy(root);
+    azure.putSecret("wabbit-networks-io", PEM, SignedImages.pem(leaf.certificate()));
+    applyKeyVaultSetup("1h");
+    startController(VerificationConfig.Runtime.standard(clock, dir.resolve("crl")), types);
+
+    assertThat(allowed("", images.signedByA)).isFalse();
+    awaitProviderStatus("the status says no certificate is a trust anchor",
+        s -> !s.issuccess && s.error.contains("only CA certificates or self-signed signing"));
   }
 
   @Test
