@@ -73,8 +73,6 @@ fails the install with what to do instead of being ignored.
 {{- $rejected := list -}}
 {{- if $v.cosign.enabled }}{{ $rejected = append $rejected "cosign.enabled=true: Sigstore/cosign signatures are not verified by this version of Signet; set cosign.enabled=false" }}{{ end -}}
 {{- if $v.cosignKeys }}{{ $rejected = append $rejected "cosignKeys: cosign keys are not used by this version of Signet; remove them" }}{{ end -}}
-{{- if $v.oras.authProviders.k8secretsEnabled }}{{ $rejected = append $rejected "oras.authProviders.k8secretsEnabled=true: give registry credentials with registryCredsSecret (a kubernetes.io/dockerconfigjson Secret) instead" }}{{ end -}}
-{{- if $v.oras.authProviders.awsEcrBasicEnabled }}{{ $rejected = append $rejected "oras.authProviders.awsEcrBasicEnabled=true: Amazon ECR authentication is not part of this version of Signet; use registryCredsSecret" }}{{ end -}}
 {{- if $v.oras.authProviders.alibabacloudAcrBasicEnabled }}{{ $rejected = append $rejected "oras.authProviders.alibabacloudAcrBasicEnabled=true: Alibaba Cloud ACR authentication is not part of this version of Signet; use registryCredsSecret" }}{{ end -}}
 {{- if and $v.provider.cache.type (ne $v.provider.cache.type "ristretto") }}{{ $rejected = append $rejected (printf "provider.cache.type=%s: Signet caches decisions in process only; remove provider.cache.type" $v.provider.cache.type) }}{{ end -}}
 {{- if $v.featureFlags.RATIFY_EXPERIMENTAL_HIGH_AVAILABILITY }}{{ $rejected = append $rejected "featureFlags.RATIFY_EXPERIMENTAL_HIGH_AVAILABILITY=true: the dapr distributed cache is not supported; run several replicas (replicaCount) without it" }}{{ end -}}

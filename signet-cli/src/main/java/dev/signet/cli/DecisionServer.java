@@ -100,7 +100,8 @@ public final class DecisionServer {
           }
           return DigestResolver.firstOf(now.stores(), mutationTimeout, clock).pin(image);
         };
-    return builder(decisions, cluster, resolver, cache, mode, clock);
+    return builder(decisions, cluster, resolver, cache, mode, clock)
+        .providerFetches(controller::providerFetches);
   }
 
   /**

@@ -1,10 +1,15 @@
 package dev.signet.cloud;
 
+import dev.signet.http.Scrubber;
+
 /**
  * A cloud identity or key service could not answer: what failed, why and what to do. Messages
  * never carry tokens, assertions or secret values.
  */
 public class CloudException extends Exception {
+  /** Whatever is shaped like a credential (a JWT, a bearer value, token=...) is removed. */
+  private static final Scrubber SCRUBBER = Scrubber.shapesOnly();
+
   private final int status;
 
   public CloudException(String message) {
@@ -16,7 +21,7 @@ public class CloudException extends Exception {
   }
 
   public CloudException(String message, int status, Throwable cause) {
-    super(message, cause);
+    super(SCRUBBER.scrub(message), cause);
     this.status = status;
   }
 

@@ -9,6 +9,7 @@ import dev.signet.oci.registry.RegistryStore;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * Opens the store of one entry of the configuration's {@code store.plugins}, picked by its name.
@@ -26,6 +27,14 @@ public interface StorePlugins {
 
   /** Ratify's {@code oras} (registries) and {@code ocilayout} (a directory) stores. */
   static StorePlugins standard() {
+    return standard(System::getenv);
+  }
+
+  /**
+   * {@link #standard()} with the variables the registries' cloud identities read ({@code
+   * AZURE_FEDERATED_TOKEN_FILE}, {@code AWS_ROLE_ARN}, ...) taken from {@code env}.
+   */
+  static StorePlugins standard(UnaryOperator<String> env) {
     return (plugin, baseDir, clock) -> {
       String name = plugin.requiredString("name");
       switch (name) {
@@ -40,7 +49,7 @@ public interface StorePlugins {
         }
         case "oras" -> {
           try {
-            return RegistryStore.fromConfig(plugin.json(), baseDir, clock);
+            return RegistryStore.fromConfig(plugin.json(), baseDir, clock, env);
           } catch (IllegalArgumentException | StoreException e) {
             throw new ConfigException(plugin.path() + ": " + e.getMessage(), e);
           }

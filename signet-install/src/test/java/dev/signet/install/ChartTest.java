@@ -253,12 +253,49 @@ class ChartTest {
   }
 
   @Test
+  void kubernetesSecretsAndEcrRenderTheStoresAuthProviderAsRatifysChartDoes() throws Exception {
+    RenderedChart secrets = RenderedChart.render(Map.of("oras.authProviders.k8secretsEnabled", "true"), null);
+    assertValid(secrets);
+    JsonNode auth = secrets.get("Store", "store-oras").path("spec").path("parameters").path("authProvider");
+    assertThat(auth.path("name").asString()).isEqualTo("k8Secrets");
+    assertThat(auth.path("serviceAccountName").asString()).isEqualTo("ratify-admin");
+    // The service account's pull secrets are read with a GET each: the Role allows it.
+    assertThat(secrets.get("Role", RenderedChart.FULLNAME + "-manager").path("rules").toString())
+        .contains("\"resources\":[\"secrets\",\"serviceaccounts\"],\"verbs\":[\"get\"]");
+    assertThat(RenderedChart.render(Map.of(), null).get("Role", RenderedChart.FULLNAME + "-manager")
+        .path("rules").toString()).doesNotContain("serviceaccounts");
+
+    Map<String, String> set = new LinkedHashMap<>();
+    set.put("oras.authProviders.awsEcrBasicEnabled", "true");
+    set.put("serviceAccount.annotations.eks\\.amazonaws\\.com/role-arn", "arn:aws:iam::123456789012:role/signet");
+    set.put("oras.authProviders.awsApiOverride.enabled", "true");
+    set.put("oras.authProviders.awsApiOverride.endpoint", "https://vpce-0123.api.ecr.us-west-2.vpce.amazonaws.com");
+    set.put("oras.authProviders.awsApiOverride.partition", "aws");
+    set.put("oras.authProviders.awsApiOverride.region", "us-west-2");
+    RenderedChart ecr = RenderedChart.render(set, null);
+    assertValid(ecr);
+    assertThat(ecr.get("Store", "store-oras").path("spec").path("parameters").path("authProvider").toString())
+        .isEqualTo("{\"name\":\"awsEcrBasic\"}");
+    assertThat(ecr.get("ServiceAccount", "ratify-admin").path("metadata").path("annotations")
+        .path("eks.amazonaws.com/role-arn").asString()).isEqualTo("arn:aws:iam::123456789012:role/signet");
+    assertThat(env(ecr.get("Deployment", RenderedChart.FULLNAME).path("spec").path("template").path("spec")
+        .path("containers").get(0)))
+        .containsEntry("AWS_API_OVERRIDE_ENDPOINT", "https://vpce-0123.api.ecr.us-west-2.vpce.amazonaws.com")
+        .containsEntry("AWS_API_OVERRIDE_PARTITION", "aws")
+        .containsEntry("AWS_API_OVERRIDE_REGION", "us-west-2");
+  }
+
+  @Test
   void valuesSignetDoesNotSupportFailTheInstallWithTheReason() {
     assertRejected(Map.of("cosign.enabled", "true"), "cosign.enabled=true: Sigstore/cosign signatures are not verified");
     assertRejected(Map.of("provider.cache.type", "dapr"), "provider.cache.type=dapr");
     assertRejected(Map.of("vulnerabilityreport.enabled", "true", "vulnerabilityreport.schemaURL", "https://x"),
         "vulnerabilityreport.schemaURL");
-    assertRejected(Map.of("oras.authProviders.awsEcrBasicEnabled", "true"), "Amazon ECR authentication is not part");
+    assertRejected(Map.of("oras.authProviders.alibabacloudAcrBasicEnabled", "true"),
+        "Alibaba Cloud ACR authentication is not part");
+    assertRejected(Map.of("oras.authProviders.k8secretsEnabled", "true",
+        "oras.authProviders.awsEcrBasicEnabled", "true"),
+        "oras.authProviders.k8secretsEnabled, oras.authProviders.awsEcrBasicEnabled are all true");
     assertRejected(Map.of("policy.useRego", "true"), "policy.useRego=true");
     assertRejected(Map.of("provider.retries", "3"), "retries");
     assertRejected(Map.of("notation.trustPolicies[0].registryScopes[0]", "*",

@@ -81,6 +81,8 @@ public final class ResourceController implements AutoCloseable {
   private final List<Consumer<Generation>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private volatile Generation current;
+  /** The build that refreshes the key management providers next; on the worker thread only. */
+  private java.util.concurrent.ScheduledFuture<?> refreshTimer;
   private ObjectNode base;
   private String baseHash = "";
 
@@ -261,6 +263,47 @@ public final class ResourceController implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.ERROR, "cannot apply the resources; the engines in use stay: {0}", e);
     }
+    scheduleRefresh();
+  }
+
+  /** Schedules a build for when the next provider refresh is due by the runtime's clock. */
+  private void scheduleRefresh() {
+    if (refreshTimer != null) {
+      refreshTimer.cancel(false);
+      refreshTimer = null;
+    }
+    java.time.Instant next = translator.nextRefresh();
+    if (next != null && !worker.isShutdown()) {
+      long delay =
+          Math.max(0, Duration.between(settings.runtime().clock().instant(), next).toMillis());
+      refreshTimer = worker.schedule(this::requestBuild, delay, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /**
+   * Refreshes now, on the controller's thread, the key management providers whose {@code
+   * refreshInterval} has passed by the runtime's clock, publishes the generation that follows and
+   * writes the statuses; returns when done. The controller does this by itself when a refresh is
+   * due; tests with their own clock call it after moving the clock.
+   */
+  public void refreshDue() {
+    try {
+      worker.submit(this::build).get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("the refresh failed: " + e.getCause(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while refreshing", e);
+    }
+  }
+
+  /**
+   * Key management provider fetches so far (the first one and each refresh), counted by {@code
+   * [provider, type, outcome]}, where the provider is {@code NAME} or {@code NAMESPACE/NAME} and
+   * the outcome {@code success} or {@code failure}.
+   */
+  public Map<List<String>, Long> providerFetches() {
+    return translator.fetchCounts();
   }
 
   private static boolean changed(Generation before, Translator.Build b) {

@@ -1,16 +1,20 @@
 package dev.signet.kubernetes;
 
+import dev.signet.artifact.AgeLimit;
 import dev.signet.config.ConfigException;
-import dev.signet.engine.VerificationConfig;
 import dev.signet.cosign.PublicKeys;
+import dev.signet.engine.VerificationConfig;
 import dev.signet.json.StrictJson;
 import dev.signet.kubernetes.kmp.KeyManagementException;
 import dev.signet.kubernetes.kmp.KeyMaterial;
+import dev.signet.kubernetes.kmp.KeySource;
 import dev.signet.kubernetes.kmp.ProviderType;
 import dev.signet.kubernetes.kmp.ProviderTypes;
 import dev.signet.kubernetes.resource.PluginSpec;
 import dev.signet.kubernetes.resource.PolicySpec;
 import dev.signet.kubernetes.resource.VerifierSpec;
+import dev.signet.notation.truststore.NamedTrustStore;
+import dev.signet.notation.x509.CertificateChains;
 import dev.signet.reference.Digest;
 import dev.signet.verify.ConfiguredExecutor;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -24,6 +28,8 @@ import java.nio.file.StandardCopyOption;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -57,6 +63,10 @@ final class Translator {
   static final String POLICY_NAME = "ratify-policy";
   private static final Pattern PLUGIN = Pattern.compile("\\b(store|verifier)\\.plugins\\[(\\d+)]");
   private static final Set<String> STORE_TYPES = Set.of("ca", "tsa", "signingAuthority");
+  /** The shortest refresh interval used: a shorter one would only load the vault. */
+  static final Duration MIN_REFRESH = Duration.ofSeconds(10);
+  /** When a provider whose fetch failed is tried again (at most its refresh interval). */
+  static final Duration RETRY = Duration.ofMinutes(1);
 
   private final Path workDir;
   private final VerificationConfig.Runtime runtime;
@@ -68,11 +78,28 @@ final class Translator {
   private final Map<ResourceId, Accepted> lastGood = new HashMap<>();
   /** What each provider fetched, with the spec it was fetched for. */
   private final Map<ResourceId, Fetched> fetched = new HashMap<>();
+  /** Fetches by provider, type and outcome, for the metrics. */
+  private final Map<List<String>, Long> fetches = new java.util.concurrent.ConcurrentHashMap<>();
   /** The engine of each scope and the config.json text it was built from, for reuse. */
   private final Map<String, Built> built = new HashMap<>();
 
-  /** What a provider gave: its certificates' file (or null), its public keys as PEM, its status. */
-  private record Fetched(String spec, Path pem, List<String> keyPems, Outcome outcome) {}
+  /**
+   * What a provider gave: its source (null when it could not be opened), when to fetch again (null:
+   * only when its spec changes), its certificates' file (or null), its public keys as PEM, when
+   * that material was fetched, and its status.
+   */
+  private record Fetched(
+      String spec,
+      KeySource source,
+      Instant next,
+      Path pem,
+      List<String> keyPems,
+      Instant materialAt,
+      Outcome outcome) {
+    boolean usable() {
+      return pem != null || !keyPems.isEmpty();
+    }
+  }
 
   private record Accepted(String uid, ObjectNode plugin) {}
 
@@ -82,10 +109,23 @@ final class Translator {
   private record Part(ResourceId id, String uid, ObjectNode plugin, boolean current) {}
 
   /** A resource that cannot be used, and why. */
-  static final class InvalidResource extends Exception {
+  static class InvalidResource extends Exception {
     private static final long serialVersionUID = 1L;
 
     InvalidResource(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * A verifier naming a provider that holds nothing (its certificates were removed from the vault,
+   * or it never fetched any): the verifier's last good version does not stand in, because that
+   * would keep trusting what the provider no longer has.
+   */
+  static final class EmptyProvider extends InvalidResource {
+    private static final long serialVersionUID = 1L;
+
+    EmptyProvider(String message) {
       super(message);
     }
   }
@@ -156,13 +196,14 @@ final class Translator {
         .forEach(
             r -> {
               Fetched f = fetch(r, r.getSpec() == null ? null : r.getSpec().type,
-                  r.getSpec() == null ? null : r.getSpec().parameters);
+                  r.getSpec() == null ? null : r.getSpec().parameters,
+                  r.getSpec() == null ? null : r.getSpec().refreshInterval);
               outcomes.put(ResourceId.of(r), f.outcome());
               byReference.put(ResourceId.of(r).reference(), f);
             });
     for (var r : s.certificateStores()) {
       Fetched f = fetch(r, r.getSpec() == null ? null : r.getSpec().provider,
-          r.getSpec() == null ? null : r.getSpec().parameters);
+          r.getSpec() == null ? null : r.getSpec().parameters, null);
       ResourceId id = ResourceId.of(r);
       outcomes.put(id, f.outcome());
       byReference.put(id.reference(), f);
@@ -172,36 +213,116 @@ final class Translator {
     return byReference;
   }
 
-  private Fetched fetch(CustomResource<?, ?> resource, String type, Map<String, Object> parameters) {
+  /**
+   * The provider's material: what was fetched before while its spec is the same and no refresh is
+   * due, otherwise fetched now. A fetch that fails keeps the material fetched before (status: the
+   * error, and since when the material is kept).
+   */
+  private Fetched fetch(
+      CustomResource<?, ?> resource,
+      String type,
+      Map<String, Object> parameters,
+      String refreshInterval) {
     ResourceId id = ResourceId.of(resource);
     String spec = StrictJson.MAPPER.writeValueAsString(resource.getSpec());
+    Instant now = clock.instant();
     Fetched cached = fetched.get(id);
-    if (cached != null && cached.spec().equals(spec)) {
+    boolean sameSpec = cached != null && cached.spec().equals(spec);
+    if (sameSpec && (cached.next() == null || now.isBefore(cached.next()))) {
       return cached;
     }
+    KeySource source = sameSpec ? cached.source() : null;
+    Duration interval = null;
     Fetched result;
     try {
-      ProviderType provider =
-          types
-              .find(type)
-              .orElseThrow(
-                  () ->
-                      new KeyManagementException(
-                          "key management provider type \""
-                              + type
-                              + "\" is not supported; supported types: "
-                              + types.names()));
-      KeyMaterial material = provider.fetch(id.reference(), parameters);
-      Path pem = material.certificates().isEmpty() ? null : writePem(material.certificates());
+      interval = refreshInterval(refreshInterval);
+      if (source == null) {
+        source = type(type).open(id.reference(), parameters);
+      }
+      KeyMaterial material = source.fetch();
+      List<X509Certificate> anchors = anchors(material.certificates());
+      Path pem = anchors.isEmpty() ? null : writePem(anchors);
       List<String> keys = material.keys().stream().map(PublicKeys::pem).toList();
+      String problem = material.problem();
+      if (anchors.isEmpty() && !material.certificates().isEmpty() && problem.isEmpty()) {
+        problem = NamedTrustStore.NO_VALID_CERTIFICATES + " (none of the "
+            + material.certificates().size() + " certificates fetched is one)";
+      }
       result =
-          new Fetched(spec, pem, keys, new Outcome("", material.properties(), clock.instant()));
+          new Fetched(spec, source, next(source, interval, now), pem, keys, now,
+              new Outcome(problem, material.properties(), now));
     } catch (KeyManagementException | RuntimeException e) {
+      String error = e.getMessage() == null ? e.toString() : e.getMessage();
+      Instant retry = source == null ? null : now.plus(min(RETRY, interval));
       result =
-          new Fetched(spec, null, List.of(), new Outcome(e.getMessage(), Map.of(), clock.instant()));
+          cached != null && cached.usable()
+              ? new Fetched(spec, source, retry, cached.pem(), cached.keyPems(), cached.materialAt(),
+                  new Outcome(error + "; the certificates and keys fetched at " + cached.materialAt()
+                      + " stay in use", cached.outcome().properties(), now))
+              : new Fetched(spec, source, retry, null, List.of(), null,
+                  new Outcome(error, Map.of(), now));
     }
     fetched.put(id, result);
+    String outcome = result.outcome().success() ? "success" : "failure";
+    fetches.merge(List.of(id.reference(), String.valueOf(type), outcome), 1L, Long::sum);
     return result;
+  }
+
+  /**
+   * Ratify's trust store rule for provider certificates: only CA certificates and self-signed
+   * signing certificates are trust anchors; the leaf of a chain read from a vault is left out.
+   */
+  private static List<X509Certificate> anchors(List<X509Certificate> certificates) {
+    return certificates.stream()
+        .filter(c -> CertificateChains.isCa(c) || CertificateChains.isSelfSigned(c))
+        .toList();
+  }
+
+  private ProviderType type(String type) throws KeyManagementException {
+    return types
+        .find(type)
+        .orElseThrow(
+            () ->
+                new KeyManagementException(
+                    "key management provider type \""
+                        + type
+                        + "\" is not supported; supported types: "
+                        + types.names()));
+  }
+
+  /** Ratify's {@code spec.refreshInterval}: a Go duration; empty or absent: no refresh. */
+  private static Duration refreshInterval(String text) throws KeyManagementException {
+    if (text == null || text.isBlank()) {
+      return null;
+    }
+    try {
+      Duration d = AgeLimit.parse(text);
+      return d.compareTo(MIN_REFRESH) < 0 ? MIN_REFRESH : d;
+    } catch (IllegalArgumentException e) {
+      throw new KeyManagementException("spec.refreshInterval: " + e.getMessage());
+    }
+  }
+
+  private static Instant next(KeySource source, Duration interval, Instant now) {
+    return source.refreshable() && interval != null ? now.plus(interval) : null;
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return b == null || a.compareTo(b) <= 0 ? a : b;
+  }
+
+  /** When the next provider refresh (or retry of a failed fetch) is due; null when none is. */
+  Instant nextRefresh() {
+    return fetched.values().stream()
+        .map(Fetched::next)
+        .filter(Objects::nonNull)
+        .min(Instant::compareTo)
+        .orElse(null);
+  }
+
+  /** Fetches so far by {@code [provider, type, outcome]}; safe to read from any thread. */
+  Map<List<String>, Long> fetchCounts() {
+    return Map.copyOf(fetches);
   }
 
   /**
@@ -372,7 +493,7 @@ final class Translator {
       if (own) {
         outcomes.put(id, Outcome.failed(e.getMessage()));
       }
-      Accepted good = lastGood.get(id);
+      Accepted good = e instanceof EmptyProvider ? null : lastGood.get(id);
       return java.util.Optional.ofNullable(
           good == null || !Objects.equals(good.uid(), uid)
               ? null
@@ -593,8 +714,9 @@ final class Translator {
       throws InvalidResource {
     Fetched f = provider(ref, at, namespace, providers);
     if (f.pem() == null) {
-      throw new InvalidResource(
-          at + " names key management provider \"" + ref + "\", which holds no certificates");
+      throw new EmptyProvider(
+          at + " names key management provider \"" + ref + "\", which holds no certificates"
+              + (f.outcome().success() ? "" : ": " + f.outcome().error()));
     }
     return f.pem();
   }
@@ -617,10 +739,10 @@ final class Translator {
               + " cluster-wide KeyManagementProvider as NAME, a NamespacedKeyManagementProvider as"
               + " NAMESPACE/NAME)");
     }
-    if (!f.outcome().success()) {
-      throw new InvalidResource(
-          at + " names key management provider \"" + ref + "\", which is not ready: "
-              + f.outcome().error());
+    if (!f.usable()) {
+      throw new EmptyProvider(
+          at + " names key management provider \"" + ref + "\", which holds no certificates or"
+              + " keys: " + f.outcome().error());
     }
     return f;
   }

@@ -74,16 +74,21 @@ public abstract class ControllerFixture {
   }
 
   void startController() {
+    startController(
+        VerificationConfig.Runtime.standard(Clock.systemUTC(), dir.resolve("crl")),
+        ProviderTypes.standard(Clock.systemUTC()));
+  }
+
+  /**
+   * A controller on {@code runtime}, whose clock the refresh schedule and the certificate checks
+   * follow, with the provider types {@code types}.
+   */
+  void startController(VerificationConfig.Runtime runtime, ProviderTypes types) {
     controller =
         ResourceController.start(
             cluster.client,
-            new ResourceController.Settings(
-                null,
-                dir.resolve("work"),
-                VerificationConfig.Runtime.standard(Clock.systemUTC()),
-                ProviderTypes.standard(Clock.systemUTC()),
-                Duration.ZERO));
-    decisions = new NamespaceDecisions(controller, new CaffeineResultCache(), Clock.systemUTC());
+            new ResourceController.Settings(null, dir.resolve("work"), runtime, types, Duration.ZERO));
+    decisions = new NamespaceDecisions(controller, new CaffeineResultCache(), runtime.clock());
   }
 
   /** The baseline Ratify's chart creates: its inline provider (with our CA A), notation verifier, policy. */

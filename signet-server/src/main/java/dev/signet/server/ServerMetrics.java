@@ -10,6 +10,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -30,7 +31,10 @@ final class ServerMetrics {
   private final Histogram verifierDuration;
   private final Counter systemErrors;
 
-  ServerMetrics(LongSupplier registryRequests, Supplier<Map<String, Long>> cacheEvents) {
+  ServerMetrics(
+      LongSupplier registryRequests,
+      Supplier<Map<String, Long>> cacheEvents,
+      Supplier<Map<List<String>, Long>> providerFetches) {
     verificationRequest =
         Histogram.builder()
             .name("ratify_verification_request")
@@ -77,6 +81,21 @@ final class ServerMetrics {
                   + " and Redis failures")
           .labelNames("event")
           .callback(cb -> cacheEvents.get().forEach((event, n) -> cb.call(n, event)))
+          .register(registry);
+    }
+    if (providerFetches != null) {
+      CounterWithCallback.builder()
+          .name("signet_key_management_provider_fetch")
+          .help(
+              "Fetches of key management provider material (the first one and each refresh), by"
+                  + " provider, type and outcome (success, or failure: the last good material"
+                  + " stays in use)")
+          .labelNames("provider", "type", "outcome")
+          .callback(
+              cb ->
+                  providerFetches
+                      .get()
+                      .forEach((labels, n) -> cb.call(n, labels.toArray(String[]::new))))
           .register(registry);
     }
   }

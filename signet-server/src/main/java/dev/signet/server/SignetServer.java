@@ -100,7 +100,7 @@ public final class SignetServer implements AutoCloseable {
     this.tls = new ServerTls(b.certDir, b.clientCaFile, b.minimumTls);
     this.log = b.log != null ? b.log : new JsonLog(b.logStream, b.clock);
     this.onStop = b.onStop;
-    this.metrics = new ServerMetrics(b.registryRequests, b.cacheEvents);
+    this.metrics = new ServerMetrics(b.registryRequests, b.cacheEvents, b.providerFetches);
     this.decisions = new ObservedDecisions(b.decisions, log, metrics);
     this.provider =
         new GatekeeperProvider(
@@ -549,6 +549,7 @@ public final class SignetServer implements AutoCloseable {
     private List<String> traceIdHeaders = List.of();
     private LongSupplier registryRequests;
     private Supplier<Map<String, Long>> cacheEvents;
+    private Supplier<Map<List<String>, Long>> providerFetches;
     private Duration reloadInterval = Duration.ofSeconds(2);
     private Duration shutdownGrace;
     private Clock clock = Clock.systemUTC();
@@ -694,6 +695,15 @@ public final class SignetServer implements AutoCloseable {
      */
     public Builder cacheEvents(Supplier<Map<String, Long>> counts) {
       this.cacheEvents = counts;
+      return this;
+    }
+
+    /**
+     * The counts behind {@code signet_key_management_provider_fetch_total}, keyed by {@code
+     * [provider, type, outcome]}; the metric is absent when null.
+     */
+    public Builder providerFetches(Supplier<Map<List<String>, Long>> counts) {
+      this.providerFetches = counts;
       return this;
     }
 

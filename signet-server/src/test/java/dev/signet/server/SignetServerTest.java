@@ -534,6 +534,20 @@ class SignetServerTest {
   }
 
   @Test
+  void key_management_provider_fetches_are_counted_by_provider_type_and_outcome() throws Exception {
+    java.util.Map<List<String>, Long> counts = new java.util.concurrent.ConcurrentHashMap<>();
+    counts.put(List.of("kmprovider-akv", "azurekeyvault", "success"), 3L);
+    SignetServer s =
+        start(builder(false).metricsAddress(new HostPort("127.0.0.1", 0)).providerFetches(() -> counts));
+    assertThat(metrics(s))
+        .contains("signet_key_management_provider_fetch_total{outcome=\"success\",provider=\"kmprovider-akv\",type=\"azurekeyvault\"} 3.0")
+        .doesNotContain("outcome=\"failure\"");
+    counts.put(List.of("tenant-a/kmp", "azurekeyvault", "failure"), 1L);
+    assertThat(metrics(s))
+        .contains("signet_key_management_provider_fetch_total{outcome=\"failure\",provider=\"tenant-a/kmp\",type=\"azurekeyvault\"} 1.0");
+  }
+
+  @Test
   void stop_lets_a_request_in_flight_finish() throws Exception {
     CountDownLatch entered = new CountDownLatch(1);
     SignetServer s =

@@ -8,6 +8,7 @@ import dev.signet.cloud.CloudException;
 import dev.signet.cloud.CloudHttp;
 import dev.signet.deadline.Deadline;
 import dev.signet.deadline.DeadlineExceededException;
+import dev.signet.http.Scrubber;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
@@ -127,8 +129,10 @@ public final class WebIdentity {
         what, MAX_BODY, deadline);
     Document xml = xml(r.body());
     if (r.status() != 200) {
-      String code = text(xml, "Code");
-      String message = text(xml, "Message");
+      // Scrubbed before it is cut: an echo of the token must not survive even in part.
+      Scrubber scrubber = Scrubber.removing(List.of(token));
+      String code = scrubber.scrub(text(xml, "Code"));
+      String message = scrubber.scrub(text(xml, "Message"));
       String detail = code == null ? "" : " " + code + (message == null ? "" : ": " + bounded(message));
       String remedy = switch (code == null ? "" : code) {
         case "AccessDenied" -> "; the role's trust policy must allow sts:AssumeRoleWithWebIdentity"

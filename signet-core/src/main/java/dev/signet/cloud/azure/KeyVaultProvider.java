@@ -30,7 +30,6 @@ import java.security.spec.ECPoint;
 import java.security.spec.ECPublicKeySpec;
 import java.security.spec.RSAPublicKeySpec;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -41,9 +40,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 import java.util.logging.Level;
@@ -59,7 +55,6 @@ import tools.jackson.databind.JsonNode;
 public final class KeyVaultProvider {
   public static final String TYPE = "azurekeyvault";
   private static final Logger LOG = Logger.getLogger(KeyVaultProvider.class.getName());
-  private static final Duration REFRESH_BUDGET = Duration.ofSeconds(60);
   private static final Set<String> KNOWN =
       Set.of("vaultURI", "tenantID", "clientID", "certificates", "keys", "resource");
 
@@ -294,23 +289,6 @@ public final class KeyVaultProvider {
         new Object[] {name, certs.size(), keys.size(), client.vault(), parameters.clientId(),
             parameters.tenantId()});
     return changed;
-  }
-
-  /**
-   * Refreshes every {@code interval} on {@code scheduler} (Ratify's {@code refreshInterval});
-   * {@code onChange} runs after a refresh that changed the material.
-   */
-  public ScheduledFuture<?> refreshEvery(
-      Duration interval, ScheduledExecutorService scheduler, Runnable onChange) {
-    return scheduler.scheduleWithFixedDelay(
-        () -> {
-          if (refresh(Deadline.after(clock, REFRESH_BUDGET))) {
-            onChange.run();
-          }
-        },
-        interval.toMillis(),
-        interval.toMillis(),
-        TimeUnit.MILLISECONDS);
   }
 
   private CertificateVersion certificate(

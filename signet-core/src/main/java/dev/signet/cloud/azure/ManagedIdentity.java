@@ -8,6 +8,7 @@ import dev.signet.cloud.CloudException;
 import dev.signet.cloud.CloudHttp;
 import dev.signet.deadline.Deadline;
 import dev.signet.deadline.DeadlineExceededException;
+import dev.signet.http.Scrubber;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
@@ -54,7 +55,7 @@ public record ManagedIdentity(URI endpoint, String clientId, CloudHttp http)
           : ": is the managed identity with client id " + clientId + " assigned to this node"
               + " (az vmss identity assign / the AKS kubelet identity)?";
     }
-    throw new CloudException(what + " failed (" + TokenAnswer.errorText(r) + ")" + remedy, r.status());
+    throw new CloudException(what + " failed (" + TokenAnswer.errorText(r, Scrubber.shapesOnly()) + ")" + remedy, r.status());
   }
 
   @Override

@@ -6,6 +6,7 @@ package dev.signet.cloud.azure;
 
 import dev.signet.cloud.CloudException;
 import dev.signet.cloud.CloudHttp;
+import dev.signet.http.Scrubber;
 import dev.signet.json.JsonFormatException;
 import dev.signet.json.StrictJson;
 import java.time.Clock;
@@ -47,14 +48,18 @@ final class TokenAnswer {
     return 0;
   }
 
-  /** {@code error: description} of an error answer, bounded, or {@code HTTP <status>}. */
-  static String errorText(CloudHttp.Response r) {
+  /**
+   * {@code error: description} of an error answer, bounded, or {@code HTTP <status>}; what the
+   * service wrote goes through {@code scrubber} before it is cut, so no part of a credential it
+   * echoes is kept.
+   */
+  static String errorText(CloudHttp.Response r, Scrubber scrubber) {
     JsonNode json = json(r, "");
     if (json == null) {
       return "HTTP " + r.status();
     }
-    String error = text(json.get("error"));
-    String description = text(json.get("error_description"));
+    String error = scrubber.scrub(text(json.get("error")));
+    String description = scrubber.scrub(text(json.get("error_description")));
     if (error == null && description == null) {
       return "HTTP " + r.status();
     }

@@ -9,6 +9,7 @@ import dev.signet.cloud.CloudException;
 import dev.signet.cloud.CloudHttp;
 import dev.signet.deadline.Deadline;
 import dev.signet.deadline.DeadlineExceededException;
+import dev.signet.http.Scrubber;
 import dev.signet.json.StrictJson;
 import java.io.IOException;
 import java.net.URI;
@@ -18,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
@@ -110,7 +112,7 @@ public record WorkloadIdentity(
     if (r.status() == 200) {
       return TokenAnswer.parse(r, what, http.clock());
     }
-    throw new CloudException(what + " failed (" + TokenAnswer.errorText(r) + ")" + remedy(r, assertion), r.status());
+    throw new CloudException(what + " failed (" + TokenAnswer.errorText(r, Scrubber.removing(List.of(assertion))) + ")" + remedy(r, assertion), r.status());
   }
 
   private String remedy(CloudHttp.Response r, String assertion) {

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
+import javax.net.ssl.SSLContext;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -64,8 +65,19 @@ public final class RegistryStore implements ReferrerStore {
    */
   public static RegistryStore fromConfig(JsonNode config, Path baseDir, Clock clock)
       throws StoreException {
+    return fromConfig(config, baseDir, clock, System::getenv);
+  }
+
+  /**
+   * {@link #fromConfig(JsonNode, Path, Clock)} with the cloud identities' variables from {@code
+   * env}. The store's {@code caFile} is trusted by the identity endpoints too (ACR's token
+   * exchange is the registry itself), besides the JVM's anchors.
+   */
+  public static RegistryStore fromConfig(
+      JsonNode config, Path baseDir, Clock clock, UnaryOperator<String> env) throws StoreException {
     RegistryOptions options = options(config, baseDir);
-    CredentialProvider credentials = credentials(config, baseDir, clock);
+    SSLContext cloudTls = options.caFile() == null ? null : TrustMaterial.sslContext(options.caFile());
+    CredentialProvider credentials = credentials(config, baseDir, clock, env, cloudTls);
     if (credentials instanceof DockerConfigCredentials docker) {
       docker.check();
     }
@@ -115,6 +127,12 @@ public final class RegistryStore implements ReferrerStore {
 
   static CredentialProvider credentials(
       JsonNode config, Path baseDir, Clock clock, UnaryOperator<String> env) {
+    return credentials(config, baseDir, clock, env, null);
+  }
+
+  /** {@code cloudTls}: the trust of the cloud identity endpoints; null for the JVM's. */
+  private static CredentialProvider credentials(
+      JsonNode config, Path baseDir, Clock clock, UnaryOperator<String> env, SSLContext cloudTls) {
     JsonNode auth = config.get("authProvider");
     if (auth == null || auth.isNull()) {
       return DockerConfigCredentials.fromEnvironment(clock);
@@ -131,8 +149,8 @@ public final class RegistryStore implements ReferrerStore {
     return switch (name) {
       case "dockerConfig" -> dockerConfig(auth, baseDir, clock);
       case "azureWorkloadIdentity", "azureManagedIdentity" ->
-          AuthProviders.azure(name, auth, env, CloudHttp.create(null, clock));
-      case "awsEcrBasic" -> AuthProviders.awsEcr(auth, env, CloudHttp.create(null, clock));
+          AuthProviders.azure(name, auth, env, CloudHttp.create(cloudTls, clock));
+      case "awsEcrBasic" -> AuthProviders.awsEcr(auth, env, CloudHttp.create(cloudTls, clock));
       case "k8Secrets" -> AuthProviders.k8Secrets(
           auth, InClusterSecrets.fromEnvironment(env, InClusterSecrets.SERVICE_ACCOUNT, clock), clock);
       default -> throw new IllegalArgumentException("store \"oras\": authProvider \"" + name

@@ -53,6 +53,8 @@ public final class AwsFixture implements AutoCloseable {
   private volatile String registryUser = "AWS";
   private volatile String registryPassword = "ecr-password";
 
+  private volatile boolean echoTokens;
+
   public AwsFixture(Path dir) throws Exception {
     tls = TestTls.create(dir, "Signet test AWS");
     server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -74,6 +76,14 @@ public final class AwsFixture implements AutoCloseable {
   }
 
   /** The user and password ECR hands out (a real registry's basic credentials in tests). */
+  /**
+   * While on, STS refuses every request and echoes the web identity token it got in the error
+   * message, as a misbehaving proxy or a debugging build might.
+   */
+  public void echoTokensInErrors(boolean on) {
+    echoTokens = on;
+  }
+
   public void registryCredentials(String user, String password) {
     registryUser = user;
     registryPassword = password;
@@ -104,6 +114,10 @@ public final class AwsFixture implements AutoCloseable {
   private void sts(HttpExchange ex, Map<String, String> form) throws IOException {
     if (!"AssumeRoleWithWebIdentity".equals(form.get("Action")) || !"2011-06-15".equals(form.get("Version"))) {
       stsError(ex, 400, "InvalidAction", "Could not find operation " + form.get("Action"));
+      return;
+    }
+    if (echoTokens) {
+      stsError(ex, 400, "InvalidIdentityToken", "Couldn't parse the token " + form.get("WebIdentityToken"));
       return;
     }
     Map<?, ?> claims;

@@ -76,6 +76,7 @@ public final class AzureFixture implements AutoCloseable {
   private final int vaultPort;
 
   private final Map<String, Identity> identities = new ConcurrentHashMap<>();
+  private volatile boolean echoAssertions;
   private final Map<String, Issued> accessTokens = new ConcurrentHashMap<>();
   private final Map<String, String> refreshTokens = new ConcurrentHashMap<>();
   private final Map<String, List<Version>> secrets = new ConcurrentHashMap<>();
@@ -158,6 +159,14 @@ public final class AzureFixture implements AutoCloseable {
   /** The next request whose path starts with {@code pathPrefix} gets this status. */
   public void fail(String pathPrefix, int status, String retryAfter) {
     faults.add(new Fault(pathPrefix, status, retryAfter));
+  }
+
+  /**
+   * From now on the token endpoint refuses every request and echoes the client assertion it got
+   * in the error description, as a misbehaving proxy or a debugging build might.
+   */
+  public void echoAssertionsInErrors() {
+    echoAssertions = true;
   }
 
   public void tokenLifetime(Duration lifetime) {
@@ -265,6 +274,11 @@ public final class AzureFixture implements AutoCloseable {
 
   private void entraToken(HttpExchange ex, String path, Map<String, String> form) throws IOException {
     String tenant = path.substring(1, path.indexOf('/', 1));
+    if (echoAssertions) {
+      entraError(ex, 400, "invalid_client", 50027, "JWT token is invalid or malformed. Presented: "
+          + form.get("client_assertion") + " (client " + form.get("client_id") + ")");
+      return;
+    }
     if (!tenant.equals(TENANT)) {
       entraError(ex, 400, "invalid_request", 90002, "Tenant '" + tenant + "' not found.");
       return;

@@ -147,6 +147,25 @@ class WorkloadIdentityTest {
   }
 
   @Test
+  void an_assertion_the_token_endpoint_echoes_never_reaches_the_error() throws Exception {
+    fixture.echoAssertionsInErrors();
+    String jwt = Files.readString(tokenFile);
+    assertThatThrownBy(() -> identity().fetch(SCOPE, deadline()))
+        .hasMessageContaining("AADSTS50027")
+        .hasMessageContaining("Presented: " + dev.signet.http.Scrubber.REDACTED)
+        .message()
+        .doesNotContain(jwt)
+        .doesNotContain(jwt.substring(0, 40));
+    // A token file that is not shaped like a JWT is removed by its value, before the cut.
+    String opaque = "opaque-" + "k".repeat(400);
+    Files.writeString(tokenFile, opaque);
+    assertThatThrownBy(() -> identity().fetch(SCOPE, deadline()))
+        .hasMessageContaining("Presented: " + dev.signet.http.Scrubber.REDACTED)
+        .message()
+        .doesNotContain("kkkkkkkk");
+  }
+
+  @Test
   void a_wrong_client_id_or_tenant_says_which() {
     env.put("AZURE_CLIENT_ID", "99999999-0000-0000-0000-000000000000");
     assertThatThrownBy(() -> identity().fetch(SCOPE, deadline()))

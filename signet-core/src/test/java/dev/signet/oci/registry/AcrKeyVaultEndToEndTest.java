@@ -19,10 +19,7 @@ import dev.signet.notation.truststore.StoreType;
 import dev.signet.notation.truststore.TrustStore;
 import dev.signet.notation.truststore.TrustStoreException;
 import dev.signet.notation.x509.CertificateChains;
-import dev.signet.oci.Descriptor;
 import dev.signet.oci.MediaTypes;
-import dev.signet.reference.Reference;
-import dev.signet.testing.JwsTestSigner;
 import dev.signet.testing.TestPki;
 import dev.signet.policy.ConfigPolicy;
 import dev.signet.verify.Executor;
@@ -70,25 +67,10 @@ class AcrKeyVaultEndToEndTest {
     registry = DistributionRegistry.startWithTokenAuth(dir.resolve("registry"), azure.realm(), "%s",
         AzureFixture.REGISTRY_TOKEN_ISSUER, azure.registryTokenSigner());
 
-    root = TestPki.root("CN=Wabbit Networks Root,O=Signet").keyType(TestPki.KeyType.EC_P256).selfSigned();
-    TestPki.Issued leaf = TestPki.leaf("CN=wabbit-networks.io,O=Signet").keyType(TestPki.KeyType.EC_P256).issuedBy(root);
-    RegistryOptions trustFixture = RegistryOptions.defaults().withCaFile(azure.caFile());
-    try (RegistryPusher pusher = RegistryPusher.of(RegistryClient.create(trustFixture,
-        r -> new Credential.Basic(AzureFixture.PUSHER, AzureFixture.PUSHER_PASSWORD), CLOCK))) {
-      Reference image = Reference.parse(registry.host() + "/net-monitor:v1");
-      Descriptor pushed = pusher.image(image, "net-monitor v1");
-      byte[] envelope = JwsTestSigner.of(leaf, root.certificate())
-          .signingTime(Instant.now().minus(Duration.ofMinutes(1)))
-          .payloadDescriptor(pushed.mediaType(), pushed.digest().toString(), pushed.size())
-          .sign().bytes();
-      pusher.attach(image, pushed, MediaTypes.NOTARY_SIGNATURE, MediaTypes.JWS_ENVELOPE, envelope);
-      subject = registry.host() + "/net-monitor@" + pushed.digest();
-    }
-    // The chain as the reference setup imports it into Key Vault: leaf and root, with its key.
-    azure.putSecret("wabbit-networks-io", "application/x-pem-file",
-        AzureFixture.pem("PRIVATE KEY", leaf.privateKey().getEncoded())
-            + AzureFixture.pem("CERTIFICATE", leaf.certificate().getEncoded())
-            + AzureFixture.pem("CERTIFICATE", root.certificate().getEncoded()));
+    SignedAcrImage signed = SignedAcrImage.push(azure, registry);
+    root = signed.root();
+    subject = signed.subject();
+    azure.putSecret("wabbit-networks-io", "application/x-pem-file", signed.keyVaultPem());
 
     Path tokenFile = dir.resolve("azure-identity-token");
     Files.writeString(tokenFile, AzureFixture.serviceAccountToken(

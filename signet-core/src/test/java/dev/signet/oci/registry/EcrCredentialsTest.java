@@ -119,6 +119,22 @@ class EcrCredentialsTest {
   }
 
   @Test
+  void a_token_sts_echoes_never_reaches_the_error() throws Exception {
+    String token = Files.readString(tokenFile);
+    aws.echoTokensInErrors(true);
+    try {
+      assertThatThrownBy(() -> provider().credentialFor(registry.host()))
+          .hasMessageContaining("HTTP 400 InvalidIdentityToken")
+          .hasMessageContaining("Couldn't parse the token " + dev.signet.http.Scrubber.REDACTED)
+          .message()
+          .doesNotContain(token)
+          .doesNotContain(token.substring(0, 40));
+    } finally {
+      aws.echoTokensInErrors(false);
+    }
+  }
+
+  @Test
   void an_expired_token_file_is_reported_and_a_rotated_one_works() throws Exception {
     Files.writeString(tokenFile, AzureFixture.serviceAccountToken(
         AwsFixture.ISSUER, SUBJECT, Instant.now().minus(Duration.ofMinutes(5))));

@@ -26,7 +26,11 @@ final class InlineProvider implements ProviderType {
   private static final int MAX_VALUE_CHARS = 1024 * 1024;
 
   @Override
-  public KeyMaterial fetch(String name, Map<String, Object> parameters) throws KeyManagementException {
+  public KeySource open(String name, Map<String, Object> parameters) throws KeyManagementException {
+    return KeySource.fixed(material(parameters));
+  }
+
+  private static KeyMaterial material(Map<String, Object> parameters) throws KeyManagementException {
     Map<String, Object> params = parameters == null ? Map.of() : parameters;
     Object contentType = params.getOrDefault("contentType", "certificate");
     Object value = params.get("value");

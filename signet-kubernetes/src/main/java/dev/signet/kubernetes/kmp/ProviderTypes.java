@@ -1,9 +1,11 @@
 package dev.signet.kubernetes.kmp;
 
+import dev.signet.cloud.CloudHttp;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 
 /** The key management provider types this process supports, by their {@code spec.type} name. */
 public final class ProviderTypes {
@@ -18,10 +20,18 @@ public final class ProviderTypes {
    * ({@code AZURE_FEDERATED_TOKEN_FILE} and the other variables the Azure webhook sets).
    */
   public static ProviderTypes standard(java.time.Clock clock) {
+    return standard(System::getenv, CloudHttp.create(null, clock));
+  }
+
+  /**
+   * The types built in, with the workload identity's variables from {@code env} and the vault
+   * reached through {@code http} (whose trust anchors and clock apply).
+   */
+  public static ProviderTypes standard(UnaryOperator<String> env, CloudHttp http) {
     return new ProviderTypes(
         Map.of(
             InlineProvider.TYPE, new InlineProvider(),
-            AzureKeyVault.TYPE, new AzureKeyVault(System::getenv, clock)));
+            AzureKeyVault.TYPE, new AzureKeyVault(env, http)));
   }
 
   /** This set plus one more type (for example a cloud key vault), replacing one of the same name. */
