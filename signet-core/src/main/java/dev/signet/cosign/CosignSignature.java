@@ -140,9 +140,9 @@ public record CosignSignature(
 
   private static TlogEntry bundleEntry(JsonNode e, String source) throws CosignException {
     String kind = e.path("kindVersion").path("kind").asString("");
-    if (!kind.equals("hashedrekord") && !kind.equals("dsse")) {
+    if (!Set.of("hashedrekord", "dsse", "intoto").contains(kind)) {
       throw unreadable(source, "transparency log entry kind \"" + kind
-          + "\" is not supported (hashedrekord, dsse)");
+          + "\" is not supported (hashedrekord, dsse, intoto)");
     }
     byte[] set = null;
     if (e.has("inclusionPromise")) {

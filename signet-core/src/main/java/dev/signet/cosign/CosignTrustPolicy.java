@@ -6,6 +6,7 @@ import dev.signet.json.JsonFormatException;
 import dev.signet.json.StrictJson;
 import dev.signet.notation.x509.CertificateFiles;
 import dev.signet.oci.Digest;
+import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.InvalidAlgorithmParameterException;
@@ -42,6 +43,8 @@ public record CosignTrustPolicy(
   private static final String CODE_SIGNING = "1.3.6.1.5.5.7.3.3";
   private static final String SIMPLE_SIGNING_TYPE = "cosign container image signature";
   private static final String IN_TOTO = "application/vnd.in-toto+json";
+  private static final Set<String> STATEMENT_TYPES =
+      Set.of("https://in-toto.io/Statement/v1", "https://in-toto.io/Statement/v0.1");
   private static final int MAX_PAYLOAD = 256 * 1024;
 
   /** A public key trusted for keyed signatures, named for reports (file, provider or inline). */
@@ -183,8 +186,15 @@ public record CosignTrustPolicy(
           throw new CosignException("the DSSE payload type \"" + d.payloadType() + "\" is not "
               + IN_TOTO, "Sign the image with cosign sign or a Sigstore client.");
         }
+        JsonNode statement = json(d.payload(), "in-toto statement");
+        String type = statement.path("_type").asString("");
+        if (!STATEMENT_TYPES.contains(type)) {
+          throw new CosignException("the signed statement's _type \"" + type + "\" is not an"
+              + " in-toto Statement v1 or v0.1", "Sign an in-toto statement (cosign attest, or a"
+              + " Sigstore client).");
+        }
         boolean names = false;
-        for (JsonNode s : json(d.payload(), "in-toto statement").path("subject")) {
+        for (JsonNode s : statement.path("subject")) {
           String hex = s.path("digest").path(subject.algorithm()).asString("");
           names |= hex.equals(subject.hex());
         }
@@ -207,37 +217,82 @@ public record CosignTrustPolicy(
   }
 
   /** The log entry must record this very signature, over this content, by this key. */
-  private static void bindBody(byte[] body, CosignSignature sig, byte[] signed, PublicKey key)
+  static void bindBody(byte[] body, CosignSignature sig, byte[] signed, PublicKey key)
       throws CosignException {
     JsonNode entry = json(body, "transparency log entry");
     String kind = entry.path("kind").asString("");
     JsonNode spec = entry.path("spec");
-    boolean ok;
-    switch (kind) {
-      case "hashedrekord" -> {
-        byte[] recorded = decode(spec.path("signature").path("content").asString(""));
-        ok = MessageDigest.isEqual(recorded, sig.signature())
-            && spec.path("data").path("hash").path("algorithm").asString("").equals("sha256")
-            && spec.path("data").path("hash").path("value").asString("").equals(sha256(signed))
-            && sameKey(spec.path("signature").path("publicKey").path("content").asString(""), key);
+    boolean ok = switch (kind + "/" + entry.path("apiVersion").asString("")) {
+      case "hashedrekord/0.0.1" ->
+          MessageDigest.isEqual(
+                  decode(spec.path("signature").path("content").asString("")), sig.signature())
+              && spec.path("data").path("hash").path("algorithm").asString("").equals("sha256")
+              && spec.path("data").path("hash").path("value").asString("").equals(sha256(signed))
+              && sameKey(spec.path("signature").path("publicKey").path("content").asString(""),
+                  key);
+      case "hashedrekord/0.0.2" -> {
+        // Rekor v2: protobuf JSON with base64 bytes and a DER key or certificate.
+        JsonNode v2 = spec.path("hashedRekordV002");
+        JsonNode verifier = v2.path("signature").path("verifier");
+        yield MessageDigest.isEqual(
+                decode(v2.path("signature").path("content").asString("")), sig.signature())
+            && v2.path("data").path("algorithm").asString("").equals("SHA2_256")
+            && HexFormat.of().formatHex(decode(v2.path("data").path("digest").asString("")))
+                .equals(sha256(signed))
+            && (sameDerKey(verifier.path("publicKey").path("rawBytes").asString(""), false, key)
+                || sameDerKey(verifier.path("x509Certificate").path("rawBytes").asString(""),
+                    true, key));
       }
-      case "dsse" -> {
+      case "dsse/0.0.1" -> {
         boolean signatureRecorded = false;
         for (JsonNode s : spec.path("signatures")) {
           signatureRecorded |= MessageDigest.isEqual(
                   decode(s.path("signature").asString("")), sig.signature())
               && sameKey(s.path("verifier").asString(""), key);
         }
-        ok = signatureRecorded
-            && sig.content() instanceof SignedContent.Dsse d
-            && spec.path("payloadHash").path("value").asString("").equals(sha256(d.payload()));
+        yield signatureRecorded && payloadHashMatches(spec.path("payloadHash"), sig);
       }
-      default -> ok = false;
-    }
+      case "intoto/0.0.2" -> {
+        // The envelope's signature and key are recorded base64-encoded once more.
+        boolean signatureRecorded = false;
+        for (JsonNode s : spec.path("content").path("envelope").path("signatures")) {
+          signatureRecorded |= MessageDigest.isEqual(
+                  decode(new String(decode(s.path("sig").asString("")),
+                      StandardCharsets.US_ASCII)), sig.signature())
+              && sameKey(s.path("publicKey").asString(""), key);
+        }
+        yield signatureRecorded
+            && payloadHashMatches(spec.path("content").path("payloadHash"), sig);
+      }
+      default -> false;
+    };
     if (!ok) {
       throw new CosignException("the transparency log entry (" + (kind.isEmpty() ? "no kind" : kind)
           + ") does not record this signature, content and key",
           "The log entry belongs to another signature; sign again with upload to the log.");
+    }
+  }
+
+  private static boolean payloadHashMatches(JsonNode payloadHash, CosignSignature sig) {
+    return sig.content() instanceof SignedContent.Dsse d
+        && payloadHash.path("algorithm").asString("").equals("sha256")
+        && payloadHash.path("value").asString("").equals(sha256(d.payload()));
+  }
+
+  /** A DER public key (or certificate) in base64, compared with the key. */
+  private static boolean sameDerKey(String base64, boolean certificate, PublicKey key) {
+    byte[] der = decode(base64);
+    if (der.length == 0) {
+      return false;
+    }
+    try {
+      PublicKey recorded = certificate
+          ? CertificateFactory.getInstance("X.509")
+              .generateCertificate(new ByteArrayInputStream(der)).getPublicKey()
+          : TrustedRoot.publicKey(der);
+      return MessageDigest.isEqual(recorded.getEncoded(), key.getEncoded());
+    } catch (GeneralSecurityException e) {
+      return false;
     }
   }
 
