@@ -3,7 +3,7 @@ package dev.signet.cosign;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.signet.oci.Digest;
+import dev.signet.reference.Digest;
 import dev.signet.testing.Vectors;
 import java.nio.file.Files;
 import java.nio.file.Path;
