@@ -4,6 +4,10 @@ package dev.signet.cosign;
 
 import dev.signet.json.JsonFormatException;
 import dev.signet.json.StrictJson;
+import dev.signet.notation.timestamp.Rfc3161TimestampVerifier;
+import dev.signet.notation.timestamp.TimestampException;
+import dev.signet.notation.timestamp.VerifiedTimestamp;
+import dev.signet.notation.x509.CertificateChains;
 import dev.signet.notation.x509.CertificateFiles;
 import dev.signet.reference.Digest;
 import java.io.ByteArrayInputStream;
@@ -46,6 +50,8 @@ public record CosignTrustPolicy(
   private static final Set<String> STATEMENT_TYPES =
       Set.of("https://in-toto.io/Statement/v1", "https://in-toto.io/Statement/v0.1");
   private static final int MAX_PAYLOAD = 256 * 1024;
+  private static final Rfc3161TimestampVerifier TIMESTAMPS =
+      new Rfc3161TimestampVerifier(CertificateChains::validateTimestamping);
 
   /** A public key trusted for keyed signatures, named for reports (file, provider or inline). */
   public record TrustedKey(String name, PublicKey key) {}
@@ -55,8 +61,11 @@ public record CosignTrustPolicy(
     keys = List.copyOf(keys);
   }
 
-  /** What a verified signature proved. */
-  public record Verified(String signer, Instant integratedTime, Long logIndex) {}
+  /**
+   * What a verified signature proved: who signed, and when the log integrated it or a timestamp
+   * authority saw it (each null when not proven).
+   */
+  public record Verified(String signer, Instant integratedTime, Long logIndex, Instant timestamp) {}
 
   /** How specific a scope's match of a repository is: -1 none, then global, prefix, exact. */
   int match(String repository) {
@@ -116,14 +125,14 @@ public record CosignTrustPolicy(
       signer = String.join(",", KeylessIdentity.subjectAlternativeNames(leaf));
     }
 
+    if ((tlogVerify || keyless != null) && root == null) {
+      throw new CosignException("trust policy \"" + name + "\" requires a transparency log"
+          + " entry or keyless trust, but the verifier has no trusted root", "Set trustedRoot to"
+          + " Sigstore's trusted_root.json, or set tLogVerify to false for keyed signatures.");
+    }
     Instant integrated = null;
     Long logIndex = null;
-    if (tlogVerify || keyless != null) {
-      if (root == null) {
-        throw new CosignException("trust policy \"" + name + "\" requires a transparency log"
-            + " entry, but the verifier has no trusted root", "Set trustedRoot to Sigstore's"
-            + " trusted_root.json, or set tLogVerify to false for keyed signatures.");
-      }
+    if (tlogVerify) {
       CosignException last = null;
       for (TlogEntry entry : sig.tlogEntries()) {
         try {
@@ -146,17 +155,67 @@ public record CosignTrustPolicy(
             + " transparency log, or set tLogVerify to false for keyed signatures.");
       }
     }
+    List<Instant> timestamps = timestamps(sig, root);
     if (keyless != null) {
-      if (integrated == null) {
-        throw new CosignException("no signed entry timestamp proves when the keyless signature was"
-            + " made", "Sign with a client that records Rekor's signed entry timestamp.");
+      List<Instant> times = new ArrayList<>(timestamps);
+      if (integrated != null) {
+        times.add(integrated);
       }
-      chain(sig.certificates(), root, integrated);
+      if (times.isEmpty()) {
+        throw new CosignException("nothing proves when the keyless signature was made: no signed"
+            + " entry timestamp of a transparency log and no RFC 3161 timestamp of an authority"
+            + " the trusted root names", "Sign with upload to the transparency log, or with a"
+            + " timestamp authority named in the trusted root.");
+      }
+      for (Instant t : times) {
+        chain(sig.certificates(), root, t);
+      }
       if (keyless.ctLogVerify()) {
         CertificateTransparency.verifyEmbedded(sig.certificates(), root);
       }
     }
-    return new Verified(signer, integrated, logIndex);
+    return new Verified(signer, integrated, logIndex,
+        timestamps.isEmpty() ? null : timestamps.get(0));
+  }
+
+  /**
+   * The times the signature's RFC 3161 timestamps prove, each verified against a timestamp
+   * authority of the trusted root; none when the root names no authority (timestamps are then
+   * not relied on). A timestamp that does not verify fails the signature.
+   */
+  private static List<Instant> timestamps(CosignSignature sig, TrustedRoot root)
+      throws CosignException {
+    if (sig.timestamps().isEmpty() || root == null || root.timestampAuthorities().isEmpty()) {
+      return List.of();
+    }
+    List<Instant> times = new ArrayList<>();
+    for (byte[] token : sig.timestamps()) {
+      times.add(timestamp(token, sig.signature(), root));
+    }
+    return times;
+  }
+
+  private static Instant timestamp(byte[] token, byte[] signature, TrustedRoot root)
+      throws CosignException {
+    CosignException last = null;
+    for (TrustedRoot.CertificateAuthority tsa : root.timestampAuthorities()) {
+      X509Certificate anchor = tsa.chain().get(tsa.chain().size() - 1);
+      try {
+        VerifiedTimestamp v = TIMESTAMPS.verify(token, signature, () -> List.of(anchor),
+            tsa.chain());
+        if (tsa.validAt(v.genTime())) {
+          return v.genTime();
+        }
+        last = new CosignException("the RFC 3161 timestamp's time " + v.genTime() + " is outside"
+            + " the period the trusted root gives timestamp authority " + tsa.uri(),
+            "Update the trusted root, or timestamp with a current authority.");
+      } catch (TimestampException e) {
+        last = new CosignException("the RFC 3161 timestamp does not verify with timestamp"
+            + " authority " + tsa.uri() + ": " + e.getMessage(), "Timestamp the signature with an"
+            + " authority named in the trusted root.");
+      }
+    }
+    throw last;
   }
 
   /** Access to the signed artifact's bytes, read only for message signatures. */
@@ -327,8 +386,8 @@ public record CosignTrustPolicy(
             "Sign with a certificate Fulcio issued.");
       }
     } catch (GeneralSecurityException e) {
-      throw new CosignException("the signing certificate was not valid when the log recorded the"
-          + " signature (" + at + "): " + e.getMessage(), "Sign again.");
+      throw new CosignException("the signing certificate was not valid at " + at + ", when the"
+          + " log or a timestamp authority saw the signature: " + e.getMessage(), "Sign again.");
     }
     CosignException last = null;
     for (TrustedRoot.CertificateAuthority ca : root.authorities()) {

@@ -148,6 +148,9 @@ public final class CosignVerifier implements ReferenceVerifier {
         if (v.integratedTime() != null) {
           entry.put("integratedTime", v.integratedTime().toString());
         }
+        if (v.timestamp() != null) {
+          entry.put("timestamp", v.timestamp().toString());
+        }
         verified = true;
       } catch (CosignException e) {
         entry.put("isSuccess", false);

@@ -174,7 +174,7 @@ class CosignTrustPolicyTest {
     CosignTrustPolicy policy = keyless(SigstoreFixture.IDENTITY, SigstoreFixture.ISSUER, true);
     // Logged after the certificate expired: no proof it was signed while valid.
     assertThatThrownBy(() -> verify(policy, keylessSig(expired, Instant.now())))
-        .hasMessageContaining("was not valid when the log recorded the signature");
+        .hasMessageContaining("was not valid at ");
     // Logged while it was valid: still verifies long after expiry.
     assertThat(verify(policy, keylessSig(expired,
         Instant.now().minus(Duration.ofHours(2)).plusSeconds(30))).signer())

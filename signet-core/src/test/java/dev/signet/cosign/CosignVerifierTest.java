@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -152,9 +154,60 @@ class CosignVerifierTest {
     }
   }
 
+  @Test
+  void anExpiredCertificateVerifiesWithATimestampFromATrustedAuthorityOnly() throws Exception {
+    Instant now = Instant.now();
+    // A ten-minute certificate that expired twenty minutes ago.
+    SigstoreFixture.Signer signer = sigstore.keyless(SigstoreFixture.IDENTITY,
+        SigstoreFixture.ISSUER, now.minus(Duration.ofMinutes(30)), Duration.ofMinutes(10), true,
+        sigstore.caKey, sigstore.ca);
+    String certificate = SigstoreFixture.pem(signer.certificate());
+    CosignTrustPolicy policy = new CosignTrustPolicy("ci", List.of("*"), List.of(),
+        new KeylessIdentity(SigstoreFixture.IDENTITY, null, SigstoreFixture.ISSUER, null, true),
+        false);
+    try (FakeRekor tsa = new FakeRekor(sigstore)) {
+      tsa.timestampTime = now.minus(Duration.ofMinutes(25)).truncatedTo(ChronoUnit.SECONDS);
+      var timely = store.attach(BUNDLE_TYPE, new SignedImageStore.Layer(BUNDLE_TYPE,
+          sign(signer.key(), certificate, null, tsa.url(), "message"), Map.of()));
+      VerifierReport ok = verify(verifier(policy), timely);
+      assertThat(ok.isSuccess()).as(ok.errorReason()).isTrue();
+      @SuppressWarnings("unchecked")
+      List<Map<String, Object>> sigs =
+          (List<Map<String, Object>>) ok.extensions().get("signatures");
+      assertThat(sigs.get(0).get("timestamp")).isEqualTo(tsa.timestampTime.toString());
+
+      var untimed = store.attach(BUNDLE_TYPE, new SignedImageStore.Layer(BUNDLE_TYPE,
+          sign(signer.key(), certificate, null, null, "message"), Map.of()));
+      VerifierReport noTime = verify(verifier(policy), untimed);
+      assertThat(noTime.isSuccess()).isFalse();
+      assertThat(noTime.errorReason()).contains("nothing proves when the keyless signature");
+
+      tsa.timestampTime = now;
+      var late = store.attach(BUNDLE_TYPE, new SignedImageStore.Layer(BUNDLE_TYPE,
+          sign(signer.key(), certificate, null, tsa.url(), "message"), Map.of()));
+      VerifierReport expired = verify(verifier(policy), late);
+      assertThat(expired.isSuccess()).isFalse();
+      assertThat(expired.errorReason()).contains("the signing certificate was not valid at ");
+
+      // The same timely bundle against a trusted root naming another timestamp authority.
+      CosignVerifier foreign = new CosignVerifier("verifier-cosign", Set.of(BUNDLE_TYPE),
+          Set.of(), List.of(policy), new SigstoreFixture().trustedRoot(), Clock.systemUTC());
+      VerifierReport untrusted = verify(foreign, timely);
+      assertThat(untrusted.isSuccess()).isFalse();
+      assertThat(untrusted.errorReason())
+          .contains("the RFC 3161 timestamp does not verify with timestamp authority");
+      assertThat(tsa.timestamps.get()).isEqualTo(2);
+    }
+  }
+
   /** Runs npm's @sigstore/sign over the image manifest (or an in-toto statement naming it). */
   private byte[] sign(KeyPair key, String certificatePem, String rekorUrl, String mode)
       throws Exception {
+    return sign(key, certificatePem, rekorUrl, null, mode);
+  }
+
+  private byte[] sign(KeyPair key, String certificatePem, String rekorUrl, String tsaUrl,
+      String mode) throws Exception {
     Path modules = SigstoreNodeModules.path();
     Path artifact = Files.write(dir.resolve("manifest.json"), store.manifest);
     Path statement = Files.writeString(dir.resolve("statement.json"),
@@ -173,6 +226,9 @@ class CosignVerifierTest {
     }
     if (rekorUrl != null) {
       input.put("rekor", rekorUrl);
+    }
+    if (tsaUrl != null) {
+      input.put("tsa", tsaUrl);
     }
     Path in = Files.write(dir.resolve("input.json"), StrictJson.MAPPER.writeValueAsBytes(input));
     Path script = Path.of(getClass().getResource("/sigstore/sign-bundle.js").toURI());

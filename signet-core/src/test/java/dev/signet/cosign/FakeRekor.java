@@ -18,11 +18,15 @@ import tools.jackson.databind.node.ObjectNode;
  * /api/v1/log/entries} with a proposed hashedrekord or dsse entry, canonicalizes it as Rekor does
  * (a dsse proposal becomes envelope and payload hashes plus signatures and verifiers), and answers
  * with the entry, a signed entry timestamp and an inclusion proof with a signed checkpoint, all
- * from the test instance's log key.
+ * from the test instance's log key. It also answers {@code POST /api/v1/timestamp} as Sigstore's
+ * timestamp authority, with tokens from the test authority at {@link #timestampTime}.
  */
 final class FakeRekor implements AutoCloseable {
   private final HttpServer server;
   final AtomicInteger requests = new AtomicInteger();
+  final AtomicInteger timestamps = new AtomicInteger();
+  /** The time the timestamp authority puts in its tokens. */
+  volatile Instant timestampTime = Instant.now();
 
   FakeRekor(SigstoreFixture sigstore) throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -51,6 +55,27 @@ final class FakeRekor implements AutoCloseable {
         response = ("{\"message\":\"" + ex.getMessage() + "\"}").getBytes(StandardCharsets.UTF_8);
       }
       exchange.getResponseHeaders().add("Content-Type", "application/json");
+      exchange.sendResponseHeaders(status, response.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(response);
+      }
+    });
+    server.createContext("/api/v1/timestamp", exchange -> {
+      // Sigstore's timestamp authority API: JSON {artifactHash (base64 SHA-256), hashAlgorithm},
+      // answered with the DER token.
+      timestamps.incrementAndGet();
+      byte[] response;
+      int status = 201;
+      try {
+        JsonNode request = StrictJson.parseObject(exchange.getRequestBody().readAllBytes(),
+            1 << 16, "timestamp request");
+        response = sigstore.timestamp(
+            Base64.getDecoder().decode(request.path("artifactHash").asString("")), timestampTime);
+      } catch (Exception ex) {
+        status = 400;
+        response = ex.toString().getBytes(StandardCharsets.UTF_8);
+      }
+      exchange.getResponseHeaders().add("Content-Type", "application/timestamp-reply");
       exchange.sendResponseHeaders(status, response.length);
       try (OutputStream out = exchange.getResponseBody()) {
         out.write(response);
