@@ -2,6 +2,8 @@
 // whether a transparency log entry is required; the checks follow cosign's own verification.
 package dev.signet.cosign;
 
+import dev.signet.deadline.Deadline;
+import dev.signet.deadline.DeadlineExceededException;
 import dev.signet.json.JsonFormatException;
 import dev.signet.json.StrictJson;
 import dev.signet.notation.timestamp.Rfc3161TimestampVerifier;
@@ -39,10 +41,12 @@ import tools.jackson.databind.JsonNode;
  * @param keys the public keys a keyed signature must verify with; empty for keyless
  * @param keyless the identity of a keyless signer; null for keyed
  * @param tlogVerify whether a verified transparency log entry is required
+ * @param rekor where to look a required entry up online when the signature carries none; null to
+ *     stay offline
  */
 public record CosignTrustPolicy(
     String name, List<String> scopes, List<TrustedKey> keys, KeylessIdentity keyless,
-    boolean tlogVerify) {
+    boolean tlogVerify, RekorSearch rekor) {
 
   private static final String CODE_SIGNING = "1.3.6.1.5.5.7.3.3";
   private static final String SIMPLE_SIGNING_TYPE = "cosign container image signature";
@@ -59,6 +63,13 @@ public record CosignTrustPolicy(
   public CosignTrustPolicy {
     scopes = List.copyOf(scopes);
     keys = List.copyOf(keys);
+  }
+
+  /** A policy that never queries a log online. */
+  public CosignTrustPolicy(
+      String name, List<String> scopes, List<TrustedKey> keys, KeylessIdentity keyless,
+      boolean tlogVerify) {
+    this(name, scopes, keys, keyless, tlogVerify, null);
   }
 
   /**
@@ -87,10 +98,11 @@ public record CosignTrustPolicy(
    *
    * @param subject the digest of the image being admitted
    * @param artifact the bytes of the signed artifact (the image manifest), for message signatures
+   * @param deadline bounds the online log lookup, the only network call
    */
   public Verified verify(
-      CosignSignature sig, Digest subject, ArtifactBytes artifact, TrustedRoot root, Instant now)
-      throws CosignException {
+      CosignSignature sig, Digest subject, ArtifactBytes artifact, TrustedRoot root, Instant now,
+      Deadline deadline) throws CosignException, DeadlineExceededException {
     byte[] signed = signedBytes(sig, subject, artifact);
     PublicKey key;
     String signer;
@@ -133,8 +145,13 @@ public record CosignTrustPolicy(
     Instant integrated = null;
     Long logIndex = null;
     if (tlogVerify) {
+      List<TlogEntry> entries = sig.tlogEntries();
+      if (entries.isEmpty() && rekor != null) {
+        entries = rekor.find(sha256Bytes(sig.content() instanceof SignedContent.Dsse d
+            ? d.payload() : signed), deadline);
+      }
       CosignException last = null;
-      for (TlogEntry entry : sig.tlogEntries()) {
+      for (TlogEntry entry : entries) {
         try {
           TlogEntry.Verified v = entry.verify(root);
           bindBody(entry.body(), sig, signed, key);
@@ -151,7 +168,8 @@ public record CosignTrustPolicy(
       }
       if (logIndex == null) {
         throw last != null ? last : new CosignException("the signature has no transparency log"
-            + " entry, and trust policy \"" + name + "\" requires one", "Sign with upload to the"
+            + " entry" + (rekor == null ? "" : " and " + rekor.base() + " holds none for it")
+            + ", and trust policy \"" + name + "\" requires one", "Sign with upload to the"
             + " transparency log, or set tLogVerify to false for keyed signatures.");
       }
     }
@@ -436,8 +454,12 @@ public record CosignTrustPolicy(
   }
 
   private static String sha256(byte[] data) {
+    return HexFormat.of().formatHex(sha256Bytes(data));
+  }
+
+  private static byte[] sha256Bytes(byte[] data) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+      return MessageDigest.getInstance("SHA-256").digest(data);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }

@@ -3,9 +3,11 @@ package dev.signet.cosign;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.signet.deadline.Deadline;
 import dev.signet.reference.Digest;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -45,10 +47,10 @@ class CosignTrustPolicyTest {
   }
 
   private CosignTrustPolicy.Verified verify(CosignTrustPolicy policy, CosignSignature sig)
-      throws CosignException {
+      throws Exception {
     return policy.verify(sig, image, () -> {
       throw new CosignException("not a message signature", "");
-    }, sigstore.trustedRoot(), Instant.now());
+    }, sigstore.trustedRoot(), Instant.now(), Deadline.none(Clock.systemUTC()));
   }
 
   @Test

@@ -3,11 +3,13 @@ package dev.signet.cosign;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.signet.deadline.Deadline;
 import dev.signet.reference.Digest;
 import dev.signet.testing.Vectors;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +29,7 @@ class SigstoreConformanceTest {
   /** The SHA-256 of upstream's a.txt, the subject of every carried case. */
   private static final Digest SUBJECT = Digest.parse(
       "sha256:a0cfc71271d6e278e57cd332ff957c3f7043fdda354c4cbb190a30d56efa01bf");
+  private static final Deadline OFFLINE = Deadline.none(Clock.systemUTC());
   private static final Pattern ROW =
       Pattern.compile("^\\| `([^`]+)` \\| (verified|fails: (.+?)) \\|");
 
@@ -63,7 +66,7 @@ class SigstoreConformanceTest {
     return keyed(key).verify(bundle(dir), subject, () -> {
           throw new AssertionError("a DSSE bundle needs no artifact bytes");
         },
-        TrustedRoot.read(dir.resolve("trusted_root.json")), Instant.now());
+        TrustedRoot.read(dir.resolve("trusted_root.json")), Instant.now(), OFFLINE);
   }
 
   @TestFactory
@@ -99,7 +102,7 @@ class SigstoreConformanceTest {
     TrustedRoot foreignLog =
         TrustedRoot.read(dir("dsse-statement-missing-type_fail").resolve("trusted_root.json"));
     assertThatThrownBy(() -> keyed(key).verify(bundle(valid), SUBJECT, () -> null, foreignLog,
-            Instant.now()))
+            Instant.now(), OFFLINE))
         .hasMessageContaining("which the trusted root does not hold");
   }
 
