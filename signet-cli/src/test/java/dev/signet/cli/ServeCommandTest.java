@@ -162,7 +162,7 @@ class ServeCommandTest {
 
   @Test
   void stopping_the_server_closes_every_store_it_decided_with() throws Exception {
-    Path certs = certs(TestPki.root("CN=Serve CA").selfSigned());
+    Path certs = certs(TestPki.root("CN=Serve CA").selfSigned(), dir);
     CountingStores counting = new CountingStores();
     ConfigReloader reloader =
         ConfigReloader.load(
