@@ -1,11 +1,14 @@
 // Signs an artifact with npm's @sigstore/sign (a third-party Sigstore client) and prints the
 // Sigstore bundle as JSON. Input (argv[2], a JSON file): {"artifact": path, "mode": "message" |
 // "dsse", "key": PKCS#8 PEM, "certificate": PEM or absent (then the public key is the material),
-// "rekor": base URL of a Rekor-compatible log or absent, "statement": path (dsse only)}.
+// "rekor": base URL of a Rekor-compatible log or absent, "tsa": base URL of an RFC 3161
+// timestamp authority (Sigstore's timestamp API) or absent, "statement": path (dsse only)}.
 'use strict';
 const fs = require('fs');
 const crypto = require('crypto');
-const { MessageSignatureBundleBuilder, DSSEBundleBuilder, RekorWitness } = require('@sigstore/sign');
+const {
+  MessageSignatureBundleBuilder, DSSEBundleBuilder, RekorWitness, TSAWitness,
+} = require('@sigstore/sign');
 const { bundleToJSON } = require('@sigstore/bundle');
 
 async function main() {
@@ -25,6 +28,9 @@ async function main() {
   const witnesses = input.rekor
     ? [new RekorWitness({ rekorBaseURL: input.rekor, entryType: 'dsse', retry: 0, timeout: 20000 })]
     : [];
+  if (input.tsa) {
+    witnesses.push(new TSAWitness({ tsaBaseURL: input.tsa, retry: 0, timeout: 20000 }));
+  }
   let bundle;
   if (input.mode === 'dsse') {
     const builder = new DSSEBundleBuilder({ signer, witnesses });

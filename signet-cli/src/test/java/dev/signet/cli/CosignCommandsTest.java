@@ -3,13 +3,21 @@ package dev.signet.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.signet.cosign.PublicKeys;
+import dev.signet.json.StrictJson;
 import dev.signet.oci.Descriptor;
 import dev.signet.oci.MediaTypes;
 import dev.signet.oci.registry.DistributionRegistry;
 import dev.signet.oci.registry.RegistryPusher;
 import dev.signet.reference.Reference;
+import dev.signet.server.SignetServer;
 import dev.signet.testing.JwsTestSigner;
 import dev.signet.testing.TestPki;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,11 +26,15 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.Signature;
 import java.security.spec.ECGenParameterSpec;
+import java.time.Clock;
 import java.util.Base64;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -183,6 +195,71 @@ class CosignCommandsTest {
     assertThat(verify(allConfig, cosigned).exit()).as("the notation signature is missing")
         .isEqualTo(1);
     assertThat(verify(anyConfig, notationOnly).exit()).as("no cosign signature").isEqualTo(1);
+  }
+
+  /**
+   * {@code signet serve} (TLS, Gatekeeper's external data request) decides cosign signatures as
+   * notation ones: one report per image in Ratify's shape, the reason of a denial, and a repeated
+   * request answered from the cache without asking the registry again.
+   */
+  @Test
+  void servedOverTlsTheCosignSignedImageIsAllowedAndTheTamperedOneDenied() throws Exception {
+    TestPki.Issued ca = TestPki.root("CN=Cosign Serve CA").selfSigned();
+    Path certs = ServeCommandTest.certs(ca, Files.createDirectories(dir.resolve("serve")));
+    ServeCommand command = new ServeCommand();
+    CommandLine cli = new CommandLine(command);
+    cli.setErr(new PrintWriter(new StringWriter()));
+    cli.parseArgs("--config", anyConfig.toString(), "--http", "127.0.0.1:0", "--cert-dir",
+        certs.toString(), "--metrics-port", "127.0.0.1:0");
+    SignetServer server = command.start(Clock.systemUTC());
+    try {
+      HttpClient tls = HttpClient.newBuilder().sslContext(ServeCommandTest.trusting(ca)).build();
+      JsonNode items = gatekeeper(tls, server);
+      assertThat(items).hasSize(2);
+      JsonNode allowed = items.get(0).path("value");
+      assertThat(items.get(0).path("key").asString()).isEqualTo(cosigned);
+      assertThat(allowed.path("isSuccess").asBoolean()).as(allowed.toString()).isTrue();
+      JsonNode report = allowed.path("verifierReports").get(0);
+      assertThat(report.path("verifierType").asString()).isEqualTo("cosign");
+      assertThat(report.path("extensions").path("trustPolicy").asString()).isEqualTo("team");
+      JsonNode denied = items.get(1).path("value");
+      assertThat(items.get(1).path("key").asString()).isEqualTo(tampered);
+      assertThat(denied.path("isSuccess").asBoolean()).isFalse();
+      assertThat(denied.toString()).contains("does not verify with any key");
+
+      long registryCalls = registryRequests(server);
+      assertThat(registryCalls).isPositive();
+      JsonNode again = gatekeeper(tls, server);
+      assertThat(again.get(0).path("value").path("isSuccess").asBoolean()).isTrue();
+      assertThat(again.get(1).path("value").path("isSuccess").asBoolean()).isFalse();
+      // Each tag is resolved to its digest again; the decisions for the digests are cached.
+      assertThat(registryRequests(server)).as("only the two tags are resolved again")
+          .isEqualTo(registryCalls + 2);
+    } finally {
+      server.stop();
+    }
+  }
+
+  private static JsonNode gatekeeper(HttpClient tls, SignetServer server) throws Exception {
+    String body = "{\"apiVersion\":\"externaldata.gatekeeper.sh/v1beta1\","
+        + "\"kind\":\"ProviderRequest\",\"request\":{\"keys\":[\"" + cosigned + "\",\""
+        + tampered + "\"]}}";
+    HttpResponse<String> r = tls.send(HttpRequest.newBuilder(URI.create("https://localhost:"
+                + server.port() + "/ratify/gatekeeper/v1/verify"))
+            .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    return StrictJson.MAPPER.readTree(r.body()).path("response").path("items");
+  }
+
+  private static long registryRequests(SignetServer server) throws Exception {
+    String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + server.metricsPort() + "/metrics")).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+    Matcher m = Pattern.compile("(?m)^ratify_registry_request_count\\S*\\s+([0-9.]+)$")
+        .matcher(metrics);
+    assertThat(m.find()).as(metrics).isTrue();
+    return (long) Double.parseDouble(m.group(1));
   }
 
   @Test

@@ -113,7 +113,7 @@ class ServeCommandTest {
   @Test
   void serves_decisions_health_and_metrics_from_the_flags() throws Exception {
     TestPki.Issued ca = TestPki.root("CN=Serve CA").selfSigned();
-    Path certs = certs(ca);
+    Path certs = certs(ca, dir);
 
     ServeCommand command = new ServeCommand();
     CommandLine cli = new CommandLine(command);
@@ -127,13 +127,7 @@ class ServeCommandTest {
               HttpResponse.BodyHandlers.ofString()).statusCode())
           .isEqualTo(200);
 
-      KeyStore trust = KeyStore.getInstance("PKCS12");
-      trust.load(null, null);
-      trust.setCertificateEntry("ca", ca.certificate());
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      tmf.init(trust);
-      SSLContext ctx = SSLContext.getInstance("TLS");
-      ctx.init(null, tmf.getTrustManagers(), null);
+      SSLContext ctx = trusting(ca);
       String body =
           "{\"apiVersion\":\"externaldata.gatekeeper.sh/v1beta1\",\"kind\":\"ProviderRequest\","
               + "\"request\":{\"keys\":[\"local/e2e@" + IMAGE + "\"]}}";
@@ -178,7 +172,7 @@ class ServeCommandTest {
 
   @Test
   void stopping_the_server_closes_every_store_it_decided_with() throws Exception {
-    Path certs = certs(TestPki.root("CN=Serve CA").selfSigned());
+    Path certs = certs(TestPki.root("CN=Serve CA").selfSigned(), dir);
     CountingStores counting = new CountingStores();
     ConfigReloader reloader =
         ConfigReloader.load(
@@ -205,7 +199,7 @@ class ServeCommandTest {
 
   @Test
   void a_port_in_use_is_one_line_naming_the_address_and_exit_2() throws Exception {
-    Path certs = certs(TestPki.root("CN=Serve CA").selfSigned());
+    Path certs = certs(TestPki.root("CN=Serve CA").selfSigned(), dir);
     try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
       String address = "127.0.0.1:" + taken.getLocalPort();
       for (String[] flags : List.of(
@@ -348,7 +342,20 @@ class ServeCommandTest {
         .hasMessageContaining("logger.formatter must be text, json or logstash");
   }
 
-  private Path certs(TestPki.Issued ca) throws Exception {
+  /** A TLS context trusting only {@code ca}, for clients of the served endpoints. */
+  static SSLContext trusting(TestPki.Issued ca) throws Exception {
+    KeyStore trust = KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    trust.setCertificateEntry("ca", ca.certificate());
+    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trust);
+    SSLContext ctx = SSLContext.getInstance("TLS");
+    ctx.init(null, tmf.getTrustManagers(), null);
+    return ctx;
+  }
+
+  /** tls.crt and tls.key for localhost, issued by {@code ca}, in {@code dir}/certs. */
+  static Path certs(TestPki.Issued ca, Path dir) throws Exception {
     TestPki.Issued leaf =
         TestPki.leaf("CN=localhost").keyUsage(KeyUsage.digitalSignature)
             .extendedKeyUsage(false, KeyPurposeId.id_kp_serverAuth).issuedBy(ca);
@@ -375,7 +382,7 @@ class ServeCommandTest {
     return file;
   }
 
-  private static String pem(Object o) throws Exception {
+  static String pem(Object o) throws Exception {
     StringWriter s = new StringWriter();
     try (JcaPEMWriter w = new JcaPEMWriter(s)) {
       w.writeObject(o);

@@ -21,7 +21,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * One signature: what it signs, the signature bytes, the certificates of a keyless signer (empty
- * for a key), and the transparency log entries that record it.
+ * for a key), the transparency log entries that record it, and RFC 3161 timestamp tokens over the
+ * signature bytes.
  *
  * @param source where it came from (the layer digest), for reports
  */
@@ -30,7 +31,8 @@ public record CosignSignature(
     SignedContent content,
     byte[] signature,
     List<X509Certificate> certificates,
-    List<TlogEntry> tlogEntries) {
+    List<TlogEntry> tlogEntries,
+    List<byte[]> timestamps) {
 
   public static final String SIMPLE_SIGNING_MEDIA_TYPE =
       "application/vnd.dev.cosign.simplesigning.v1+json";
@@ -38,6 +40,7 @@ public record CosignSignature(
   static final String CERTIFICATE_ANNOTATION = "dev.sigstore.cosign/certificate";
   static final String CHAIN_ANNOTATION = "dev.sigstore.cosign/chain";
   static final String BUNDLE_ANNOTATION = "dev.sigstore.cosign/bundle";
+  static final String TIMESTAMP_ANNOTATION = "dev.sigstore.cosign/rfc3161timestamp";
 
   /** The media types of Sigstore bundles, as layers and as referrer artifact types. */
   public static final Set<String> BUNDLE_MEDIA_TYPES =
@@ -54,6 +57,7 @@ public record CosignSignature(
   public CosignSignature {
     certificates = List.copyOf(certificates);
     tlogEntries = List.copyOf(tlogEntries);
+    timestamps = List.copyOf(timestamps);
   }
 
   /** A layer of cosign's {@code .sig} manifest: the payload and its annotations. */
@@ -78,8 +82,14 @@ public record CosignSignature(
     if (bundle != null) {
       entries.add(rekorBundle(bundle, source));
     }
+    List<byte[]> timestamps = new ArrayList<>();
+    String timestamp = annotation(annotations, TIMESTAMP_ANNOTATION);
+    if (timestamp != null) {
+      timestamps.add(base64(json(timestamp, "cosign timestamp annotation", source)
+          .path("SignedRFC3161Timestamp").asString(""), "RFC 3161 timestamp"));
+    }
     return new CosignSignature(source, new SignedContent.SimpleSigning(payload),
-        base64(sig, "signature of " + source), certs, entries);
+        base64(sig, "signature of " + source), certs, entries, timestamps);
   }
 
   /** A Sigstore bundle document. */
@@ -113,6 +123,14 @@ public record CosignSignature(
     for (JsonNode e : tlog) {
       entries.add(bundleEntry(e, source));
     }
+    List<byte[]> timestamps = new ArrayList<>();
+    JsonNode tokens = material.path("timestampVerificationData").path("rfc3161Timestamps");
+    if (tokens.size() > MAX_ENTRIES) {
+      throw unreadable(source, "more than " + MAX_ENTRIES + " RFC 3161 timestamps");
+    }
+    for (JsonNode t : tokens) {
+      timestamps.add(base64(t.path("signedTimestamp").asString(""), "RFC 3161 timestamp"));
+    }
     SignedContent content;
     byte[] signature;
     if (root.has("messageSignature")) {
@@ -135,14 +153,14 @@ public record CosignSignature(
     } else {
       throw unreadable(source, "neither messageSignature nor dsseEnvelope is present");
     }
-    return new CosignSignature(source, content, signature, certs, entries);
+    return new CosignSignature(source, content, signature, certs, entries, timestamps);
   }
 
   private static TlogEntry bundleEntry(JsonNode e, String source) throws CosignException {
     String kind = e.path("kindVersion").path("kind").asString("");
-    if (!kind.equals("hashedrekord") && !kind.equals("dsse")) {
+    if (!Set.of("hashedrekord", "dsse", "intoto").contains(kind)) {
       throw unreadable(source, "transparency log entry kind \"" + kind
-          + "\" is not supported (hashedrekord, dsse)");
+          + "\" is not supported (hashedrekord, dsse, intoto)");
     }
     byte[] set = null;
     if (e.has("inclusionPromise")) {
@@ -173,19 +191,22 @@ public record CosignSignature(
 
   /** cosign's Rekor bundle annotation: the signed entry timestamp and the entry it signs. */
   private static TlogEntry rekorBundle(String json, String source) throws CosignException {
-    JsonNode root;
-    try {
-      root = StrictJson.parseObject(json.getBytes(StandardCharsets.UTF_8), MAX_ANNOTATION_CHARS,
-          "cosign bundle annotation");
-    } catch (JsonFormatException e) {
-      throw unreadable(source, e.getMessage());
-    }
+    JsonNode root = json(json, "cosign bundle annotation", source);
     JsonNode payload = root.path("Payload");
     return new TlogEntry(integer(payload.path("logIndex"), "logIndex", source),
         payload.path("logID").asString(""),
         integer(payload.path("integratedTime"), "integratedTime", source),
         base64(payload.path("body").asString(""), "log entry body"),
         base64(root.path("SignedEntryTimestamp").asString(""), "signed entry timestamp"), null);
+  }
+
+  private static JsonNode json(String text, String what, String source) throws CosignException {
+    try {
+      return StrictJson.parseObject(text.getBytes(StandardCharsets.UTF_8), MAX_ANNOTATION_CHARS,
+          what);
+    } catch (JsonFormatException e) {
+      throw unreadable(source, e.getMessage());
+    }
   }
 
   private static String annotation(Map<String, String> annotations, String key)

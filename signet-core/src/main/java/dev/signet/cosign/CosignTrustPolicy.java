@@ -2,10 +2,17 @@
 // whether a transparency log entry is required; the checks follow cosign's own verification.
 package dev.signet.cosign;
 
+import dev.signet.deadline.Deadline;
+import dev.signet.deadline.DeadlineExceededException;
 import dev.signet.json.JsonFormatException;
 import dev.signet.json.StrictJson;
+import dev.signet.notation.timestamp.Rfc3161TimestampVerifier;
+import dev.signet.notation.timestamp.TimestampException;
+import dev.signet.notation.timestamp.VerifiedTimestamp;
+import dev.signet.notation.x509.CertificateChains;
 import dev.signet.notation.x509.CertificateFiles;
 import dev.signet.reference.Digest;
+import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.InvalidAlgorithmParameterException;
@@ -34,15 +41,21 @@ import tools.jackson.databind.JsonNode;
  * @param keys the public keys a keyed signature must verify with; empty for keyless
  * @param keyless the identity of a keyless signer; null for keyed
  * @param tlogVerify whether a verified transparency log entry is required
+ * @param rekor where to look a required entry up online when the signature carries none; null to
+ *     stay offline
  */
 public record CosignTrustPolicy(
     String name, List<String> scopes, List<TrustedKey> keys, KeylessIdentity keyless,
-    boolean tlogVerify) {
+    boolean tlogVerify, RekorSearch rekor) {
 
   private static final String CODE_SIGNING = "1.3.6.1.5.5.7.3.3";
   private static final String SIMPLE_SIGNING_TYPE = "cosign container image signature";
   private static final String IN_TOTO = "application/vnd.in-toto+json";
+  private static final Set<String> STATEMENT_TYPES =
+      Set.of("https://in-toto.io/Statement/v1", "https://in-toto.io/Statement/v0.1");
   private static final int MAX_PAYLOAD = 256 * 1024;
+  private static final Rfc3161TimestampVerifier TIMESTAMPS =
+      new Rfc3161TimestampVerifier(CertificateChains::validateTimestamping);
 
   /** A public key trusted for keyed signatures, named for reports (file, provider or inline). */
   public record TrustedKey(String name, PublicKey key) {}
@@ -52,8 +65,18 @@ public record CosignTrustPolicy(
     keys = List.copyOf(keys);
   }
 
-  /** What a verified signature proved. */
-  public record Verified(String signer, Instant integratedTime, Long logIndex) {}
+  /** A policy that never queries a log online. */
+  public CosignTrustPolicy(
+      String name, List<String> scopes, List<TrustedKey> keys, KeylessIdentity keyless,
+      boolean tlogVerify) {
+    this(name, scopes, keys, keyless, tlogVerify, null);
+  }
+
+  /**
+   * What a verified signature proved: who signed, and when the log integrated it or a timestamp
+   * authority saw it (each null when not proven).
+   */
+  public record Verified(String signer, Instant integratedTime, Long logIndex, Instant timestamp) {}
 
   /** How specific a scope's match of a repository is: -1 none, then global, prefix, exact. */
   int match(String repository) {
@@ -75,10 +98,11 @@ public record CosignTrustPolicy(
    *
    * @param subject the digest of the image being admitted
    * @param artifact the bytes of the signed artifact (the image manifest), for message signatures
+   * @param deadline bounds the online log lookup, the only network call
    */
   public Verified verify(
-      CosignSignature sig, Digest subject, ArtifactBytes artifact, TrustedRoot root, Instant now)
-      throws CosignException {
+      CosignSignature sig, Digest subject, ArtifactBytes artifact, TrustedRoot root, Instant now,
+      Deadline deadline) throws CosignException, DeadlineExceededException {
     byte[] signed = signedBytes(sig, subject, artifact);
     PublicKey key;
     String signer;
@@ -113,16 +137,21 @@ public record CosignTrustPolicy(
       signer = String.join(",", KeylessIdentity.subjectAlternativeNames(leaf));
     }
 
+    if ((tlogVerify || keyless != null) && root == null) {
+      throw new CosignException("trust policy \"" + name + "\" requires a transparency log"
+          + " entry or keyless trust, but the verifier has no trusted root", "Set trustedRoot to"
+          + " Sigstore's trusted_root.json, or set tLogVerify to false for keyed signatures.");
+    }
     Instant integrated = null;
     Long logIndex = null;
-    if (tlogVerify || keyless != null) {
-      if (root == null) {
-        throw new CosignException("trust policy \"" + name + "\" requires a transparency log"
-            + " entry, but the verifier has no trusted root", "Set trustedRoot to Sigstore's"
-            + " trusted_root.json, or set tLogVerify to false for keyed signatures.");
+    if (tlogVerify) {
+      List<TlogEntry> entries = sig.tlogEntries();
+      if (entries.isEmpty() && rekor != null) {
+        entries = rekor.find(sha256Bytes(sig.content() instanceof SignedContent.Dsse d
+            ? d.payload() : signed), deadline);
       }
       CosignException last = null;
-      for (TlogEntry entry : sig.tlogEntries()) {
+      for (TlogEntry entry : entries) {
         try {
           TlogEntry.Verified v = entry.verify(root);
           bindBody(entry.body(), sig, signed, key);
@@ -139,21 +168,72 @@ public record CosignTrustPolicy(
       }
       if (logIndex == null) {
         throw last != null ? last : new CosignException("the signature has no transparency log"
-            + " entry, and trust policy \"" + name + "\" requires one", "Sign with upload to the"
+            + " entry" + (rekor == null ? "" : " and " + rekor.base() + " holds none for it")
+            + ", and trust policy \"" + name + "\" requires one", "Sign with upload to the"
             + " transparency log, or set tLogVerify to false for keyed signatures.");
       }
     }
+    List<Instant> timestamps = timestamps(sig, root);
     if (keyless != null) {
-      if (integrated == null) {
-        throw new CosignException("no signed entry timestamp proves when the keyless signature was"
-            + " made", "Sign with a client that records Rekor's signed entry timestamp.");
+      List<Instant> times = new ArrayList<>(timestamps);
+      if (integrated != null) {
+        times.add(integrated);
       }
-      chain(sig.certificates(), root, integrated);
+      if (times.isEmpty()) {
+        throw new CosignException("nothing proves when the keyless signature was made: no signed"
+            + " entry timestamp of a transparency log and no RFC 3161 timestamp of an authority"
+            + " the trusted root names", "Sign with upload to the transparency log, or with a"
+            + " timestamp authority named in the trusted root.");
+      }
+      for (Instant t : times) {
+        chain(sig.certificates(), root, t);
+      }
       if (keyless.ctLogVerify()) {
         CertificateTransparency.verifyEmbedded(sig.certificates(), root);
       }
     }
-    return new Verified(signer, integrated, logIndex);
+    return new Verified(signer, integrated, logIndex,
+        timestamps.isEmpty() ? null : timestamps.get(0));
+  }
+
+  /**
+   * The times the signature's RFC 3161 timestamps prove, each verified against a timestamp
+   * authority of the trusted root; none when the root names no authority (timestamps are then
+   * not relied on). A timestamp that does not verify fails the signature.
+   */
+  private static List<Instant> timestamps(CosignSignature sig, TrustedRoot root)
+      throws CosignException {
+    if (sig.timestamps().isEmpty() || root == null || root.timestampAuthorities().isEmpty()) {
+      return List.of();
+    }
+    List<Instant> times = new ArrayList<>();
+    for (byte[] token : sig.timestamps()) {
+      times.add(timestamp(token, sig.signature(), root));
+    }
+    return times;
+  }
+
+  private static Instant timestamp(byte[] token, byte[] signature, TrustedRoot root)
+      throws CosignException {
+    CosignException last = null;
+    for (TrustedRoot.CertificateAuthority tsa : root.timestampAuthorities()) {
+      X509Certificate anchor = tsa.chain().get(tsa.chain().size() - 1);
+      try {
+        VerifiedTimestamp v = TIMESTAMPS.verify(token, signature, () -> List.of(anchor),
+            tsa.chain());
+        if (tsa.validAt(v.genTime())) {
+          return v.genTime();
+        }
+        last = new CosignException("the RFC 3161 timestamp's time " + v.genTime() + " is outside"
+            + " the period the trusted root gives timestamp authority " + tsa.uri(),
+            "Update the trusted root, or timestamp with a current authority.");
+      } catch (TimestampException e) {
+        last = new CosignException("the RFC 3161 timestamp does not verify with timestamp"
+            + " authority " + tsa.uri() + ": " + e.getMessage(), "Timestamp the signature with an"
+            + " authority named in the trusted root.");
+      }
+    }
+    throw last;
   }
 
   /** Access to the signed artifact's bytes, read only for message signatures. */
@@ -183,8 +263,15 @@ public record CosignTrustPolicy(
           throw new CosignException("the DSSE payload type \"" + d.payloadType() + "\" is not "
               + IN_TOTO, "Sign the image with cosign sign or a Sigstore client.");
         }
+        JsonNode statement = json(d.payload(), "in-toto statement");
+        String type = statement.path("_type").asString("");
+        if (!STATEMENT_TYPES.contains(type)) {
+          throw new CosignException("the signed statement's _type \"" + type + "\" is not an"
+              + " in-toto Statement v1 or v0.1", "Sign an in-toto statement (cosign attest, or a"
+              + " Sigstore client).");
+        }
         boolean names = false;
-        for (JsonNode s : json(d.payload(), "in-toto statement").path("subject")) {
+        for (JsonNode s : statement.path("subject")) {
           String hex = s.path("digest").path(subject.algorithm()).asString("");
           names |= hex.equals(subject.hex());
         }
@@ -207,37 +294,82 @@ public record CosignTrustPolicy(
   }
 
   /** The log entry must record this very signature, over this content, by this key. */
-  private static void bindBody(byte[] body, CosignSignature sig, byte[] signed, PublicKey key)
+  static void bindBody(byte[] body, CosignSignature sig, byte[] signed, PublicKey key)
       throws CosignException {
     JsonNode entry = json(body, "transparency log entry");
     String kind = entry.path("kind").asString("");
     JsonNode spec = entry.path("spec");
-    boolean ok;
-    switch (kind) {
-      case "hashedrekord" -> {
-        byte[] recorded = decode(spec.path("signature").path("content").asString(""));
-        ok = MessageDigest.isEqual(recorded, sig.signature())
-            && spec.path("data").path("hash").path("algorithm").asString("").equals("sha256")
-            && spec.path("data").path("hash").path("value").asString("").equals(sha256(signed))
-            && sameKey(spec.path("signature").path("publicKey").path("content").asString(""), key);
+    boolean ok = switch (kind + "/" + entry.path("apiVersion").asString("")) {
+      case "hashedrekord/0.0.1" ->
+          MessageDigest.isEqual(
+                  decode(spec.path("signature").path("content").asString("")), sig.signature())
+              && spec.path("data").path("hash").path("algorithm").asString("").equals("sha256")
+              && spec.path("data").path("hash").path("value").asString("").equals(sha256(signed))
+              && sameKey(spec.path("signature").path("publicKey").path("content").asString(""),
+                  key);
+      case "hashedrekord/0.0.2" -> {
+        // Rekor v2: protobuf JSON with base64 bytes and a DER key or certificate.
+        JsonNode v2 = spec.path("hashedRekordV002");
+        JsonNode verifier = v2.path("signature").path("verifier");
+        yield MessageDigest.isEqual(
+                decode(v2.path("signature").path("content").asString("")), sig.signature())
+            && v2.path("data").path("algorithm").asString("").equals("SHA2_256")
+            && HexFormat.of().formatHex(decode(v2.path("data").path("digest").asString("")))
+                .equals(sha256(signed))
+            && (sameDerKey(verifier.path("publicKey").path("rawBytes").asString(""), false, key)
+                || sameDerKey(verifier.path("x509Certificate").path("rawBytes").asString(""),
+                    true, key));
       }
-      case "dsse" -> {
+      case "dsse/0.0.1" -> {
         boolean signatureRecorded = false;
         for (JsonNode s : spec.path("signatures")) {
           signatureRecorded |= MessageDigest.isEqual(
                   decode(s.path("signature").asString("")), sig.signature())
               && sameKey(s.path("verifier").asString(""), key);
         }
-        ok = signatureRecorded
-            && sig.content() instanceof SignedContent.Dsse d
-            && spec.path("payloadHash").path("value").asString("").equals(sha256(d.payload()));
+        yield signatureRecorded && payloadHashMatches(spec.path("payloadHash"), sig);
       }
-      default -> ok = false;
-    }
+      case "intoto/0.0.2" -> {
+        // The envelope's signature and key are recorded base64-encoded once more.
+        boolean signatureRecorded = false;
+        for (JsonNode s : spec.path("content").path("envelope").path("signatures")) {
+          signatureRecorded |= MessageDigest.isEqual(
+                  decode(new String(decode(s.path("sig").asString("")),
+                      StandardCharsets.US_ASCII)), sig.signature())
+              && sameKey(s.path("publicKey").asString(""), key);
+        }
+        yield signatureRecorded
+            && payloadHashMatches(spec.path("content").path("payloadHash"), sig);
+      }
+      default -> false;
+    };
     if (!ok) {
       throw new CosignException("the transparency log entry (" + (kind.isEmpty() ? "no kind" : kind)
           + ") does not record this signature, content and key",
           "The log entry belongs to another signature; sign again with upload to the log.");
+    }
+  }
+
+  private static boolean payloadHashMatches(JsonNode payloadHash, CosignSignature sig) {
+    return sig.content() instanceof SignedContent.Dsse d
+        && payloadHash.path("algorithm").asString("").equals("sha256")
+        && payloadHash.path("value").asString("").equals(sha256(d.payload()));
+  }
+
+  /** A DER public key (or certificate) in base64, compared with the key. */
+  private static boolean sameDerKey(String base64, boolean certificate, PublicKey key) {
+    byte[] der = decode(base64);
+    if (der.length == 0) {
+      return false;
+    }
+    try {
+      PublicKey recorded = certificate
+          ? CertificateFactory.getInstance("X.509")
+              .generateCertificate(new ByteArrayInputStream(der)).getPublicKey()
+          : TrustedRoot.publicKey(der);
+      return MessageDigest.isEqual(recorded.getEncoded(), key.getEncoded());
+    } catch (GeneralSecurityException e) {
+      return false;
     }
   }
 
@@ -272,8 +404,8 @@ public record CosignTrustPolicy(
             "Sign with a certificate Fulcio issued.");
       }
     } catch (GeneralSecurityException e) {
-      throw new CosignException("the signing certificate was not valid when the log recorded the"
-          + " signature (" + at + "): " + e.getMessage(), "Sign again.");
+      throw new CosignException("the signing certificate was not valid at " + at + ", when the"
+          + " log or a timestamp authority saw the signature: " + e.getMessage(), "Sign again.");
     }
     CosignException last = null;
     for (TrustedRoot.CertificateAuthority ca : root.authorities()) {
@@ -322,8 +454,12 @@ public record CosignTrustPolicy(
   }
 
   private static String sha256(byte[] data) {
+    return HexFormat.of().formatHex(sha256Bytes(data));
+  }
+
+  private static byte[] sha256Bytes(byte[] data) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+      return MessageDigest.getInstance("SHA-256").digest(data);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }

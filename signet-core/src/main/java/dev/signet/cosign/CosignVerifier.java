@@ -139,7 +139,7 @@ public final class CosignVerifier implements ReferenceVerifier {
               "Sign with cosign 2 or later.");
         }
         CosignTrustPolicy.Verified v = policy.get().verify(sig, subjectDescriptor.digest(),
-            manifest, root, clock.instant());
+            manifest, root, clock.instant(), deadline);
         entry.put("isSuccess", true);
         entry.put("signer", v.signer());
         if (v.logIndex() != null) {
@@ -147,6 +147,9 @@ public final class CosignVerifier implements ReferenceVerifier {
         }
         if (v.integratedTime() != null) {
           entry.put("integratedTime", v.integratedTime().toString());
+        }
+        if (v.timestamp() != null) {
+          entry.put("timestamp", v.timestamp().toString());
         }
         verified = true;
       } catch (CosignException e) {

@@ -25,16 +25,21 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The trust anchors of a Sigstore instance: transparency logs (Rekor) by log id, and certificate
- * authorities (Fulcio) with their chains, each valid for a period.
+ * authorities (Fulcio) and RFC 3161 timestamp authorities with their chains, each valid for a
+ * period.
  */
 public record TrustedRoot(
-    List<Log> logs, List<CertificateAuthority> authorities, List<Log> ctLogs) {
+    List<Log> logs,
+    List<CertificateAuthority> authorities,
+    List<Log> ctLogs,
+    List<CertificateAuthority> timestampAuthorities) {
   private static final int MAX_BYTES = 1024 * 1024;
 
   public TrustedRoot {
     logs = List.copyOf(logs);
     authorities = List.copyOf(authorities);
     ctLogs = List.copyOf(ctLogs);
+    timestampAuthorities = List.copyOf(timestampAuthorities);
   }
 
   /** A transparency log: its id (SHA-256 of the DER public key, hex) and key, valid in a window. */
@@ -88,27 +93,33 @@ public record TrustedRoot(
       JsonNode root = StrictJson.parseObject(json, MAX_BYTES, "trusted root");
       List<Log> logs = logs(root.path("tlogs"), source);
       List<Log> ctLogs = logs(root.path("ctlogs"), source);
-      List<CertificateAuthority> authorities = new ArrayList<>();
-      CertificateFactory cf = CertificateFactory.getInstance("X.509");
-      for (JsonNode ca : root.path("certificateAuthorities")) {
-        List<X509Certificate> chain = new ArrayList<>();
-        for (JsonNode c : ca.path("certChain").path("certificates")) {
-          chain.add((X509Certificate) cf.generateCertificate(
-              new ByteArrayInputStream(Base64.getDecoder().decode(text(c, "rawBytes")))));
-        }
-        if (chain.isEmpty()) {
-          throw new CosignException("a certificate authority in " + source + " has no certificates",
-              "Use the trusted_root.json published by the Sigstore instance.");
-        }
-        authorities.add(new CertificateAuthority(ca.path("uri").asString(""), chain,
-            instant(ca.path("validFor").path("start"), Instant.EPOCH),
-            instant(ca.path("validFor").path("end"), null)));
-      }
-      return new TrustedRoot(logs, authorities, ctLogs);
+      return new TrustedRoot(logs, authorities(root.path("certificateAuthorities"), source),
+          ctLogs, authorities(root.path("timestampAuthorities"), source));
     } catch (JsonFormatException | IllegalArgumentException | GeneralSecurityException e) {
       throw new CosignException("the trusted root " + source + " is not valid: " + e.getMessage(),
           "Use the trusted_root.json published by the Sigstore instance.");
     }
+  }
+
+  private static List<CertificateAuthority> authorities(JsonNode list, String source)
+      throws CosignException, GeneralSecurityException {
+    List<CertificateAuthority> authorities = new ArrayList<>();
+    CertificateFactory cf = CertificateFactory.getInstance("X.509");
+    for (JsonNode ca : list) {
+      List<X509Certificate> chain = new ArrayList<>();
+      for (JsonNode c : ca.path("certChain").path("certificates")) {
+        chain.add((X509Certificate) cf.generateCertificate(
+            new ByteArrayInputStream(Base64.getDecoder().decode(text(c, "rawBytes")))));
+      }
+      if (chain.isEmpty()) {
+        throw new CosignException("an authority in " + source + " has no certificates",
+            "Use the trusted_root.json published by the Sigstore instance.");
+      }
+      authorities.add(new CertificateAuthority(ca.path("uri").asString(""), chain,
+          instant(ca.path("validFor").path("start"), Instant.EPOCH),
+          instant(ca.path("validFor").path("end"), null)));
+    }
+    return authorities;
   }
 
   private static List<Log> logs(JsonNode list, String source)

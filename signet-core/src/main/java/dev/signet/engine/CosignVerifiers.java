@@ -1,5 +1,6 @@
 package dev.signet.engine;
 
+import dev.signet.cloud.CloudHttp;
 import dev.signet.config.ConfigException;
 import dev.signet.config.ConfigNode;
 import dev.signet.cosign.CosignException;
@@ -7,9 +8,12 @@ import dev.signet.cosign.CosignTrustPolicy;
 import dev.signet.cosign.CosignVerifier;
 import dev.signet.cosign.KeylessIdentity;
 import dev.signet.cosign.PublicKeys;
+import dev.signet.cosign.RekorSearch;
 import dev.signet.cosign.TrustedRoot;
 import dev.signet.verify.ReferenceVerifier;
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
@@ -52,7 +56,7 @@ final class CosignVerifiers {
       Set<String> names = new HashSet<>();
       Set<String> scopes = new HashSet<>();
       for (ConfigNode p : plugin.objects("trustPolicies")) {
-        CosignTrustPolicy policy = policy(p, baseDir, referenced);
+        CosignTrustPolicy policy = policy(p, baseDir, referenced, clock);
         if (!names.add(policy.name())) {
           throw new ConfigException(p.at("name") + ": trust policy \"" + policy.name()
               + "\" is defined twice");
@@ -66,7 +70,7 @@ final class CosignVerifiers {
         policies.add(policy);
       }
     } else {
-      policies.add(legacy(plugin, baseDir, referenced));
+      policies.add(legacy(plugin, baseDir, referenced, clock));
     }
     TrustedRoot root = null;
     String rootPath = plugin.string("trustedRoot");
@@ -84,20 +88,37 @@ final class CosignVerifiers {
   }
 
   /** Ratify's legacy form: a key file (keyed) or nothing (any Fulcio identity, keyless). */
-  private static CosignTrustPolicy legacy(ConfigNode plugin, Path baseDir, List<Path> referenced)
+  private static CosignTrustPolicy legacy(
+      ConfigNode plugin, Path baseDir, List<Path> referenced, Clock clock)
       throws ConfigException {
     String key = plugin.string("key");
+    RekorSearch rekor = rekor(plugin, clock);
     if (key != null) {
       return new CosignTrustPolicy("default", List.of("*"),
           List.of(fileKey(plugin.at("key"), baseDir.resolve(key).normalize(), referenced)), null,
-          plugin.string("rekorURL") != null);
+          rekor != null, rekor);
     }
     return new CosignTrustPolicy("default", List.of("*"), List.of(),
-        new KeylessIdentity(null, Pattern.compile(".*"), null, Pattern.compile(".*"), true), true);
+        new KeylessIdentity(null, Pattern.compile(".*"), null, Pattern.compile(".*"), true), true,
+        rekor);
   }
 
-  private static CosignTrustPolicy policy(ConfigNode p, Path baseDir, List<Path> referenced)
-      throws ConfigException {
+  /** The online log lookup {@code rekorURL} asks for; null without it. */
+  private static RekorSearch rekor(ConfigNode node, Clock clock) throws ConfigException {
+    String url = node.string("rekorURL");
+    if (url == null) {
+      return null;
+    }
+    try {
+      return new RekorSearch(new URI(url), CloudHttp.create(null, clock));
+    } catch (URISyntaxException | IllegalArgumentException e) {
+      throw new ConfigException(node.at("rekorURL") + ": \"" + url + "\" is not an http or https"
+          + " URL");
+    }
+  }
+
+  private static CosignTrustPolicy policy(
+      ConfigNode p, Path baseDir, List<Path> referenced, Clock clock) throws ConfigException {
     p.allowOnly(POLICY_KEYS);
     String name = p.requiredString("name");
     List<String> scopes = p.strings("scopes");
@@ -123,7 +144,8 @@ final class CosignVerifiers {
           + " or keyless, not " + (keys.isEmpty() ? "neither" : "both"));
     }
     Boolean tlog = p.bool("tLogVerify");
-    return new CosignTrustPolicy(name, scopes, keys, keyless, tlog == null || tlog);
+    return new CosignTrustPolicy(name, scopes, keys, keyless, tlog == null || tlog,
+        rekor(p, clock));
   }
 
   private static CosignTrustPolicy.TrustedKey key(

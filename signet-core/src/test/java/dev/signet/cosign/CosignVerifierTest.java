@@ -1,25 +1,36 @@
 package dev.signet.cosign;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.net.httpserver.HttpServer;
+import dev.signet.cloud.CloudHttp;
 import dev.signet.deadline.Deadline;
+import dev.signet.deadline.DeadlineExceededException;
 import dev.signet.json.StrictJson;
 import dev.signet.testing.SigstoreNodeModules;
 import dev.signet.result.VerifierReport;
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The cosign verifier on signatures attached to an image: cosign's {@code .sig} format built from
@@ -152,9 +163,136 @@ class CosignVerifierTest {
     }
   }
 
+  @Test
+  void anExpiredCertificateVerifiesWithATimestampFromATrustedAuthorityOnly() throws Exception {
+    Instant now = Instant.now();
+    // A ten-minute certificate that expired twenty minutes ago.
+    SigstoreFixture.Signer signer = sigstore.keyless(SigstoreFixture.IDENTITY,
+        SigstoreFixture.ISSUER, now.minus(Duration.ofMinutes(30)), Duration.ofMinutes(10), true,
+        sigstore.caKey, sigstore.ca);
+    String certificate = SigstoreFixture.pem(signer.certificate());
+    CosignTrustPolicy policy = new CosignTrustPolicy("ci", List.of("*"), List.of(),
+        new KeylessIdentity(SigstoreFixture.IDENTITY, null, SigstoreFixture.ISSUER, null, true),
+        false);
+    try (FakeRekor tsa = new FakeRekor(sigstore)) {
+      tsa.timestampTime = now.minus(Duration.ofMinutes(25)).truncatedTo(ChronoUnit.SECONDS);
+      var timely = store.attach(BUNDLE_TYPE, new SignedImageStore.Layer(BUNDLE_TYPE,
+          sign(signer.key(), certificate, null, tsa.url(), "message"), Map.of()));
+      VerifierReport ok = verify(verifier(policy), timely);
+      assertThat(ok.isSuccess()).as(ok.errorReason()).isTrue();
+      @SuppressWarnings("unchecked")
+      List<Map<String, Object>> sigs =
+          (List<Map<String, Object>>) ok.extensions().get("signatures");
+      assertThat(sigs.get(0).get("timestamp")).isEqualTo(tsa.timestampTime.toString());
+
+      var untimed = store.attach(BUNDLE_TYPE, new SignedImageStore.Layer(BUNDLE_TYPE,
+          sign(signer.key(), certificate, null, null, "message"), Map.of()));
+      VerifierReport noTime = verify(verifier(policy), untimed);
+      assertThat(noTime.isSuccess()).isFalse();
+      assertThat(noTime.errorReason()).contains("nothing proves when the keyless signature");
+
+      tsa.timestampTime = now;
+      var late = store.attach(BUNDLE_TYPE, new SignedImageStore.Layer(BUNDLE_TYPE,
+          sign(signer.key(), certificate, null, tsa.url(), "message"), Map.of()));
+      VerifierReport expired = verify(verifier(policy), late);
+      assertThat(expired.isSuccess()).isFalse();
+      assertThat(expired.errorReason()).contains("the signing certificate was not valid at ");
+
+      // The same timely bundle against a trusted root naming another timestamp authority.
+      CosignVerifier foreign = new CosignVerifier("verifier-cosign", Set.of(BUNDLE_TYPE),
+          Set.of(), List.of(policy), new SigstoreFixture().trustedRoot(), Clock.systemUTC());
+      VerifierReport untrusted = verify(foreign, timely);
+      assertThat(untrusted.isSuccess()).isFalse();
+      assertThat(untrusted.errorReason())
+          .contains("the RFC 3161 timestamp does not verify with timestamp authority");
+      assertThat(tsa.timestamps.get()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void aBundleWithoutItsLogEntryVerifiesWhenRekorUrlFindsItOnline() throws Exception {
+    KeyPair key = SigstoreFixture.ec();
+    try (FakeRekor rekor = new FakeRekor(sigstore)) {
+      // Logged at signing time, then the entry is left out of the bundle.
+      ObjectNode bundle = (ObjectNode) StrictJson.parseObject(
+          sign(key, null, rekor.url(), "message"), 1 << 20, "bundle");
+      ((ObjectNode) bundle.path("verificationMaterial")).putArray("tlogEntries");
+      var referrer = store.attach(BUNDLE_TYPE, new SignedImageStore.Layer(BUNDLE_TYPE,
+          StrictJson.MAPPER.writeValueAsBytes(bundle), Map.of()));
+      var trusted = List.of(new CosignTrustPolicy.TrustedKey("test", key.getPublic()));
+
+      VerifierReport offline = verify(verifier(
+          new CosignTrustPolicy("keyed", List.of("*"), trusted, null, true)), referrer);
+      assertThat(offline.isSuccess()).isFalse();
+      assertThat(offline.errorReason()).contains("has no transparency log entry");
+      assertThat(rekor.searches.get()).isZero();
+
+      RekorSearch online = new RekorSearch(URI.create(rekor.url()),
+          CloudHttp.create(null, Clock.systemUTC()));
+      VerifierReport ok = verify(verifier(
+          new CosignTrustPolicy("keyed", List.of("*"), trusted, null, true, online)), referrer);
+      assertThat(ok.isSuccess()).as(ok.errorReason()).isTrue();
+      assertThat(rekor.searches.get()).isEqualTo(1);
+      @SuppressWarnings("unchecked")
+      List<Map<String, Object>> sigs =
+          (List<Map<String, Object>>) ok.extensions().get("signatures");
+      assertThat(sigs.get(0)).containsKey("tlogIndex");
+
+      // Another key's unlogged signature over the same manifest: the log's entry for that content
+      // records the first signature, not this one.
+      KeyPair other = SigstoreFixture.ec();
+      byte[] unlogged = sign(other, null, null, "message");
+      var unloggedReferrer = store.attach(BUNDLE_TYPE,
+          new SignedImageStore.Layer(BUNDLE_TYPE, unlogged, Map.of()));
+      VerifierReport none = verify(verifier(new CosignTrustPolicy("keyed", List.of("*"),
+          List.of(new CosignTrustPolicy.TrustedKey("other", other.getPublic())), null, true,
+          online)), unloggedReferrer);
+      assertThat(none.isSuccess()).isFalse();
+      assertThat(none.errorReason()).contains("does not record this signature");
+    }
+  }
+
+  @Test
+  void aRekorThatHangsEndsInTheDeadlineNeverAnAllow() throws Exception {
+    KeyPair key = SigstoreFixture.ec();
+    byte[] payload = SigstoreFixture.simpleSigning("registry.example/team/app",
+        store.digest.toString());
+    var referrer = store.attach(CosignVerifier.SIGNATURE_ARTIFACT_TYPE, layer(key, payload));
+    CountDownLatch release = new CountDownLatch(1);
+    HttpServer hanging = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    hanging.setExecutor(Executors.newCachedThreadPool());
+    hanging.createContext("/", exchange -> {
+      try {
+        release.await(60, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      exchange.close();
+    });
+    hanging.start();
+    try {
+      RekorSearch online = new RekorSearch(
+          URI.create("http://127.0.0.1:" + hanging.getAddress().getPort()),
+          CloudHttp.create(null, Clock.systemUTC()));
+      CosignVerifier v = verifier(new CosignTrustPolicy("keyed", List.of("*"),
+          List.of(new CosignTrustPolicy.TrustedKey("test", key.getPublic())), null, true, online));
+      assertThatThrownBy(() -> v.verify(store.subject, store.descriptor, referrer, store,
+              Deadline.after(Clock.systemUTC(), Duration.ofSeconds(2))))
+          .isInstanceOf(DeadlineExceededException.class);
+    } finally {
+      release.countDown();
+      hanging.stop(0);
+    }
+  }
+
   /** Runs npm's @sigstore/sign over the image manifest (or an in-toto statement naming it). */
   private byte[] sign(KeyPair key, String certificatePem, String rekorUrl, String mode)
       throws Exception {
+    return sign(key, certificatePem, rekorUrl, null, mode);
+  }
+
+  private byte[] sign(KeyPair key, String certificatePem, String rekorUrl, String tsaUrl,
+      String mode) throws Exception {
     Path modules = SigstoreNodeModules.path();
     Path artifact = Files.write(dir.resolve("manifest.json"), store.manifest);
     Path statement = Files.writeString(dir.resolve("statement.json"),
@@ -173,6 +311,9 @@ class CosignVerifierTest {
     }
     if (rekorUrl != null) {
       input.put("rekor", rekorUrl);
+    }
+    if (tsaUrl != null) {
+      input.put("tsa", tsaUrl);
     }
     Path in = Files.write(dir.resolve("input.json"), StrictJson.MAPPER.writeValueAsBytes(input));
     Path script = Path.of(getClass().getResource("/sigstore/sign-bundle.js").toURI());

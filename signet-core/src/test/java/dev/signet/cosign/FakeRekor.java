@@ -1,5 +1,6 @@
 package dev.signet.cosign;
 
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.signet.json.StrictJson;
 import java.io.IOException;
@@ -8,7 +9,11 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -18,15 +23,42 @@ import tools.jackson.databind.node.ObjectNode;
  * /api/v1/log/entries} with a proposed hashedrekord or dsse entry, canonicalizes it as Rekor does
  * (a dsse proposal becomes envelope and payload hashes plus signatures and verifiers), and answers
  * with the entry, a signed entry timestamp and an inclusion proof with a signed checkpoint, all
- * from the test instance's log key.
+ * from the test instance's log key. Logged entries can be searched ({@code POST
+ * /api/v1/index/retrieve}) and fetched ({@code GET /api/v1/log/entries/<uuid>}) as in Rekor. It also answers {@code POST /api/v1/timestamp} as Sigstore's
+ * timestamp authority, with tokens from the test authority at {@link #timestampTime}.
  */
 final class FakeRekor implements AutoCloseable {
   private final HttpServer server;
   final AtomicInteger requests = new AtomicInteger();
+  final AtomicInteger timestamps = new AtomicInteger();
+  final AtomicInteger searches = new AtomicInteger();
+  private final Map<String, byte[]> entries = new ConcurrentHashMap<>();
+  private final Map<String, List<String>> index = new ConcurrentHashMap<>();
+  /** The time the timestamp authority puts in its tokens. */
+  volatile Instant timestampTime = Instant.now();
 
   FakeRekor(SigstoreFixture sigstore) throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext("/api/v1/index/retrieve", exchange -> {
+      searches.incrementAndGet();
+      byte[] response;
+      try {
+        String hash = StrictJson.parseObject(exchange.getRequestBody().readAllBytes(), 1 << 16,
+            "search").path("hash").asString("");
+        response = StrictJson.MAPPER.writeValueAsBytes(index.getOrDefault(hash, List.of()));
+      } catch (Exception ex) {
+        response = "[]".getBytes(StandardCharsets.UTF_8);
+      }
+      answer(exchange, 200, response);
+    });
     server.createContext("/api/v1/log/entries", exchange -> {
+      if (exchange.getRequestMethod().equals("GET")) {
+        String path = exchange.getRequestURI().getPath();
+        byte[] entry = entries.get(path.substring(path.lastIndexOf('/') + 1));
+        answer(exchange, entry == null ? 404 : 200,
+            entry == null ? "{}".getBytes(StandardCharsets.UTF_8) : entry);
+        return;
+      }
       requests.incrementAndGet();
       byte[] request = exchange.getRequestBody().readAllBytes();
       byte[] response;
@@ -46,17 +78,53 @@ final class FakeRekor implements AutoCloseable {
                 .map(h -> "\"" + HexFormat.of().formatHex(h) + "\"").toList())
             + "],\"checkpoint\":" + StrictJson.MAPPER.writeValueAsString(e.proof().checkpoint())
             + "}}}}").getBytes(StandardCharsets.UTF_8);
+        String uuid = SigstoreFixture.sha256Hex(body);
+        entries.put(uuid, response);
+        index.computeIfAbsent("sha256:" + indexedHash(body), h -> new ArrayList<>()).add(uuid);
       } catch (Exception ex) {
         status = 400;
         response = ("{\"message\":\"" + ex.getMessage() + "\"}").getBytes(StandardCharsets.UTF_8);
       }
-      exchange.getResponseHeaders().add("Content-Type", "application/json");
+      answer(exchange, status, response);
+    });
+    server.createContext("/api/v1/timestamp", exchange -> {
+      // Sigstore's timestamp authority API: JSON {artifactHash (base64 SHA-256), hashAlgorithm},
+      // answered with the DER token.
+      timestamps.incrementAndGet();
+      byte[] response;
+      int status = 201;
+      try {
+        JsonNode request = StrictJson.parseObject(exchange.getRequestBody().readAllBytes(),
+            1 << 16, "timestamp request");
+        response = sigstore.timestamp(
+            Base64.getDecoder().decode(request.path("artifactHash").asString("")), timestampTime);
+      } catch (Exception ex) {
+        status = 400;
+        response = ex.toString().getBytes(StandardCharsets.UTF_8);
+      }
+      exchange.getResponseHeaders().add("Content-Type", "application/timestamp-reply");
       exchange.sendResponseHeaders(status, response.length);
       try (OutputStream out = exchange.getResponseBody()) {
         out.write(response);
       }
     });
     server.start();
+  }
+
+  private static void answer(HttpExchange exchange, int status, byte[] response)
+      throws IOException {
+    exchange.getResponseHeaders().add("Content-Type", "application/json");
+    exchange.sendResponseHeaders(status, response.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(response);
+    }
+  }
+
+  /** The artifact hash Rekor indexes an entry under: the data hash, or the DSSE payload hash. */
+  private static String indexedHash(byte[] body) throws Exception {
+    JsonNode spec = StrictJson.parseObject(body, 1 << 20, "entry").path("spec");
+    return spec.has("payloadHash") ? spec.path("payloadHash").path("value").asString()
+        : spec.path("data").path("hash").path("value").asString();
   }
 
   String url() {

@@ -35,12 +35,20 @@ import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoGeneratorBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
+import org.bouncycastle.tsp.TSPAlgorithms;
+import org.bouncycastle.tsp.TimeStampRequest;
+import org.bouncycastle.tsp.TimeStampRequestGenerator;
+import org.bouncycastle.tsp.TimeStampTokenGenerator;
 
 /**
  * A private Sigstore instance for tests: a Fulcio-like CA, a Rekor-like log key that signs entry
- * timestamps and checkpoints, a CT log key that signs embedded SCTs, and the trusted root naming
- * them. Everything is made in memory with fresh keys.
+ * timestamps and checkpoints, a CT log key that signs embedded SCTs, an RFC 3161 timestamp
+ * authority (a root and a timestamping leaf), and the trusted root naming them. Everything is made in memory with fresh keys.
  */
 final class SigstoreFixture {
   static final String ISSUER = "https://token.actions.example.com";
@@ -54,6 +62,10 @@ final class SigstoreFixture {
   final KeyPair logKey = ec();
   final KeyPair ctKey = ec();
   final AtomicLong nextIndex = new AtomicLong(100);
+  final KeyPair tsaRootKey = ec();
+  final X509Certificate tsaRoot = caCertificate(tsaRootKey, "CN=tsa-test-root,O=Test", now);
+  final KeyPair tsaKey = ec();
+  final X509Certificate tsa = tsaLeaf(tsaKey, tsaRootKey, tsaRoot, now);
 
   static KeyPair ec() {
     try {
@@ -113,6 +125,44 @@ final class SigstoreFixture {
           new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
       return new JcaX509CertificateConverter().getCertificate(
           b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(key.getPrivate())));
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static X509Certificate tsaLeaf(KeyPair key, KeyPair issuerKey, X509Certificate issuer,
+      Instant now) {
+    try {
+      X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(issuer,
+          BigInteger.valueOf(SERIAL.incrementAndGet()), Date.from(now.minus(Duration.ofDays(30))),
+          Date.from(now.plus(Duration.ofDays(365))), new X500Name("CN=tsa-test,O=Test"),
+          key.getPublic());
+      b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+      b.addExtension(Extension.extendedKeyUsage, true,
+          new ExtendedKeyUsage(KeyPurposeId.id_kp_timeStamping));
+      return new JcaX509CertificateConverter().getCertificate(
+          b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKey.getPrivate())));
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * An RFC 3161 token from the test authority over a SHA-256 message imprint, at {@code genTime},
+   * without certificates (as Sigstore's timestamp authority answers a request without certReq).
+   */
+  byte[] timestamp(byte[] sha256Imprint, Instant genTime) {
+    try {
+      TimeStampTokenGenerator tokens = new TimeStampTokenGenerator(
+          new JcaSimpleSignerInfoGeneratorBuilder().build("SHA256withECDSA", tsaKey.getPrivate(),
+              tsa),
+          new JcaDigestCalculatorProviderBuilder().build().get(
+              new AlgorithmIdentifier(NISTObjectIdentifiers.id_sha256)),
+          new ASN1ObjectIdentifier("1.3.6.1.4.1.57264.2"));
+      TimeStampRequest request = new TimeStampRequestGenerator().generate(TSPAlgorithms.SHA256,
+          sha256Imprint, BigInteger.valueOf(SERIAL.incrementAndGet()));
+      return tokens.generate(request, BigInteger.valueOf(SERIAL.incrementAndGet()),
+          Date.from(genTime)).getEncoded();
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
@@ -255,7 +305,13 @@ final class SigstoreFixture {
           + "\"commonName\":\"sigstore-test-ca\"},\"uri\":\"https://fulcio.test\","
           + "\"certChain\":{\"certificates\":[{\"rawBytes\":\"" + caDer + "\"}]},"
           + "\"validFor\":{\"start\":\"" + now.minus(Duration.ofDays(30)) + "\"}}],"
-          + "\"ctlogs\":[" + log("https://ctfe.test", ctKey.getPublic()) + "]}";
+          + "\"ctlogs\":[" + log("https://ctfe.test", ctKey.getPublic()) + "],"
+          + "\"timestampAuthorities\":[{\"subject\":{\"organization\":\"Test\","
+          + "\"commonName\":\"tsa-test\"},\"uri\":\"https://tsa.test\","
+          + "\"certChain\":{\"certificates\":[{\"rawBytes\":\""
+          + Base64.getEncoder().encodeToString(tsa.getEncoded()) + "\"},{\"rawBytes\":\""
+          + Base64.getEncoder().encodeToString(tsaRoot.getEncoded()) + "\"}]},"
+          + "\"validFor\":{\"start\":\"" + now.minus(Duration.ofDays(30)) + "\"}}]}";
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }

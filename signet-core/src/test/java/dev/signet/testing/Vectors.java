@@ -13,7 +13,7 @@ import java.nio.file.Path;
 public final class Vectors {
   private Vectors() {}
 
-  /** The {@code vectors} directory (holding {@code notary/} and {@code ratify-v1.4.0/}). */
+  /** The {@code vectors} directory (holding {@code notary/}, {@code ratify-v1.4.0/} and {@code sigstore/}). */
   public static Path root() {
     String configured = System.getenv("SIGNET_VECTORS");
     Path root = configured != null && !configured.isBlank() ? Path.of(configured) : inRepository();
@@ -34,6 +34,11 @@ public final class Vectors {
   /** A path under {@code vectors/ratify-v1.4.0/}. */
   public static Path ratify(String relative) {
     return existing(root().resolve("ratify-v1.4.0").resolve(relative));
+  }
+
+  /** A path under {@code vectors/sigstore/}. */
+  public static Path sigstore(String relative) {
+    return existing(root().resolve("sigstore").resolve(relative));
   }
 
   private static Path existing(Path p) {

@@ -41,8 +41,26 @@ public final class Rfc3161TimestampVerifier implements TimestampVerifier {
     return verify(token, info -> info.imprintMatches(signature), roots);
   }
 
+  /**
+   * As {@link #verify(byte[], byte[], TsaRoots)}, for tokens that may leave out the TSA's
+   * certificates: the signing certificate and intermediates are also looked for in {@code
+   * published} (a Sigstore trusted root publishes each timestamp authority's chain).
+   */
+  public VerifiedTimestamp verify(
+      byte[] token, byte[] signature, TsaRoots roots, List<X509Certificate> published)
+      throws TimestampException {
+    Objects.requireNonNull(signature, "signature");
+    return verify(token, info -> info.imprintMatches(signature), roots, published);
+  }
+
   /** The steps of {@link #verify}, with the imprint check (d) supplied by the caller (tests). */
   VerifiedTimestamp verify(byte[] token, Predicate<TokenInfo> imprint, TsaRoots roots)
+      throws TimestampException {
+    return verify(token, imprint, roots, List.of());
+  }
+
+  private VerifiedTimestamp verify(
+      byte[] token, Predicate<TokenInfo> imprint, TsaRoots roots, List<X509Certificate> published)
       throws TimestampException {
     Objects.requireNonNull(roots, "roots");
     // (b) parse
@@ -55,7 +73,7 @@ public final class Rfc3161TimestampVerifier implements TimestampVerifier {
     }
     SignedToken signed;
     try {
-      signed = SignedToken.parse(token);
+      signed = SignedToken.parse(token).withPublished(published);
     } catch (TokenException e) {
       throw new TimestampException(PARSE + e.getMessage(), e);
     }

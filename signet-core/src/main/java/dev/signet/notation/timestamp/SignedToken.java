@@ -34,6 +34,23 @@ record SignedToken(
 
   static final int MAX_SIGNERS = 8;
 
+  /** This token with certificates published beside it added to its own (own ones first). */
+  SignedToken withPublished(List<X509Certificate> published) throws TokenException {
+    if (published.isEmpty()) {
+      return this;
+    }
+    List<X509Certificate> all = new ArrayList<>(certificates);
+    for (X509Certificate c : published) {
+      if (!all.contains(c)) {
+        all.add(c);
+      }
+    }
+    if (all.size() > MAX_CERTIFICATES) {
+      throw new TokenException("cms: too many certificates: " + all.size());
+    }
+    return new SignedToken(List.copyOf(all), signerInfos, tstInfo);
+  }
+
   static SignedToken parse(byte[] der) throws TokenException {
     ContentInfo contentInfo;
     try (ASN1InputStream in = new ASN1InputStream(der)) {
