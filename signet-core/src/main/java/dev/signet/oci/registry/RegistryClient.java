@@ -43,6 +43,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ThreadLocalRandom;
@@ -133,6 +134,9 @@ public final class RegistryClient implements AutoCloseable {
   private final Map<String, Semaphore> permits = new ConcurrentHashMap<>();
   private final Map<String, AuthChallenge> challenges = new ConcurrentHashMap<>();
   private final Map<String, Token> tokens = new ConcurrentHashMap<>();
+  private final SingleFlight<Descriptor> resolutions = new SingleFlight<>();
+  private final SingleFlight<String> tokenRequests = new SingleFlight<>();
+  private final ReferrersSupport referrersSupport;
 
   RegistryClient(
       RegistryOptions options,
@@ -147,6 +151,8 @@ public final class RegistryClient implements AutoCloseable {
     this.sleeper = sleeper;
     this.random = random;
     this.cache = new ContentCache(options.cacheMaxBytes());
+    this.referrersSupport =
+        new ReferrersSupport(clock, ReferrersSupport.LIFETIME, ReferrersSupport.MAX_REGISTRIES);
     this.http =
         HttpClient.newBuilder()
             .followRedirects(HttpClient.Redirect.NEVER)
@@ -198,9 +204,12 @@ public final class RegistryClient implements AutoCloseable {
   }
 
   /**
-   * Resolves a reference to its manifest descriptor. A tag is resolved with a GET so that the
-   * digest is computed from the bytes (and any {@code Docker-Content-Digest} checked against them);
-   * a digest reference is fetched and checked, or served from the cache.
+   * Resolves a reference to its manifest descriptor with a {@code HEAD} when the registry's headers
+   * make a complete descriptor ({@code Docker-Content-Digest}, {@code Content-Length} and a manifest
+   * {@code Content-Type}), else with a GET whose digest is computed from the bytes. The body is not
+   * fetched here; {@link #fetchManifest} checks it against this digest and size when it is needed.
+   * A digest reference in the content cache costs no request. Identical resolutions in flight at
+   * the same time share one exchange.
    */
   public Descriptor resolve(Reference reference, Deadline deadline)
       throws StoreException, DeadlineExceededException {
@@ -209,31 +218,36 @@ public final class RegistryClient implements AutoCloseable {
       if (hit != null && hit.mediaType() != null) {
         return new Descriptor(hit.mediaType(), reference.digest(), hit.bytes().length);
       }
-      return getManifest(reference, reference.digest().toString(), reference.digest(), -1,
-          MANIFEST_ACCEPT, "manifest " + reference, deadline).descriptor();
     }
-    String tag = reference.tag() == null ? "latest" : reference.tag();
-    return getManifest(reference, tag, null, -1, MANIFEST_ACCEPT, "manifest " + reference, deadline)
+    return resolutions.run(reference.toString(), deadline, "manifest " + reference,
+        () -> resolveAtRegistry(reference, deadline));
+  }
+
+  private Descriptor resolveAtRegistry(Reference reference, Deadline deadline)
+      throws StoreException, DeadlineExceededException {
+    String ref = manifestReference(reference);
+    String what = "manifest " + reference;
+    Reply r = execute(new Call(what, "HEAD", manifestUri(reference, ref), reference.registry(),
+        pullScope(reference), Map.of("Accept", MANIFEST_ACCEPT), null, 0, false), deadline);
+    Descriptor headed = r.status() == 200 ? headDescriptor(r, reference, what) : null;
+    if (headed != null) {
+      return headed;
+    }
+    if (r.status() == 429 || r.status() >= 500) {
+      throw failure(r, what, reference.registry()); // retried already; a GET would add to the load
+    }
+    // Incomplete headers, or an error whose code and message are in a body a HEAD does not carry
+    // (MANIFEST_UNKNOWN or NAME_UNKNOWN, DENIED, ...): asked again with GET.
+    return getManifest(reference, ref, reference.digest(), -1, MANIFEST_ACCEPT, what, deadline)
         .descriptor();
   }
 
   /**
-   * Checks that a manifest exists with {@code HEAD}; the descriptor comes from response headers and
-   * is not content-verified (use {@link #resolve} for that). Empty when the registry says 404.
+   * The descriptor in the headers of a successful {@code HEAD}; null when they do not make a
+   * complete one (no digest for a tag, no size, or no manifest media type).
    */
-  public Optional<Descriptor> headManifest(Reference reference, Deadline deadline)
-      throws StoreException, DeadlineExceededException {
-    String ref = reference.digest() != null ? reference.digest().toString()
-        : reference.tag() == null ? "latest" : reference.tag();
-    String what = "manifest " + reference;
-    Reply r = execute(new Call(what, "HEAD", manifestUri(reference, ref), reference.registry(),
-        pullScope(reference), Map.of("Accept", MANIFEST_ACCEPT), null, 0, false), deadline);
-    if (r.status() == 404) {
-      return Optional.empty();
-    }
-    if (r.status() != 200) {
-      throw failure(r, what, reference.registry());
-    }
+  private Descriptor headDescriptor(Reply r, Reference reference, String what)
+      throws StoreException {
     String digestText = r.headers().firstValue("docker-content-digest").orElse(null);
     Digest digest = reference.digest();
     if (digestText != null) {
@@ -243,14 +257,47 @@ public final class RegistryClient implements AutoCloseable {
       }
       digest = header;
     }
-    if (digest == null) {
-      throw new StoreException(what + ": the registry sent no Docker-Content-Digest; resolve it with GET");
-    }
     long size = r.headers().firstValueAsLong("content-length").orElse(-1);
-    if (size < 0) {
-      throw new StoreException(what + ": the registry sent no Content-Length");
+    if (size > options.maxManifestBytes()) {
+      throw new StoreException(what + " is " + size
+          + " bytes, larger than the manifest limit of " + options.maxManifestBytes() + " bytes");
     }
-    return Optional.of(new Descriptor(contentType(r.headers()), digest, size));
+    String mediaType = contentType(r.headers());
+    if (digest == null || size <= 0 || !MANIFEST_MEDIA_TYPES.contains(mediaType)) {
+      return null;
+    }
+    return new Descriptor(mediaType, digest, size);
+  }
+
+  private static String manifestReference(Reference reference) {
+    if (reference.digest() != null) {
+      return reference.digest().toString();
+    }
+    return reference.tag() == null ? "latest" : reference.tag();
+  }
+
+  /**
+   * Checks that a manifest exists with {@code HEAD}; the descriptor comes from response headers and
+   * is not content-verified (use {@link #fetchManifest} for that). Empty when the registry says 404.
+   */
+  public Optional<Descriptor> headManifest(Reference reference, Deadline deadline)
+      throws StoreException, DeadlineExceededException {
+    String what = "manifest " + reference;
+    Reply r = execute(new Call(what, "HEAD", manifestUri(reference, manifestReference(reference)),
+        reference.registry(), pullScope(reference), Map.of("Accept", MANIFEST_ACCEPT), null, 0,
+        false), deadline);
+    if (r.status() == 404) {
+      return Optional.empty();
+    }
+    if (r.status() != 200) {
+      throw failure(r, what, reference.registry());
+    }
+    Descriptor d = headDescriptor(r, reference, what);
+    if (d == null) {
+      throw new StoreException(what + ": the registry's headers do not name its digest, size and"
+          + " manifest media type; resolve it with GET");
+    }
+    return Optional.of(d);
   }
 
   /** Fetches a manifest (or index) by descriptor, checked against its digest and size. */
@@ -300,10 +347,11 @@ public final class RegistryClient implements AutoCloseable {
   public List<Descriptor> referrers(
       Reference repository, Descriptor subject, String artifactType, Deadline deadline)
       throws StoreException, DeadlineExceededException {
-    List<Descriptor> found = referrersApi(repository, subject, artifactType, deadline);
-    if (found == null) {
-      found = referrersTagSchema(repository, subject, artifactType, deadline);
-    }
+    List<Descriptor> found = switch (referrersSupport.known(repository.registry())) {
+      case TAG_SCHEMA -> referrersTagSchema(repository, subject, artifactType, deadline);
+      case REFERRERS_API -> referrersApiElseTagSchema(repository, subject, artifactType, deadline);
+      case null -> referrersBothWays(repository, subject, artifactType, deadline);
+    };
     Map<Digest, Descriptor> unique = new LinkedHashMap<>();
     for (Descriptor d : found) {
       unique.putIfAbsent(d.digest(), d);
@@ -369,6 +417,52 @@ public final class RegistryClient implements AutoCloseable {
   }
 
   // ---------------------------------------------------------------- referrers
+
+  /**
+   * For a registry known to have the referrers API: the API, then the tag schema if the API turns
+   * out to be missing after all (learnt again).
+   */
+  private List<Descriptor> referrersApiElseTagSchema(
+      Reference repository, Descriptor subject, String artifactType, Deadline deadline)
+      throws StoreException, DeadlineExceededException {
+    List<Descriptor> found = referrersApi(repository, subject, artifactType, deadline);
+    if (found != null) {
+      return found;
+    }
+    referrersSupport.learn(repository.registry(), ReferrersSupport.Way.TAG_SCHEMA);
+    return referrersTagSchema(repository, subject, artifactType, deadline);
+  }
+
+  /**
+   * For a registry not yet known: the referrers API and the tag schema at the same time (the tag
+   * schema on a virtual thread). The API's answer wins when the registry has it, as the
+   * distribution spec says; what the registry has is learnt either way. A failure of either side
+   * fails the listing (fail closed), and the other side is abandoned.
+   */
+  private List<Descriptor> referrersBothWays(
+      Reference repository, Descriptor subject, String artifactType, Deadline deadline)
+      throws StoreException, DeadlineExceededException {
+    FutureTask<List<Descriptor>> tagSchema = new FutureTask<>(
+        () -> referrersTagSchema(repository, subject, artifactType, deadline));
+    Thread.ofVirtual().name("signet-referrers-tag-schema").start(tagSchema);
+    List<Descriptor> api;
+    try {
+      api = referrersApi(repository, subject, artifactType, deadline);
+    } catch (StoreException | DeadlineExceededException | RuntimeException e) {
+      tagSchema.cancel(true);
+      throw e;
+    }
+    referrersSupport.learn(repository.registry(), api != null
+        ? ReferrersSupport.Way.REFERRERS_API : ReferrersSupport.Way.TAG_SCHEMA);
+    List<Descriptor> tagged;
+    try {
+      tagged = SingleFlight.await(tagSchema, deadline,
+          "referrers tag of " + subject.digest() + " in " + repository.qualifiedName());
+    } finally {
+      tagSchema.cancel(true);
+    }
+    return api != null ? api : tagged;
+  }
 
   /** The referrers API; null when the registry does not support it. */
   private List<Descriptor> referrersApi(
@@ -885,7 +979,7 @@ public final class RegistryClient implements AutoCloseable {
     if (token != null && clock.instant().isBefore(token.expires())) {
       return "Bearer " + token.value();
     }
-    return "Bearer " + fetchToken(call, known, deadline);
+    return "Bearer " + sharedToken(call, known, deadline);
   }
 
   /** Answers a 401 challenge; null when there is nothing to answer it with. */
@@ -909,7 +1003,7 @@ public final class RegistryClient implements AutoCloseable {
     if (bearer != null) {
       challenges.put(call.registry(), bearer);
       tokens.remove(tokenKey(call.registry(), call.scope()));
-      return "Bearer " + fetchToken(call, bearer, deadline);
+      return "Bearer " + sharedToken(call, bearer, deadline);
     }
     if (basic != null) {
       challenges.put(call.registry(), basic);
@@ -925,6 +1019,13 @@ public final class RegistryClient implements AutoCloseable {
       return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
     }
     return null;
+  }
+
+  /** A new token; requests needing the same one at the same time share one token request. */
+  private String sharedToken(Call call, AuthChallenge challenge, Deadline deadline)
+      throws StoreException, DeadlineExceededException {
+    return tokenRequests.run(tokenKey(call.registry(), call.scope()), deadline,
+        "token request for " + call.registry(), () -> fetchToken(call, challenge, deadline));
   }
 
   private String fetchToken(Call call, AuthChallenge challenge, Deadline deadline)
