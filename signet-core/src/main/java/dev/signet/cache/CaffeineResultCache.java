@@ -4,7 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
-import dev.signet.verify.VerificationResult;
+import dev.signet.result.VerificationResult;
 import java.time.Duration;
 import java.util.Optional;
 

@@ -2,6 +2,9 @@ package dev.signet.verify;
 
 // Ratify's verify handler with its result cache (ratify-reference.md §1.7), plus single flight.
 
+import dev.signet.result.ErrorCode;
+import dev.signet.result.VerificationResult;
+import dev.signet.result.VerifierReport;
 import dev.signet.cache.ResultCache;
 import dev.signet.cache.ResultKey;
 import dev.signet.deadline.Deadline;

@@ -2,10 +2,13 @@ package dev.signet.verify;
 
 // Ratify's executor flow, ratify-reference.md §1.1 (steps 2-6) with config policy.
 
+import dev.signet.result.ErrorCode;
+import dev.signet.result.VerificationResult;
+import dev.signet.result.VerifierReport;
 import dev.signet.deadline.Deadline;
 import dev.signet.deadline.DeadlineExceededException;
 import dev.signet.oci.Descriptor;
-import dev.signet.oci.Digest;
+import dev.signet.reference.Digest;
 import dev.signet.oci.ReferrerStore;
 import dev.signet.oci.StoreException;
 import dev.signet.oci.layout.OciLayoutStore;

@@ -1,5 +1,8 @@
 package dev.signet.verify;
 
+import dev.signet.policy.ConfigPolicy;
+import dev.signet.result.ErrorCode;
+import dev.signet.result.VerificationResult;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.signet.cache.CachePolicy;
