@@ -137,6 +137,7 @@ public final class RegistryClient implements AutoCloseable {
   private final SingleFlight<Descriptor> resolutions = new SingleFlight<>();
   private final SingleFlight<String> tokenRequests = new SingleFlight<>();
   private final ReferrersSupport referrersSupport;
+  private final ThrottleGate throttles;
 
   RegistryClient(
       RegistryOptions options,
@@ -151,6 +152,7 @@ public final class RegistryClient implements AutoCloseable {
     this.sleeper = sleeper;
     this.random = random;
     this.cache = new ContentCache(options.cacheMaxBytes());
+    this.throttles = new ThrottleGate(clock);
     this.referrersSupport =
         new ReferrersSupport(clock, ReferrersSupport.LIFETIME, ReferrersSupport.MAX_REGISTRIES);
     this.http =
@@ -709,6 +711,12 @@ public final class RegistryClient implements AutoCloseable {
       if (!retryable) {
         return reply;
       }
+      boolean throttled = reply != null && reply.status() == 429;
+      Duration wait = backoff(attempt, reply);
+      if (throttled) {
+        // Every request to this host waits now, this one's retry included (in openSlot).
+        throttles.close(reply.uri().getRawAuthority(), wait);
+      }
       if (attempt >= options.maxRetries()) {
         if (failure != null) {
           int attempts = attempt + 1;
@@ -723,11 +731,13 @@ public final class RegistryClient implements AutoCloseable {
         }
         return reply;
       }
-      Duration wait = backoff(attempt, reply);
       if (wait.compareTo(deadline.remaining()) >= 0) {
         String why = failure != null ? describe(failure) : "HTTP " + reply.status();
         throw new DeadlineExceededException(call.what() + " (" + why + "; the next retry in "
             + wait.toMillis() + " ms would pass the deadline)");
+      }
+      if (throttled) {
+        continue;
       }
       try {
         sleeper.sleep(wait);
@@ -894,17 +904,7 @@ public final class RegistryClient implements AutoCloseable {
         : HttpRequest.BodyPublishers.ofByteArray(call.body()));
     HttpRequest request = b.build();
 
-    Semaphore permit = permits.computeIfAbsent(uri.getRawAuthority(),
-        k -> new Semaphore(options.maxConcurrentRequests(), true));
-    try {
-      if (!permit.tryAcquire(budget.toMillis(), TimeUnit.MILLISECONDS)) {
-        throw new DeadlineExceededException(call.what() + " (waiting for a free connection slot to "
-            + uri.getRawAuthority() + ")");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new StoreException(call.what() + ": interrupted");
-    }
+    Semaphore permit = openSlot(call, uri.getRawAuthority(), deadline);
     AtomicReference<BoundedBody> subscriber = new AtomicReference<>();
     CompletableFuture<HttpResponse<byte[]>> future = null;
     try {
@@ -951,6 +951,45 @@ public final class RegistryClient implements AutoCloseable {
       throw new StoreException(call.what() + ": interrupted");
     } finally {
       permit.release();
+    }
+  }
+
+  /**
+   * A connection slot to {@code host}, taken once the host's throttling pause (if any) is over. A
+   * pause that another request extends while this one waits for a slot is waited for too.
+   */
+  private Semaphore openSlot(Call call, String host, Deadline deadline)
+      throws StoreException, DeadlineExceededException {
+    Semaphore permit = permits.computeIfAbsent(host,
+        k -> new Semaphore(options.maxConcurrentRequests(), true));
+    Instant waited = null;
+    try {
+      while (true) {
+        Instant until = throttles.closedUntil(host);
+        if (until != null && (waited == null || until.isAfter(waited))) {
+          Duration pause = Duration.between(clock.instant(), until);
+          if (pause.compareTo(deadline.remaining()) >= 0) {
+            throw new DeadlineExceededException(call.what() + " (" + host + " is throttling"
+                + " requests (HTTP 429); the " + pause.toMillis() + " ms pause it asked for would"
+                + " pass the deadline)");
+          }
+          sleeper.sleep(pause);
+          waited = until;
+        }
+        Duration budget = deadline.remainingAtMost(options.requestTimeout());
+        if (!permit.tryAcquire(budget.toMillis(), TimeUnit.MILLISECONDS)) {
+          throw new DeadlineExceededException(call.what() + " (waiting for a free connection slot"
+              + " to " + host + ")");
+        }
+        Instant now = throttles.closedUntil(host);
+        if (now == null || (waited != null && !now.isAfter(waited))) {
+          return permit;
+        }
+        permit.release();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreException(call.what() + ": interrupted");
     }
   }
 

@@ -285,10 +285,46 @@ class RegistryClientTest {
   @Test
   void honoursRetryAfterOn429() throws Exception {
     fake.faults.add(new FakeRegistry.Fault(s -> s.path().contains("/manifests/"), 429, Map.of("Retry-After", "3")));
-    RegistryClient c = client();
+    MutableClock clock = new MutableClock();
+    RegistryClient c = virtualTimeClient(clock, RegistryOptions.defaults());
     assertThat(c.resolve(repo, deadline()).digest()).isEqualTo(subject.digest());
     assertThat(sleeps).containsExactly(Duration.ofSeconds(3));
     assertThat(c.requestCount()).isEqualTo(2);
+  }
+
+  /** A client whose sleeps move {@code clock} on instead of waiting. */
+  private RegistryClient virtualTimeClient(MutableClock clock, RegistryOptions options) throws Exception {
+    RegistryClient c = new RegistryClient(options, CredentialProvider.anonymous(), clock, d -> {
+      sleeps.add(d);
+      clock.now = clock.now.plus(d);
+    }, new Random(1));
+    clients.add(c);
+    return c;
+  }
+
+  @Test
+  void afterA429EveryRequestToThatRegistryWaitsForThePauseItAskedFor() throws Exception {
+    fake.faults.add(new FakeRegistry.Fault(s -> s.path().contains("/manifests/"), 429, Map.of("Retry-After", "3")));
+    MutableClock clock = new MutableClock();
+    RegistryClient c = virtualTimeClient(clock, RegistryOptions.defaults().withRetries(0));
+    assertThatThrownBy(() -> c.resolve(repo, deadline()))
+        .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.status()).isEqualTo(429))
+        .hasMessageContaining("throttling");
+    // Another verification in the pause: it fails at once when the pause would pass its deadline,
+    // without a request ...
+    Deadline short2s = Deadline.after(clock, Duration.ofSeconds(2));
+    assertThatThrownBy(() -> c.fetchBlob(repo, envelope, short2s))
+        .isInstanceOf(DeadlineExceededException.class)
+        .hasMessageContaining("throttling requests (HTTP 429)");
+    assertThat(fake.requests()).isEqualTo(1);
+    assertThat(sleeps).isEmpty();
+    // ... and else waits for the end of the pause before it sends.
+    assertThat(c.fetchBlob(repo, envelope, Deadline.after(clock, Duration.ofSeconds(10)))).hasSize((int) envelope.size());
+    assertThat(sleeps).containsExactly(Duration.ofSeconds(3));
+    assertThat(fake.requests()).isEqualTo(2);
+    // The pause is over: no more waiting.
+    c.resolve(repo, Deadline.after(clock, Duration.ofSeconds(10)));
+    assertThat(sleeps).hasSize(1);
   }
 
   @Test
