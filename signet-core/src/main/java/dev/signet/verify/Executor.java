@@ -463,8 +463,10 @@ public final class Executor {
             .filter(r -> !r.isSuccess())
             .findFirst()
             .orElse(nested.verifierReports().get(0));
+    // Only a deadline is labelled one: a policy that could not be evaluated or an interruption
+    // below is a failed nested verification, not a timeout.
     ErrorCode code =
-        nested.verifierReports().stream().anyMatch(Executor::containsTransientStop)
+        nested.verifierReports().stream().anyMatch(Executor::containsDeadline)
             ? ErrorCode.DEADLINE_EXCEEDED
             : ErrorCode.VERIFY_REFERENCE_FAILURE;
     String reason =
@@ -499,6 +501,11 @@ public final class Executor {
         code,
         r.extensions(),
         nested);
+  }
+
+  private static boolean containsDeadline(VerifierReport r) {
+    return r.errorCode() == ErrorCode.DEADLINE_EXCEEDED
+        || r.nestedResults().stream().anyMatch(Executor::containsDeadline);
   }
 
   /** Whether a report (or a nested one) was cut short by the deadline or an interruption. */
