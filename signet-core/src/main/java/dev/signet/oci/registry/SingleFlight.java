@@ -27,20 +27,34 @@ final class SingleFlight<T> {
 
   T run(String key, Deadline deadline, String what, Work<T> work)
       throws StoreException, DeadlineExceededException {
-    CompletableFuture<T> mine = new CompletableFuture<>();
-    CompletableFuture<T> leader = running.putIfAbsent(key, mine);
-    if (leader != null) {
-      return await(leader, deadline, what);
+    while (true) {
+      CompletableFuture<T> mine = new CompletableFuture<>();
+      CompletableFuture<T> leader = running.putIfAbsent(key, mine);
+      if (leader != null) {
+        try {
+          return await(leader, deadline, what);
+        } catch (LeaderStopped stopped) {
+          continue; // its caller stopped waiting: not this caller's answer; lead or join anew
+        }
+      }
+      try {
+        T value = work.run();
+        mine.complete(value);
+        return value;
+      } catch (StoreException | DeadlineExceededException | RuntimeException | Error e) {
+        mine.completeExceptionally(
+            Thread.currentThread().isInterrupted() ? new LeaderStopped() : e);
+        throw e;
+      } finally {
+        running.remove(key, mine);
+      }
     }
-    try {
-      T value = work.run();
-      mine.complete(value);
-      return value;
-    } catch (StoreException | DeadlineExceededException | RuntimeException | Error e) {
-      mine.completeExceptionally(e);
-      throw e;
-    } finally {
-      running.remove(key, mine);
+  }
+
+  /** The leading caller was interrupted: the callers waiting for it run the work again. */
+  private static final class LeaderStopped extends RuntimeException {
+    LeaderStopped() {
+      super("the leading caller stopped waiting", null, false, false);
     }
   }
 
