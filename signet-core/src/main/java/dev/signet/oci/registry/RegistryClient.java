@@ -44,7 +44,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
@@ -131,7 +130,7 @@ public final class RegistryClient implements AutoCloseable {
   private final HttpClient http;
   private final ContentCache cache;
   private final AtomicLong requests = new AtomicLong();
-  private final Map<String, Semaphore> permits = new ConcurrentHashMap<>();
+  private final Map<String, ConnectionSlots> permits = new ConcurrentHashMap<>();
   private final Map<String, AuthChallenge> challenges = new ConcurrentHashMap<>();
   private final Map<String, Token> tokens = new ConcurrentHashMap<>();
   private final SingleFlight<Descriptor> resolutions = new SingleFlight<>();
@@ -904,7 +903,7 @@ public final class RegistryClient implements AutoCloseable {
         : HttpRequest.BodyPublishers.ofByteArray(call.body()));
     HttpRequest request = b.build();
 
-    Semaphore permit = openSlot(call, uri.getRawAuthority(), deadline);
+    ConnectionSlots permit = openSlot(call, uri.getRawAuthority(), deadline);
     AtomicReference<BoundedBody> subscriber = new AtomicReference<>();
     CompletableFuture<HttpResponse<byte[]>> future = null;
     try {
@@ -958,10 +957,10 @@ public final class RegistryClient implements AutoCloseable {
    * A connection slot to {@code host}, taken once the host's throttling pause (if any) is over. A
    * pause that another request extends while this one waits for a slot is waited for too.
    */
-  private Semaphore openSlot(Call call, String host, Deadline deadline)
+  private ConnectionSlots openSlot(Call call, String host, Deadline deadline)
       throws StoreException, DeadlineExceededException {
-    Semaphore permit = permits.computeIfAbsent(host,
-        k -> new Semaphore(options.maxConcurrentRequests(), true));
+    ConnectionSlots permit = permits.computeIfAbsent(host,
+        k -> new ConnectionSlots(options.maxConcurrentRequests()));
     Instant waited = null;
     try {
       while (true) {
@@ -977,7 +976,7 @@ public final class RegistryClient implements AutoCloseable {
           waited = until;
         }
         Duration budget = deadline.remainingAtMost(options.requestTimeout());
-        if (!permit.tryAcquire(budget.toMillis(), TimeUnit.MILLISECONDS)) {
+        if (!permit.acquire(deadline.at(), budget)) {
           throw new DeadlineExceededException(call.what() + " (waiting for a free connection slot"
               + " to " + host + ")");
         }

@@ -32,7 +32,11 @@ class SingleFlightTest {
     CountDownLatch release = new CountDownLatch(1);
     FutureTask<String> leader = new FutureTask<>(() -> flight.run("k", deadline(), "x", () -> {
       leading.countDown();
-      release.await();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        throw new StoreException("interrupted");
+      }
       throw new StoreException("registry down");
     }));
     Thread.ofVirtual().start(leader);
