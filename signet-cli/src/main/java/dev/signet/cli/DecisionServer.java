@@ -25,6 +25,7 @@ import dev.signet.server.admission.AdmissionMode;
 import dev.signet.server.admission.AdmissionReviewException;
 import dev.signet.server.admission.AdmissionWebhook;
 import dev.signet.server.admission.ImageVerifier;
+import dev.signet.verify.ConfiguredExecutor;
 import dev.signet.verify.DecisionService;
 import dev.signet.result.VerificationResult;
 import java.time.Clock;
@@ -51,7 +52,17 @@ public final class DecisionServer {
     // Cached decisions are keyed by the fingerprint of the configuration and trust material, so a
     // reload never serves an old answer.
     DecisionService decisions = new DecisionService(reloader, cache, clock);
-    return builder(decisions::decide, reloader::config, cache, mode, clock);
+    Duration mutationTimeout = reloader.config().mutationTimeout();
+    // Tags resolve in the stores of the generation held for that resolution.
+    DigestResolver resolver =
+        image -> {
+          try (ConfiguredExecutor held = reloader.get()) {
+            return DigestResolver.firstOf(held.executor().stores(), mutationTimeout, clock)
+                .pin(image);
+          }
+        };
+    return builder(decisions::decide, reloader::config, resolver, cache, mode, clock)
+        .onStop(reloader::close);
   }
 
   /**
@@ -74,32 +85,13 @@ public final class DecisionServer {
             return perNamespace.verify(namespace, subject);
           }
         };
-    return builder(
-        decisions,
+    Supplier<VerificationConfig> cluster =
         () ->
-            controller.generation().cluster() instanceof Engine.Ready ready ? ready.config() : null,
-        cache,
-        mode,
-        clock);
-  }
-
-  /**
-   * The server on {@code decisions}; {@code config} gives the configuration whose stores resolve
-   * tags and whose timeouts apply (null when there is none: tags do not resolve).
-   */
-  private static SignetServer.Builder builder(
-      Decisions decisions,
-      Supplier<VerificationConfig> config,
-      ResultCache cache,
-      AdmissionMode mode,
-      Clock clock) {
-    VerificationConfig loaded = config.get();
-    Duration timeout = loaded == null ? VerificationConfig.DEFAULT_TIMEOUT : loaded.timeout();
-    Duration mutationTimeout =
-        loaded == null ? VerificationConfig.DEFAULT_MUTATION_TIMEOUT : loaded.mutationTimeout();
+            controller.generation().cluster() instanceof Engine.Ready ready ? ready.config() : null;
+    Duration mutationTimeout = mutationTimeout(cluster.get());
     DigestResolver resolver =
         image -> {
-          VerificationConfig now = config.get();
+          VerificationConfig now = cluster.get();
           if (now == null) {
             throw new StoreException(
                 "no configuration with a store applies to the cluster, so "
@@ -108,6 +100,23 @@ public final class DecisionServer {
           }
           return DigestResolver.firstOf(now.stores(), mutationTimeout, clock).pin(image);
         };
+    return builder(decisions, cluster, resolver, cache, mode, clock);
+  }
+
+  /**
+   * The server on {@code decisions}; {@code config} gives the configuration whose timeouts apply
+   * (null when there is none), {@code resolver} resolves tags.
+   */
+  private static SignetServer.Builder builder(
+      Decisions decisions,
+      Supplier<VerificationConfig> config,
+      DigestResolver resolver,
+      ResultCache cache,
+      AdmissionMode mode,
+      Clock clock) {
+    VerificationConfig loaded = config.get();
+    Duration timeout = loaded == null ? VerificationConfig.DEFAULT_TIMEOUT : loaded.timeout();
+    Duration mutationTimeout = mutationTimeout(loaded);
     SignetServer.Builder builder = SignetServer.builder();
     if (cache instanceof RedisResultCache shared) {
       builder.cacheEvents(shared::counts);
@@ -129,6 +138,10 @@ public final class DecisionServer {
                       .sum();
             })
         .clock(clock);
+  }
+
+  private static Duration mutationTimeout(VerificationConfig loaded) {
+    return loaded == null ? VerificationConfig.DEFAULT_MUTATION_TIMEOUT : loaded.mutationTimeout();
   }
 
   /** The Kubernetes admission webhooks on the server's decisions. */

@@ -59,7 +59,9 @@ public final class DecisionService {
 
   /** The decision for one subject, within the executor's timeout. */
   public VerificationResult decide(String subjectText) {
-    return decide(subjectText, executors.get());
+    try (ConfiguredExecutor configured = executors.get()) {
+      return decide(subjectText, configured);
+    }
   }
 
   /**
@@ -154,7 +156,11 @@ public final class DecisionService {
 
   /** Decisions for several subjects, made in parallel; results in the order of {@code subjects}. */
   public List<VerificationResult> decideAll(List<String> subjects) {
-    return Executor.inParallel(subjects, this::decide, executors.get().executor().timeout());
+    // One generation for the whole batch, held until every subject is decided.
+    try (ConfiguredExecutor configured = executors.get()) {
+      return Executor.inParallel(
+          subjects, s -> decide(s, configured), configured.executor().timeout());
+    }
   }
 
   /** How many distinct verifications are running now (for metrics and tests). */

@@ -6,6 +6,7 @@ package dev.signet.oci.registry;
 
 import dev.signet.deadline.Deadline;
 import dev.signet.deadline.DeadlineExceededException;
+import dev.signet.http.TokenCache;
 import dev.signet.json.JsonFormatException;
 import dev.signet.json.StrictJson;
 import dev.signet.oci.ContentMismatchException;
@@ -94,13 +95,6 @@ public final class RegistryClient implements AutoCloseable {
     void sleep(Duration duration) throws InterruptedException;
   }
 
-  private record Token(String value, Instant expires) {
-    @Override
-    public String toString() {
-      return "Token[<redacted>, expires=" + expires + "]";
-    }
-  }
-
   /** One HTTP exchange to make (possibly several times). {@code registry} null means no auth. */
   private record Call(
       String what,
@@ -132,7 +126,7 @@ public final class RegistryClient implements AutoCloseable {
   private final AtomicLong requests = new AtomicLong();
   private final Map<String, ConnectionSlots> permits = new ConcurrentHashMap<>();
   private final Map<String, AuthChallenge> challenges = new ConcurrentHashMap<>();
-  private final Map<String, Token> tokens = new ConcurrentHashMap<>();
+  private final TokenCache tokens;
   private final SingleFlight<Descriptor> resolutions = new SingleFlight<>();
   private final SingleFlight<String> tokenRequests = new SingleFlight<>();
   private final ReferrersSupport referrersSupport;
@@ -151,6 +145,7 @@ public final class RegistryClient implements AutoCloseable {
     this.sleeper = sleeper;
     this.random = random;
     this.cache = new ContentCache(options.cacheMaxBytes());
+    this.tokens = new TokenCache(TokenCache.DEFAULT_MAX_ENTRIES, clock);
     this.throttles = new ThrottleGate(clock);
     this.referrersSupport =
         new ReferrersSupport(clock, ReferrersSupport.LIFETIME, ReferrersSupport.MAX_REGISTRIES);
@@ -1013,9 +1008,9 @@ public final class RegistryClient implements AutoCloseable {
     if (known.scheme().equals("basic")) {
       return basicHeader(credentials.credentialFor(call.registry()));
     }
-    Token token = tokens.get(tokenKey(call.registry(), call.scope()));
-    if (token != null && clock.instant().isBefore(token.expires())) {
-      return "Bearer " + token.value();
+    Optional<String> token = tokens.get(tokenKey(call.registry(), call.scope()));
+    if (token.isPresent()) {
+      return "Bearer " + token.get();
     }
     return "Bearer " + sharedToken(call, known, deadline);
   }
@@ -1154,7 +1149,7 @@ public final class RegistryClient implements AutoCloseable {
     }
     // Renew a little early so that a token never expires in flight.
     Instant expires = clock.instant().plus(lifetime).minus(lifetime.dividedBy(10));
-    tokens.put(tokenKey(registry, call.scope()), new Token(value, expires));
+    tokens.put(tokenKey(registry, call.scope()), value, expires);
     return value;
   }
 
