@@ -34,7 +34,7 @@ final class SingleFlight<T> {
         try {
           return await(leader, deadline, what);
         } catch (LeaderStopped stopped) {
-          continue; // its caller stopped waiting: not this caller's answer; lead or join anew
+          continue; // not this caller's answer; lead or join anew
         }
       }
       try {
@@ -42,8 +42,11 @@ final class SingleFlight<T> {
         mine.complete(value);
         return value;
       } catch (StoreException | DeadlineExceededException | RuntimeException | Error e) {
+        // A leader cut short (its caller stopped waiting, or its own deadline passed) says nothing
+        // to callers with time left: they run the work again.
         mine.completeExceptionally(
-            Thread.currentThread().isInterrupted() ? new LeaderStopped() : e);
+            Thread.currentThread().isInterrupted() || e instanceof DeadlineExceededException
+                ? new LeaderStopped() : e);
         throw e;
       } finally {
         running.remove(key, mine);
@@ -51,7 +54,7 @@ final class SingleFlight<T> {
     }
   }
 
-  /** The leading caller was interrupted: the callers waiting for it run the work again. */
+  /** The leader was cut short: the callers waiting for it run the work again. */
   private static final class LeaderStopped extends RuntimeException {
     LeaderStopped() {
       super("the leading caller stopped waiting", null, false, false);

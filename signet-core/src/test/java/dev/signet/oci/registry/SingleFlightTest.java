@@ -78,4 +78,28 @@ class SingleFlightTest {
     leader.interrupt();
     assertThat(joiner.get(30, TimeUnit.SECONDS)).isEqualTo("again");
   }
+
+  @Test
+  void aLeaderWhoseDeadlinePassedDoesNotAnswerForAJoinerWithTimeLeft() throws Exception {
+    SingleFlight<String> flight = new SingleFlight<>();
+    CountDownLatch leading = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    FutureTask<String> leader = new FutureTask<>(() -> flight.run("k", deadline(), "x", () -> {
+      leading.countDown();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        throw new StoreException("interrupted");
+      }
+      throw new dev.signet.deadline.DeadlineExceededException("x");
+    }));
+    Thread.ofVirtual().start(leader);
+    leading.await();
+    FutureTask<String> joiner = new FutureTask<>(() -> flight.run("k", deadline(), "x", () -> "own"));
+    awaitWaiting(Thread.ofVirtual().start(joiner));
+    release.countDown();
+    assertThat(joiner.get(30, TimeUnit.SECONDS)).isEqualTo("own");
+    assertThatThrownBy(() -> leader.get(30, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(dev.signet.deadline.DeadlineExceededException.class);
+  }
 }
