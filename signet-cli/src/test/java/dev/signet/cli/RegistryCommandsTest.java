@@ -414,35 +414,38 @@ class RegistryCommandsTest {
     String hex = signed.subject().digest().hex();
     String signature = signed.signature().digest().toString();
     String envelope = Digest.sha256(signed.envelope()).toString();
-    List<String> tail = List.of(
+    // The registry is not known to the new store: the referrers API and the tag-schema index are
+    // asked at the same time, so their two lines come in either order.
+    List<String> listing = List.of(
         "GET " + repo + "referrers/" + subject + " 404", // 2.8.2 has no referrers API
-        "GET " + repo + "manifests/sha256-" + hex + " 200", // the referrers tag-schema index
+        "GET " + repo + "manifests/sha256-" + hex + " 200"); // the referrers tag-schema index
+    List<String> content = List.of(
         "GET " + repo + "manifests/" + signature + " 200", // the signature manifest
         "GET " + repo + "blobs/" + envelope + " 200"); // the JWS envelope
 
     Cold byTag = cold(signed.byTag());
-    assertThat(byTag.counted()).isLessThanOrEqualTo(7).isEqualTo(byTag.seen().size());
-    assertThat(byTag.seen()).containsExactlyElementsOf(concat(List.of(
-        "GET " + repo + "manifests/v1 401", // the basic-auth challenge
-        "GET " + repo + "manifests/v1 200"), tail)); // the subject, digest computed from the bytes
+    assertThat(byTag.counted()).isLessThanOrEqualTo(7).isEqualTo(byTag.seen().size()).isEqualTo(6);
+    assertThat(byTag.seen().subList(0, 2)).containsExactly(
+        "HEAD " + repo + "manifests/v1 401", // the basic-auth challenge
+        "HEAD " + repo + "manifests/v1 200"); // the subject: its digest from Docker-Content-Digest
+    assertThat(byTag.seen().subList(2, 4)).containsExactlyInAnyOrderElementsOf(listing);
+    assertThat(byTag.seen().subList(4, 6)).containsExactlyElementsOf(content);
 
     Cold byDigest = cold(signed.byDigest());
-    assertThat(byDigest.counted()).isLessThanOrEqualTo(7).isEqualTo(byDigest.seen().size());
-    assertThat(byDigest.seen()).containsExactlyElementsOf(concat(List.of(
-        "GET " + repo + "manifests/" + subject + " 401",
-        "GET " + repo + "manifests/" + subject + " 200"), tail));
+    assertThat(byDigest.counted()).isLessThanOrEqualTo(7).isEqualTo(byDigest.seen().size()).isEqualTo(6);
+    assertThat(byDigest.seen().subList(0, 2)).containsExactly(
+        "HEAD " + repo + "manifests/" + subject + " 401",
+        "HEAD " + repo + "manifests/" + subject + " 200");
+    assertThat(byDigest.seen().subList(2, 4)).containsExactlyInAnyOrderElementsOf(listing);
+    assertThat(byDigest.seen().subList(4, 6)).containsExactlyElementsOf(content);
 
     Cold untrustedByTag = cold(untrusted.byTag());
     assertThat(untrustedByTag.counted()).isEqualTo(byTag.counted());
 
     Cold none = cold(unsigned.byTag());
     assertThat(none.counted()).isEqualTo(none.seen().size()).isEqualTo(4);
-    assertThat(none.seen().get(3)).endsWith("manifests/sha256-" + unsigned.subject().digest().hex() + " 404");
+    assertThat(none.seen().subList(2, 4))
+        .anySatisfy(l -> assertThat(l).endsWith("manifests/sha256-" + unsigned.subject().digest().hex() + " 404"));
   }
 
-  static List<String> concat(List<String> a, List<String> b) {
-    List<String> all = new java.util.ArrayList<>(a);
-    all.addAll(b);
-    return all;
-  }
 }

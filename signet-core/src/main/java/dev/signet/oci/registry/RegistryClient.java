@@ -44,7 +44,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
@@ -124,9 +124,13 @@ public final class RegistryClient implements AutoCloseable {
   private final HttpClient http;
   private final ContentCache cache;
   private final AtomicLong requests = new AtomicLong();
-  private final Map<String, Semaphore> permits = new ConcurrentHashMap<>();
+  private final Map<String, ConnectionSlots> permits = new ConcurrentHashMap<>();
   private final Map<String, AuthChallenge> challenges = new ConcurrentHashMap<>();
   private final TokenCache tokens;
+  private final SingleFlight<Descriptor> resolutions = new SingleFlight<>();
+  private final SingleFlight<String> tokenRequests = new SingleFlight<>();
+  private final ReferrersSupport referrersSupport;
+  private final ThrottleGate throttles;
 
   RegistryClient(
       RegistryOptions options,
@@ -142,6 +146,9 @@ public final class RegistryClient implements AutoCloseable {
     this.random = random;
     this.cache = new ContentCache(options.cacheMaxBytes());
     this.tokens = new TokenCache(TokenCache.DEFAULT_MAX_ENTRIES, clock);
+    this.throttles = new ThrottleGate(clock);
+    this.referrersSupport =
+        new ReferrersSupport(clock, ReferrersSupport.LIFETIME, ReferrersSupport.MAX_REGISTRIES);
     this.http =
         HttpClient.newBuilder()
             .followRedirects(HttpClient.Redirect.NEVER)
@@ -193,9 +200,12 @@ public final class RegistryClient implements AutoCloseable {
   }
 
   /**
-   * Resolves a reference to its manifest descriptor. A tag is resolved with a GET so that the
-   * digest is computed from the bytes (and any {@code Docker-Content-Digest} checked against them);
-   * a digest reference is fetched and checked, or served from the cache.
+   * Resolves a reference to its manifest descriptor with a {@code HEAD} when the registry's headers
+   * make a complete descriptor ({@code Docker-Content-Digest}, {@code Content-Length} and a manifest
+   * {@code Content-Type}), else with a GET whose digest is computed from the bytes. The body is not
+   * fetched here; {@link #fetchManifest} checks it against this digest and size when it is needed.
+   * A digest reference in the content cache costs no request. Identical resolutions in flight at
+   * the same time share one exchange.
    */
   public Descriptor resolve(Reference reference, Deadline deadline)
       throws StoreException, DeadlineExceededException {
@@ -204,31 +214,36 @@ public final class RegistryClient implements AutoCloseable {
       if (hit != null && hit.mediaType() != null) {
         return new Descriptor(hit.mediaType(), reference.digest(), hit.bytes().length);
       }
-      return getManifest(reference, reference.digest().toString(), reference.digest(), -1,
-          MANIFEST_ACCEPT, "manifest " + reference, deadline).descriptor();
     }
-    String tag = reference.tag() == null ? "latest" : reference.tag();
-    return getManifest(reference, tag, null, -1, MANIFEST_ACCEPT, "manifest " + reference, deadline)
+    return resolutions.run(reference.toString(), deadline, "manifest " + reference,
+        () -> resolveAtRegistry(reference, deadline));
+  }
+
+  private Descriptor resolveAtRegistry(Reference reference, Deadline deadline)
+      throws StoreException, DeadlineExceededException {
+    String ref = manifestReference(reference);
+    String what = "manifest " + reference;
+    Reply r = execute(new Call(what, "HEAD", manifestUri(reference, ref), reference.registry(),
+        pullScope(reference), Map.of("Accept", MANIFEST_ACCEPT), null, 0, false), deadline);
+    Descriptor headed = r.status() == 200 ? headDescriptor(r, reference, what) : null;
+    if (headed != null) {
+      return headed;
+    }
+    if (r.status() == 429 || r.status() >= 500) {
+      throw failure(r, what, reference.registry()); // retried already; a GET would add to the load
+    }
+    // Incomplete headers, or an error whose code and message are in a body a HEAD does not carry
+    // (MANIFEST_UNKNOWN or NAME_UNKNOWN, DENIED, ...): asked again with GET.
+    return getManifest(reference, ref, reference.digest(), -1, MANIFEST_ACCEPT, what, deadline)
         .descriptor();
   }
 
   /**
-   * Checks that a manifest exists with {@code HEAD}; the descriptor comes from response headers and
-   * is not content-verified (use {@link #resolve} for that). Empty when the registry says 404.
+   * The descriptor in the headers of a successful {@code HEAD}; null when they do not make a
+   * complete one (no digest for a tag, no size, or no manifest media type).
    */
-  public Optional<Descriptor> headManifest(Reference reference, Deadline deadline)
-      throws StoreException, DeadlineExceededException {
-    String ref = reference.digest() != null ? reference.digest().toString()
-        : reference.tag() == null ? "latest" : reference.tag();
-    String what = "manifest " + reference;
-    Reply r = execute(new Call(what, "HEAD", manifestUri(reference, ref), reference.registry(),
-        pullScope(reference), Map.of("Accept", MANIFEST_ACCEPT), null, 0, false), deadline);
-    if (r.status() == 404) {
-      return Optional.empty();
-    }
-    if (r.status() != 200) {
-      throw failure(r, what, reference.registry());
-    }
+  private Descriptor headDescriptor(Reply r, Reference reference, String what)
+      throws StoreException {
     String digestText = r.headers().firstValue("docker-content-digest").orElse(null);
     Digest digest = reference.digest();
     if (digestText != null) {
@@ -238,14 +253,47 @@ public final class RegistryClient implements AutoCloseable {
       }
       digest = header;
     }
-    if (digest == null) {
-      throw new StoreException(what + ": the registry sent no Docker-Content-Digest; resolve it with GET");
-    }
     long size = r.headers().firstValueAsLong("content-length").orElse(-1);
-    if (size < 0) {
-      throw new StoreException(what + ": the registry sent no Content-Length");
+    if (size > options.maxManifestBytes()) {
+      throw new StoreException(what + " is " + size
+          + " bytes, larger than the manifest limit of " + options.maxManifestBytes() + " bytes");
     }
-    return Optional.of(new Descriptor(contentType(r.headers()), digest, size));
+    String mediaType = contentType(r.headers());
+    if (digest == null || size <= 0 || !MANIFEST_MEDIA_TYPES.contains(mediaType)) {
+      return null;
+    }
+    return new Descriptor(mediaType, digest, size);
+  }
+
+  private static String manifestReference(Reference reference) {
+    if (reference.digest() != null) {
+      return reference.digest().toString();
+    }
+    return reference.tag() == null ? "latest" : reference.tag();
+  }
+
+  /**
+   * Checks that a manifest exists with {@code HEAD}; the descriptor comes from response headers and
+   * is not content-verified (use {@link #fetchManifest} for that). Empty when the registry says 404.
+   */
+  public Optional<Descriptor> headManifest(Reference reference, Deadline deadline)
+      throws StoreException, DeadlineExceededException {
+    String what = "manifest " + reference;
+    Reply r = execute(new Call(what, "HEAD", manifestUri(reference, manifestReference(reference)),
+        reference.registry(), pullScope(reference), Map.of("Accept", MANIFEST_ACCEPT), null, 0,
+        false), deadline);
+    if (r.status() == 404) {
+      return Optional.empty();
+    }
+    if (r.status() != 200) {
+      throw failure(r, what, reference.registry());
+    }
+    Descriptor d = headDescriptor(r, reference, what);
+    if (d == null) {
+      throw new StoreException(what + ": the registry's headers do not name its digest, size and"
+          + " manifest media type; resolve it with GET");
+    }
+    return Optional.of(d);
   }
 
   /** Fetches a manifest (or index) by descriptor, checked against its digest and size. */
@@ -295,10 +343,11 @@ public final class RegistryClient implements AutoCloseable {
   public List<Descriptor> referrers(
       Reference repository, Descriptor subject, String artifactType, Deadline deadline)
       throws StoreException, DeadlineExceededException {
-    List<Descriptor> found = referrersApi(repository, subject, artifactType, deadline);
-    if (found == null) {
-      found = referrersTagSchema(repository, subject, artifactType, deadline);
-    }
+    List<Descriptor> found = switch (referrersSupport.known(repository.registry())) {
+      case TAG_SCHEMA -> referrersTagSchema(repository, subject, artifactType, deadline);
+      case REFERRERS_API -> referrersApiElseTagSchema(repository, subject, artifactType, deadline);
+      case null -> referrersBothWays(repository, subject, artifactType, deadline);
+    };
     Map<Digest, Descriptor> unique = new LinkedHashMap<>();
     for (Descriptor d : found) {
       unique.putIfAbsent(d.digest(), d);
@@ -364,6 +413,52 @@ public final class RegistryClient implements AutoCloseable {
   }
 
   // ---------------------------------------------------------------- referrers
+
+  /**
+   * For a registry known to have the referrers API: the API, then the tag schema if the API turns
+   * out to be missing after all (learnt again).
+   */
+  private List<Descriptor> referrersApiElseTagSchema(
+      Reference repository, Descriptor subject, String artifactType, Deadline deadline)
+      throws StoreException, DeadlineExceededException {
+    List<Descriptor> found = referrersApi(repository, subject, artifactType, deadline);
+    if (found != null) {
+      return found;
+    }
+    referrersSupport.learn(repository.registry(), ReferrersSupport.Way.TAG_SCHEMA);
+    return referrersTagSchema(repository, subject, artifactType, deadline);
+  }
+
+  /**
+   * For a registry not yet known: the referrers API and the tag schema at the same time (the tag
+   * schema on a virtual thread). The API's answer wins when the registry has it, as the
+   * distribution spec says; what the registry has is learnt either way. A failure of either side
+   * fails the listing (fail closed), and the other side is abandoned.
+   */
+  private List<Descriptor> referrersBothWays(
+      Reference repository, Descriptor subject, String artifactType, Deadline deadline)
+      throws StoreException, DeadlineExceededException {
+    FutureTask<List<Descriptor>> tagSchema = new FutureTask<>(
+        () -> referrersTagSchema(repository, subject, artifactType, deadline));
+    Thread.ofVirtual().name("signet-referrers-tag-schema").start(tagSchema);
+    List<Descriptor> api;
+    try {
+      api = referrersApi(repository, subject, artifactType, deadline);
+    } catch (StoreException | DeadlineExceededException | RuntimeException e) {
+      tagSchema.cancel(true);
+      throw e;
+    }
+    referrersSupport.learn(repository.registry(), api != null
+        ? ReferrersSupport.Way.REFERRERS_API : ReferrersSupport.Way.TAG_SCHEMA);
+    List<Descriptor> tagged;
+    try {
+      tagged = SingleFlight.await(tagSchema, deadline,
+          "referrers tag of " + subject.digest() + " in " + repository.qualifiedName());
+    } finally {
+      tagSchema.cancel(true);
+    }
+    return api != null ? api : tagged;
+  }
 
   /** The referrers API; null when the registry does not support it. */
   private List<Descriptor> referrersApi(
@@ -610,6 +705,12 @@ public final class RegistryClient implements AutoCloseable {
       if (!retryable) {
         return reply;
       }
+      boolean throttled = reply != null && reply.status() == 429;
+      Duration wait = backoff(attempt, reply);
+      if (throttled) {
+        // Every request to this host waits now, this one's retry included (in openSlot).
+        throttles.close(reply.uri().getRawAuthority(), wait);
+      }
       if (attempt >= options.maxRetries()) {
         if (failure != null) {
           int attempts = attempt + 1;
@@ -624,11 +725,13 @@ public final class RegistryClient implements AutoCloseable {
         }
         return reply;
       }
-      Duration wait = backoff(attempt, reply);
       if (wait.compareTo(deadline.remaining()) >= 0) {
         String why = failure != null ? describe(failure) : "HTTP " + reply.status();
         throw new DeadlineExceededException(call.what() + " (" + why + "; the next retry in "
             + wait.toMillis() + " ms would pass the deadline)");
+      }
+      if (throttled) {
+        continue;
       }
       try {
         sleeper.sleep(wait);
@@ -795,17 +898,7 @@ public final class RegistryClient implements AutoCloseable {
         : HttpRequest.BodyPublishers.ofByteArray(call.body()));
     HttpRequest request = b.build();
 
-    Semaphore permit = permits.computeIfAbsent(uri.getRawAuthority(),
-        k -> new Semaphore(options.maxConcurrentRequests(), true));
-    try {
-      if (!permit.tryAcquire(budget.toMillis(), TimeUnit.MILLISECONDS)) {
-        throw new DeadlineExceededException(call.what() + " (waiting for a free connection slot to "
-            + uri.getRawAuthority() + ")");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new StoreException(call.what() + ": interrupted");
-    }
+    ConnectionSlots permit = openSlot(call, uri.getRawAuthority(), deadline);
     AtomicReference<BoundedBody> subscriber = new AtomicReference<>();
     CompletableFuture<HttpResponse<byte[]>> future = null;
     try {
@@ -855,6 +948,45 @@ public final class RegistryClient implements AutoCloseable {
     }
   }
 
+  /**
+   * A connection slot to {@code host}, taken once the host's throttling pause (if any) is over. A
+   * pause that another request extends while this one waits for a slot is waited for too.
+   */
+  private ConnectionSlots openSlot(Call call, String host, Deadline deadline)
+      throws StoreException, DeadlineExceededException {
+    ConnectionSlots permit = permits.computeIfAbsent(host,
+        k -> new ConnectionSlots(options.maxConcurrentRequests()));
+    Instant waited = null;
+    try {
+      while (true) {
+        Instant until = throttles.closedUntil(host);
+        if (until != null && (waited == null || until.isAfter(waited))) {
+          Duration pause = Duration.between(clock.instant(), until);
+          if (pause.compareTo(deadline.remaining()) >= 0) {
+            throw new DeadlineExceededException(call.what() + " (" + host + " is throttling"
+                + " requests (HTTP 429); the " + pause.toMillis() + " ms pause it asked for would"
+                + " pass the deadline)");
+          }
+          sleeper.sleep(pause);
+          waited = until;
+        }
+        Duration budget = deadline.remainingAtMost(options.requestTimeout());
+        if (!permit.acquire(deadline.at(), budget)) {
+          throw new DeadlineExceededException(call.what() + " (waiting for a free connection slot"
+              + " to " + host + ")");
+        }
+        Instant now = throttles.closedUntil(host);
+        if (now == null || (waited != null && !now.isAfter(waited))) {
+          return permit;
+        }
+        permit.release();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreException(call.what() + ": interrupted");
+    }
+  }
+
   private static void abandon(CompletableFuture<?> future, AtomicReference<BoundedBody> subscriber) {
     BoundedBody body = subscriber.get();
     if (body != null) {
@@ -880,7 +1012,7 @@ public final class RegistryClient implements AutoCloseable {
     if (token.isPresent()) {
       return "Bearer " + token.get();
     }
-    return "Bearer " + fetchToken(call, known, deadline);
+    return "Bearer " + sharedToken(call, known, deadline);
   }
 
   /** Answers a 401 challenge; null when there is nothing to answer it with. */
@@ -904,7 +1036,7 @@ public final class RegistryClient implements AutoCloseable {
     if (bearer != null) {
       challenges.put(call.registry(), bearer);
       tokens.remove(tokenKey(call.registry(), call.scope()));
-      return "Bearer " + fetchToken(call, bearer, deadline);
+      return "Bearer " + sharedToken(call, bearer, deadline);
     }
     if (basic != null) {
       challenges.put(call.registry(), basic);
@@ -920,6 +1052,13 @@ public final class RegistryClient implements AutoCloseable {
       return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
     }
     return null;
+  }
+
+  /** A new token; requests needing the same one at the same time share one token request. */
+  private String sharedToken(Call call, AuthChallenge challenge, Deadline deadline)
+      throws StoreException, DeadlineExceededException {
+    return tokenRequests.run(tokenKey(call.registry(), call.scope()), deadline,
+        "token request for " + call.registry(), () -> fetchToken(call, challenge, deadline));
   }
 
   private String fetchToken(Call call, AuthChallenge challenge, Deadline deadline)

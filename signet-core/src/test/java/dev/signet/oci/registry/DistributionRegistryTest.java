@@ -132,12 +132,18 @@ class DistributionRegistryTest {
       p = pushSignedImage(pusher.client(), basic.host() + "/signet/counted", "count me", true);
     }
     try (RegistryStore store = store(basicStoreConfig())) {
-      Descriptor subject = store.resolve(p.tag(), deadline()); // 401 challenge + GET
-      List<Descriptor> refs = store.referrers(p.tag(), subject, MediaTypes.NOTARY_SIGNATURE, deadline()); // API 404 + tag GET
+      Descriptor subject = store.resolve(p.tag(), deadline()); // 401 challenge + HEAD
+      List<Descriptor> refs = store.referrers(p.tag(), subject, MediaTypes.NOTARY_SIGNATURE, deadline()); // API 404 and tag GET at once
       Manifest m = Manifest.parse(store.fetchManifest(p.tag(), refs.get(0), deadline()), null); // 1
       store.fetchBlob(p.tag(), m.layers().get(0), deadline()); // 1
       assertThat(store.requestCount()).isEqualTo(6);
-      // Warm: by digest, everything but the referrer listing comes from the content cache.
+      assertThat(basic.accessLog()).filteredOn(l -> l.contains("/signet/counted/") && !l.contains("\"PUT ")
+              && !l.contains("\"POST ") && !l.contains("/blobs/uploads/") && !l.contains("\"HEAD /v2/signet/counted/blobs/"))
+          .extracting(l -> l.replaceAll(".*\"([A-Z]+) /v2/signet/counted/([a-z]+)/([^ ]*) HTTP.*\" (\\d{3}) .*", "$1 $2 $4"))
+          .containsExactlyInAnyOrder("HEAD manifests 401", "HEAD manifests 200", "GET referrers 404",
+              "GET manifests 200", "GET manifests 200", "GET blobs 200");
+      // Warm: by digest, a HEAD (the subject's body was never needed) and the tag-schema index only,
+      // since the store learnt that this registry has no referrers API; the rest from the cache.
       Reference byDigest = p.tag().withDigest(subject.digest());
       Descriptor again = store.resolve(byDigest, deadline());
       List<Descriptor> refs2 = store.referrers(byDigest, again, MediaTypes.NOTARY_SIGNATURE, deadline());

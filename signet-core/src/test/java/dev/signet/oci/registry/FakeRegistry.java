@@ -76,6 +76,8 @@ public final class FakeRegistry implements AutoCloseable {
   /** Requests on paths containing this declare a longer body than they send, then close. */
   volatile String truncatePath;
   volatile long handlerDelayMillis;
+  /** HEAD answers carry no Docker-Content-Digest, as some registries and proxies send them. */
+  volatile boolean headWithoutDigest;
 
   public FakeRegistry() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -458,6 +460,9 @@ public final class FakeRegistry implements AutoCloseable {
     if (method.equals("HEAD")) {
       ex.getResponseHeaders().set("Content-Type", type);
       headers.forEach((k, v) -> ex.getResponseHeaders().set(k, v));
+      if (headWithoutDigest) {
+        ex.getResponseHeaders().remove("Docker-Content-Digest");
+      }
       ex.getResponseHeaders().set("Content-Length", Integer.toString(bytes.length));
       ex.sendResponseHeaders(200, -1);
       return;

@@ -21,7 +21,9 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -87,21 +89,74 @@ class RegistryClientTest {
   }
 
   @Test
-  void resolvesTagsFromVerifiedBytesAndDigestsFromTheCache() throws Exception {
+  void resolvesWithHeadAndFetchesTheBodyOnlyWhenAskedForIt() throws Exception {
     RegistryClient c = client();
     Descriptor byTag = c.resolve(repo, deadline());
     assertThat(byTag.sameContent(subject)).isTrue();
-    long before = c.requestCount();
+    assertThat(byTag.mediaType()).isEqualTo(subject.mediaType());
+    assertThat(fake.count("HEAD", "/manifests/v1")).isEqualTo(1);
+    assertThat(fake.count("GET", "/manifests/")).isZero();
     Descriptor byDigest = c.resolve(repo.withDigest(subject.digest()), deadline());
     assertThat(byDigest.sameContent(subject)).isTrue();
-    assertThat(c.requestCount()).isEqualTo(before);
+    assertThat(fake.count("HEAD", "/manifests/" + subject.digest())).isEqualTo(1);
     assertThat(c.fetchManifest(repo, subject, deadline())).hasSize((int) subject.size());
+    assertThat(fake.count("GET", "/manifests/" + subject.digest())).isEqualTo(1);
+    // Once the verified body is in the content cache, a digest resolves without a request.
+    long before = c.requestCount();
+    assertThat(c.resolve(repo.withDigest(subject.digest()), deadline()).sameContent(subject)).isTrue();
     assertThat(c.requestCount()).isEqualTo(before);
+  }
+
+  @Test
+  void withoutADigestHeaderTheTagIsResolvedFromVerifiedBytes() throws Exception {
+    fake.headWithoutDigest = true;
+    RegistryClient c = client();
+    assertThat(c.resolve(repo, deadline()).sameContent(subject)).isTrue();
+    assertThat(fake.log).extracting(FakeRegistry.Seen::method).containsExactly("HEAD", "GET");
+    // The GET filled the content cache: the body is not fetched again.
+    assertThat(c.fetchManifest(repo, subject, deadline())).hasSize((int) subject.size());
+    assertThat(fake.requests()).isEqualTo(2);
+  }
+
+  @Test
+  void aMissingTagIsAskedAgainWithGetForItsErrorCode() throws Exception {
+    RegistryClient c = client();
+    assertThatThrownBy(() -> c.resolve(Reference.parse(fake.host() + "/demo/app:missing"), deadline()))
+        .isInstanceOfSatisfying(RegistryException.class, e -> {
+          assertThat(e.notFound()).isTrue();
+          assertThat(e.errorCode()).isEqualTo("MANIFEST_UNKNOWN");
+        });
+    assertThat(fake.log).extracting(FakeRegistry.Seen::method).containsExactly("HEAD", "GET");
+  }
+
+  @Test
+  void concurrentResolutionsOfOneTagShareOneRequest() throws Exception {
+    fake.handlerDelayMillis = 300;
+    RegistryClient c = client();
+    int callers = 20;
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<Descriptor>> answers = new ArrayList<>();
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 0; i < callers; i++) {
+        answers.add(pool.submit(() -> {
+          start.await();
+          return c.resolve(repo, deadline());
+        }));
+      }
+      start.countDown();
+      for (Future<Descriptor> a : answers) {
+        assertThat(a.get(60, TimeUnit.SECONDS).sameContent(subject)).isTrue();
+      }
+    }
+    // 300 ms in flight is far longer than starting 20 virtual threads; a very slow machine could
+    // still split them into a few groups, never into one request each.
+    assertThat(fake.count("HEAD", "/manifests/v1")).isBetween(1L, 3L);
   }
 
   @Test
   void tagResolutionRejectsABodyThatDoesNotMatchDockerContentDigest() throws Exception {
     fake.tampered.add(subject.digest().toString());
+    fake.headWithoutDigest = true;
     RegistryClient c = client();
     assertThatThrownBy(() -> c.resolve(repo, deadline()))
         .isInstanceOf(StoreException.class)
@@ -230,10 +285,46 @@ class RegistryClientTest {
   @Test
   void honoursRetryAfterOn429() throws Exception {
     fake.faults.add(new FakeRegistry.Fault(s -> s.path().contains("/manifests/"), 429, Map.of("Retry-After", "3")));
-    RegistryClient c = client();
+    MutableClock clock = new MutableClock();
+    RegistryClient c = virtualTimeClient(clock, RegistryOptions.defaults());
     assertThat(c.resolve(repo, deadline()).digest()).isEqualTo(subject.digest());
     assertThat(sleeps).containsExactly(Duration.ofSeconds(3));
     assertThat(c.requestCount()).isEqualTo(2);
+  }
+
+  /** A client whose sleeps move {@code clock} on instead of waiting. */
+  private RegistryClient virtualTimeClient(MutableClock clock, RegistryOptions options) throws Exception {
+    RegistryClient c = new RegistryClient(options, CredentialProvider.anonymous(), clock, d -> {
+      sleeps.add(d);
+      clock.now = clock.now.plus(d);
+    }, new Random(1));
+    clients.add(c);
+    return c;
+  }
+
+  @Test
+  void afterA429EveryRequestToThatRegistryWaitsForThePauseItAskedFor() throws Exception {
+    fake.faults.add(new FakeRegistry.Fault(s -> s.path().contains("/manifests/"), 429, Map.of("Retry-After", "3")));
+    MutableClock clock = new MutableClock();
+    RegistryClient c = virtualTimeClient(clock, RegistryOptions.defaults().withRetries(0));
+    assertThatThrownBy(() -> c.resolve(repo, deadline()))
+        .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.status()).isEqualTo(429))
+        .hasMessageContaining("throttling");
+    // Another verification in the pause: it fails at once when the pause would pass its deadline,
+    // without a request ...
+    Deadline short2s = Deadline.after(clock, Duration.ofSeconds(2));
+    assertThatThrownBy(() -> c.fetchBlob(repo, envelope, short2s))
+        .isInstanceOf(DeadlineExceededException.class)
+        .hasMessageContaining("throttling requests (HTTP 429)");
+    assertThat(fake.requests()).isEqualTo(1);
+    assertThat(sleeps).isEmpty();
+    // ... and else waits for the end of the pause before it sends.
+    assertThat(c.fetchBlob(repo, envelope, Deadline.after(clock, Duration.ofSeconds(10)))).hasSize((int) envelope.size());
+    assertThat(sleeps).containsExactly(Duration.ofSeconds(3));
+    assertThat(fake.requests()).isEqualTo(2);
+    // The pause is over: no more waiting.
+    c.resolve(repo, Deadline.after(clock, Duration.ofSeconds(10)));
+    assertThat(sleeps).hasSize(1);
   }
 
   @Test
@@ -319,7 +410,13 @@ class RegistryClientTest {
     assertThat(fake.count("GET", "/blobs/")).isZero();
     assertThatThrownBy(() -> small.resolve(repo, deadline()))
         .isInstanceOf(StoreException.class)
-        .hasMessageContaining("more than 64 bytes");
+        .hasMessageContaining("larger than the manifest limit of 64 bytes");
+    assertThat(fake.count("GET", "/manifests/")).isZero();
+    // The registry sends more than the descriptor says: the GET stops reading at its size.
+    assertThatThrownBy(() -> small.fetchManifest(repo,
+        new Descriptor(subject.mediaType(), subject.digest(), 60), deadline()))
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("more than 60 bytes");
     // The registry sends more than the descriptor says.
     Descriptor lying = new Descriptor(envelope.mediaType(), envelope.digest(), envelope.size() - 5);
     assertThatThrownBy(() -> client().fetchBlob(repo, lying, deadline()))

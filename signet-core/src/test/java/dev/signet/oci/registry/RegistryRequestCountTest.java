@@ -65,21 +65,33 @@ class RegistryRequestCountTest {
   }
 
   @Test
-  void sixRequestsWithTheReferrersApi() throws Exception {
+  void sevenRequestsWithTheReferrersApiWhileTheRegistryIsNotKnownThenTheApiAlone() throws Exception {
     try (RegistryStore store = store()) {
-      // 401 challenge, token, manifest GET, referrers GET, signature manifest GET, envelope GET
-      assertThat(coldFlow(store)).isEqualTo(6);
-      assertThat(fake.log).extracting(FakeRegistry.Seen::method).hasSize(6);
+      // manifest HEAD answered with the 401 challenge, token, manifest HEAD, referrers API and
+      // tag-schema index asked at once, signature manifest GET, envelope GET
+      assertThat(coldFlow(store)).isEqualTo(7);
+      assertThat(fake.log).extracting(FakeRegistry.Seen::method)
+          .containsExactly("HEAD", "GET", "HEAD", "GET", "GET", "GET", "GET");
       assertThat(fake.tokensIssued()).isEqualTo(1);
+      assertThat(fake.count("GET", "/manifests/sha256-")).isEqualTo(1);
+      // Learnt: the next verification asks the referrers API only (content comes from the cache).
+      assertThat(coldFlow(store)).isEqualTo(9);
+      assertThat(fake.count("GET", "/referrers/")).isEqualTo(2);
+      assertThat(fake.count("GET", "/manifests/sha256-")).isEqualTo(1);
     }
   }
 
   @Test
-  void sevenRequestsThroughTheTagSchemaFallback() throws Exception {
+  void sevenRequestsThroughTheTagSchemaFallbackThenTheTagSchemaAlone() throws Exception {
     fake.referrersApi = false;
     try (RegistryStore store = store()) {
-      // as above, the referrers API answers 404 and the sha256-<hex> index is read instead
+      // as above; the referrers API answers 404 and the sha256-<hex> index found at the same time is used
       assertThat(coldFlow(store)).isEqualTo(7);
+      assertThat(fake.count("GET", "/referrers/")).isEqualTo(1);
+      // Learnt: the next verification reads the index without asking the referrers API.
+      assertThat(coldFlow(store)).isEqualTo(9);
+      assertThat(fake.count("GET", "/referrers/")).isEqualTo(1);
+      assertThat(fake.count("GET", "/manifests/sha256-")).isEqualTo(2);
     }
   }
 }
