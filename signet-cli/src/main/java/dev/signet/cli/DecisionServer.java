@@ -7,6 +7,7 @@ package dev.signet.cli;
 import dev.signet.cache.CaffeineResultCache;
 import dev.signet.cache.RedisResultCache;
 import dev.signet.cache.ResultCache;
+import dev.signet.cache.TagCache;
 import dev.signet.config.ConfigReloader;
 import dev.signet.config.VerificationConfig;
 import dev.signet.kubernetes.Engine;
@@ -16,7 +17,6 @@ import dev.signet.oci.StoreException;
 import dev.signet.oci.registry.RegistryStore;
 import dev.signet.reference.Reference;
 import dev.signet.server.AdmissionHandler;
-import dev.signet.server.Decisions;
 import dev.signet.server.Decisions;
 import dev.signet.server.DigestResolver;
 import dev.signet.server.RejectedRequestException;
@@ -42,7 +42,7 @@ public final class DecisionServer {
    */
   public static SignetServer.Builder builder(
       ConfigReloader reloader, AdmissionMode mode, Clock clock) {
-    return builder(reloader, new CaffeineResultCache(), mode, clock);
+    return builder(reloader, CaffeineResultCache.bounded(reloader.config().cacheBounds()), mode, clock);
   }
 
   /** {@link #builder(ConfigReloader, AdmissionMode, Clock)} with decisions kept in {@code cache}. */
@@ -50,8 +50,11 @@ public final class DecisionServer {
       ConfigReloader reloader, ResultCache cache, AdmissionMode mode, Clock clock) {
     // Cached decisions are keyed by the fingerprint of the configuration and trust material, so a
     // reload never serves an old answer.
-    DecisionService decisions = new DecisionService(reloader, cache, clock);
-    return builder(decisions::decide, reloader::config, cache, mode, clock);
+    // Tags: one short-lived cache for decisions and mutation, so that a mutation pins the digest
+    // the decision saw.
+    TagCache tags = TagCache.bounded(reloader.config().cacheBounds());
+    DecisionService decisions = new DecisionService(reloader, cache, tags, clock);
+    return builder(decisions::decide, reloader::config, tags, cache, mode, clock);
   }
 
   /**
@@ -78,6 +81,7 @@ public final class DecisionServer {
         decisions,
         () ->
             controller.generation().cluster() instanceof Engine.Ready ready ? ready.config() : null,
+        TagCache.off(),
         cache,
         mode,
         clock);
@@ -90,6 +94,7 @@ public final class DecisionServer {
   private static SignetServer.Builder builder(
       Decisions decisions,
       Supplier<VerificationConfig> config,
+      TagCache tags,
       ResultCache cache,
       AdmissionMode mode,
       Clock clock) {
@@ -106,7 +111,7 @@ public final class DecisionServer {
                     + image
                     + " cannot be resolved");
           }
-          return DigestResolver.firstOf(now.stores(), mutationTimeout, clock).pin(image);
+          return DigestResolver.firstOf(now.stores(), tags, mutationTimeout, clock).pin(image);
         };
     SignetServer.Builder builder = SignetServer.builder();
     if (cache instanceof RedisResultCache shared) {

@@ -143,6 +143,18 @@ final class ConfigNode {
     return v.asLong();
   }
 
+  /** A non-negative integer, or null when absent. */
+  Long nonNegativeLong(String key) throws ConfigException {
+    JsonNode v = node.get(key);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < 0) {
+      throw new ConfigException(at(key) + " must be a non-negative integer, found " + v);
+    }
+    return v.asLong();
+  }
+
   static String kind(JsonNode v) {
     return switch (v.getNodeType()) {
       case STRING -> "a string";
