@@ -13,7 +13,7 @@ import dev.signet.notation.trustpolicy.TrustPolicyDocument;
 import dev.signet.notation.truststore.NamedTrustStore;
 import dev.signet.notation.truststore.StoreType;
 import dev.signet.oci.Descriptor;
-import dev.signet.oci.Digest;
+import dev.signet.reference.Digest;
 import dev.signet.oci.MediaTypes;
 import dev.signet.testing.CoseTestSigner;
 import dev.signet.testing.JwsTestSigner;

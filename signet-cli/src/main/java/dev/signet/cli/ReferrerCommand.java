@@ -2,7 +2,7 @@ package dev.signet.cli;
 
 import dev.signet.deadline.DeadlineExceededException;
 import dev.signet.oci.Descriptor;
-import dev.signet.oci.Digest;
+import dev.signet.reference.Digest;
 import dev.signet.oci.Manifest;
 import dev.signet.oci.ManifestFormatException;
 import dev.signet.oci.StoreException;

@@ -1,7 +1,7 @@
 package dev.signet.cli;
 
 import dev.signet.config.ConfigException;
-import dev.signet.config.VerificationConfig;
+import dev.signet.engine.VerificationConfig;
 import dev.signet.deadline.Deadline;
 import dev.signet.deadline.DeadlineExceededException;
 import dev.signet.oci.Descriptor;

@@ -1,12 +1,12 @@
 package dev.signet.cli;
 
 import dev.signet.config.ConfigException;
-import dev.signet.config.VerificationConfig;
+import dev.signet.engine.VerificationConfig;
 import dev.signet.json.StrictJson;
 import dev.signet.oci.registry.RegistryStore;
-import dev.signet.verify.ResultJson;
-import dev.signet.verify.VerificationResult;
-import dev.signet.verify.VerifierReport;
+import dev.signet.result.ResultJson;
+import dev.signet.result.VerificationResult;
+import dev.signet.result.VerifierReport;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;

@@ -7,8 +7,8 @@ package dev.signet.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.signet.config.TestCrlServer;
-import dev.signet.config.TestSignedLayout;
+import dev.signet.engine.TestCrlServer;
+import dev.signet.engine.TestSignedLayout;
 import dev.signet.testing.JwsTestSigner;
 import dev.signet.testing.TestPki;
 import java.io.IOException;

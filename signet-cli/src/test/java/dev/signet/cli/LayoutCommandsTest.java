@@ -3,7 +3,7 @@ package dev.signet.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.signet.json.StrictJson;
-import dev.signet.oci.Digest;
+import dev.signet.reference.Digest;
 import dev.signet.testing.Vectors;
 import java.io.PrintWriter;
 import java.io.StringWriter;

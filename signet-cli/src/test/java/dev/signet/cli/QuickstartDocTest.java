@@ -2,7 +2,7 @@ package dev.signet.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.signet.config.VerificationConfig;
+import dev.signet.engine.VerificationConfig;
 import dev.signet.json.StrictJson;
 import dev.signet.testing.TemporaryHome;
 import dev.signet.testing.TestPki;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.signet.json.JsonFormatException;
 import dev.signet.json.StrictJson;
 import dev.signet.oci.Descriptor;
-import dev.signet.oci.Digest;
+import dev.signet.reference.Digest;
 import dev.signet.oci.Manifest;
 import dev.signet.oci.MediaTypes;
 import dev.signet.oci.registry.DistributionRegistry;

@@ -1,6 +1,6 @@
 package dev.signet.artifact;
 
-import dev.signet.verify.ErrorCode;
+import dev.signet.result.ErrorCode;
 
 /** A referrer could not be read or judged; carries what its failure report says. */
 public final class ArtifactException extends Exception {

@@ -9,7 +9,7 @@ import dev.signet.oci.MediaTypes;
 import dev.signet.oci.ReferrerStore;
 import dev.signet.oci.StoreException;
 import dev.signet.reference.Reference;
-import dev.signet.verify.ErrorCode;
+import dev.signet.result.ErrorCode;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -2,8 +2,8 @@ package dev.signet.artifact;
 
 import dev.signet.oci.Descriptor;
 import dev.signet.reference.Reference;
-import dev.signet.verify.ErrorCode;
-import dev.signet.verify.VerifierReport;
+import dev.signet.result.ErrorCode;
+import dev.signet.result.VerifierReport;
 import java.util.List;
 import java.util.Map;
 

@@ -4,8 +4,8 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
-import dev.signet.config.VerificationConfig;
-import dev.signet.verify.VerificationResult;
+import dev.signet.engine.VerificationConfig;
+import dev.signet.result.VerificationResult;
 import java.time.Duration;
 import java.util.Optional;
 

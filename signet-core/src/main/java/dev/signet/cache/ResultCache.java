@@ -1,7 +1,7 @@
 package dev.signet.cache;
 
 import dev.signet.deadline.Deadline;
-import dev.signet.verify.VerificationResult;
+import dev.signet.result.VerificationResult;
 import java.util.Optional;
 import java.util.function.Supplier;
 

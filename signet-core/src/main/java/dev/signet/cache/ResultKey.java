@@ -1,6 +1,6 @@
 package dev.signet.cache;
 
-import dev.signet.oci.Digest;
+import dev.signet.reference.Digest;
 
 /**
  * What a cached decision is valid for: one configuration and its trust material, one repository

@@ -2,8 +2,8 @@ package dev.signet.cache;
 
 import dev.signet.json.JsonFormatException;
 import dev.signet.json.StrictJson;
-import dev.signet.verify.ResultJson;
-import dev.signet.verify.VerificationResult;
+import dev.signet.result.ResultJson;
+import dev.signet.result.VerificationResult;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;

@@ -10,32 +10,32 @@ import tools.jackson.databind.JsonNode;
  * strict types: a wrong type is an error that names the key; keys this version does not know are
  * collected as warnings.
  */
-final class ConfigNode {
+public final class ConfigNode {
   private final JsonNode node;
   private final String path;
   private final List<String> warnings;
 
-  ConfigNode(JsonNode node, String path, List<String> warnings) {
+  public ConfigNode(JsonNode node, String path, List<String> warnings) {
     this.node = node;
     this.path = path;
     this.warnings = warnings;
   }
 
-  String path() {
+  public String path() {
     return path;
   }
 
-  JsonNode json() {
+  public JsonNode json() {
     return node;
   }
 
-  boolean has(String key) {
+  public boolean has(String key) {
     JsonNode v = node.get(key);
     return v != null && !v.isNull();
   }
 
   /** Warns about keys outside {@code known}. */
-  void allowOnly(Set<String> known) {
+  public void allowOnly(Set<String> known) {
     for (String key : node.propertyNames()) {
       if (!known.contains(key)) {
         warnings.add("unknown key " + at(key) + " is ignored");
@@ -44,15 +44,15 @@ final class ConfigNode {
   }
 
   /** Records something the user should know that does not stop the configuration from loading. */
-  void warn(String message) {
+  public void warn(String message) {
     warnings.add(message);
   }
 
-  String at(String key) {
+  public String at(String key) {
     return path.isEmpty() ? key : path + "." + key;
   }
 
-  ConfigNode object(String key) throws ConfigException {
+  public ConfigNode object(String key) throws ConfigException {
     JsonNode v = node.get(key);
     if (v == null || v.isNull()) {
       return null;
@@ -63,7 +63,7 @@ final class ConfigNode {
     return new ConfigNode(v, at(key), warnings);
   }
 
-  List<ConfigNode> objects(String key) throws ConfigException {
+  public List<ConfigNode> objects(String key) throws ConfigException {
     JsonNode v = node.get(key);
     List<ConfigNode> out = new ArrayList<>();
     if (v == null || v.isNull()) {
@@ -83,7 +83,7 @@ final class ConfigNode {
     return out;
   }
 
-  String string(String key) throws ConfigException {
+  public String string(String key) throws ConfigException {
     JsonNode v = node.get(key);
     if (v == null || v.isNull()) {
       return null;
@@ -94,7 +94,7 @@ final class ConfigNode {
     return v.asString();
   }
 
-  String requiredString(String key) throws ConfigException {
+  public String requiredString(String key) throws ConfigException {
     String s = string(key);
     if (s == null || s.isBlank()) {
       throw new ConfigException(at(key) + " is required");
@@ -102,7 +102,7 @@ final class ConfigNode {
     return s;
   }
 
-  List<String> strings(String key) throws ConfigException {
+  public List<String> strings(String key) throws ConfigException {
     JsonNode v = node.get(key);
     List<String> out = new ArrayList<>();
     if (v == null || v.isNull()) {
@@ -120,7 +120,7 @@ final class ConfigNode {
     return out;
   }
 
-  Boolean bool(String key) throws ConfigException {
+  public Boolean bool(String key) throws ConfigException {
     JsonNode v = node.get(key);
     if (v == null || v.isNull()) {
       return null;
@@ -132,7 +132,7 @@ final class ConfigNode {
   }
 
   /** A positive integer, or null when absent. */
-  Long positiveLong(String key) throws ConfigException {
+  public Long positiveLong(String key) throws ConfigException {
     JsonNode v = node.get(key);
     if (v == null || v.isNull()) {
       return null;
@@ -144,7 +144,7 @@ final class ConfigNode {
   }
 
   /** A non-negative integer, or null when absent. */
-  Long nonNegativeLong(String key) throws ConfigException {
+  public Long nonNegativeLong(String key) throws ConfigException {
     JsonNode v = node.get(key);
     if (v == null || v.isNull()) {
       return null;
@@ -155,7 +155,7 @@ final class ConfigNode {
     return v.asLong();
   }
 
-  static String kind(JsonNode v) {
+  public static String kind(JsonNode v) {
     return switch (v.getNodeType()) {
       case STRING -> "a string";
       case NUMBER -> "a number";

@@ -5,7 +5,7 @@ package dev.signet.cosign;
 import dev.signet.json.JsonFormatException;
 import dev.signet.json.StrictJson;
 import dev.signet.notation.x509.CertificateFiles;
-import dev.signet.oci.Digest;
+import dev.signet.reference.Digest;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.InvalidAlgorithmParameterException;

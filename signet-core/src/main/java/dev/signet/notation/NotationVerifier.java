@@ -9,7 +9,7 @@ import dev.signet.notation.envelope.ExtendedAttribute;
 import dev.signet.notation.envelope.SignatureEnvelope;
 import dev.signet.notation.envelope.SigningScheme;
 import dev.signet.notation.revocation.CertificateStatus;
-import dev.signet.notation.revocation.Purpose;
+import dev.signet.notation.x509.Purpose;
 import dev.signet.notation.revocation.RevocationChecker;
 import dev.signet.notation.revocation.RevocationOutcome;
 import dev.signet.notation.timestamp.TimestampException;
@@ -26,7 +26,7 @@ import dev.signet.notation.trustpolicy.VerifyTimestamp;
 import dev.signet.notation.truststore.StoreType;
 import dev.signet.notation.truststore.TrustStore;
 import dev.signet.notation.truststore.TrustStoreException;
-import dev.signet.notation.x509.DistinguishedNames;
+import dev.signet.notation.x509.GoNameFormat;
 import dev.signet.oci.Descriptor;
 import dev.signet.oci.ManifestFormatException;
 import java.security.cert.CertificateEncodingException;
@@ -121,7 +121,7 @@ public final class NotationVerifier {
     run.record(Check.INTEGRITY, null);
 
     X509Certificate leaf = content.leaf();
-    String leafSubject = DistinguishedNames.format(leaf.getSubjectX500Principal());
+    String leafSubject = GoNameFormat.format(leaf.getSubjectX500Principal());
 
     // Authenticity, then trusted identity under the same action.
     if (run.record(Check.AUTHENTICITY, authenticity(statement, content)).fatal()) {
@@ -354,7 +354,7 @@ public final class NotationVerifier {
   }
 
   private static String dn(X509Certificate c) {
-    return DistinguishedNames.format(c.getSubjectX500Principal());
+    return GoNameFormat.format(c.getSubjectX500Principal());
   }
 
   /** Collects check results with the actions of one trust policy statement. */

@@ -1,5 +1,6 @@
 package dev.signet.oci;
 
+import dev.signet.reference.Digest;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;

@@ -1,7 +1,7 @@
 package dev.signet.policy;
 
 import dev.signet.json.StrictJson;
-import dev.signet.verify.VerifierReport;
+import dev.signet.result.VerifierReport;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

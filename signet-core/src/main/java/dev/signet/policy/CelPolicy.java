@@ -13,7 +13,7 @@ import dev.cel.common.types.SimpleType;
 import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
-import dev.signet.verify.VerifierReport;
+import dev.signet.result.VerifierReport;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;

@@ -1,8 +1,8 @@
 package dev.signet.policy;
 
-import dev.signet.verify.ErrorCode;
-import dev.signet.verify.VerificationResult;
-import dev.signet.verify.VerifierReport;
+import dev.signet.result.ErrorCode;
+import dev.signet.result.VerificationResult;
+import dev.signet.result.VerifierReport;
 import java.util.ArrayList;
 import java.util.List;
 

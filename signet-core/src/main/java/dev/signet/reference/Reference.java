@@ -1,6 +1,5 @@
 package dev.signet.reference;
 
-import dev.signet.oci.Digest;
 import java.util.regex.Pattern;
 
 /**

@@ -8,7 +8,7 @@ import dev.signet.deadline.DeadlineExceededException;
 import dev.signet.oci.Descriptor;
 import dev.signet.oci.ReferrerStore;
 import dev.signet.reference.Reference;
-import dev.signet.verify.VerifierReport;
+import dev.signet.result.VerifierReport;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;

@@ -7,7 +7,7 @@ import dev.signet.deadline.DeadlineExceededException;
 import dev.signet.oci.Descriptor;
 import dev.signet.oci.ReferrerStore;
 import dev.signet.reference.Reference;
-import dev.signet.verify.ErrorCode;
+import dev.signet.result.ErrorCode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

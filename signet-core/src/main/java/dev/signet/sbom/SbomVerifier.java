@@ -8,7 +8,7 @@ import dev.signet.deadline.DeadlineExceededException;
 import dev.signet.oci.Descriptor;
 import dev.signet.oci.ReferrerStore;
 import dev.signet.reference.Reference;
-import dev.signet.verify.VerifierReport;
+import dev.signet.result.VerifierReport;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -2,6 +2,9 @@ package dev.signet.verify;
 
 // Ratify's verify handler with its result cache (ratify-reference.md §1.7), plus single flight.
 
+import dev.signet.result.ErrorCode;
+import dev.signet.result.VerificationResult;
+import dev.signet.result.VerifierReport;
 import dev.signet.cache.ResultCache;
 import dev.signet.cache.ResultKey;
 import dev.signet.cache.TagCache;
@@ -105,34 +108,63 @@ public final class DecisionService {
     ResultKey key =
         new ResultKey(configured.fingerprint(), atDigest.qualifiedName(), atDigest.digest());
 
-    Optional<VerificationResult> hit = cache.get(key);
-    if (hit.isPresent()) {
-      return relabel(hit.get(), subjectText);
+    while (true) {
+      Optional<VerificationResult> hit = cache.get(key);
+      if (hit.isPresent()) {
+        return relabel(hit.get(), subjectText);
+      }
+      CompletableFuture<VerificationResult> mine = new CompletableFuture<>();
+      CompletableFuture<VerificationResult> running = inFlight.putIfAbsent(key, mine);
+      if (running != null) {
+        VerificationResult joined = await(running, deadline, subjectText);
+        if (joined != null) {
+          return relabel(joined, subjectText);
+        }
+        // The leader's caller stopped waiting: its result says so, which is not this caller's
+        // answer. Lead (or join) a new verification within this caller's own deadline.
+        continue;
+      }
+      try {
+        // The cache is asked again now that this decision leads: another may have finished.
+        Reference verified = atDigest;
+        Executor.Resolved descriptor = resolved;
+        VerificationResult result =
+            cache.getOrVerify(
+                key,
+                deadline,
+                () -> {
+                  VerificationResult r =
+                      descriptor != null
+                          ? executor.verifyResolved(verified, descriptor, deadline)
+                          : executor.verify(verified, deadline);
+                  if (Thread.currentThread().isInterrupted()) {
+                    // Cut short because this caller stopped waiting: not remembered, and the
+                    // callers still waiting verify again.
+                    throw new LeaderStopped(r);
+                  }
+                  return r;
+                });
+        mine.complete(result);
+        return relabel(result, subjectText);
+      } catch (LeaderStopped stopped) {
+        mine.completeExceptionally(stopped);
+        return relabel(stopped.result, subjectText);
+      } catch (RuntimeException | Error e) {
+        mine.completeExceptionally(e);
+        throw e;
+      } finally {
+        inFlight.remove(key, mine);
+      }
     }
-    CompletableFuture<VerificationResult> mine = new CompletableFuture<>();
-    CompletableFuture<VerificationResult> running = inFlight.putIfAbsent(key, mine);
-    if (running != null) {
-      return relabel(await(running, deadline, subjectText), subjectText);
-    }
-    try {
-      // Checked again now that this decision leads: another may have finished in between.
-      Reference verified = atDigest;
-      Executor.Resolved descriptor = resolved;
-      VerificationResult result =
-          cache.getOrVerify(
-              key,
-              deadline,
-              () ->
-                  descriptor != null
-                      ? executor.verifyResolved(verified, descriptor, deadline)
-                      : executor.verify(verified, deadline));
-      mine.complete(result);
-      return relabel(result, subjectText);
-    } catch (RuntimeException | Error e) {
-      mine.completeExceptionally(e);
-      throw e;
-    } finally {
-      inFlight.remove(key, mine);
+  }
+
+  /** Completes a verification whose leading caller was interrupted, so that those joined retry. */
+  private static final class LeaderStopped extends RuntimeException {
+    private final transient VerificationResult result;
+
+    LeaderStopped(VerificationResult result) {
+      super("the leading caller stopped waiting", null, false, false);
+      this.result = result;
     }
   }
 
@@ -146,6 +178,7 @@ public final class DecisionService {
     return inFlight.size();
   }
 
+  /** The result of the verification joined, or null when its leader stopped and it must be redone. */
   private static VerificationResult await(
       CompletableFuture<VerificationResult> running, Deadline deadline, String subjectText) {
     try {
@@ -172,6 +205,9 @@ public final class DecisionService {
       Thread.currentThread().interrupt();
       return Executor.interrupted(subjectText);
     } catch (ExecutionException e) {
+      if (e.getCause() instanceof LeaderStopped) {
+        return null;
+      }
       return Executor.unexpected(subjectText, e.getCause());
     }
   }

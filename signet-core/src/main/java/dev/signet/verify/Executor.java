@@ -3,10 +3,13 @@ package dev.signet.verify;
 // Ratify's executor flow, ratify-reference.md §1.1 (steps 2-6) with config policy.
 
 import dev.signet.cache.TagCache;
+import dev.signet.result.ErrorCode;
+import dev.signet.result.VerificationResult;
+import dev.signet.result.VerifierReport;
 import dev.signet.deadline.Deadline;
 import dev.signet.deadline.DeadlineExceededException;
 import dev.signet.oci.Descriptor;
-import dev.signet.oci.Digest;
+import dev.signet.reference.Digest;
 import dev.signet.oci.ReferrerStore;
 import dev.signet.oci.StoreException;
 import dev.signet.oci.layout.OciLayoutStore;
@@ -473,8 +476,10 @@ public final class Executor {
             .filter(r -> !r.isSuccess())
             .findFirst()
             .orElse(nested.verifierReports().get(0));
+    // Only a deadline is labelled one: a policy that could not be evaluated or an interruption
+    // below is a failed nested verification, not a timeout.
     ErrorCode code =
-        nested.verifierReports().stream().anyMatch(Executor::containsTransientStop)
+        nested.verifierReports().stream().anyMatch(Executor::containsDeadline)
             ? ErrorCode.DEADLINE_EXCEEDED
             : ErrorCode.VERIFY_REFERENCE_FAILURE;
     String reason =
@@ -509,6 +514,11 @@ public final class Executor {
         code,
         r.extensions(),
         nested);
+  }
+
+  private static boolean containsDeadline(VerifierReport r) {
+    return r.errorCode() == ErrorCode.DEADLINE_EXCEEDED
+        || r.nestedResults().stream().anyMatch(Executor::containsDeadline);
   }
 
   /** Whether a report (or a nested one) was cut short by the deadline or an interruption. */

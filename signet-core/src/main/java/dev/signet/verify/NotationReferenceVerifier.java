@@ -1,10 +1,12 @@
 package dev.signet.verify;
 
+import dev.signet.result.ErrorCode;
+import dev.signet.result.VerifierReport;
 import dev.signet.deadline.Deadline;
 import dev.signet.deadline.DeadlineExceededException;
 import dev.signet.notation.NotationVerifier;
 import dev.signet.notation.VerificationOutcome;
-import dev.signet.notation.x509.DistinguishedNames;
+import dev.signet.notation.x509.GoNameFormat;
 import dev.signet.oci.Descriptor;
 import dev.signet.oci.Manifest;
 import dev.signet.oci.ManifestFormatException;
@@ -142,8 +144,8 @@ public final class NotationReferenceVerifier implements ReferenceVerifier {
     Map<String, Object> extensions = new LinkedHashMap<>();
     if (outcome.content() != null) {
       X509Certificate leaf = outcome.content().leaf();
-      extensions.put("Issuer", DistinguishedNames.format(leaf.getIssuerX500Principal()));
-      extensions.put("SN", DistinguishedNames.format(leaf.getSubjectX500Principal()));
+      extensions.put("Issuer", GoNameFormat.format(leaf.getIssuerX500Principal()));
+      extensions.put("SN", GoNameFormat.format(leaf.getSubjectX500Principal()));
     }
     if (outcome.statement() != null) {
       extensions.put("trustPolicyStatement", outcome.statement());

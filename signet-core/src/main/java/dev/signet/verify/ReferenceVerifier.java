@@ -1,5 +1,6 @@
 package dev.signet.verify;
 
+import dev.signet.result.VerifierReport;
 import dev.signet.deadline.Deadline;
 import dev.signet.deadline.DeadlineExceededException;
 import dev.signet.oci.Descriptor;

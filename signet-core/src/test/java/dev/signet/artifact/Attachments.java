@@ -2,7 +2,7 @@ package dev.signet.artifact;
 
 import dev.signet.deadline.Deadline;
 import dev.signet.oci.Descriptor;
-import dev.signet.oci.Digest;
+import dev.signet.reference.Digest;
 import dev.signet.oci.MediaTypes;
 import dev.signet.oci.ReferrerStore;
 import dev.signet.oci.StoreException;

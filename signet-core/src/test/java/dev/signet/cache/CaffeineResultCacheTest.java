@@ -3,10 +3,10 @@ package dev.signet.cache;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.signet.oci.Digest;
-import dev.signet.verify.ErrorCode;
-import dev.signet.verify.VerificationResult;
-import dev.signet.verify.VerifierReport;
+import dev.signet.reference.Digest;
+import dev.signet.result.ErrorCode;
+import dev.signet.result.VerificationResult;
+import dev.signet.result.VerifierReport;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;

@@ -1,8 +1,8 @@
 package dev.signet.cache;
 
-import dev.signet.oci.Digest;
-import dev.signet.verify.VerificationResult;
-import dev.signet.verify.VerifierReport;
+import dev.signet.reference.Digest;
+import dev.signet.result.VerificationResult;
+import dev.signet.result.VerifierReport;
 import java.time.Instant;
 import java.util.List;
 

@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.signet.deadline.Deadline;
-import dev.signet.oci.Digest;
+import dev.signet.reference.Digest;
 import dev.signet.testing.TestPki;
-import dev.signet.verify.ErrorCode;
-import dev.signet.verify.ResultJson;
-import dev.signet.verify.VerificationResult;
-import dev.signet.verify.VerifierReport;
+import dev.signet.result.ErrorCode;
+import dev.signet.result.ResultJson;
+import dev.signet.result.VerificationResult;
+import dev.signet.result.VerifierReport;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

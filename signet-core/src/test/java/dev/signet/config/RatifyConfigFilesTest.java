@@ -1,5 +1,6 @@
 package dev.signet.config;
 
+import dev.signet.engine.VerificationConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;

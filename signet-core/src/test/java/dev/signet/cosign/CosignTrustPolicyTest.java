@@ -3,7 +3,7 @@ package dev.signet.cosign;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.signet.oci.Digest;
+import dev.signet.reference.Digest;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.time.Duration;

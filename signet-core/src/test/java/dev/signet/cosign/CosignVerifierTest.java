@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.signet.deadline.Deadline;
 import dev.signet.json.StrictJson;
 import dev.signet.testing.SigstoreNodeModules;
-import dev.signet.verify.VerifierReport;
+import dev.signet.result.VerifierReport;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

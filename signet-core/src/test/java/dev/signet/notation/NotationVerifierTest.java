@@ -13,7 +13,7 @@ import dev.signet.notation.envelope.SignatureEnvelope;
 import dev.signet.notation.envelope.SigningScheme;
 import dev.signet.notation.revocation.CertificateStatus;
 import dev.signet.notation.revocation.OnlineRevocationChecker;
-import dev.signet.notation.revocation.Purpose;
+import dev.signet.notation.x509.Purpose;
 import dev.signet.notation.revocation.RevocationChecker;
 import dev.signet.notation.revocation.RevocationStatus;
 import dev.signet.notation.timestamp.Rfc3161TimestampVerifier;
@@ -25,9 +25,9 @@ import dev.signet.notation.truststore.StoreType;
 import dev.signet.notation.truststore.TrustStore;
 import dev.signet.notation.truststore.TrustStoreException;
 import dev.signet.notation.x509.CertificateChains;
-import dev.signet.notation.x509.DistinguishedNames;
+import dev.signet.notation.x509.GoNameFormat;
 import dev.signet.oci.Descriptor;
-import dev.signet.oci.Digest;
+import dev.signet.reference.Digest;
 import dev.signet.oci.MediaTypes;
 import dev.signet.testing.CoseTestSigner;
 import dev.signet.testing.JwsTestSigner;
@@ -891,7 +891,7 @@ class NotationVerifierTest {
           verify(doc(STRICT), rootStores(), checker, format, revokedEnvelope);
       assertFailed(strict, Check.REVOCATION, message);
       // The deciding certificate is the leaf, not another certificate with the same subject.
-      assertThat(DistinguishedNames.format(strict.content().leaf().getSubjectX500Principal()))
+      assertThat(GoNameFormat.format(strict.content().leaf().getSubjectX500Principal()))
           .isEqualTo(LEAF_DN);
 
       assertWarned(

@@ -10,7 +10,7 @@ import dev.signet.notation.envelope.EnvelopeContent;
 import dev.signet.notation.envelope.SignatureEnvelope;
 import dev.signet.notation.revocation.CertificateStatus;
 import dev.signet.notation.revocation.OnlineRevocationChecker;
-import dev.signet.notation.revocation.Purpose;
+import dev.signet.notation.x509.Purpose;
 import dev.signet.notation.revocation.RevocationChecker;
 import dev.signet.notation.revocation.RevocationStatus;
 import dev.signet.notation.timestamp.Rfc3161TimestampVerifier;
@@ -22,9 +22,9 @@ import dev.signet.notation.truststore.DirectoryTrustStore;
 import dev.signet.notation.truststore.StoreType;
 import dev.signet.notation.truststore.TrustStore;
 import dev.signet.notation.x509.CertificateChains;
-import dev.signet.notation.x509.DistinguishedNames;
+import dev.signet.notation.x509.GoNameFormat;
 import dev.signet.oci.Descriptor;
-import dev.signet.oci.Digest;
+import dev.signet.reference.Digest;
 import dev.signet.oci.MediaTypes;
 import dev.signet.testing.Vectors;
 import java.nio.charset.StandardCharsets;
@@ -430,7 +430,7 @@ class NotationVerifierVectorsTest {
       tsaChains.add(chain);
       List<CertificateStatus> out = new ArrayList<>();
       for (X509Certificate c : chain) {
-        String dn = DistinguishedNames.format(c.getSubjectX500Principal());
+        String dn = GoNameFormat.format(c.getSubjectX500Principal());
         out.add(
             new CertificateStatus(
                 c, bySubject.getOrDefault(dn, RevocationStatus.GOOD), "from the test's map"));
@@ -472,7 +472,7 @@ class NotationVerifierVectorsTest {
     // Step (i) ran on the TSA chain built from the token to the tsa store's GlobalSign root.
     assertThat(revocation.tsaChains).hasSize(1);
     List<X509Certificate> tsaChain = revocation.tsaChains.get(0);
-    assertThat(DistinguishedNames.format(tsaChain.get(0).getSubjectX500Principal()))
+    assertThat(GoNameFormat.format(tsaChain.get(0).getSubjectX500Principal()))
         .contains("Globalsign TSA for Advanced - G4 - 202311");
     assertThat(tsaChain.get(tsaChain.size() - 1))
         .isIn(stores().certificates(StoreType.TSA, "test-timestamp"));
@@ -686,6 +686,6 @@ class NotationVerifierVectorsTest {
   private static String tsaLeafSubject() throws Exception {
     TsaRevocation probe = new TsaRevocation();
     verifyTimestamped(tsp(), stores(), probe, "jwsWithTimestamp.sig");
-    return DistinguishedNames.format(probe.tsaChains.get(0).get(0).getSubjectX500Principal());
+    return GoNameFormat.format(probe.tsaChains.get(0).get(0).getSubjectX500Principal());
   }
 }

@@ -1,5 +1,6 @@
 package dev.signet.oci;
 
+import dev.signet.reference.Digest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

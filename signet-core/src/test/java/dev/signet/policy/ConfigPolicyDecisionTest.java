@@ -5,7 +5,6 @@ import static dev.signet.policy.CelPolicyTest.SBOM;
 import static dev.signet.policy.CelPolicyTest.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.signet.verify.ConfigPolicy;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -6,7 +6,7 @@ import static dev.signet.policy.CelPolicyTest.SUBJECT;
 import static dev.signet.policy.CelPolicyTest.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.signet.verify.VerifierReport;
+import dev.signet.result.VerifierReport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -6,7 +6,7 @@ import dev.signet.artifact.Attachments;
 import dev.signet.artifact.Attachments.Layer;
 import dev.signet.deadline.Deadline;
 import dev.signet.oci.Descriptor;
-import dev.signet.verify.VerifierReport;
+import dev.signet.result.VerifierReport;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;

@@ -11,7 +11,7 @@ import dev.signet.deadline.Deadline;
 import dev.signet.deadline.DeadlineExceededException;
 import dev.signet.oci.Descriptor;
 import dev.signet.testing.Vectors;
-import dev.signet.verify.VerifierReport;
+import dev.signet.result.VerifierReport;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;

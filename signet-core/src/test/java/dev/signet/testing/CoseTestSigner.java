@@ -64,7 +64,7 @@ public final class CoseTestSigner {
         payloadFor(
             new Descriptor(
                 "application/vnd.oci.image.manifest.v1+json",
-                dev.signet.oci.Digest.sha256("signet".getBytes(StandardCharsets.UTF_8)),
+                dev.signet.reference.Digest.sha256("signet".getBytes(StandardCharsets.UTF_8)),
                 6));
   }
 

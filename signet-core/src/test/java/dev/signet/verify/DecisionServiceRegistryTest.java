@@ -1,10 +1,12 @@
 package dev.signet.verify;
 
+import dev.signet.policy.ConfigPolicy;
+import dev.signet.result.VerificationResult;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.signet.cache.CaffeineResultCache;
 import dev.signet.oci.Descriptor;
-import dev.signet.oci.Digest;
+import dev.signet.reference.Digest;
 import dev.signet.oci.MediaTypes;
 import dev.signet.oci.registry.CredentialProvider;
 import dev.signet.oci.registry.FakeRegistry;

@@ -1,5 +1,8 @@
 package dev.signet.verify;
 
+import dev.signet.policy.ConfigPolicy;
+import dev.signet.result.ErrorCode;
+import dev.signet.result.VerificationResult;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.signet.cache.CachePolicy;
@@ -164,6 +167,35 @@ class DecisionServiceTest {
     current.set(ConfiguredExecutor.local(3, executor(pki, Duration.ofSeconds(20))));
     assertThat(decisions.decide(subject).isSuccess()).isTrue();
     assertThat(store.count(MemoryStore.Op.REFERRERS)).isEqualTo(3);
+  }
+
+  @Test
+  void a_joined_caller_still_waiting_is_not_told_the_leader_stopped_waiting() throws Exception {
+    Descriptor image = signedImage("coalesced", "v1");
+    String subject = REPO + "@" + image.digest();
+    // The first listing is slow: the leader's caller gives up while it runs.
+    store.slow.put(MemoryStore.Op.REFERRERS, 2_000L);
+    try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+      Future<VerificationResult> leader = threads.submit(() -> decisions.decide(subject));
+      while (decisions.inFlight() == 0) {
+        Thread.onSpinWait();
+      }
+      Future<VerificationResult> joined = threads.submit(() -> decisions.decide(subject));
+      while (store.count(MemoryStore.Op.REFERRERS) < 1) {
+        Thread.onSpinWait();
+      }
+      store.slow.remove(MemoryStore.Op.REFERRERS);
+      // The leader's caller stops waiting (as a batch does at its budget).
+      leader.cancel(true);
+
+      VerificationResult r = joined.get();
+
+      assertThat(r.isSuccess()).as(r.toString()).isTrue();
+      assertThat(r.toString()).doesNotContain("the caller stopped waiting");
+    }
+    // The joined caller led a second verification of its own.
+    assertThat(store.count(MemoryStore.Op.REFERRERS)).isEqualTo(2);
+    assertThat(decisions.inFlight()).isZero();
   }
 
   @Test

@@ -1,8 +1,11 @@
 package dev.signet.verify;
 
+import dev.signet.result.ErrorCode;
+import dev.signet.result.VerificationResult;
+import dev.signet.result.VerifierReport;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.signet.config.VerificationConfig;
+import dev.signet.engine.VerificationConfig;
 import dev.signet.json.StrictJson;
 import dev.signet.testing.Vectors;
 import java.nio.file.Files;

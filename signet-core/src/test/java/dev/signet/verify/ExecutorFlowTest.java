@@ -1,5 +1,10 @@
 package dev.signet.verify;
 
+import dev.signet.policy.ConfigPolicy;
+import dev.signet.result.ErrorCode;
+import dev.signet.result.ResultJson;
+import dev.signet.result.VerificationResult;
+import dev.signet.result.VerifierReport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.signet.oci.Descriptor;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.signet.cache.CaffeineResultCache;
 import dev.signet.cli.Main;
-import dev.signet.config.VerificationConfig;
+import dev.signet.engine.VerificationConfig;
 import dev.signet.kubernetes.NamespaceDecisions;
 import dev.signet.kubernetes.ResourceController;
 import dev.signet.kubernetes.kmp.ProviderTypes;
@@ -17,7 +17,7 @@ import dev.signet.kubernetes.resource.NamespacedVerifier;
 import dev.signet.kubernetes.resource.Policy;
 import dev.signet.kubernetes.resource.Store;
 import dev.signet.kubernetes.resource.Verifier;
-import dev.signet.verify.VerificationResult;
+import dev.signet.result.VerificationResult;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;

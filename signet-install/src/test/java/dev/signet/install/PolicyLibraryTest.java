@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.signet.cli.DecisionServer;
 import dev.signet.cli.Main;
-import dev.signet.config.ConfigReloader;
-import dev.signet.config.VerificationConfig;
+import dev.signet.engine.ConfigReloader;
+import dev.signet.engine.VerificationConfig;
 import dev.signet.server.HostPort;
 import dev.signet.server.SignetServer;
 import dev.signet.server.admission.AdmissionMode;

@@ -1,10 +1,10 @@
 package dev.signet.kubernetes;
 
-import dev.signet.config.VerificationConfig;
+import dev.signet.engine.VerificationConfig;
 import dev.signet.verify.ConfiguredExecutor;
-import dev.signet.verify.ErrorCode;
-import dev.signet.verify.VerificationResult;
-import dev.signet.verify.VerifierReport;
+import dev.signet.result.ErrorCode;
+import dev.signet.result.VerificationResult;
+import dev.signet.result.VerifierReport;
 import java.util.List;
 
 /** The verification engine of one scope (the cluster, or a namespace with its own resources). */

@@ -2,7 +2,7 @@ package dev.signet.kubernetes;
 
 import dev.signet.cache.ResultCache;
 import dev.signet.verify.DecisionService;
-import dev.signet.verify.VerificationResult;
+import dev.signet.result.VerificationResult;
 import java.time.Clock;
 
 /**

@@ -1,6 +1,6 @@
 package dev.signet.kubernetes;
 
-import dev.signet.config.VerificationConfig;
+import dev.signet.engine.VerificationConfig;
 import dev.signet.json.JsonFormatException;
 import dev.signet.json.StrictJson;
 import dev.signet.kubernetes.kmp.ProviderTypes;
@@ -13,7 +13,7 @@ import dev.signet.kubernetes.resource.NamespacedVerifier;
 import dev.signet.kubernetes.resource.Policy;
 import dev.signet.kubernetes.resource.Store;
 import dev.signet.kubernetes.resource.Verifier;
-import dev.signet.oci.Digest;
+import dev.signet.reference.Digest;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;

@@ -1,7 +1,7 @@
 package dev.signet.kubernetes;
 
 import dev.signet.config.ConfigException;
-import dev.signet.config.VerificationConfig;
+import dev.signet.engine.VerificationConfig;
 import dev.signet.cosign.PublicKeys;
 import dev.signet.json.StrictJson;
 import dev.signet.kubernetes.kmp.KeyManagementException;
@@ -11,7 +11,7 @@ import dev.signet.kubernetes.kmp.ProviderTypes;
 import dev.signet.kubernetes.resource.PluginSpec;
 import dev.signet.kubernetes.resource.PolicySpec;
 import dev.signet.kubernetes.resource.VerifierSpec;
-import dev.signet.oci.Digest;
+import dev.signet.reference.Digest;
 import dev.signet.verify.ConfiguredExecutor;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.CustomResource;

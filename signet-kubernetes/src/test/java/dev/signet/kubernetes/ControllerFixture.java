@@ -1,7 +1,7 @@
 package dev.signet.kubernetes;
 
 import dev.signet.cache.CaffeineResultCache;
-import dev.signet.config.VerificationConfig;
+import dev.signet.engine.VerificationConfig;
 import dev.signet.kubernetes.kmp.ProviderTypes;
 import dev.signet.kubernetes.resource.KeyManagementProvider;
 import dev.signet.kubernetes.resource.NamespacedVerifier;
@@ -9,7 +9,7 @@ import dev.signet.kubernetes.resource.Policy;
 import dev.signet.kubernetes.resource.ResourceStatus;
 import dev.signet.kubernetes.resource.Store;
 import dev.signet.kubernetes.resource.Verifier;
-import dev.signet.verify.VerificationResult;
+import dev.signet.result.VerificationResult;
 import io.fabric8.kubernetes.client.CustomResource;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,7 +3,7 @@ package dev.signet.kubernetes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.signet.cache.CaffeineResultCache;
-import dev.signet.config.VerificationConfig;
+import dev.signet.engine.VerificationConfig;
 import dev.signet.kubernetes.kmp.ProviderTypes;
 import dev.signet.kubernetes.resource.KeyManagementProvider;
 import dev.signet.kubernetes.resource.NamespacedVerifier;
@@ -11,7 +11,7 @@ import dev.signet.kubernetes.resource.Policy;
 import dev.signet.kubernetes.resource.ResourceStatus;
 import dev.signet.kubernetes.resource.Store;
 import dev.signet.kubernetes.resource.Verifier;
-import dev.signet.verify.VerificationResult;
+import dev.signet.result.VerificationResult;
 import io.fabric8.kubernetes.client.CustomResource;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -210,6 +210,6 @@ class ResourceControllerTest extends ControllerFixture {
 
   private static boolean timedOut(VerificationResult r) {
     return r.verifierReports().stream()
-        .anyMatch(x -> x.errorCode() == dev.signet.verify.ErrorCode.DEADLINE_EXCEEDED);
+        .anyMatch(x -> x.errorCode() == dev.signet.result.ErrorCode.DEADLINE_EXCEEDED);
   }
 }

@@ -1,6 +1,6 @@
 package dev.signet.kubernetes;
 
-import dev.signet.config.TestSignedLayout;
+import dev.signet.engine.TestSignedLayout;
 import dev.signet.testing.JwsTestSigner;
 import dev.signet.testing.TestPki;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dev.signet.server;
 
-import dev.signet.verify.VerificationResult;
+import dev.signet.result.VerificationResult;
 
 /**
  * Where the server gets the decision for one image. {@code Executor::verify} is the plain

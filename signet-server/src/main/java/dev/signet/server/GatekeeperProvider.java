@@ -9,22 +9,18 @@ import dev.signet.json.JsonFormatException;
 import dev.signet.json.StrictJson;
 import dev.signet.oci.StoreException;
 import dev.signet.reference.Reference;
-import dev.signet.verify.ResultJson;
-import dev.signet.verify.VerificationResult;
+import dev.signet.result.ResultJson;
+import dev.signet.result.VerificationResult;
+import dev.signet.verify.Parallel;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -49,6 +45,8 @@ final class GatekeeperProvider {
   // Ratify's ParseRequestKey: (\[(.*?)\])?(.*)
   private static final Pattern KEY = Pattern.compile("^(?:\\[(.*?)\\])?(.*)$", Pattern.DOTALL);
   private static final int MAX_PARALLEL_PER_REQUEST = 64;
+  /** How long past the budget the answers of decisions that stopped at it may take to arrive. */
+  private static final Duration ANSWER_GRACE = Duration.ofMillis(250);
 
   /** A reply: HTTP status and JSON body. */
   record Reply(int status, byte[] body) {}
@@ -168,26 +166,51 @@ final class GatekeeperProvider {
           mutate);
     }
     // Each distinct image (per namespace for verification: the namespace may change the answer)
-    // is decided once.
-    Map<Key, Future<Outcome>> running = new LinkedHashMap<>();
-    try (Batch batch = new Batch(timeout)) {
-      for (String key : request.keys()) {
-        Key parsed = distinct(key, mutate);
-        running.computeIfAbsent(parsed, k -> batch.submit(() -> outcome.apply(k)));
-      }
-      Map<Key, Outcome> done = batch.await(running);
-      if (done == null) {
-        return timedOut(request.apiVersion(), timeout, mutate);
-      }
-      ObjectNode response = response(request.apiVersion(), mutate);
-      ArrayNode items = response.withObjectProperty("response").putArray("items");
-      for (String key : request.keys()) {
-        ObjectNode item = items.addObject();
-        item.put("key", key);
-        writer.write(item, key, done.get(distinct(key, mutate)));
-      }
-      return ok(response);
+    // is decided once. The decisions stop at the budget themselves and say at which step; the
+    // grace lets their answers arrive. An image still unanswered after it is answered alone, as
+    // timed out.
+    List<Key> distinct =
+        new ArrayList<>(
+            new LinkedHashSet<>(request.keys().stream().map(k -> distinct(k, mutate)).toList()));
+    long end = System.nanoTime() + timeout.plus(ANSWER_GRACE).toNanos();
+    List<Parallel.Outcome<Outcome>> outcomes =
+        Parallel.run(distinct, outcome, MAX_PARALLEL_PER_REQUEST, end);
+    Map<Key, Outcome> done = new LinkedHashMap<>();
+    boolean anyAnswered = false;
+    for (int i = 0; i < distinct.size(); i++) {
+      Outcome o =
+          switch (outcomes.get(i)) {
+            case Parallel.Done<Outcome> d -> d.value();
+            case Parallel.Failed<Outcome> f ->
+                new Outcome(null, null, "EXECUTOR_FAILURE: " + f.cause());
+            case Parallel.TimedOut<Outcome> t -> null;
+          };
+      anyAnswered |= o != null;
+      done.put(
+          distinct.get(i),
+          o != null
+              ? o
+              : new Outcome(
+                  null,
+                  null,
+                  "DEADLINE_EXCEEDED: no answer for "
+                      + distinct.get(i).image()
+                      + " within "
+                      + goDuration(timeout)
+                      + (mutate ? " (step \"resolve\")" : " (step \"verify\")")
+                      + "; the other images of the request were answered"));
     }
+    if (!anyAnswered && !distinct.isEmpty()) {
+      return timedOut(request.apiVersion(), timeout, mutate);
+    }
+    ObjectNode response = response(request.apiVersion(), mutate);
+    ArrayNode items = response.withObjectProperty("response").putArray("items");
+    for (String key : request.keys()) {
+      ObjectNode item = items.addObject();
+      item.put("key", key);
+      writer.write(item, key, done.get(distinct(key, mutate)));
+    }
+    return ok(response);
   }
 
   /** The decision, pinned image or error for one distinct image. */
@@ -347,69 +370,5 @@ final class GatekeeperProvider {
 
   private static long elapsedMillis(long startNanos) {
     return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
-  }
-
-  /**
-   * The virtual threads of one request: at most {@value #MAX_PARALLEL_PER_REQUEST} at a time, so a
-   * request with thousands of keys does not start thousands of threads. Submitting waits for a
-   * free slot, but never past the request's budget. Closing it interrupts whatever still runs
-   * (after a timeout) without waiting for it: the answer does not wait for a hung store.
-   */
-  private static final class Batch implements AutoCloseable {
-    private final ExecutorService threads =
-        Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("signet-provider-", 0).factory());
-    private final Semaphore permits = new Semaphore(MAX_PARALLEL_PER_REQUEST);
-    private final long endNanos;
-    private boolean outOfTime;
-
-    Batch(Duration budget) {
-      this.endNanos = System.nanoTime() + budget.toNanos();
-    }
-
-    /** Starts the task, or returns a future that never completes when the budget ran out. */
-    Future<Outcome> submit(java.util.concurrent.Callable<Outcome> task) {
-      try {
-        if (outOfTime || !permits.tryAcquire(Math.max(endNanos - System.nanoTime(), 0), TimeUnit.NANOSECONDS)) {
-          outOfTime = true;
-          return new java.util.concurrent.CompletableFuture<>();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        outOfTime = true;
-        return new java.util.concurrent.CompletableFuture<>();
-      }
-      return threads.submit(
-          () -> {
-            try {
-              return task.call();
-            } finally {
-              permits.release();
-            }
-          });
-    }
-
-    /** All outcomes by key, or null when the budget ran out first. */
-    <K> Map<K, Outcome> await(Map<K, Future<Outcome>> running) {
-      Map<K, Outcome> done = new LinkedHashMap<>();
-      for (Map.Entry<K, Future<Outcome>> e : running.entrySet()) {
-        long left = endNanos - System.nanoTime();
-        try {
-          done.put(e.getKey(), e.getValue().get(Math.max(left, 0), TimeUnit.NANOSECONDS));
-        } catch (TimeoutException ex) {
-          return null;
-        } catch (InterruptedException ex) {
-          Thread.currentThread().interrupt();
-          return null;
-        } catch (ExecutionException ex) {
-          done.put(e.getKey(), new Outcome(null, null, "EXECUTOR_FAILURE: " + ex.getCause()));
-        }
-      }
-      return done;
-    }
-
-    @Override
-    public void close() {
-      threads.shutdownNow();
-    }
   }
 }

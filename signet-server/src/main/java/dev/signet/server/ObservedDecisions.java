@@ -2,8 +2,8 @@ package dev.signet.server;
 
 // One log line per decision, as Ratify's "verification response for subject" (ratify-reference.md §6).
 
-import dev.signet.verify.VerificationResult;
-import dev.signet.verify.VerifierReport;
+import dev.signet.result.VerificationResult;
+import dev.signet.result.VerifierReport;
 import java.util.concurrent.TimeUnit;
 import tools.jackson.databind.node.ObjectNode;
 

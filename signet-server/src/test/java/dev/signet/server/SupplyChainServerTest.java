@@ -3,7 +3,7 @@ package dev.signet.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.signet.artifact.SupplyChain;
-import dev.signet.config.VerificationConfig;
+import dev.signet.engine.VerificationConfig;
 import dev.signet.json.StrictJson;
 import dev.signet.oci.registry.DistributionRegistry;
 import dev.signet.testing.TestPki;

@@ -1,8 +1,8 @@
 package dev.signet.cli.demo;
 
 import dev.signet.cli.DecisionServer;
-import dev.signet.config.ConfigReloader;
-import dev.signet.config.VerificationConfig;
+import dev.signet.engine.ConfigReloader;
+import dev.signet.engine.VerificationConfig;
 import dev.signet.json.StrictJson;
 import dev.signet.oci.Descriptor;
 import dev.signet.server.HostPort;

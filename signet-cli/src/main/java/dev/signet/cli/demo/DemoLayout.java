@@ -5,7 +5,7 @@ package dev.signet.cli.demo;
 
 import dev.signet.json.StrictJson;
 import dev.signet.oci.Descriptor;
-import dev.signet.oci.Digest;
+import dev.signet.reference.Digest;
 import dev.signet.oci.MediaTypes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -3,6 +3,7 @@ package dev.signet.notation.revocation;
 // Checklist §10: per certificate OCSP first, CRL as fallback, else non-revokable; the chain's
 // last certificate is never checked; certificates are checked in parallel within the deadline.
 
+import dev.signet.notation.x509.Purpose;
 import dev.signet.deadline.Deadline;
 import java.net.URI;
 import java.security.cert.X509Certificate;

@@ -1,5 +1,6 @@
 package dev.signet.notation.revocation;
 
+import dev.signet.notation.x509.Purpose;
 import dev.signet.deadline.Deadline;
 import java.security.cert.X509Certificate;
 import java.time.Instant;

@@ -3,6 +3,7 @@ package dev.signet.notation.revocation;
 // Checklist §8.7 (signing chain) and §8.6(i) (timestamping chain): how per-certificate statuses
 // become one verification result.
 
+import dev.signet.notation.x509.Purpose;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Objects;

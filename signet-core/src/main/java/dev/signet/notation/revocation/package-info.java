@@ -23,7 +23,7 @@
  * </ul>
  *
  * <p>The chain is not re-validated here: the interface receives a chain that already passed the
- * certificate rules. {@link dev.signet.notation.revocation.Purpose} does not change the revocation
+ * certificate rules. {@link dev.signet.notation.x509.Purpose} does not change the revocation
  * rules themselves.
  */
 package dev.signet.notation.revocation;

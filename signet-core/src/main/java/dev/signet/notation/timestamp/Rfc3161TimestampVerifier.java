@@ -100,7 +100,7 @@ public final class Rfc3161TimestampVerifier implements TimestampVerifier {
     if (signed.signerInfos().isEmpty()) {
       throw new TimestampException(VERIFY + "signerInfo not found");
     }
-    TokenSigner verifier = new TokenSigner(signed, info.genTime(), trusted);
+    SignerInfoVerifier verifier = new SignerInfoVerifier(signed, info.genTime(), trusted);
     TokenException last = null;
     for (SignerInfo signer : signed.signerInfos()) {
       try {

@@ -261,7 +261,7 @@ final class PolicyRules {
     }
     for (int i = 0; i < dns.size(); i++) {
       for (int j = 0; j < dns.size(); j++) {
-        if (i != j && DistinguishedName.isSubset(dns.get(i), dns.get(j))) {
+        if (i != j && TrustedSubjectName.isSubset(dns.get(i), dns.get(j))) {
           throw new TrustPolicyException(
               "trust policy statement "
                   + q
@@ -302,7 +302,7 @@ final class PolicyRules {
               + " without an identity value");
     }
     try {
-      return DistinguishedName.parse(value);
+      return TrustedSubjectName.parse(value);
     } catch (TrustPolicyException e) {
       throw new TrustPolicyException(
           "trust policy statement "

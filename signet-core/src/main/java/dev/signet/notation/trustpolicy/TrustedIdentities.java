@@ -48,14 +48,14 @@ public final class TrustedIdentities {
     }
     Map<String, String> leaf;
     try {
-      leaf = DistinguishedName.parse(leafSubject);
+      leaf = TrustedSubjectName.parse(leafSubject);
     } catch (TrustPolicyException e) {
       return Optional.of(
           "error while parsing the certificate subject from the digital signature. error : "
               + GoFormat.quote(e.getMessage()));
     }
     for (Map<String, String> dn : trusted) {
-      if (DistinguishedName.isSubset(dn, leaf)) {
+      if (TrustedSubjectName.isSubset(dn, leaf)) {
         return Optional.empty();
       }
     }

@@ -3,7 +3,7 @@ package dev.signet.notation.truststore;
 import dev.signet.notation.x509.CertificateChainException;
 import dev.signet.notation.x509.CertificateChains;
 import dev.signet.notation.x509.CertificateFiles;
-import dev.signet.notation.x509.DistinguishedNames;
+import dev.signet.notation.x509.GoNameFormat;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -136,7 +136,7 @@ final class TrustedCertificates {
                 + " of type "
                 + type.value()
                 + ": certificate with subject \""
-                + DistinguishedNames.subjectOf(cert)
+                + GoNameFormat.subjectOf(cert)
                 + "\" is not a CA certificate or self-signed signing certificate");
       }
       if (type == StoreType.TSA) {

@@ -66,11 +66,6 @@ public final class CertificateChains {
   private static final DateTimeFormatter GO_TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
 
-  enum Purpose {
-    CODE_SIGNING,
-    TIMESTAMPING
-  }
-
   private CertificateChains() {}
 
   /**
@@ -152,9 +147,9 @@ public final class CertificateChains {
     }
     if (!isSelfIssued(cert)) {
       return "issuer ("
-          + DistinguishedNames.issuerOf(cert)
+          + GoNameFormat.issuerOf(cert)
           + ") and subject ("
-          + DistinguishedNames.subjectOf(cert)
+          + GoNameFormat.subjectOf(cert)
           + ") are not the same";
     }
     return null;
@@ -172,8 +167,8 @@ public final class CertificateChains {
       if (cert == null) {
         throw new CertificateChainException("certificate chain must not contain null entries");
       }
-      if (!DistinguishedNames.isWellFormed(cert.getSubjectX500Principal())
-          || !DistinguishedNames.isWellFormed(cert.getIssuerX500Principal())) {
+      if (!GoNameFormat.isWellFormed(cert.getSubjectX500Principal())
+          || !GoNameFormat.isWellFormed(cert.getIssuerX500Principal())) {
         // Go refuses to parse such a certificate at all; we refuse the chain.
         throw new CertificateChainException(
             "certificate with subject "
@@ -263,10 +258,10 @@ public final class CertificateChains {
               + q(cert)
               + ". Error: "
               + issuer
-              + DistinguishedNames.issuerOf(cert)
+              + GoNameFormat.issuerOf(cert)
               + ")"
               + subject
-              + DistinguishedNames.subjectOf(cert)
+              + GoNameFormat.subjectOf(cert)
               + ") are not the same");
     }
     checkSigningTime(cert, signingTime);
@@ -444,24 +439,23 @@ public final class CertificateChains {
   }
 
   private static String tsaEkuProblem(X509Certificate cert) {
-    List<String> purposes;
+    TimestampingEku eku;
     try {
-      purposes = extendedKeyUsage(cert);
-    } catch (IOException | IllegalArgumentException e) {
-      purposes = null;
+      eku = TimestampingEku.of(cert);
+    } catch (java.security.cert.CertificateParsingException e) {
+      eku = TimestampingEku.NOT_ONLY_TIMESTAMPING;
     }
-    // RFC 3161 §2.3: exactly one EKU, id-kp-timeStamping, in a critical extension.
-    if (purposes == null || purposes.size() != 1 || !purposes.get(0).equals(TIME_STAMPING)) {
-      return "timestamp signing certificate with subject "
-          + q(cert)
-          + " must have and only have Timestamping as extended key usage";
-    }
-    if (!isCritical(cert, OID_EXTENDED_KEY_USAGE)) {
-      return "timestamp signing certificate with subject "
-          + q(cert)
-          + " must have extended key usage extension marked as critical";
-    }
-    return null;
+    return switch (eku) {
+      case VALID -> null;
+      case NOT_ONLY_TIMESTAMPING ->
+          "timestamp signing certificate with subject "
+              + q(cert)
+              + " must have and only have Timestamping as extended key usage";
+      case NOT_CRITICAL ->
+          "timestamp signing certificate with subject "
+              + q(cert)
+              + " must have extended key usage extension marked as critical";
+    };
   }
 
   /** The EKU purposes in certificate order, or null when the extension is absent. */
@@ -532,34 +526,10 @@ public final class CertificateChains {
     return verifySignature(child, parent.getPublicKey(), false);
   }
 
-  private enum KeyFamily {
-    RSA,
-    EC,
-    ED25519
-  }
-
-  private record SignatureKind(String goName, KeyFamily family, boolean sha1) {}
-
-  private static SignatureKind signatureKind(String oid) {
-    return switch (oid) {
-      case "1.2.840.113549.1.1.5" -> new SignatureKind("SHA1-RSA", KeyFamily.RSA, true);
-      case "1.2.840.113549.1.1.11" -> new SignatureKind("SHA256-RSA", KeyFamily.RSA, false);
-      case "1.2.840.113549.1.1.12" -> new SignatureKind("SHA384-RSA", KeyFamily.RSA, false);
-      case "1.2.840.113549.1.1.13" -> new SignatureKind("SHA512-RSA", KeyFamily.RSA, false);
-      case "1.2.840.113549.1.1.10" -> new SignatureKind("RSASSA-PSS", KeyFamily.RSA, false);
-      case "1.2.840.10045.4.1" -> new SignatureKind("ECDSA-SHA1", KeyFamily.EC, true);
-      case "1.2.840.10045.4.3.2" -> new SignatureKind("ECDSA-SHA256", KeyFamily.EC, false);
-      case "1.2.840.10045.4.3.3" -> new SignatureKind("ECDSA-SHA384", KeyFamily.EC, false);
-      case "1.2.840.10045.4.3.4" -> new SignatureKind("ECDSA-SHA512", KeyFamily.EC, false);
-      case "1.3.101.112" -> new SignatureKind("Ed25519", KeyFamily.ED25519, false);
-      default -> null;
-    };
-  }
-
   /** Verifies {@code cert}'s signature with {@code key}; returns Go's error text, or null. */
   private static String verifySignature(X509Certificate cert, PublicKey key, boolean allowSha1) {
     String oid = cert.getSigAlgOID();
-    SignatureKind kind = signatureKind(oid);
+    CertificateSignatureAlgorithm kind = CertificateSignatureAlgorithm.forOid(oid);
     if (kind == null) {
       if (oid.equals("1.2.840.113549.1.1.4") || oid.equals("1.2.840.113549.1.1.2")) {
         return "x509: cannot verify signature: insecure algorithm "
@@ -700,6 +670,6 @@ public final class CertificateChains {
   }
 
   private static String q(X509Certificate cert) {
-    return DistinguishedNames.quote(DistinguishedNames.subjectOf(cert));
+    return GoNameFormat.quote(GoNameFormat.subjectOf(cert));
   }
 }

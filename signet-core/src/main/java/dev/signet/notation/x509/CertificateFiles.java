@@ -185,8 +185,8 @@ public final class CertificateFiles {
       // Trailing data or a non-DER encoding: Go's parser refuses both.
       throw new CertificateException("invalid certificate: not a single DER-encoded certificate");
     }
-    if (!DistinguishedNames.isWellFormed(cert.getSubjectX500Principal())
-        || !DistinguishedNames.isWellFormed(cert.getIssuerX500Principal())) {
+    if (!GoNameFormat.isWellFormed(cert.getSubjectX500Principal())
+        || !GoNameFormat.isWellFormed(cert.getIssuerX500Principal())) {
       throw new CertificateException(
           "invalid certificate: subject or issuer name has an unsupported attribute value");
     }

@@ -1,6 +1,6 @@
 package dev.signet.oci.registry;
 
-import dev.signet.oci.Digest;
+import dev.signet.reference.Digest;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;

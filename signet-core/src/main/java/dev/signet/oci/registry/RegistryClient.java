@@ -10,7 +10,7 @@ import dev.signet.json.JsonFormatException;
 import dev.signet.json.StrictJson;
 import dev.signet.oci.ContentMismatchException;
 import dev.signet.oci.Descriptor;
-import dev.signet.oci.Digest;
+import dev.signet.reference.Digest;
 import dev.signet.oci.ImageIndex;
 import dev.signet.oci.ManifestFormatException;
 import dev.signet.oci.MediaTypes;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.signet.cbor.Cbor;
 import dev.signet.cbor.CborValue;
 import dev.signet.oci.Descriptor;
-import dev.signet.oci.Digest;
+import dev.signet.reference.Digest;
 import dev.signet.testing.CoseTestSigner;
 import dev.signet.testing.TestPki;
 import dev.signet.testing.TestPki.KeyType;

@@ -1,5 +1,6 @@
 package dev.signet.notation.revocation;
 
+import dev.signet.notation.x509.Purpose;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.signet.deadline.Deadline;

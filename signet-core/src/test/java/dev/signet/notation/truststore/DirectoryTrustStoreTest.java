@@ -3,7 +3,7 @@ package dev.signet.notation.truststore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.signet.notation.x509.DistinguishedNames;
+import dev.signet.notation.x509.GoNameFormat;
 import dev.signet.testing.TestPki;
 import dev.signet.testing.Vectors;
 import java.nio.file.Files;
@@ -30,7 +30,7 @@ class DirectoryTrustStoreTest {
   void valid_ca_store_with_roots_and_self_signed_leaves() throws Exception {
     List<X509Certificate> certs = store.certificates(StoreType.CA, "valid-trust-store");
     assertThat(certs).hasSize(6);
-    assertThat(certs.stream().map(DistinguishedNames::subjectOf))
+    assertThat(certs.stream().map(GoNameFormat::subjectOf))
         .containsExactly(
             "CN=GlobalSign,OU=GlobalSign Root CA - R3,O=GlobalSign",
             "CN=GlobalSign,OU=GlobalSign Root CA - R3,O=GlobalSign",

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.signet.notation.x509.CertificateChains.Purpose;
 import dev.signet.testing.Vectors;
 import java.security.cert.X509Certificate;
 import java.time.Instant;

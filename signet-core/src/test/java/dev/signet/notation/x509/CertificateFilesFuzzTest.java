@@ -26,7 +26,7 @@ class CertificateFilesFuzzTest {
     }
     assertThat(certs).isNotEmpty();
     for (X509Certificate cert : certs) {
-      assertThat(DistinguishedNames.subjectOf(cert)).isNotNull();
+      assertThat(GoNameFormat.subjectOf(cert)).isNotNull();
     }
     try {
       CertificateChains.validateCodeSigning(certs);

@@ -33,7 +33,7 @@ class CertificateFilesTest {
     X509Certificate pem = CertificateFiles.read(Vectors.notary(CORE + "pem.crt")).get(0);
     X509Certificate der = CertificateFiles.read(Vectors.notary(CORE + "der.der")).get(0);
     assertThat(der).isEqualTo(pem);
-    assertThat(DistinguishedNames.subjectOf(pem))
+    assertThat(GoNameFormat.subjectOf(pem))
         .isEqualTo("CN=GlobalSign,OU=GlobalSign Root CA - R3,O=GlobalSign");
   }
 

@@ -7,7 +7,7 @@ import dev.signet.deadline.Deadline;
 import dev.signet.deadline.DeadlineExceededException;
 import dev.signet.oci.ContentMismatchException;
 import dev.signet.oci.Descriptor;
-import dev.signet.oci.Digest;
+import dev.signet.reference.Digest;
 import dev.signet.oci.Manifest;
 import dev.signet.oci.MediaTypes;
 import dev.signet.oci.StoreException;

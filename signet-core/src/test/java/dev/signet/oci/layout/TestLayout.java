@@ -1,7 +1,7 @@
 package dev.signet.oci.layout;
 
 import dev.signet.oci.Descriptor;
-import dev.signet.oci.Digest;
+import dev.signet.reference.Digest;
 import dev.signet.oci.MediaTypes;
 import java.io.IOException;
 import java.io.UncheckedIOException;

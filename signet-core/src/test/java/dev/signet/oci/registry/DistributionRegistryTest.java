@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.signet.deadline.Deadline;
 import dev.signet.json.StrictJson;
 import dev.signet.oci.Descriptor;
-import dev.signet.oci.Digest;
+import dev.signet.reference.Digest;
 import dev.signet.oci.ImageIndex;
 import dev.signet.oci.Manifest;
 import dev.signet.testing.SigstoreNodeModules;

@@ -2,7 +2,7 @@ package dev.signet.oci.registry;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.signet.oci.Digest;
+import dev.signet.reference.Digest;
 import dev.signet.oci.Manifest;
 import dev.signet.oci.ManifestFormatException;
 import dev.signet.oci.MediaTypes;

@@ -6,7 +6,7 @@ package dev.signet.oci.registry;
 
 import dev.signet.deadline.Deadline;
 import dev.signet.oci.Descriptor;
-import dev.signet.oci.Digest;
+import dev.signet.reference.Digest;
 import dev.signet.oci.ImageIndex;
 import dev.signet.oci.MediaTypes;
 import dev.signet.reference.Reference;

@@ -5,8 +5,8 @@ package dev.signet.server.admission;
 
 import dev.signet.json.StrictJson;
 import dev.signet.reference.Reference;
-import dev.signet.verify.VerificationResult;
-import dev.signet.verify.VerifierReport;
+import dev.signet.result.VerificationResult;
+import dev.signet.result.VerifierReport;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;

@@ -1,6 +1,6 @@
 package dev.signet.server.admission;
 
-import dev.signet.verify.VerificationResult;
+import dev.signet.result.VerificationResult;
 
 /**
  * The decision for one distinct image of a request.

@@ -1,6 +1,6 @@
 package dev.signet.server.admission;
 
-import dev.signet.verify.VerificationResult;
+import dev.signet.result.VerificationResult;
 
 /**
  * Decides whether one image may run; {@code Executor::verify} is the production implementation.

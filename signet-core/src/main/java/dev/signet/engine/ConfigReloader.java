@@ -1,5 +1,6 @@
-package dev.signet.config;
+package dev.signet.engine;
 
+import dev.signet.config.ConfigException;
 import dev.signet.verify.ConfiguredExecutor;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -1,5 +1,7 @@
-package dev.signet.config;
+package dev.signet.engine;
 
+import dev.signet.config.ConfigException;
+import dev.signet.config.ConfigNode;
 import dev.signet.json.JsonFormatException;
 import dev.signet.json.StrictJson;
 import dev.signet.cosign.CosignVerifier;
@@ -25,7 +27,7 @@ import dev.signet.oci.registry.RegistryStore;
 import dev.signet.policy.CelPolicy;
 import dev.signet.policy.PolicyException;
 import dev.signet.policy.VerificationPolicy;
-import dev.signet.verify.ConfigPolicy;
+import dev.signet.policy.ConfigPolicy;
 import dev.signet.verify.Executor;
 import dev.signet.verify.NotationReferenceVerifier;
 import dev.signet.verify.ReferenceVerifier;

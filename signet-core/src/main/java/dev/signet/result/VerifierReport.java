@@ -1,4 +1,4 @@
-package dev.signet.verify;
+package dev.signet.result;
 
 import java.util.List;
 import java.util.Map;

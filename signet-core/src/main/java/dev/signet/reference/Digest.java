@@ -1,4 +1,4 @@
-package dev.signet.oci;
+package dev.signet.reference;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

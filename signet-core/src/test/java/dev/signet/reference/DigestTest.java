@@ -1,4 +1,4 @@
-package dev.signet.oci;
+package dev.signet.reference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

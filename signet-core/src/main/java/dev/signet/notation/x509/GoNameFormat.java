@@ -29,7 +29,7 @@ import org.bouncycastle.asn1.x500.X500Name;
  * <dotted-oid>=#<hex DER>}, in reverse DER order, where the DER is Go's re-encoding of the decoded
  * string (PrintableString when the text allows it, else UTF8String), not the original bytes.
  */
-public final class DistinguishedNames {
+public final class GoNameFormat {
   private static final String OID_CN = "2.5.4.3";
   private static final String OID_SERIAL = "2.5.4.5";
   private static final String OID_C = "2.5.4.6";
@@ -40,7 +40,7 @@ public final class DistinguishedNames {
   private static final String OID_OU = "2.5.4.11";
   private static final String OID_POSTALCODE = "2.5.4.17";
 
-  private DistinguishedNames() {}
+  private GoNameFormat() {}
 
   /** The name as Go's {@code pkix.Name.String()} prints it. */
   public static String format(X500Principal name) {

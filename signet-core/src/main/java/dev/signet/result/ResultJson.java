@@ -1,4 +1,4 @@
-package dev.signet.verify;
+package dev.signet.result;
 
 import dev.signet.json.JsonFormatException;
 import dev.signet.json.StrictJson;

@@ -1,15 +1,16 @@
-package dev.signet.config;
+package dev.signet.engine;
 
 // Ratify's crl.cache.enabled (ratify-reference §1.4, §2.1): a file cache of CRLs when enabled,
 // memory only otherwise.
 
+import dev.signet.config.ConfigException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.signet.json.StrictJson;
 import dev.signet.testing.JwsTestSigner;
 import dev.signet.testing.TestPki;
-import dev.signet.verify.VerificationResult;
+import dev.signet.result.VerificationResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

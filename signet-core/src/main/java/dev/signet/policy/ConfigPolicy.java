@@ -1,7 +1,6 @@
-package dev.signet.verify;
+package dev.signet.policy;
 
-import dev.signet.policy.PolicyDecision;
-import dev.signet.policy.VerificationPolicy;
+import dev.signet.result.VerifierReport;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

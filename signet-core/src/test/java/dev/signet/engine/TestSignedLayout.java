@@ -1,9 +1,9 @@
-package dev.signet.config;
+package dev.signet.engine;
 
 // OCI image layout (image-layout.md) with Notary signature manifests (signature-specification.md:
 // artifactType application/vnd.cncf.notary.signature, empty config, one envelope layer, subject).
 
-import dev.signet.oci.Digest;
+import dev.signet.reference.Digest;
 import dev.signet.oci.MediaTypes;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,5 +1,7 @@
-package dev.signet.config;
+package dev.signet.engine;
 
+import dev.signet.config.ConfigException;
+import dev.signet.config.ConfigNode;
 import dev.signet.artifact.AgeLimit;
 import dev.signet.oci.MediaTypes;
 import dev.signet.sbom.LicenseCheckerVerifier;

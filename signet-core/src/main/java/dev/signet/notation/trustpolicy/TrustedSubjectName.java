@@ -19,10 +19,10 @@ import java.util.Map;
  * decoded value. Trust decisions depend on this, so it fails closed: anything ambiguous is an
  * error.
  */
-final class DistinguishedName {
+final class TrustedSubjectName {
   private static final List<String> MANDATORY = List.of("C", "ST", "O");
 
-  private DistinguishedName() {}
+  private TrustedSubjectName() {}
 
   /** One attribute type and value; a relative DN is a list of these. */
   private record Attribute(String type, String value) {}

@@ -1,5 +1,6 @@
-package dev.signet.verify;
+package dev.signet.policy;
 
+import dev.signet.result.VerifierReport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;

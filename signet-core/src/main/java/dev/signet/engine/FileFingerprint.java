@@ -1,4 +1,4 @@
-package dev.signet.config;
+package dev.signet.engine;
 
 import java.io.IOException;
 import java.io.InputStream;

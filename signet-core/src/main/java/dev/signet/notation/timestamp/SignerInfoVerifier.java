@@ -3,6 +3,8 @@ package dev.signet.notation.timestamp;
 // RFC 5652 §5.3-5.6 (SignerInfo, signature), RFC 5035 (ESSCertIDv2), RFC 3161 §2.3 (TSA EKU);
 // checklist §9 "Per SignerInfo".
 
+import dev.signet.notation.x509.CertificateSignatureAlgorithm;
+import dev.signet.notation.x509.TimestampingEku;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
@@ -58,22 +60,7 @@ import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
  * Verifies one SignerInfo of a TimeStampToken and builds its TSA chain. Messages follow
  * tspclient-go, without the {@code failed to verify signed token: } prefix.
  */
-final class TokenSigner {
-  private static final String ID_KP_TIME_STAMPING = "1.3.6.1.5.5.7.3.8";
-  private static final String ANY_EXTENDED_KEY_USAGE = "2.5.29.37.0";
-  private static final String EXTENDED_KEY_USAGE = "2.5.29.37";
-
-  /** Certificate signature algorithms Go's x509 accepts in a verified chain (no SHA-1, no MD5). */
-  private static final Set<String> CERTIFICATE_SIGNATURES =
-      Set.of(
-          "1.2.840.113549.1.1.11",
-          "1.2.840.113549.1.1.12",
-          "1.2.840.113549.1.1.13",
-          "1.2.840.113549.1.1.10",
-          "1.2.840.10045.4.3.2",
-          "1.2.840.10045.4.3.3",
-          "1.2.840.10045.4.3.4",
-          "1.3.101.112");
+final class SignerInfoVerifier {
 
   private static final Map<ASN1ObjectIdentifier, String> RSA_PKCS1 =
       Map.of(
@@ -91,7 +78,7 @@ final class TokenSigner {
   private final Instant genTime;
   private final Set<TrustAnchor> anchors;
 
-  TokenSigner(SignedToken token, Instant genTime, List<X509Certificate> roots) {
+  SignerInfoVerifier(SignedToken token, Instant genTime, List<X509Certificate> roots) {
     this.token = token;
     this.genTime = genTime;
     Set<TrustAnchor> set = new HashSet<>();
@@ -392,7 +379,7 @@ final class TokenSigner {
       // Date-based checks above are millisecond-precise; repeat them at genTime exactly, and for
       // the root, which PKIX does not check but Go's x509.Verify does.
       checkValidity(cert);
-      if (i < chain.size() - 1 && !CERTIFICATE_SIGNATURES.contains(cert.getSigAlgOID())) {
+      if (i < chain.size() - 1 && !CertificateSignatureAlgorithm.accepted(cert.getSigAlgOID())) {
         throw new TokenException(
             "cms verification failure: x509: cannot verify signature: insecure algorithm "
                 + cert.getSigAlgName());
@@ -569,28 +556,21 @@ final class TokenSigner {
 
   private static void checkExtendedKeyUsage(List<X509Certificate> chain) throws TokenException {
     try {
-      // Like Go's x509.Verify with KeyUsages = {timeStamping}: a CA that restricts EKU must allow
-      // it.
       for (X509Certificate ca : chain.subList(1, chain.size())) {
-        List<String> usages = ca.getExtendedKeyUsage();
-        if (usages != null
-            && !usages.contains(ID_KP_TIME_STAMPING)
-            && !usages.contains(ANY_EXTENDED_KEY_USAGE)) {
+        if (!TimestampingEku.allowedByIssuer(ca)) {
           throw new TokenException(
               "cms verification failure: x509: certificate specifies an incompatible key usage");
         }
       }
-      X509Certificate leaf = chain.get(0);
-      List<String> usages = leaf.getExtendedKeyUsage();
-      if (usages == null || !usages.equals(List.of(ID_KP_TIME_STAMPING))) {
-        throw new TokenException(
-            "signing certificate must have and only have ExtKeyUsageTimeStamping as extended key"
-                + " usage");
-      }
-      Set<String> critical = leaf.getCriticalExtensionOIDs();
-      if (critical == null || !critical.contains(EXTENDED_KEY_USAGE)) {
-        throw new TokenException(
-            "signing certificate extended key usage extension must be set as critical");
+      switch (TimestampingEku.of(chain.get(0))) {
+        case VALID -> {}
+        case NOT_ONLY_TIMESTAMPING ->
+            throw new TokenException(
+                "signing certificate must have and only have ExtKeyUsageTimeStamping as extended"
+                    + " key usage");
+        case NOT_CRITICAL ->
+            throw new TokenException(
+                "signing certificate extended key usage extension must be set as critical");
       }
     } catch (CertificateParsingException e) {
       throw new TokenException("invalid extended key usage extension: " + e.getMessage(), e);

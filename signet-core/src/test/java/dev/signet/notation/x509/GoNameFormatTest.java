@@ -15,7 +15,7 @@ import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.junit.jupiter.api.Test;
 
 /** Go's pkix.Name.String() as notation prints DNs (checklist §5.8). */
-class DistinguishedNamesTest {
+class GoNameFormatTest {
   private static X500Principal name(X500NameBuilder b) throws Exception {
     return new X500Principal(b.build().getEncoded());
   }
@@ -38,9 +38,9 @@ class DistinguishedNamesTest {
                 .addRDN(BCStyle.O, "Internet Widgits Pty Ltd")
                 .addRDN(BCStyle.ST, "Some-State")
                 .addRDN(BCStyle.C, "AU"));
-    assertThat(DistinguishedNames.format(forward))
+    assertThat(GoNameFormat.format(forward))
         .isEqualTo("O=Internet Widgits Pty Ltd,ST=Some-State,C=AU");
-    assertThat(DistinguishedNames.format(backward))
+    assertThat(GoNameFormat.format(backward))
         .isEqualTo("O=Internet Widgits Pty Ltd,ST=Some-State,C=AU");
   }
 
@@ -58,7 +58,7 @@ class DistinguishedNamesTest {
                 .addRDN(BCStyle.OU, "Unit")
                 .addRDN(BCStyle.CN, "Leaf")
                 .addRDN(BCStyle.SERIALNUMBER, "42"));
-    assertThat(DistinguishedNames.format(p))
+    assertThat(GoNameFormat.format(p))
         .isEqualTo(
             "SERIALNUMBER=42,CN=Leaf,OU=Unit,O=Org,POSTALCODE=98101,STREET=1 Main St,L=Seattle,"
                 + "ST=WA,C=US");
@@ -75,7 +75,7 @@ class DistinguishedNamesTest {
                 .addRDN(BCStyle.L, "Seattle")
                 .addRDN(BCStyle.ST, "WA")
                 .addRDN(BCStyle.C, "US"));
-    assertThat(DistinguishedNames.format(reversed)).isEqualTo(DistinguishedNames.format(p));
+    assertThat(GoNameFormat.format(reversed)).isEqualTo(GoNameFormat.format(p));
   }
 
   @Test
@@ -88,7 +88,7 @@ class DistinguishedNamesTest {
                 .addRDN(BCStyle.OU, "a")
                 .addRDN(BCStyle.O, "o1")
                 .addRDN(BCStyle.O, "o2"));
-    assertThat(DistinguishedNames.format(p)).isEqualTo("CN=x,OU=b+OU=a,O=o1+O=o2");
+    assertThat(GoNameFormat.format(p)).isEqualTo("CN=x,OU=b+OU=a,O=o1+O=o2");
   }
 
   @Test
@@ -99,9 +99,9 @@ class DistinguishedNamesTest {
                 .addRDN(BCStyle.CN, "first")
                 .addRDN(BCStyle.CN, "second")
                 .addRDN(BCStyle.C, "US"));
-    assertThat(DistinguishedNames.format(p)).isEqualTo("CN=second,C=US");
+    assertThat(GoNameFormat.format(p)).isEqualTo("CN=second,C=US");
     X500Principal empty = name(builder().addRDN(BCStyle.CN, "").addRDN(BCStyle.O, "Org"));
-    assertThat(DistinguishedNames.format(empty)).isEqualTo("O=Org");
+    assertThat(GoNameFormat.format(empty)).isEqualTo("O=Org");
   }
 
   @Test
@@ -115,7 +115,7 @@ class DistinguishedNamesTest {
                       new AttributeTypeAndValue(BCStyle.CN, new DERUTF8String("a")),
                       new AttributeTypeAndValue(BCStyle.OU, new DERUTF8String("b"))
                     }));
-    assertThat(DistinguishedNames.format(p)).isEqualTo("CN=a,OU=b,C=US");
+    assertThat(GoNameFormat.format(p)).isEqualTo("CN=a,OU=b,C=US");
   }
 
   @Test
@@ -130,7 +130,7 @@ class DistinguishedNamesTest {
                 .addRDN(BCStyle.EmailAddress, "a@b.com"));
     // Go re-encodes the string: "a@b.com" is not PrintableString, so UTF8String (0x0c), although
     // the certificate holds an IA5String; "com" and "example" fit PrintableString (0x13).
-    assertThat(DistinguishedNames.format(p))
+    assertThat(GoNameFormat.format(p))
         .isEqualTo(
             "CN=x,C=US,1.2.840.113549.1.9.1=#0c076140622e636f6d,"
                 + "0.9.2342.19200300.100.1.25=#13076578616d706c65,"
@@ -140,7 +140,7 @@ class DistinguishedNamesTest {
   @Test
   void surname_is_not_a_named_attribute() throws Exception {
     X500Principal p = name(builder().addRDN(BCStyle.SURNAME, "Doe").addRDN(BCStyle.CN, "J"));
-    assertThat(DistinguishedNames.format(p)).isEqualTo("CN=J,2.5.4.4=#1303446f65");
+    assertThat(GoNameFormat.format(p)).isEqualTo("CN=J,2.5.4.4=#1303446f65");
   }
 
   @Test
@@ -154,7 +154,7 @@ class DistinguishedNamesTest {
                 .addRDN(BCStyle.OU, new DERUTF8String(" both "))
                 .addRDN(BCStyle.OU, new DERUTF8String("a+b\"c\\d<e>f;g"))
                 .addRDN(BCStyle.CN, new DERUTF8String("José = ok")));
-    assertThat(DistinguishedNames.format(p))
+    assertThat(GoNameFormat.format(p))
         .isEqualTo(
             "CN=José = ok,OU=\\#lead+OU=mid#dle+OU=\\ both\\ +OU=a\\+b\\\"c\\\\d\\<e\\>f\\;g,"
                 + "O=DigiCert\\, Inc.");
@@ -166,9 +166,9 @@ class DistinguishedNamesTest {
     ASN1Encodable utf8 = new DERUTF8String("Org");
     X500Principal a = name(builder().addRDN(BCStyle.O, printable));
     X500Principal b = name(builder().addRDN(BCStyle.O, utf8));
-    assertThat(DistinguishedNames.format(a))
+    assertThat(GoNameFormat.format(a))
         .isEqualTo("O=Org")
-        .isEqualTo(DistinguishedNames.format(b));
+        .isEqualTo(GoNameFormat.format(b));
   }
 
   @Test
@@ -176,15 +176,15 @@ class DistinguishedNamesTest {
     X509Certificate leaf =
         CertificateFiles.read(Vectors.notary("notation-core-go/x509/testdata/timestamp_leaf.crt"))
             .get(0);
-    assertThat(DistinguishedNames.subjectOf(leaf))
+    assertThat(GoNameFormat.subjectOf(leaf))
         .isEqualTo("CN=DigiCert Timestamp 2023,O=DigiCert\\, Inc.,C=US");
-    assertThat(DistinguishedNames.issuerOf(leaf))
+    assertThat(GoNameFormat.issuerOf(leaf))
         .isEqualTo("CN=DigiCert Trusted G4 RSA4096 SHA256 TimeStamping CA,O=DigiCert\\, Inc.,C=US");
     X509Certificate signing =
         CertificateFiles.read(
                 Vectors.notary("notation-go/verifier/testdata/verifier/signing-cert.pem"))
             .get(0);
-    assertThat(DistinguishedNames.subjectOf(signing))
+    assertThat(GoNameFormat.subjectOf(signing))
         .isEqualTo("CN=SomeCN,OU=SomeOU,O=SomeOrg,L=Seattle,ST=WA,C=US");
   }
 
@@ -194,16 +194,16 @@ class DistinguishedNamesTest {
         TestPki.root("C=US,ST=State,L=City,O=Organization,OU=OrgUnit,CN=LeafCert")
             .selfSigned()
             .certificate();
-    assertThat(DistinguishedNames.subjectOf(cert))
+    assertThat(GoNameFormat.subjectOf(cert))
         .isEqualTo("CN=LeafCert,OU=OrgUnit,O=Organization,L=City,ST=State,C=US");
   }
 
   @Test
   void go_quote() {
-    assertThat(DistinguishedNames.quote("O=DigiCert\\, Inc."))
+    assertThat(GoNameFormat.quote("O=DigiCert\\, Inc."))
         .isEqualTo("\"O=DigiCert\\\\, Inc.\"");
-    assertThat(DistinguishedNames.quote("a\"b\nc\u0001")).isEqualTo("\"a\\\"b\\nc\\x01\"");
-    assertThat(DistinguishedNames.quote("José")).isEqualTo("\"José\"");
+    assertThat(GoNameFormat.quote("a\"b\nc\u0001")).isEqualTo("\"a\\\"b\\nc\\x01\"");
+    assertThat(GoNameFormat.quote("José")).isEqualTo("\"José\"");
   }
 
   @Test
@@ -214,9 +214,9 @@ class DistinguishedNamesTest {
                 BCStyle.CN, new org.bouncycastle.asn1.DERUniversalString(new byte[] {0, 0, 0, 'A'}))
             .build();
     X500Principal principal = new X500Principal(odd.getEncoded());
-    assertThat(DistinguishedNames.isWellFormed(principal)).isFalse();
-    assertThat(DistinguishedNames.format(principal)).isNotBlank();
-    assertThat(DistinguishedNames.isWellFormed(name(builder().addRDN(BCStyle.CN, "ok")))).isTrue();
+    assertThat(GoNameFormat.isWellFormed(principal)).isFalse();
+    assertThat(GoNameFormat.format(principal)).isNotBlank();
+    assertThat(GoNameFormat.isWellFormed(name(builder().addRDN(BCStyle.CN, "ok")))).isTrue();
 
     java.security.KeyPair key = TestPki.sharedKey(TestPki.KeyType.EC_P256);
     var b =

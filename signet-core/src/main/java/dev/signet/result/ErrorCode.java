@@ -1,4 +1,4 @@
-package dev.signet.verify;
+package dev.signet.result;
 
 /** Error codes with Ratify's names, so that reports and alerts read the same after a switch. */
 public enum ErrorCode {

@@ -1,5 +1,7 @@
-package dev.signet.config;
+package dev.signet.engine;
 
+import dev.signet.config.ConfigException;
+import dev.signet.config.ConfigNode;
 import dev.signet.cosign.CosignException;
 import dev.signet.cosign.CosignTrustPolicy;
 import dev.signet.cosign.CosignVerifier;

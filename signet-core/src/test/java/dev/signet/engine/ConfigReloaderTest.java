@@ -1,5 +1,6 @@
-package dev.signet.config;
+package dev.signet.engine;
 
+import dev.signet.config.ConfigException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,4 @@
-package dev.signet.config;
+package dev.signet.engine;
 
 // RFC 5280 §5: CRLs signed by the certificate's issuer, served over plain HTTP.
 

@@ -8,14 +8,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** go-ldap ParseDN rules plus notation's rules (checklist §7.5). */
-class DistinguishedNameTest {
+class TrustedSubjectNameTest {
   private static Map<String, String> parse(String dn) throws TrustPolicyException {
-    return DistinguishedName.parse(dn);
+    return TrustedSubjectName.parse(dn);
   }
 
   private static String parseError(String dn) {
     try {
-      DistinguishedName.parse(dn);
+      TrustedSubjectName.parse(dn);
     } catch (TrustPolicyException e) {
       return e.getMessage();
     }
@@ -152,11 +152,11 @@ class DistinguishedNameTest {
   @Test
   void subset_is_exact_and_needs_every_attribute() throws Exception {
     Map<String, String> leaf = parse("CN=SomeCN,OU=SomeOU,O=SomeOrg,L=Seattle,ST=WA,C=US");
-    assertThat(DistinguishedName.isSubset(parse("C=US,O=SomeOrg,ST=WA"), leaf)).isTrue();
-    assertThat(DistinguishedName.isSubset(leaf, leaf)).isTrue();
-    assertThat(DistinguishedName.isSubset(leaf, parse("C=US,O=SomeOrg,ST=WA"))).isFalse();
-    assertThat(DistinguishedName.isSubset(parse("C=US,O=SomeOrg,ST=wa"), leaf)).isFalse();
+    assertThat(TrustedSubjectName.isSubset(parse("C=US,O=SomeOrg,ST=WA"), leaf)).isTrue();
+    assertThat(TrustedSubjectName.isSubset(leaf, leaf)).isTrue();
+    assertThat(TrustedSubjectName.isSubset(leaf, parse("C=US,O=SomeOrg,ST=WA"))).isFalse();
+    assertThat(TrustedSubjectName.isSubset(parse("C=US,O=SomeOrg,ST=wa"), leaf)).isFalse();
     // An empty value does not match an absent attribute (notation would say it does).
-    assertThat(DistinguishedName.isSubset(parse("C=US,O=SomeOrg,ST=WA,street="), leaf)).isFalse();
+    assertThat(TrustedSubjectName.isSubset(parse("C=US,O=SomeOrg,ST=WA,street="), leaf)).isFalse();
   }
 }
