@@ -54,7 +54,19 @@ public final class DecisionServer {
     // the decision saw.
     TagCache tags = TagCache.bounded(reloader.config().cacheBounds());
     DecisionService decisions = new DecisionService(reloader, cache, tags, clock);
-    return builder(decisions::decide, reloader::config, tags, cache, mode, clock);
+    Decisions served =
+        new Decisions() {
+          @Override
+          public VerificationResult verify(String subject) {
+            return decisions.decide(subject);
+          }
+
+          @Override
+          public VerificationResult cached(String namespace, String subject) {
+            return decisions.cachedDecision(subject);
+          }
+        };
+    return builder(served, reloader::config, tags, cache, mode, clock);
   }
 
   /**

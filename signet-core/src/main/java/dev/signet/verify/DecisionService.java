@@ -9,6 +9,7 @@ import dev.signet.cache.ResultCache;
 import dev.signet.cache.ResultKey;
 import dev.signet.cache.TagCache;
 import dev.signet.deadline.Deadline;
+import dev.signet.oci.Descriptor;
 import dev.signet.reference.Reference;
 import java.time.Clock;
 import java.util.List;
@@ -166,6 +167,33 @@ public final class DecisionService {
       super("the leading caller stopped waiting", null, false, false);
       this.result = result;
     }
+  }
+
+  /**
+   * The decision for one subject when the caches alone answer it, else null: a digest (or a tag the
+   * first store resolved within the tag cache's lifetime) whose decision this process holds. The
+   * answer is the one {@link #decide(String)} would give; nothing is asked of a store or of another
+   * process, so the caller need not guard it with a deadline.
+   */
+  public VerificationResult cachedDecision(String subjectText) {
+    ConfiguredExecutor configured = executors.get();
+    Reference subject;
+    try {
+      subject = Reference.parse(subjectText);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+    Reference atDigest = subject;
+    if (subject.digest() == null) {
+      Descriptor resolved = configured.executor().cachedResolution(subject, tags);
+      if (resolved == null) {
+        return null;
+      }
+      atDigest = subject.withDigest(resolved.digest());
+    }
+    ResultKey key =
+        new ResultKey(configured.fingerprint(), atDigest.qualifiedName(), atDigest.digest());
+    return cache.getInProcess(key).map(r -> relabel(r, subjectText)).orElse(null);
   }
 
   /** Decisions for several subjects, made in parallel; results in the order of {@code subjects}. */

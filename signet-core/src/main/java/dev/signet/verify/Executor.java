@@ -297,6 +297,14 @@ public final class Executor {
                 "Check the image reference and that the store (registry or OCI layout) holds it.")));
   }
 
+  /**
+   * The digest the first store resolved {@code tag} to within the tag cache's lifetime, or null
+   * (what {@link #resolve(Reference, Deadline, TagCache)} would answer without any store request).
+   */
+  Descriptor cachedResolution(Reference tag, TagCache tags) {
+    return stores.isEmpty() ? null : tags.get(stores.get(0), tag);
+  }
+
   /** Verifies a resolved subject: its referrers, their nested referrers, then the policy. */
   VerificationResult verifyResolved(Reference subject, Resolved resolved, Deadline deadline) {
     return verifyReferrers(subject, stores, resolved.descriptor(), 0, null, deadline);
