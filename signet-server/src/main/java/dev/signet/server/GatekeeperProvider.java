@@ -4,6 +4,8 @@ package dev.signet.server;
 // in, ProviderResponse out; [namespace]image keys; per-key errors; systemError with HTTP 500 when
 // the whole request fails or times out.
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.signet.deadline.DeadlineExceededException;
 import dev.signet.json.JsonFormatException;
 import dev.signet.json.StrictJson;
@@ -11,6 +13,7 @@ import dev.signet.oci.StoreException;
 import dev.signet.reference.Reference;
 import dev.signet.result.ResultJson;
 import dev.signet.result.VerificationResult;
+import dev.signet.result.VerifierReport;
 import dev.signet.verify.Parallel;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,6 +31,7 @@ import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.databind.util.RawValue;
 
 /**
  * Answers {@code /ratify/gatekeeper/v1/verify} and {@code /mutate}. Items come back in request
@@ -46,6 +50,7 @@ final class GatekeeperProvider {
   // Ratify's ParseRequestKey: (\[(.*?)\])?(.*)
   private static final Pattern KEY = Pattern.compile("^(?:\\[(.*?)\\])?(.*)$", Pattern.DOTALL);
   private static final int MAX_PARALLEL_PER_REQUEST = 64;
+  private static final int REPORTS_JSON_ENTRIES = 10_000;
   /** How long past the budget the answers of decisions that stopped at it may take to arrive. */
   private static final Duration ANSWER_GRACE = Duration.ofMillis(250);
 
@@ -59,6 +64,9 @@ final class GatekeeperProvider {
   private final int maxKeys;
   private final ServerMetrics metrics;
   private final Clock clock;
+  // Report lists by identity: a cached decision's reports are rendered once, not per answer.
+  private final Cache<List<VerifierReport>, RawValue> reportsJson =
+      Caffeine.newBuilder().weakKeys().maximumSize(REPORTS_JSON_ENTRIES).executor(Runnable::run).build();
 
   GatekeeperProvider(
       ObservedDecisions decisions,
@@ -294,11 +302,15 @@ final class GatekeeperProvider {
     v.put("isSuccess", result.isSuccess());
     v.put("traceID", traceId);
     v.put("timestamp", goTime(clock.instant()));
-    JsonNode reports = ResultJson.of(result).get("verifierReports");
-    if (!reports.isEmpty()) {
-      v.set("verifierReports", reports);
+    if (!result.verifierReports().isEmpty()) {
+      v.putRawValue("verifierReports", reportsJson.get(result.verifierReports(), GatekeeperProvider::reportsJson));
     }
     return v;
+  }
+
+  /** The reports as JSON, written once per list (cached decisions share theirs). */
+  private static RawValue reportsJson(List<VerifierReport> reports) {
+    return new RawValue(StrictJson.MAPPER.writeValueAsString(ResultJson.reports(reports)));
   }
 
   /** Go's time.RFC3339Nano in UTC: fraction digits without trailing zeros, none when zero. */

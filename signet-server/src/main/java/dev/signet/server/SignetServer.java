@@ -499,6 +499,17 @@ public final class SignetServer implements AutoCloseable {
       throw tooLarge(limit);
     }
     try (InputStream in = req.content().inputStream()) {
+      if (length.isPresent()) {
+        // The declared length, read into an array of that size; a body longer than declared is
+        // refused as Helidon refuses it.
+        byte[] bytes = new byte[(int) length.getAsLong()];
+        int read = in.readNBytes(bytes, 0, bytes.length);
+        if (read < bytes.length) {
+          throw new RejectedRequestException(
+              400, "cannot read the request body: it ended after " + read + " of " + bytes.length + " bytes");
+        }
+        return bytes;
+      }
       byte[] bytes = in.readNBytes(limit + 1);
       if (bytes.length > limit) {
         throw tooLarge(limit);
