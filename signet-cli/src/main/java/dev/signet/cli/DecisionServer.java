@@ -18,6 +18,7 @@ import dev.signet.oci.registry.RegistryStore;
 import dev.signet.reference.Reference;
 import dev.signet.server.AdmissionHandler;
 import dev.signet.server.Decisions;
+import dev.signet.server.Decisions;
 import dev.signet.server.DigestResolver;
 import dev.signet.server.RejectedRequestException;
 import dev.signet.server.SignetServer;
@@ -25,6 +26,7 @@ import dev.signet.server.admission.AdmissionMode;
 import dev.signet.server.admission.AdmissionReviewException;
 import dev.signet.server.admission.AdmissionWebhook;
 import dev.signet.server.admission.ImageVerifier;
+import dev.signet.verify.ConfiguredExecutor;
 import dev.signet.verify.DecisionService;
 import dev.signet.result.VerificationResult;
 import java.time.Clock;
@@ -54,6 +56,15 @@ public final class DecisionServer {
     // the decision saw.
     TagCache tags = TagCache.bounded(reloader.config().cacheBounds());
     DecisionService decisions = new DecisionService(reloader, cache, tags, clock);
+    Duration mutationTimeout = reloader.config().mutationTimeout();
+    // Tags resolve in the stores of the generation held for that resolution.
+    DigestResolver resolver =
+        image -> {
+          try (ConfiguredExecutor held = reloader.get()) {
+            return DigestResolver.firstOf(held.executor().stores(), tags, mutationTimeout, clock)
+                .pin(image);
+          }
+        };
     Decisions served =
         new Decisions() {
           @Override
@@ -66,7 +77,8 @@ public final class DecisionServer {
             return decisions.cachedDecision(subject);
           }
         };
-    return builder(served, reloader::config, tags, cache, mode, clock);
+    return builder(served, reloader::config, resolver, cache, mode, clock)
+        .onStop(reloader::close);
   }
 
   /**
@@ -89,42 +101,38 @@ public final class DecisionServer {
             return perNamespace.verify(namespace, subject);
           }
         };
-    return builder(
-        decisions,
+    Supplier<VerificationConfig> cluster =
         () ->
-            controller.generation().cluster() instanceof Engine.Ready ready ? ready.config() : null,
-        TagCache.off(),
-        cache,
-        mode,
-        clock);
-  }
-
-  /**
-   * The server on {@code decisions}; {@code config} gives the configuration whose stores resolve
-   * tags and whose timeouts apply (null when there is none: tags do not resolve).
-   */
-  private static SignetServer.Builder builder(
-      Decisions decisions,
-      Supplier<VerificationConfig> config,
-      TagCache tags,
-      ResultCache cache,
-      AdmissionMode mode,
-      Clock clock) {
-    VerificationConfig loaded = config.get();
-    Duration timeout = loaded == null ? VerificationConfig.DEFAULT_TIMEOUT : loaded.timeout();
-    Duration mutationTimeout =
-        loaded == null ? VerificationConfig.DEFAULT_MUTATION_TIMEOUT : loaded.mutationTimeout();
+            controller.generation().cluster() instanceof Engine.Ready ready ? ready.config() : null;
+    Duration mutationTimeout = mutationTimeout(cluster.get());
     DigestResolver resolver =
         image -> {
-          VerificationConfig now = config.get();
+          VerificationConfig now = cluster.get();
           if (now == null) {
             throw new StoreException(
                 "no configuration with a store applies to the cluster, so "
                     + image
                     + " cannot be resolved");
           }
-          return DigestResolver.firstOf(now.stores(), tags, mutationTimeout, clock).pin(image);
+          return DigestResolver.firstOf(now.stores(), mutationTimeout, clock).pin(image);
         };
+    return builder(decisions, cluster, resolver, cache, mode, clock);
+  }
+
+  /**
+   * The server on {@code decisions}; {@code config} gives the configuration whose timeouts apply
+   * (null when there is none), {@code resolver} resolves tags.
+   */
+  private static SignetServer.Builder builder(
+      Decisions decisions,
+      Supplier<VerificationConfig> config,
+      DigestResolver resolver,
+      ResultCache cache,
+      AdmissionMode mode,
+      Clock clock) {
+    VerificationConfig loaded = config.get();
+    Duration timeout = loaded == null ? VerificationConfig.DEFAULT_TIMEOUT : loaded.timeout();
+    Duration mutationTimeout = mutationTimeout(loaded);
     SignetServer.Builder builder = SignetServer.builder();
     if (cache instanceof RedisResultCache shared) {
       builder.cacheEvents(shared::counts);
@@ -146,6 +154,10 @@ public final class DecisionServer {
                       .sum();
             })
         .clock(clock);
+  }
+
+  private static Duration mutationTimeout(VerificationConfig loaded) {
+    return loaded == null ? VerificationConfig.DEFAULT_MUTATION_TIMEOUT : loaded.mutationTimeout();
   }
 
   /** The Kubernetes admission webhooks on the server's decisions. */

@@ -69,11 +69,11 @@ final class SubjectLookup implements AutoCloseable {
       } catch (StoreException e) {
         errors.add(e.getMessage());
       } catch (DeadlineExceededException e) {
-        close(config);
+        config.close();
         throw timedOut(config, e);
       }
     }
-    close(config);
+    config.close();
     throw new CommandFailure(
         ExitCodes.FAILED,
         "could not resolve " + reference + " in any store: " + String.join("; ", errors));
@@ -100,19 +100,8 @@ final class SubjectLookup implements AutoCloseable {
 
   @Override
   public void close() {
-    close(config);
+    config.close();
   }
 
-  /** Releases the stores' connections (registry stores hold an HTTP client). */
-  static void close(VerificationConfig config) {
-    for (ReferrerStore s : config.stores()) {
-      if (s instanceof AutoCloseable c) {
-        try {
-          c.close();
-        } catch (Exception ignored) {
-          // Nothing useful to do when releasing connections fails at exit.
-        }
-      }
-    }
-  }
+
 }

@@ -83,7 +83,7 @@ final class VerifyCommand implements Callable<Integer> {
         }
       }
     } finally {
-      SubjectLookup.close(loaded);
+      loaded.close();
     }
     if (output == Output.json) {
       out.println(StrictJson.MAPPER.writeValueAsString(ResultJson.of(result)));

@@ -9,7 +9,14 @@ import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.signet.engine.ConfigReloader;
+import dev.signet.engine.CountingStores;
+import dev.signet.engine.VerificationConfig;
 import dev.signet.json.StrictJson;
+import dev.signet.server.HostPort;
+import dev.signet.server.admission.AdmissionMode;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import dev.signet.server.SignetServer;
 import dev.signet.testing.TestPki;
 import dev.signet.testing.Vectors;
@@ -157,6 +164,33 @@ class ServeCommandTest {
     } finally {
       server.stop();
     }
+  }
+
+  @Test
+  void stopping_the_server_closes_every_store_it_decided_with() throws Exception {
+    Path certs = certs(TestPki.root("CN=Serve CA").selfSigned());
+    CountingStores counting = new CountingStores();
+    ConfigReloader reloader =
+        ConfigReloader.load(
+            config(), VerificationConfig.Runtime.standard(Clock.systemUTC()).withStores(counting));
+    SignetServer server =
+        DecisionServer.builder(reloader, AdmissionMode.DENY, Clock.systemUTC())
+            .http(new HostPort("127.0.0.1", 0))
+            .certDir(certs)
+            .logStream(new PrintStream(new ByteArrayOutputStream()))
+            .build()
+            .start();
+    try {
+      // The first load may be repeated once to fingerprint the files it names; one store stays open.
+      assertThat(counting.open()).isEqualTo(1);
+    } finally {
+      server.stop();
+    }
+
+    assertThat(counting.open()).isZero();
+    assertThatThrownBy(reloader::get)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("was closed");
   }
 
   @Test

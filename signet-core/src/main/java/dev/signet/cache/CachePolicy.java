@@ -15,8 +15,7 @@ import java.util.Set;
  * <ul>
  *   <li>a transient failure (store unreachable or failing, a fetch that failed, the deadline, an
  *       interruption) is never cached: the next request must try again;
- *   <li>"no signature" ({@link ErrorCode#NO_VERIFIER_REPORT}, {@link ErrorCode#SIGNATURE_NOT_FOUND})
- *       is kept for the short {@code noSignatureTtl}, so that a signature pushed right after the
+ *   <li>"no signature" ({@link ErrorCode#NO_VERIFIER_REPORT}) is kept for the short {@code noSignatureTtl}, so that a signature pushed right after the
  *       image is seen quickly;
  *   <li>everything else, allows and denials alike, is kept for {@code ttl} (Ratify: 10 s).
  * </ul>
@@ -42,8 +41,6 @@ public record CachePolicy(Duration ttl, Duration noSignatureTtl) {
           ErrorCode.GET_REFERRER_MANIFEST_FAILURE,
           ErrorCode.GET_BLOB_CONTENT_FAILURE);
 
-  private static final Set<ErrorCode> NO_SIGNATURE =
-      Set.of(ErrorCode.NO_VERIFIER_REPORT, ErrorCode.SIGNATURE_NOT_FOUND);
 
   public CachePolicy {
     if (ttl.isNegative() || noSignatureTtl.isNegative()) {
@@ -84,7 +81,7 @@ public record CachePolicy(Duration ttl, Duration noSignatureTtl) {
       if (r.errorCode() != null && TRANSIENT.contains(r.errorCode())) {
         return Kind.TRANSIENT;
       }
-      if (r.errorCode() != null && NO_SIGNATURE.contains(r.errorCode())) {
+      if (r.errorCode() == ErrorCode.NO_VERIFIER_REPORT) {
         k = Kind.NO_SIGNATURE;
       }
       k = kind(r.nestedResults(), k);

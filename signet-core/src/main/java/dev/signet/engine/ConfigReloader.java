@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
@@ -26,8 +28,14 @@ import java.util.function.Supplier;
  * <p>Polling rather than a file-system watch: it sees a ConfigMap's symbolic-link swap, works on
  * every file system, and costs one hash of a few small files per interval. The check runs on the
  * calling thread; while one thread reloads, the others keep getting the current executor.
+ *
+ * <p><b>Lifecycle.</b> The reloader owns every configuration it loads. A decision holds the
+ * generation it started on ({@link #get()}: closing the executor lets go); a superseded generation
+ * is closed (its stores and their HTTP clients) when the last decision holding it lets go. A load
+ * that is rejected, or discarded because the files changed while loading, is closed at once. {@link
+ * #close()} closes the current generation once no decision holds it; nothing can be taken after.
  */
-public final class ConfigReloader implements Supplier<ConfiguredExecutor> {
+public final class ConfigReloader implements Supplier<ConfiguredExecutor>, AutoCloseable {
   /** How often {@link #get()} looks at the files by default. */
   public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(2);
 
@@ -43,7 +51,9 @@ public final class ConfigReloader implements Supplier<ConfiguredExecutor> {
   private final ReentrantLock lock = new ReentrantLock();
 
   /** The configuration serving now; replaced, never mutated. */
-  private volatile Loaded current;
+  private volatile Generation current;
+
+  private volatile boolean closed;
 
   private volatile Instant nextCheck;
   private volatile String lastError;
@@ -51,13 +61,56 @@ public final class ConfigReloader implements Supplier<ConfiguredExecutor> {
   /** The files last rejected, so that a broken file is reported once, not parsed on every check. */
   private FileFingerprint rejected;
 
-  private record Loaded(
-      VerificationConfig config, ConfiguredExecutor executor, FileFingerprint fingerprint) {}
+  /**
+   * One loaded configuration and how many hold it: the reloader while it is current, plus every
+   * decision running on it. Closed when the count reaches zero; never held again after that.
+   */
+  private static final class Generation {
+    final VerificationConfig config;
+    final long number;
+    final FileFingerprint fingerprint;
+    private final AtomicInteger holders = new AtomicInteger(1);
+
+    Generation(VerificationConfig config, long number, FileFingerprint fingerprint) {
+      this.config = config;
+      this.number = number;
+      this.fingerprint = fingerprint;
+    }
+
+    boolean hold() {
+      for (int n = holders.get(); n > 0; n = holders.get()) {
+        if (holders.compareAndSet(n, n + 1)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    void release() {
+      if (holders.decrementAndGet() == 0) {
+        config.close();
+      }
+    }
+
+    /** The executor of this generation, held until it is closed (closing twice lets go once). */
+    ConfiguredExecutor executor(boolean held) {
+      AtomicBoolean released = new AtomicBoolean(!held);
+      return new ConfiguredExecutor(
+          number,
+          "sha256:" + fingerprint.sha256(),
+          config.executor(),
+          () -> {
+            if (released.compareAndSet(false, true)) {
+              release();
+            }
+          });
+    }
+  }
 
   private record Attempt(VerificationConfig config, FileFingerprint fingerprint) {}
 
   private ConfigReloader(
-      Path file, VerificationConfig.Runtime runtime, Duration interval, Loaded first) {
+      Path file, VerificationConfig.Runtime runtime, Duration interval, Generation first) {
     this.file = file;
     this.runtime = runtime;
     this.interval = interval;
@@ -84,10 +137,7 @@ public final class ConfigReloader implements Supplier<ConfiguredExecutor> {
         absolute,
         runtime,
         interval,
-        new Loaded(
-            first.config(),
-            configured(1, first),
-            first.fingerprint()));
+        new Generation(first.config(), 1, first.fingerprint()));
   }
 
   /** {@link #load(Path, VerificationConfig.Runtime, Duration)} with {@link #DEFAULT_INTERVAL}. */
@@ -98,10 +148,44 @@ public final class ConfigReloader implements Supplier<ConfiguredExecutor> {
 
   /**
    * The executor of the newest good configuration, after looking at the files if the interval has
-   * passed.
+   * passed. The caller holds its generation until it closes the executor.
+   *
+   * @throws IllegalStateException after {@link #close()}
    */
   @Override
   public ConfiguredExecutor get() {
+    lookIfDue();
+    while (true) {
+      Generation g = current;
+      if (closed) {
+        throw new IllegalStateException("the configuration " + file + " was closed");
+      }
+      if (g.hold()) {
+        return g.executor(true);
+      }
+      // Superseded and closed between the read and the hold: the next read sees its successor.
+      Thread.onSpinWait();
+    }
+  }
+
+  /**
+   * Stops reloading and closes the current configuration once no decision holds it. Safe to call
+   * more than once.
+   */
+  @Override
+  public void close() {
+    lock.lock();
+    try {
+      if (!closed) {
+        closed = true;
+        current.release();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void lookIfDue() {
     Instant now = clock.instant();
     if (!now.isBefore(nextCheck) && lock.tryLock()) {
       try {
@@ -113,7 +197,6 @@ public final class ConfigReloader implements Supplier<ConfiguredExecutor> {
         lock.unlock();
       }
     }
-    return current.executor();
   }
 
   /**
@@ -134,6 +217,9 @@ public final class ConfigReloader implements Supplier<ConfiguredExecutor> {
 
   /** Whatever goes wrong while looking, the configuration in use keeps serving. Under the lock. */
   private boolean checkSafely() {
+    if (closed) {
+      return false;
+    }
     try {
       return check();
     } catch (RuntimeException e) {
@@ -145,9 +231,9 @@ public final class ConfigReloader implements Supplier<ConfiguredExecutor> {
 
   /** Runs under the lock. */
   private boolean check() {
-    Loaded serving = current;
-    FileFingerprint now = FileFingerprint.of(file, serving.config().referencedFiles());
-    if (now.equals(serving.fingerprint())) {
+    Generation serving = current;
+    FileFingerprint now = FileFingerprint.of(file, serving.config.referencedFiles());
+    if (now.equals(serving.fingerprint)) {
       if (lastError != null) {
         LOG.log(System.Logger.Level.INFO, "{0} is back to the configuration in use", file);
       }
@@ -160,23 +246,21 @@ public final class ConfigReloader implements Supplier<ConfiguredExecutor> {
     }
     Attempt next;
     try {
-      next = attempt(file, runtime, serving.config().referencedFiles());
+      next = attempt(file, runtime, serving.config.referencedFiles());
     } catch (ConfigException | RuntimeException e) {
       rejected = now;
       lastError = e.getMessage();
       LOG.log(
           System.Logger.Level.WARNING,
           "keeping the configuration of generation {0}: the changed files do not load: {1}",
-          String.valueOf(serving.executor().generation()),
+          String.valueOf(serving.number),
           e.getMessage());
       return false;
     }
-    long generation = serving.executor().generation() + 1;
-    current =
-        new Loaded(
-            next.config(),
-            configured(generation, next),
-            next.fingerprint());
+    long generation = serving.number + 1;
+    current = new Generation(next.config(), generation, next.fingerprint());
+    // Closed now if no decision holds it, else when the last one lets go.
+    serving.release();
     lastError = null;
     rejected = null;
     LOG.log(
@@ -199,6 +283,9 @@ public final class ConfigReloader implements Supplier<ConfiguredExecutor> {
     VerificationConfig config = null;
     for (int i = 0; i < MAX_LOAD_ATTEMPTS; i++) {
       FileFingerprint before = FileFingerprint.of(file, expected);
+      if (config != null) {
+        config.close(); // superseded by the load below, never served
+      }
       config = VerificationConfig.load(file, runtime);
       if (config.referencedFiles().equals(expected)
           && FileFingerprint.of(file, expected).equals(before)) {
@@ -211,24 +298,25 @@ public final class ConfigReloader implements Supplier<ConfiguredExecutor> {
     return new Attempt(config, new FileFingerprint("unsettled-" + UUID.randomUUID()));
   }
 
-  private static ConfiguredExecutor configured(long generation, Attempt loaded) {
-    return new ConfiguredExecutor(
-        generation, "sha256:" + loaded.fingerprint().sha256(), loaded.config().executor());
-  }
-
-  /** The executor and generation in use, without looking at the files. */
+  /**
+   * The executor and generation in use, without looking at the files and without holding it: for
+   * reading its settings; to run decisions on it, take it with {@link #get()}.
+   */
   public ConfiguredExecutor current() {
-    return current.executor();
+    return current.executor(false);
   }
 
-  /** The configuration in use (its warnings, its timeout, the files it names). */
+  /**
+   * The configuration in use (its warnings, its timeout, the files it names), without holding it:
+   * to use its stores, take it with {@link #get()}.
+   */
   public VerificationConfig config() {
-    return current.config();
+    return current.config;
   }
 
   /** The generation in use: 1 for the first load, one more for each reload. */
   public long generation() {
-    return current.executor().generation();
+    return current.number;
   }
 
   /**

@@ -21,9 +21,6 @@ import dev.signet.notation.truststore.TrustStore;
 import dev.signet.notation.truststore.TrustStoreException;
 import dev.signet.notation.x509.CertificateChains;
 import dev.signet.oci.ReferrerStore;
-import dev.signet.oci.StoreException;
-import dev.signet.oci.layout.OciLayoutStore;
-import dev.signet.oci.registry.RegistryStore;
 import dev.signet.policy.CelPolicy;
 import dev.signet.policy.PolicyException;
 import dev.signet.policy.VerificationPolicy;
@@ -47,6 +44,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
 
 /**
@@ -54,7 +52,9 @@ import java.util.function.UnaryOperator;
  * precise messages and turned into an {@link Executor}. Relative paths resolve against the
  * configuration file's directory.
  */
-public final class VerificationConfig {
+public final class VerificationConfig implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(VerificationConfig.class.getName());
+
   /** Ratify's chart default: validationTimeoutSeconds 5 s minus 100 ms. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(4900);
 
@@ -78,6 +78,7 @@ public final class VerificationConfig {
   private final List<Path> referencedFiles;
   private final CacheType cacheType;
   private final CacheBounds cacheBounds;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   private VerificationConfig(
       Executor executor,
@@ -151,6 +152,33 @@ public final class VerificationConfig {
     return stores;
   }
 
+  /**
+   * Closes the stores this configuration opened (their HTTP clients), once; the executor must not
+   * be used after that. The owner ({@link ConfigReloader}, a command) calls it when no decision
+   * uses the configuration any more.
+   */
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      closeAll(stores);
+    }
+  }
+
+  /** Whether {@link #close()} was called. */
+  public boolean isClosed() {
+    return closed.get();
+  }
+
+  private static void closeAll(List<ReferrerStore> stores) {
+    for (ReferrerStore store : stores) {
+      try {
+        store.close();
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "closing a store failed: " + e);
+      }
+    }
+  }
+
   /** Keys that were ignored, and other things a user should know about the configuration. */
   public List<String> warnings() {
     return warnings;
@@ -170,7 +198,21 @@ public final class VerificationConfig {
    * revocation checker is asked for with the file's {@code crl} section when a file is loaded.
    */
   public record Runtime(
-      Clock clock, TimestampVerifier timestampVerifier, RevocationCheckers revocationCheckers) {
+      Clock clock,
+      TimestampVerifier timestampVerifier,
+      RevocationCheckers revocationCheckers,
+      StorePlugins stores) {
+
+    /** A runtime with the {@linkplain StorePlugins#standard() standard stores}. */
+    public Runtime(
+        Clock clock, TimestampVerifier timestampVerifier, RevocationCheckers revocationCheckers) {
+      this(clock, timestampVerifier, revocationCheckers, StorePlugins.standard());
+    }
+
+    /** This runtime, opening the configuration's stores with {@code stores}. */
+    public Runtime withStores(StorePlugins stores) {
+      return new Runtime(clock, timestampVerifier, revocationCheckers, stores);
+    }
 
     /** A runtime whose revocation checker does not depend on the {@code crl} section. */
     public Runtime(Clock clock, TimestampVerifier timestampVerifier, RevocationChecker checker) {
@@ -318,18 +360,23 @@ public final class VerificationConfig {
     // Every section is read even when an earlier one is wrong, so that one load names every error.
     List<ConfigException> errors = new ArrayList<>();
     List<ReferrerStore> stores =
-        section(errors, () -> stores(root.object("store"), baseDir, runtime.clock()));
+        section(errors, () -> stores(root.object("store"), baseDir, runtime));
     VerificationPolicy policy =
         section(errors, () -> policy(root.object("policy"), baseDir, referenced));
     // After an error the file is rejected: make no revocation checker (no CRL cache directory).
     Runtime verifierRuntime =
         errors.isEmpty()
             ? runtime
-            : new Runtime(runtime.clock(), runtime.timestampVerifier(), unused -> REJECTED_FILE);
+            : new Runtime(
+                runtime.clock(), runtime.timestampVerifier(), unused -> REJECTED_FILE, runtime.stores());
     List<ReferenceVerifier> verifiers =
         section(
             errors,
             () -> verifiers(root.object("verifier"), baseDir, verifierRuntime, crl, referenced));
+    if (!errors.isEmpty() && stores != null) {
+      // The file is rejected: the stores already opened (HTTP clients) are never used.
+      closeAll(stores);
+    }
     if (errors.size() == 1) {
       throw errors.get(0);
     }
@@ -415,38 +462,20 @@ public final class VerificationConfig {
     return new CrlSettings(Boolean.TRUE.equals(cache.bool("enabled")));
   }
 
-  private static List<ReferrerStore> stores(ConfigNode section, Path baseDir, Clock clock)
+  private static List<ReferrerStore> stores(ConfigNode section, Path baseDir, Runtime runtime)
       throws ConfigException {
     if (section == null) {
       throw new ConfigException("store is required: add a store section with at least one plugin");
     }
     section.allowOnly(Set.of("version", "pluginBinDirs", "plugins"));
     List<ReferrerStore> stores = new ArrayList<>();
-    for (ConfigNode plugin : section.objects("plugins")) {
-      String name = plugin.requiredString("name");
-      switch (name) {
-        case "ocilayout" -> {
-          plugin.allowOnly(Set.of("name", "path"));
-          Path path = path(baseDir, plugin.requiredString("path"));
-          try {
-            stores.add(new OciLayoutStore(path));
-          } catch (StoreException e) {
-            throw new ConfigException(plugin.at("path") + ": " + e.getMessage(), e);
-          }
-        }
-        case "oras" -> {
-          try {
-            stores.add(RegistryStore.fromConfig(plugin.json(), baseDir, clock));
-          } catch (IllegalArgumentException | StoreException e) {
-            throw new ConfigException(plugin.path() + ": " + e.getMessage(), e);
-          }
-        }
-        default -> throw new ConfigException(
-            plugin.at("name")
-                + " \""
-                + name
-                + "\" is not a supported store; supported stores are \"oras\" and \"ocilayout\"");
+    try {
+      for (ConfigNode plugin : section.objects("plugins")) {
+        stores.add(runtime.stores().open(plugin, baseDir, runtime.clock()));
       }
+    } catch (ConfigException | RuntimeException e) {
+      closeAll(stores);
+      throw e;
     }
     if (stores.isEmpty()) {
       throw new ConfigException("store.plugins must list at least one store");

@@ -8,8 +8,20 @@ import java.util.List;
 /**
  * Where subjects and their referrers (signatures, SBOMs, ...) are read from: an OCI layout on disk or
  * a registry. Every byte returned has been checked against its descriptor's digest and size.
+ *
+ * <p>The configuration that opened a store owns it and closes it once no decision uses it any more
+ * (a registry store's HTTP client holds connections and threads).
  */
-public interface ReferrerStore {
+public interface ReferrerStore extends AutoCloseable {
+
+  /** What the store is, for messages: its plugin name and what it reads ({@code oras}, ...). */
+  default String describe() {
+    return getClass().getSimpleName();
+  }
+
+  /** Releases what the store holds; by default nothing. Never throws. */
+  @Override
+  default void close() {}
 
   /**
    * The repository path that trust policy {@code registryScopes} are matched against: the

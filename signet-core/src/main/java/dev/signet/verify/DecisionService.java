@@ -76,7 +76,9 @@ public final class DecisionService {
 
   /** The decision for one subject, within the executor's timeout. */
   public VerificationResult decide(String subjectText) {
-    return decide(subjectText, executors.get());
+    try (ConfiguredExecutor configured = executors.get()) {
+      return decide(subjectText, configured);
+    }
   }
 
   /**
@@ -176,29 +178,34 @@ public final class DecisionService {
    * process, so the caller need not guard it with a deadline.
    */
   public VerificationResult cachedDecision(String subjectText) {
-    ConfiguredExecutor configured = executors.get();
     Reference subject;
     try {
       subject = Reference.parse(subjectText);
     } catch (IllegalArgumentException e) {
       return null;
     }
-    Reference atDigest = subject;
-    if (subject.digest() == null) {
-      Descriptor resolved = configured.executor().cachedResolution(subject, tags);
-      if (resolved == null) {
-        return null;
+    try (ConfiguredExecutor configured = executors.get()) {
+      Reference atDigest = subject;
+      if (subject.digest() == null) {
+        Descriptor resolved = configured.executor().cachedResolution(subject, tags);
+        if (resolved == null) {
+          return null;
+        }
+        atDigest = subject.withDigest(resolved.digest());
       }
-      atDigest = subject.withDigest(resolved.digest());
+      ResultKey key =
+          new ResultKey(configured.fingerprint(), atDigest.qualifiedName(), atDigest.digest());
+      return cache.getInProcess(key).map(r -> relabel(r, subjectText)).orElse(null);
     }
-    ResultKey key =
-        new ResultKey(configured.fingerprint(), atDigest.qualifiedName(), atDigest.digest());
-    return cache.getInProcess(key).map(r -> relabel(r, subjectText)).orElse(null);
   }
 
   /** Decisions for several subjects, made in parallel; results in the order of {@code subjects}. */
   public List<VerificationResult> decideAll(List<String> subjects) {
-    return Executor.inParallel(subjects, this::decide, executors.get().executor().timeout());
+    // One generation for the whole batch, held until every subject is decided.
+    try (ConfiguredExecutor configured = executors.get()) {
+      return Executor.inParallel(
+          subjects, s -> decide(s, configured), configured.executor().timeout());
+    }
   }
 
   /** How many distinct verifications are running now (for metrics and tests). */

@@ -12,9 +12,7 @@ import dev.signet.oci.Descriptor;
 import dev.signet.reference.Digest;
 import dev.signet.oci.ReferrerStore;
 import dev.signet.oci.StoreException;
-import dev.signet.oci.layout.OciLayoutStore;
 import dev.signet.oci.registry.RegistryException;
-import dev.signet.oci.registry.RegistryStore;
 import dev.signet.policy.VerificationPolicy;
 import dev.signet.reference.Reference;
 import java.time.Clock;
@@ -189,6 +187,11 @@ public final class Executor {
     return verify(subject, Deadline.after(clock, timeout));
   }
 
+  /** The stores, in configuration order: the first that knows a subject resolves it. */
+  public List<ReferrerStore> stores() {
+    return stores;
+  }
+
   /**
    * Verifies subjects in parallel, each within its own deadline; the results are in the order of
    * {@code subjects}.
@@ -197,41 +200,37 @@ public final class Executor {
     return inParallel(subjects, this::verify, timeout);
   }
 
+  /** At most this many subjects of one batch are verified at a time. */
+  static final int MAX_PARALLEL_SUBJECTS = 64;
+
   static List<VerificationResult> inParallel(
       List<String> subjects,
       java.util.function.Function<String, VerificationResult> verification,
       Duration budget) {
-    List<Future<VerificationResult>> futures = new ArrayList<>(subjects.size());
-    for (String s : subjects) {
-      futures.add(fork("signet-subject", () -> verification.apply(s)));
-    }
     // Each verification stops waiting at its own deadline; the grace only guards against a bug.
     long until = System.nanoTime() + budget.plusSeconds(1).toNanos();
+    List<Parallel.Outcome<VerificationResult>> outcomes =
+        Parallel.run(subjects, verification, MAX_PARALLEL_SUBJECTS, until);
+    boolean interrupted = Thread.currentThread().isInterrupted();
     List<VerificationResult> results = new ArrayList<>(subjects.size());
     for (int i = 0; i < subjects.size(); i++) {
-      Future<VerificationResult> f = futures.get(i);
       String subject = subjects.get(i);
-      try {
-        results.add(f.get(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS));
-      } catch (TimeoutException e) {
-        f.cancel(true);
-        results.add(
-            failed(
-                subject,
-                VerifierReport.subjectFailure(
-                    subject,
-                    ErrorCode.DEADLINE_EXCEEDED,
-                    "verification did not finish within " + budget.toMillis() + " ms",
-                    "the batch stopped waiting for this subject",
-                    TIMEOUT_REMEDIATION)));
-      } catch (InterruptedException | CancellationException e) {
-        // Interrupted: every verification is cancelled, the later ones answer with cancellation.
-        Thread.currentThread().interrupt();
-        futures.forEach(x -> x.cancel(true));
-        results.add(interrupted(subject));
-      } catch (ExecutionException e) {
-        results.add(unexpected(subject, e.getCause()));
-      }
+      results.add(
+          switch (outcomes.get(i)) {
+            case Parallel.Done<VerificationResult> d -> d.value();
+            case Parallel.Failed<VerificationResult> f -> unexpected(subject, f.cause());
+            case Parallel.TimedOut<VerificationResult> t ->
+                interrupted
+                    ? interrupted(subject)
+                    : failed(
+                        subject,
+                        VerifierReport.subjectFailure(
+                            subject,
+                            ErrorCode.DEADLINE_EXCEEDED,
+                            "verification did not finish within " + budget.toMillis() + " ms",
+                            "the batch stopped waiting for this subject",
+                            TIMEOUT_REMEDIATION));
+          });
     }
     return results;
   }
@@ -655,13 +654,7 @@ public final class Executor {
         break;
       }
     }
-    String kind =
-        switch (store) {
-          case OciLayoutStore layout -> "ocilayout " + layout.directory();
-          case RegistryStore registry -> "oras";
-          default -> store.getClass().getSimpleName();
-        };
-    return (position == 0 ? "store" : "store " + position) + " (" + kind + ")";
+    return (position == 0 ? "store" : "store " + position) + " (" + store.describe() + ")";
   }
 
   // ------------------------------------------------------------------ waiting

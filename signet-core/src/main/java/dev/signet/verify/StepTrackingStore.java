@@ -27,6 +27,11 @@ final class StepTrackingStore implements ReferrerStore {
   }
 
   @Override
+  public String describe() {
+    return store.describe();
+  }
+
+  @Override
   public Descriptor resolve(Reference reference, Deadline deadline)
       throws StoreException, DeadlineExceededException {
     step.set(Executor.Step.RESOLVE);

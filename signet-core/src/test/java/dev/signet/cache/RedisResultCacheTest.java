@@ -161,7 +161,7 @@ class RedisResultCacheTest {
     ResultKey unreachable = key("f");
 
     a.put(allow, result(true, null));
-    a.put(unsigned, result(false, ErrorCode.SIGNATURE_NOT_FOUND));
+    a.put(unsigned, result(false, ErrorCode.NO_VERIFIER_REPORT));
     a.put(unreachable, result(false, ErrorCode.REFERRER_STORE_FAILURE));
 
     assertThat(admin.pttl(entryKey(allow))).isBetween(1L, 10_000L).isGreaterThan(2_000L);

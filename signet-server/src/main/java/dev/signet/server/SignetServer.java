@@ -72,6 +72,7 @@ public final class SignetServer implements AutoCloseable {
   private final Builder config;
   private final ServerTls tls;
   private final JsonLog log;
+  private final Runnable onStop;
   private final ServerMetrics metrics;
   private final ObservedDecisions decisions;
   private final GatekeeperProvider provider;
@@ -99,6 +100,7 @@ public final class SignetServer implements AutoCloseable {
     this.config = b;
     this.tls = new ServerTls(b.certDir, b.clientCaFile, b.minimumTls);
     this.log = b.log != null ? b.log : new JsonLog(b.logStream, b.clock);
+    this.onStop = b.onStop;
     this.metrics = new ServerMetrics(b.registryRequests, b.cacheEvents);
     this.decisions = new ObservedDecisions(b.decisions, log, metrics);
     this.provider =
@@ -335,6 +337,7 @@ public final class SignetServer implements AutoCloseable {
     }
     s.stop();
     deadlines.shutdownNow();
+    onStop.run();
     log.info("server stopped");
   }
 
@@ -574,6 +577,7 @@ public final class SignetServer implements AutoCloseable {
     private Duration reloadInterval = Duration.ofSeconds(2);
     private Duration shutdownGrace;
     private Clock clock = Clock.systemUTC();
+    private Runnable onStop = () -> {};
     private PrintStream logStream = System.err;
     private JsonLog log;
 
@@ -730,6 +734,15 @@ public final class SignetServer implements AutoCloseable {
     /** The clock of timestamps in results and logs. */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock);
+      return this;
+    }
+
+    /**
+     * Run once when the server has stopped, after the requests in flight finished: releases what
+     * the decisions use (the configuration's stores and their HTTP clients).
+     */
+    public Builder onStop(Runnable onStop) {
+      this.onStop = Objects.requireNonNull(onStop);
       return this;
     }
 

@@ -749,4 +749,9 @@ public final class OciLayoutStore implements ReferrerStore {
     }
     return bytes;
   }
+
+  @Override
+  public String describe() {
+    return "ocilayout " + directory();
+  }
 }

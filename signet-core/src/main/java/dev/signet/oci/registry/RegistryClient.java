@@ -6,6 +6,7 @@ package dev.signet.oci.registry;
 
 import dev.signet.deadline.Deadline;
 import dev.signet.deadline.DeadlineExceededException;
+import dev.signet.http.TokenCache;
 import dev.signet.json.JsonFormatException;
 import dev.signet.json.StrictJson;
 import dev.signet.oci.ContentMismatchException;
@@ -94,13 +95,6 @@ public final class RegistryClient implements AutoCloseable {
     void sleep(Duration duration) throws InterruptedException;
   }
 
-  private record Token(String value, Instant expires) {
-    @Override
-    public String toString() {
-      return "Token[<redacted>, expires=" + expires + "]";
-    }
-  }
-
   /** One HTTP exchange to make (possibly several times). {@code registry} null means no auth. */
   private record Call(
       String what,
@@ -132,7 +126,7 @@ public final class RegistryClient implements AutoCloseable {
   private final AtomicLong requests = new AtomicLong();
   private final Map<String, Semaphore> permits = new ConcurrentHashMap<>();
   private final Map<String, AuthChallenge> challenges = new ConcurrentHashMap<>();
-  private final Map<String, Token> tokens = new ConcurrentHashMap<>();
+  private final TokenCache tokens;
 
   RegistryClient(
       RegistryOptions options,
@@ -147,6 +141,7 @@ public final class RegistryClient implements AutoCloseable {
     this.sleeper = sleeper;
     this.random = random;
     this.cache = new ContentCache(options.cacheMaxBytes());
+    this.tokens = new TokenCache(TokenCache.DEFAULT_MAX_ENTRIES, clock);
     this.http =
         HttpClient.newBuilder()
             .followRedirects(HttpClient.Redirect.NEVER)
@@ -881,9 +876,9 @@ public final class RegistryClient implements AutoCloseable {
     if (known.scheme().equals("basic")) {
       return basicHeader(credentials.credentialFor(call.registry()));
     }
-    Token token = tokens.get(tokenKey(call.registry(), call.scope()));
-    if (token != null && clock.instant().isBefore(token.expires())) {
-      return "Bearer " + token.value();
+    Optional<String> token = tokens.get(tokenKey(call.registry(), call.scope()));
+    if (token.isPresent()) {
+      return "Bearer " + token.get();
     }
     return "Bearer " + fetchToken(call, known, deadline);
   }
@@ -1015,7 +1010,7 @@ public final class RegistryClient implements AutoCloseable {
     }
     // Renew a little early so that a token never expires in flight.
     Instant expires = clock.instant().plus(lifetime).minus(lifetime.dividedBy(10));
-    tokens.put(tokenKey(registry, call.scope()), new Token(value, expires));
+    tokens.put(tokenKey(registry, call.scope()), value, expires);
     return value;
   }
 

@@ -35,7 +35,7 @@ import tools.jackson.databind.JsonNode;
  * Ratify's {@code localCachePath}, {@code cacheEnabled} and {@code ttl} are accepted and ignored
  * (the content cache here is in memory and always on).
  */
-public final class RegistryStore implements ReferrerStore, AutoCloseable {
+public final class RegistryStore implements ReferrerStore {
   private static final int MAX_TREE_NODES = 1000;
   private static final Set<String> KNOWN_KEYS = Set.of(
       "name", "version", "source", "useHttp", "cosignEnabled", "authProvider", "localCachePath",
@@ -307,5 +307,10 @@ public final class RegistryStore implements ReferrerStore, AutoCloseable {
   @Override
   public void close() {
     client.close();
+  }
+
+  @Override
+  public String describe() {
+    return "oras";
   }
 }
