@@ -7,6 +7,7 @@ package dev.signet.cli;
 import dev.signet.cache.CaffeineResultCache;
 import dev.signet.cache.RedisResultCache;
 import dev.signet.cache.ResultCache;
+import dev.signet.cache.TagCache;
 import dev.signet.engine.ConfigReloader;
 import dev.signet.engine.VerificationConfig;
 import dev.signet.kubernetes.Engine;
@@ -43,7 +44,7 @@ public final class DecisionServer {
    */
   public static SignetServer.Builder builder(
       ConfigReloader reloader, AdmissionMode mode, Clock clock) {
-    return builder(reloader, new CaffeineResultCache(), mode, clock);
+    return builder(reloader, CaffeineResultCache.bounded(reloader.config().cacheBounds()), mode, clock);
   }
 
   /** {@link #builder(ConfigReloader, AdmissionMode, Clock)} with decisions kept in {@code cache}. */
@@ -51,17 +52,32 @@ public final class DecisionServer {
       ConfigReloader reloader, ResultCache cache, AdmissionMode mode, Clock clock) {
     // Cached decisions are keyed by the fingerprint of the configuration and trust material, so a
     // reload never serves an old answer.
-    DecisionService decisions = new DecisionService(reloader, cache, clock);
+    // Tags: one short-lived cache for decisions and mutation, so that a mutation pins the digest
+    // the decision saw.
+    TagCache tags = TagCache.bounded(reloader.config().cacheBounds());
+    DecisionService decisions = new DecisionService(reloader, cache, tags, clock);
     Duration mutationTimeout = reloader.config().mutationTimeout();
     // Tags resolve in the stores of the generation held for that resolution.
     DigestResolver resolver =
         image -> {
           try (ConfiguredExecutor held = reloader.get()) {
-            return DigestResolver.firstOf(held.executor().stores(), mutationTimeout, clock)
+            return DigestResolver.firstOf(held.executor().stores(), tags, mutationTimeout, clock)
                 .pin(image);
           }
         };
-    return builder(decisions::decide, reloader::config, resolver, cache, mode, clock)
+    Decisions served =
+        new Decisions() {
+          @Override
+          public VerificationResult verify(String subject) {
+            return decisions.decide(subject);
+          }
+
+          @Override
+          public VerificationResult cached(String namespace, String subject) {
+            return decisions.cachedDecision(subject);
+          }
+        };
+    return builder(served, reloader::config, resolver, cache, mode, clock)
         .onStop(reloader::close);
   }
 

@@ -480,7 +480,7 @@ final class ServeCommand implements Callable<Integer> {
       if (redisUrl != null) {
         log.warn("--redis-url is ignored: the configuration does not set cache.type to \"redis\"");
       }
-      return new CaffeineResultCache();
+      return CaffeineResultCache.bounded(loaded.cacheBounds());
     }
     if (redisUrl == null || cacheHmacKeyFile == null) {
       throw new IllegalArgumentException(

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.signet.engine.VerificationConfig;
 import dev.signet.result.VerificationResult;
 import java.time.Duration;
 import java.util.Optional;
@@ -24,6 +25,11 @@ public final class CaffeineResultCache implements ResultCache {
   /** Default bound and TTLs, on the system ticker. */
   public CaffeineResultCache() {
     this(DEFAULT_MAX_ENTRIES, CachePolicy.defaults(), Ticker.systemTicker());
+  }
+
+  /** The configured bound ({@code cache.maxEntries}) and default TTLs, on the system ticker. */
+  public static CaffeineResultCache bounded(VerificationConfig.CacheBounds bounds) {
+    return new CaffeineResultCache(bounds.maxEntries(), CachePolicy.defaults(), Ticker.systemTicker());
   }
 
   /**

@@ -142,6 +142,15 @@ public final class RedisResultCache implements ResultCache, AutoCloseable {
   }
 
   @Override
+  public Optional<VerificationResult> getInProcess(ResultKey key) {
+    Optional<VerificationResult> hit = local.get(key);
+    if (hit.isPresent()) {
+      record(Event.LOCAL_HIT);
+    }
+    return hit;
+  }
+
+  @Override
   public void put(ResultKey key, VerificationResult result) {
     Optional<Duration> ttl = policy.ttlFor(result);
     if (ttl.isEmpty()) {

@@ -16,6 +16,14 @@ public interface ResultCache {
   /** The cached result for the key, if present and not expired. */
   Optional<VerificationResult> get(ResultKey key);
 
+  /**
+   * The cached result for the key when this process holds it, without waiting on anything outside
+   * the process (a shared cache answers from its in-process part only).
+   */
+  default Optional<VerificationResult> getInProcess(ResultKey key) {
+    return get(key);
+  }
+
   /** Remembers a result, for as long as the cache's {@link CachePolicy} allows (maybe not at all). */
   void put(ResultKey key, VerificationResult result);
 

@@ -143,6 +143,18 @@ public final class ConfigNode {
     return v.asLong();
   }
 
+  /** A non-negative integer, or null when absent. */
+  public Long nonNegativeLong(String key) throws ConfigException {
+    JsonNode v = node.get(key);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < 0) {
+      throw new ConfigException(at(key) + " must be a non-negative integer, found " + v);
+    }
+    return v.asLong();
+  }
+
   public static String kind(JsonNode v) {
     return switch (v.getNodeType()) {
       case STRING -> "a string";

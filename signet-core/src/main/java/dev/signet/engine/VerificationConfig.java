@@ -6,6 +6,8 @@ import dev.signet.json.JsonFormatException;
 import dev.signet.json.StrictJson;
 import dev.signet.cosign.CosignVerifier;
 import dev.signet.notation.NotationVerifier;
+import dev.signet.cache.CaffeineResultCache;
+import dev.signet.cache.TagCache;
 import dev.signet.notation.revocation.DirectoryCrlCache;
 import dev.signet.notation.revocation.OnlineRevocationChecker;
 import dev.signet.notation.revocation.RevocationChecker;
@@ -75,6 +77,7 @@ public final class VerificationConfig implements AutoCloseable {
   private final List<String> warnings;
   private final List<Path> referencedFiles;
   private final CacheType cacheType;
+  private final CacheBounds cacheBounds;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private VerificationConfig(
@@ -84,7 +87,8 @@ public final class VerificationConfig implements AutoCloseable {
       Duration mutationTimeout,
       List<String> warnings,
       List<Path> referencedFiles,
-      CacheType cacheType) {
+      CacheType cacheType,
+      CacheBounds cacheBounds) {
     this.executor = executor;
     this.stores = List.copyOf(stores);
     this.timeout = timeout;
@@ -92,6 +96,7 @@ public final class VerificationConfig implements AutoCloseable {
     this.warnings = List.copyOf(warnings);
     this.referencedFiles = List.copyOf(new LinkedHashSet<>(referencedFiles));
     this.cacheType = cacheType;
+    this.cacheBounds = cacheBounds;
   }
 
   /** Where a server keeps its decisions: {@code cache.type} in the file. */
@@ -105,6 +110,24 @@ public final class VerificationConfig implements AutoCloseable {
   /** {@code cache.type}: where a server keeps its decisions; read when the server starts. */
   public CacheType cacheType() {
     return cacheType;
+  }
+
+  /**
+   * The sizes and tag lifetime of a server's in-process caches, from the {@code cache} section:
+   * {@code maxEntries} (decisions), {@code tagTtl} (milliseconds a tag's digest is reused; 0 turns
+   * it off) and {@code tagMaxEntries}. Read when the server starts.
+   */
+  public record CacheBounds(long maxEntries, Duration tagTtl, long tagMaxEntries) {
+    public static final CacheBounds DEFAULTS =
+        new CacheBounds(
+            CaffeineResultCache.DEFAULT_MAX_ENTRIES,
+            TagCache.DEFAULT_TTL,
+            TagCache.DEFAULT_MAX_ENTRIES);
+  }
+
+  /** {@code cache.maxEntries}, {@code cache.tagTtl}, {@code cache.tagMaxEntries}. */
+  public CacheBounds cacheBounds() {
+    return cacheBounds;
   }
 
   /** {@code executor.mutationRequestTimeout}: the budget of one tag-to-digest mutation request. */
@@ -371,7 +394,22 @@ public final class VerificationConfig implements AutoCloseable {
         mutationTimeout,
         warnings,
         referenced,
-        cacheType(root.object("cache")));
+        cacheType(root.object("cache")),
+        cacheBounds(root.object("cache")));
+  }
+
+  private static CacheBounds cacheBounds(ConfigNode section) throws ConfigException {
+    CacheBounds d = CacheBounds.DEFAULTS;
+    if (section == null) {
+      return d;
+    }
+    Long maxEntries = section.positiveLong("maxEntries");
+    Long tagTtl = section.nonNegativeLong("tagTtl");
+    Long tagMaxEntries = section.positiveLong("tagMaxEntries");
+    return new CacheBounds(
+        maxEntries == null ? d.maxEntries() : maxEntries,
+        tagTtl == null ? d.tagTtl() : Duration.ofMillis(tagTtl),
+        tagMaxEntries == null ? d.tagMaxEntries() : tagMaxEntries);
   }
 
   /** {@code cache: {type: "memory" | "redis"}}; absent means memory. */
@@ -379,7 +417,7 @@ public final class VerificationConfig implements AutoCloseable {
     if (section == null) {
       return CacheType.MEMORY;
     }
-    section.allowOnly(Set.of("type"));
+    section.allowOnly(Set.of("type", "maxEntries", "tagTtl", "tagMaxEntries"));
     String type = section.string("type");
     if (type == null || type.equals("memory")) {
       return CacheType.MEMORY;

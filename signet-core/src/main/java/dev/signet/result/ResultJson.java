@@ -26,7 +26,8 @@ public final class ResultJson {
     return root;
   }
 
-  private static ArrayNode reports(List<VerifierReport> reports) {
+  /** The {@code verifierReports} array of {@link #of}. */
+  public static ArrayNode reports(List<VerifierReport> reports) {
     ArrayNode array = StrictJson.MAPPER.createArrayNode();
     for (VerifierReport r : reports) {
       ObjectNode o = array.addObject();

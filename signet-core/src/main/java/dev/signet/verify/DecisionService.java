@@ -7,7 +7,9 @@ import dev.signet.result.VerificationResult;
 import dev.signet.result.VerifierReport;
 import dev.signet.cache.ResultCache;
 import dev.signet.cache.ResultKey;
+import dev.signet.cache.TagCache;
 import dev.signet.deadline.Deadline;
+import dev.signet.oci.Descriptor;
 import dev.signet.reference.Reference;
 import java.time.Clock;
 import java.util.List;
@@ -25,7 +27,8 @@ import java.util.function.Supplier;
  *
  * <ol>
  *   <li>The current {@link ConfiguredExecutor} is taken once per decision.
- *   <li>A tag is resolved to its digest every time (tags move); a digest is used as given, so a
+ *   <li>A tag is resolved to its digest (tags move), or taken from the {@link TagCache} when a
+ *       store resolved it within the cache's short lifetime; a digest is used as given, so a
  *       cached decision for a digest costs no registry request.
  *   <li>The cache is looked up by (configuration fingerprint, repository, digest): changed
  *       configuration or certificates never see an older decision.
@@ -41,6 +44,7 @@ import java.util.function.Supplier;
 public final class DecisionService {
   private final Supplier<ConfiguredExecutor> executors;
   private final ResultCache cache;
+  private final TagCache tags;
   private final Clock clock;
   private final ConcurrentHashMap<ResultKey, CompletableFuture<VerificationResult>> inFlight =
       new ConcurrentHashMap<>();
@@ -52,8 +56,21 @@ public final class DecisionService {
    */
   public DecisionService(
       Supplier<ConfiguredExecutor> executors, ResultCache cache, Clock clock) {
+    this(executors, cache, TagCache.off(), clock);
+  }
+
+  /**
+   * @param executors the current executor and its fingerprint; read once per decision
+   * @param cache where decisions are kept
+   * @param tags where tag resolutions are kept for a short time (shared with the mutation provider,
+   *     so that a mutation pins the digest that was verified)
+   * @param clock the time source of deadlines
+   */
+  public DecisionService(
+      Supplier<ConfiguredExecutor> executors, ResultCache cache, TagCache tags, Clock clock) {
     this.executors = executors;
     this.cache = cache;
+    this.tags = tags;
     this.clock = clock;
   }
 
@@ -81,7 +98,7 @@ public final class DecisionService {
     Executor.Resolved resolved = null;
     Reference atDigest = subject;
     if (subject.digest() == null) {
-      switch (executor.resolve(subject, deadline)) {
+      switch (executor.resolve(subject, deadline, tags)) {
         case Executor.Unresolved u -> {
           return relabel(u.result(), subjectText);
         }
@@ -151,6 +168,34 @@ public final class DecisionService {
     LeaderStopped(VerificationResult result) {
       super("the leading caller stopped waiting", null, false, false);
       this.result = result;
+    }
+  }
+
+  /**
+   * The decision for one subject when the caches alone answer it, else null: a digest (or a tag the
+   * first store resolved within the tag cache's lifetime) whose decision this process holds. The
+   * answer is the one {@link #decide(String)} would give; nothing is asked of a store or of another
+   * process, so the caller need not guard it with a deadline.
+   */
+  public VerificationResult cachedDecision(String subjectText) {
+    Reference subject;
+    try {
+      subject = Reference.parse(subjectText);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+    try (ConfiguredExecutor configured = executors.get()) {
+      Reference atDigest = subject;
+      if (subject.digest() == null) {
+        Descriptor resolved = configured.executor().cachedResolution(subject, tags);
+        if (resolved == null) {
+          return null;
+        }
+        atDigest = subject.withDigest(resolved.digest());
+      }
+      ResultKey key =
+          new ResultKey(configured.fingerprint(), atDigest.qualifiedName(), atDigest.digest());
+      return cache.getInProcess(key).map(r -> relabel(r, subjectText)).orElse(null);
     }
   }
 

@@ -2,6 +2,7 @@ package dev.signet.verify;
 
 // Ratify's executor flow, ratify-reference.md §1.1 (steps 2-6) with config policy.
 
+import dev.signet.cache.TagCache;
 import dev.signet.result.ErrorCode;
 import dev.signet.result.VerificationResult;
 import dev.signet.result.VerifierReport;
@@ -247,12 +248,24 @@ public final class Executor {
    * the one the store resolves.
    */
   Resolution resolve(Reference subject, Deadline deadline) {
+    return resolve(subject, deadline, TagCache.off());
+  }
+
+  /**
+   * {@link #resolve(Reference, Deadline)}, taking a tag's digest from {@code tags} when a store
+   * resolved it within the cache's lifetime, and remembering new resolutions there.
+   */
+  Resolution resolve(Reference subject, Deadline deadline, TagCache tags) {
     String text = subject.toString();
     List<String> resolveErrors = new ArrayList<>();
     for (ReferrerStore store : stores) {
-      Descriptor descriptor;
+      Descriptor descriptor = tags.get(store, subject);
+      if (descriptor != null) {
+        return new Resolved(store, descriptor);
+      }
       try {
         descriptor = within(deadline, Step.RESOLVE, () -> store.resolve(subject, deadline));
+        tags.put(store, subject, descriptor);
       } catch (StoreException e) {
         resolveErrors.add(e.getMessage());
         continue;
@@ -281,6 +294,14 @@ public final class Executor {
                 "could not resolve the subject in any store",
                 String.join("; ", resolveErrors),
                 "Check the image reference and that the store (registry or OCI layout) holds it.")));
+  }
+
+  /**
+   * The digest the first store resolved {@code tag} to within the tag cache's lifetime, or null
+   * (what {@link #resolve(Reference, Deadline, TagCache)} would answer without any store request).
+   */
+  Descriptor cachedResolution(Reference tag, TagCache tags) {
+    return stores.isEmpty() ? null : tags.get(stores.get(0), tag);
   }
 
   /** Verifies a resolved subject: its referrers, their nested referrers, then the policy. */

@@ -76,6 +76,20 @@ class VerificationConfigTest {
   }
 
   @Test
+  void the_cache_bounds_and_the_tag_lifetime_are_read_with_defaults() throws Exception {
+    String certs = "\"verificationCerts\":[" + quote(cert()) + "],";
+    assertThat(load(config("", certs)).cacheBounds())
+        .isEqualTo(new VerificationConfig.CacheBounds(10_000, Duration.ofSeconds(2), 10_000));
+    VerificationConfig c =
+        load(config("\"cache\":{\"maxEntries\":500,\"tagTtl\":0,\"tagMaxEntries\":20},", certs));
+    assertThat(c.cacheBounds()).isEqualTo(new VerificationConfig.CacheBounds(500, Duration.ZERO, 20));
+    assertThatThrownBy(() -> load(config("\"cache\":{\"tagTtl\":-1},", certs)))
+        .hasMessageContaining("cache.tagTtl must be a non-negative integer, found -1");
+    assertThatThrownBy(() -> load(config("\"cache\":{\"maxEntries\":0},", certs)))
+        .hasMessageContaining("cache.maxEntries must be a positive integer, found 0");
+  }
+
+  @Test
   void unknown_keys_are_warned_about_by_their_path() throws Exception {
     VerificationConfig c =
         load(config("\"executer\":{},", "\"verificationCerts\":[" + quote(cert()) + "],\"colour\":\"blue\","));

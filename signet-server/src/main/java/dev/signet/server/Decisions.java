@@ -19,4 +19,13 @@ public interface Decisions {
   default VerificationResult verify(String namespace, String subject) {
     return verify(subject);
   }
+
+  /**
+   * The decision {@link #verify(String, String)} would give when it is at hand in this process
+   * without any request to a store or another process (a cached decision), else null; by default
+   * none is.
+   */
+  default VerificationResult cached(String namespace, String subject) {
+    return null;
+  }
 }

@@ -1,5 +1,6 @@
 package dev.signet.server;
 
+import dev.signet.cache.TagCache;
 import dev.signet.deadline.Deadline;
 import dev.signet.deadline.DeadlineExceededException;
 import dev.signet.oci.Descriptor;
@@ -29,13 +30,27 @@ public interface DigestResolver {
    * the repository ({@link ReferrerStore#policyRepository}, normalized for registries).
    */
   static DigestResolver firstOf(List<ReferrerStore> stores, Duration timeout, Clock clock) {
+    return firstOf(stores, TagCache.off(), timeout, clock);
+  }
+
+  /**
+   * {@link #firstOf(List, Duration, Clock)}, taking a tag's digest from {@code tags} when a store
+   * resolved it within the cache's lifetime (the digest the decisions saw), and remembering new
+   * resolutions there.
+   */
+  static DigestResolver firstOf(
+      List<ReferrerStore> stores, TagCache tags, Duration timeout, Clock clock) {
     List<ReferrerStore> copy = List.copyOf(stores);
     return image -> {
       Deadline deadline = Deadline.after(clock, timeout);
       List<String> errors = new ArrayList<>();
       for (ReferrerStore store : copy) {
         try {
-          Descriptor d = store.resolve(image, deadline);
+          Descriptor d = tags.get(store, image);
+          if (d == null) {
+            d = store.resolve(image, deadline);
+            tags.put(store, image, d);
+          }
           return store.policyRepository(image) + "@" + d.digest();
         } catch (StoreException e) {
           errors.add(e.getMessage());

@@ -4,6 +4,8 @@ package dev.signet.server;
 // in, ProviderResponse out; [namespace]image keys; per-key errors; systemError with HTTP 500 when
 // the whole request fails or times out.
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.signet.deadline.DeadlineExceededException;
 import dev.signet.json.JsonFormatException;
 import dev.signet.json.StrictJson;
@@ -11,11 +13,13 @@ import dev.signet.oci.StoreException;
 import dev.signet.reference.Reference;
 import dev.signet.result.ResultJson;
 import dev.signet.result.VerificationResult;
+import dev.signet.result.VerifierReport;
 import dev.signet.verify.Parallel;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -27,6 +31,7 @@ import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.databind.util.RawValue;
 
 /**
  * Answers {@code /ratify/gatekeeper/v1/verify} and {@code /mutate}. Items come back in request
@@ -45,6 +50,7 @@ final class GatekeeperProvider {
   // Ratify's ParseRequestKey: (\[(.*?)\])?(.*)
   private static final Pattern KEY = Pattern.compile("^(?:\\[(.*?)\\])?(.*)$", Pattern.DOTALL);
   private static final int MAX_PARALLEL_PER_REQUEST = 64;
+  private static final int REPORTS_JSON_ENTRIES = 10_000;
   /** How long past the budget the answers of decisions that stopped at it may take to arrive. */
   private static final Duration ANSWER_GRACE = Duration.ofMillis(250);
 
@@ -58,6 +64,9 @@ final class GatekeeperProvider {
   private final int maxKeys;
   private final ServerMetrics metrics;
   private final Clock clock;
+  // Report lists by identity: a cached decision's reports are rendered once, not per answer.
+  private final Cache<List<VerifierReport>, RawValue> reportsJson =
+      Caffeine.newBuilder().weakKeys().maximumSize(REPORTS_JSON_ENTRIES).executor(Runnable::run).build();
 
   GatekeeperProvider(
       ObservedDecisions decisions,
@@ -92,16 +101,19 @@ final class GatekeeperProvider {
 
   Reply verify(byte[] body, String traceId) {
     long start = System.nanoTime();
+    // Keys naming the same image share one outcome, so its value is written once.
+    Map<Outcome, JsonNode> values = new IdentityHashMap<>();
     try {
       return answer(
           body,
           verifyTimeout,
           false,
+          key -> cached(key, traceId),
           key -> decide(key, traceId),
           (item, key, o) -> {
             // Gatekeeper's Item: value and error are omitempty.
             if (o.result() != null) {
-              item.set("value", value(o.result(), traceId));
+              item.set("value", values.computeIfAbsent(o, x -> value(x.result(), traceId)));
             } else {
               item.put("error", o.error());
             }
@@ -118,6 +130,7 @@ final class GatekeeperProvider {
           body,
           mutateTimeout,
           true,
+          key -> null,
           key -> pin(key.image()),
           (item, key, o) -> {
             if (o.error() == null) {
@@ -146,6 +159,7 @@ final class GatekeeperProvider {
       byte[] body,
       Duration timeout,
       boolean mutate,
+      Function<Key, Outcome> atHand,
       Function<Key, Outcome> outcome,
       ItemWriter writer) {
     ProviderRequest request;
@@ -173,11 +187,21 @@ final class GatekeeperProvider {
         new ArrayList<>(
             new LinkedHashSet<>(request.keys().stream().map(k -> distinct(k, mutate)).toList()));
     long end = System.nanoTime() + timeout.plus(ANSWER_GRACE).toNanos();
-    List<Parallel.Outcome<Outcome>> outcomes =
-        Parallel.run(distinct, outcome, MAX_PARALLEL_PER_REQUEST, end);
+    // Decisions at hand (cached in this process) need neither a thread nor the budget.
     Map<Key, Outcome> done = new LinkedHashMap<>();
-    boolean anyAnswered = false;
-    for (int i = 0; i < distinct.size(); i++) {
+    List<Key> pending = new ArrayList<>(distinct.size());
+    for (Key k : distinct) {
+      Outcome o = atHand.apply(k);
+      if (o != null) {
+        done.put(k, o);
+      } else {
+        pending.add(k);
+      }
+    }
+    boolean anyAnswered = !done.isEmpty();
+    List<Parallel.Outcome<Outcome>> outcomes =
+        pending.isEmpty() ? List.of() : Parallel.run(pending, outcome, MAX_PARALLEL_PER_REQUEST, end);
+    for (int i = 0; i < pending.size(); i++) {
       Outcome o =
           switch (outcomes.get(i)) {
             case Parallel.Done<Outcome> d -> d.value();
@@ -187,14 +211,14 @@ final class GatekeeperProvider {
           };
       anyAnswered |= o != null;
       done.put(
-          distinct.get(i),
+          pending.get(i),
           o != null
               ? o
               : new Outcome(
                   null,
                   null,
                   "DEADLINE_EXCEEDED: no answer for "
-                      + distinct.get(i).image()
+                      + pending.get(i).image()
                       + " within "
                       + goDuration(timeout)
                       + (mutate ? " (step \"resolve\")" : " (step \"verify\")")
@@ -220,6 +244,16 @@ final class GatekeeperProvider {
   private static Key distinct(String key, boolean mutate) {
     Key parsed = Key.parse(key);
     return mutate ? new Key("", parsed.image()) : parsed;
+  }
+
+  /** The cached decision for the key, or null when it must be decided. */
+  private Outcome cached(Key key, String traceId) {
+    try {
+      VerificationResult r = decisions.cached(key.namespace(), key.image(), traceId);
+      return r == null ? null : new Outcome(r, null, null);
+    } catch (RuntimeException e) {
+      return null; // decided the ordinary way, which reports the failure
+    }
   }
 
   private Outcome decide(Key key, String traceId) {
@@ -268,22 +302,32 @@ final class GatekeeperProvider {
     v.put("isSuccess", result.isSuccess());
     v.put("traceID", traceId);
     v.put("timestamp", goTime(clock.instant()));
-    JsonNode reports = ResultJson.of(result).get("verifierReports");
-    if (!reports.isEmpty()) {
-      v.set("verifierReports", reports);
+    if (!result.verifierReports().isEmpty()) {
+      v.putRawValue("verifierReports", reportsJson.get(result.verifierReports(), GatekeeperProvider::reportsJson));
     }
     return v;
+  }
+
+  /** The reports as JSON, written once per list (cached decisions share theirs). */
+  private static RawValue reportsJson(List<VerifierReport> reports) {
+    return new RawValue(StrictJson.MAPPER.writeValueAsString(ResultJson.reports(reports)));
   }
 
   /** Go's time.RFC3339Nano in UTC: fraction digits without trailing zeros, none when zero. */
   static String goTime(java.time.Instant t) {
     String seconds = DateTimeFormatter.ISO_INSTANT.format(t.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
-    if (t.getNano() == 0) {
+    int nano = t.getNano();
+    if (nano == 0) {
       return seconds;
     }
-    String fraction = String.format("%09d", t.getNano()).replaceAll("0+$", "");
-    return seconds.substring(0, seconds.length() - 1) + "." + fraction + "Z";
+    String digits = Integer.toString(1_000_000_000 + nano).substring(1); // nine, zero-padded
+    int end = digits.length();
+    while (digits.charAt(end - 1) == '0') {
+      end--;
+    }
+    return seconds.substring(0, seconds.length() - 1) + "." + digits.substring(0, end) + "Z";
   }
+
 
   static ProviderRequest parse(byte[] body) throws RejectedRequestException {
     JsonNode root;

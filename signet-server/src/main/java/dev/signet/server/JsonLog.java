@@ -6,6 +6,9 @@ package dev.signet.server;
 
 import dev.signet.json.StrictJson;
 import java.io.PrintStream;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.time.Clock;
 import java.time.format.DateTimeFormatter;
 import java.util.Iterator;
@@ -49,6 +52,8 @@ public final class JsonLog {
   private static final String[] LEVELS = {"debug", "info", "warning", "error"};
 
   private final PrintStream out;
+  private final Queue<String> pending = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean writing = new AtomicBoolean();
   private final Clock clock;
   private final Format format;
   private final int minimum;
@@ -117,8 +122,29 @@ public final class JsonLog {
           case TEXT -> text(line);
           case LOGSTASH -> StrictJson.MAPPER.writeValueAsString(logstash(line));
         };
-    synchronized (out) {
-      out.println(text);
+    pending.add(text);
+    drain();
+  }
+
+  /**
+   * Writes the pending lines, unless another thread is writing: that thread writes them as soon as
+   * its own write returns. Under load, lines that arrive during a write go out together in the next
+   * one instead of one system call each; no line waits for a later one, and the order is kept.
+   */
+  private void drain() {
+    while (!pending.isEmpty() && writing.compareAndSet(false, true)) {
+      try {
+        StringBuilder lines = new StringBuilder();
+        for (String l = pending.poll(); l != null; l = pending.poll()) {
+          lines.append(l).append(System.lineSeparator());
+        }
+        synchronized (out) {
+          out.print(lines);
+          out.flush();
+        }
+      } finally {
+        writing.set(false);
+      }
     }
   }
 

@@ -40,6 +40,22 @@ final class ObservedDecisions {
     if (result == null) {
       throw new IllegalStateException("the decision source returned no result for " + subject);
     }
+    return observed(result, subject, traceId, start);
+  }
+
+  /**
+   * The decision when it is at hand without a request to a store or another process ({@link
+   * Decisions#cached}), logged and counted as {@link #verify(String, String, String)} does; null
+   * (nothing logged) when it is not.
+   */
+  VerificationResult cached(String namespace, String subject, String traceId) {
+    long start = System.nanoTime();
+    VerificationResult result = decisions.cached(namespace, subject);
+    return result == null ? null : observed(result, subject, traceId, start);
+  }
+
+  private VerificationResult observed(
+      VerificationResult result, String subject, String traceId, long start) {
     long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     metrics.verifier(verifierName(result), result.isSuccess(), millis);
     ObjectNode line = log.line("info", traceId, "verification response for subject " + subject);

@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -245,6 +246,9 @@ public final class SignetServer implements AutoCloseable {
             new ConnectionGate(name, maxConnections, config.headerTimeout, config.bodyTimeout, deadlines))
         // Beyond this, connections wait in the kernel's backlog instead of taking descriptors.
         .maxTcpConnections(maxConnections + 64)
+        // Answers go out at once: with Nagle's algorithm the last segment of a larger answer
+        // waits for the client's delayed acknowledgement (about 40 ms).
+        .connectionOptions(o -> o.tcpNoDelay(true))
         .idleConnectionTimeout(config.idleTimeout)
         .idleConnectionPeriod(Duration.ofSeconds(Math.max(1, Math.min(10, config.idleTimeout.toSeconds() / 3))));
   }
@@ -467,7 +471,7 @@ public final class SignetServer implements AutoCloseable {
 
   private String traceForAdmission() {
     String t = admissionTrace.get();
-    return t != null ? t : UUID.randomUUID().toString();
+    return t != null ? t : newTraceId();
   }
 
   /** The trace id from the first configured header that carries a usable one, else a new UUID. */
@@ -481,7 +485,19 @@ public final class SignetServer implements AutoCloseable {
         }
       }
     }
-    return UUID.randomUUID().toString();
+    return newTraceId();
+  }
+
+  /**
+   * A random version-4 UUID as a trace id. It only correlates log lines with a request, so it comes
+   * from a per-thread generator instead of the shared, slower SecureRandom of {@link
+   * UUID#randomUUID()}.
+   */
+  static String newTraceId() {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    long high = (random.nextLong() & ~0xF000L) | 0x4000L;
+    long low = (random.nextLong() & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;
+    return new UUID(high, low).toString();
   }
 
   /** Reads the body, at most {@code limit} bytes; more is a 413. */
@@ -491,6 +507,17 @@ public final class SignetServer implements AutoCloseable {
       throw tooLarge(limit);
     }
     try (InputStream in = req.content().inputStream()) {
+      if (length.isPresent()) {
+        // The declared length, read into an array of that size; a body longer than declared is
+        // refused as Helidon refuses it.
+        byte[] bytes = new byte[(int) length.getAsLong()];
+        int read = in.readNBytes(bytes, 0, bytes.length);
+        if (read < bytes.length) {
+          throw new RejectedRequestException(
+              400, "cannot read the request body: it ended after " + read + " of " + bytes.length + " bytes");
+        }
+        return bytes;
+      }
       byte[] bytes = in.readNBytes(limit + 1);
       if (bytes.length > limit) {
         throw tooLarge(limit);

@@ -68,4 +68,34 @@ class JsonLogTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("logger.level must be debug, info, warning or error; found \"loud\"");
   }
+
+  @Test
+  void lines_written_at_once_from_many_threads_are_all_whole_and_in_each_threads_order() throws Exception {
+    JsonLog log = log(JsonLog.Format.JSON, "info");
+    int threads = 16;
+    int each = 500;
+    try (var pool = java.util.concurrent.Executors.newFixedThreadPool(threads)) {
+      java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        pool.submit(() -> {
+          start.await();
+          for (int i = 0; i < each; i++) {
+            log.info("thread " + thread + " line " + i);
+          }
+          return null;
+        });
+      }
+      start.countDown();
+    }
+    String[] lines = written().split(System.lineSeparator());
+    assertThat(lines).hasSize(threads * each);
+    int[] next = new int[threads];
+    for (String line : lines) {
+      String[] msg = StrictJson.MAPPER.readTree(line).path("msg").asString().split(" ");
+      int thread = Integer.parseInt(msg[1]);
+      assertThat(Integer.parseInt(msg[3])).as(line).isEqualTo(next[thread]++);
+    }
+    assertThat(next).containsOnly(each);
+  }
 }

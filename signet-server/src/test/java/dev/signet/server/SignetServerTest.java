@@ -121,6 +121,20 @@ class SignetServerTest {
   }
 
   @Test
+  void generated_trace_ids_are_distinct_version_4_uuids() {
+    java.util.Set<String> ids = new java.util.HashSet<>();
+    for (int i = 0; i < 10_000; i++) {
+      String id = SignetServer.newTraceId();
+      java.util.UUID uuid = java.util.UUID.fromString(id);
+      assertThat(uuid.version()).isEqualTo(4);
+      assertThat(uuid.variant()).isEqualTo(2);
+      assertThat(uuid.toString()).isEqualTo(id);
+      ids.add(id);
+    }
+    assertThat(ids).hasSize(10_000);
+  }
+
+  @Test
   void verify_answers_each_key_in_request_order_with_ratify_results() throws Exception {
     SignetServer s = start(builder(true));
     HttpClient c = TestTls.client(client, null, serverCa);
