@@ -221,7 +221,7 @@ class ServeCommandTest {
 
   @Test
   void in_its_own_process_a_port_in_use_exits_2_with_one_line_naming_the_address() throws Exception {
-    Path certs = certs(TestPki.root("CN=Serve CA").selfSigned());
+    Path certs = certs(TestPki.root("CN=Serve CA").selfSigned(), dir);
     try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
       String address = "127.0.0.1:" + taken.getLocalPort();
       Process child = serve(certs, "--http", address);
@@ -242,7 +242,7 @@ class ServeCommandTest {
       System.out.println(why);
       Assumptions.abort(why);
     }
-    Path certs = certs(TestPki.root("CN=Serve CA").selfSigned());
+    Path certs = certs(TestPki.root("CN=Serve CA").selfSigned(), dir);
     Path stderrFile = dir.resolve("serve-stderr.txt");
     Process child = serve(certs, "--http", "127.0.0.1:0");
     List<Socket> held = new ArrayList<>();
