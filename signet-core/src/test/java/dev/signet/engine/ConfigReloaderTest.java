@@ -4,7 +4,7 @@ import dev.signet.config.ConfigException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.signet.testing.MovableClock;
+import dev.signet.testing.SettableClock;
 import dev.signet.testing.TestPki;
 import dev.signet.testing.Vectors;
 import dev.signet.verify.ConfiguredExecutor;
@@ -30,7 +30,7 @@ class ConfigReloaderTest {
   @TempDir Path dir;
   private Path file;
   private Path certs;
-  private final MovableClock clock = new MovableClock(Instant.parse("2026-06-01T00:00:00Z"));
+  private final SettableClock clock = new SettableClock(Instant.parse("2026-06-01T00:00:00Z"));
 
   @BeforeEach
   void files() throws Exception {

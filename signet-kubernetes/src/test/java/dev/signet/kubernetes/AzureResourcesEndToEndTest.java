@@ -17,7 +17,7 @@ import dev.signet.kubernetes.resource.Store;
 import dev.signet.oci.registry.DistributionRegistry;
 import dev.signet.oci.registry.SignedAcrImage;
 import dev.signet.result.VerificationResult;
-import dev.signet.testing.MovableClock;
+import dev.signet.testing.SettableClock;
 import dev.signet.testing.TestPki;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -138,7 +138,7 @@ class AzureResourcesEndToEndTest extends ControllerFixture {
     env.put("AZURE_TENANT_ID", AzureFixture.TENANT);
     env.put("AZURE_FEDERATED_TOKEN_FILE", token.toString());
     env.put("AZURE_AUTHORITY_HOST", azure.authorityHost());
-    MovableClock clock = new MovableClock(Instant.now());
+    SettableClock clock = new SettableClock(Instant.now());
 
     cluster.apply(keyVaultProvider(), null);
     cluster.apply(VERIFIER, null);

@@ -13,7 +13,7 @@ import dev.signet.kubernetes.kmp.ProviderTypes;
 import dev.signet.kubernetes.resource.KeyManagementProvider;
 import dev.signet.kubernetes.resource.ProviderStatus;
 import dev.signet.kubernetes.resource.Verifier;
-import dev.signet.testing.MovableClock;
+import dev.signet.testing.SettableClock;
 import dev.signet.testing.TestPki;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +33,7 @@ class KeyVaultRefreshTest extends ControllerFixture {
   static final String KMP = "kmprovider-akv";
 
   AzureFixture azure;
-  MovableClock clock;
+  SettableClock clock;
   ProviderTypes types;
 
   @BeforeEach
@@ -46,7 +46,7 @@ class KeyVaultRefreshTest extends ControllerFixture {
     Map<String, String> env = new HashMap<>();
     env.put("AZURE_FEDERATED_TOKEN_FILE", token.toString());
     env.put("AZURE_AUTHORITY_HOST", azure.authorityHost());
-    clock = new MovableClock(Instant.now());
+    clock = new SettableClock(Instant.now());
     types = ProviderTypes.standard(env::get, CloudHttp.create(azure.clientSsl(), clock));
   }
 
