@@ -2,15 +2,10 @@ package dev.signet.engine;
 
 import dev.signet.config.ConfigException;
 import dev.signet.config.ConfigNode;
-import dev.signet.deadline.Deadline;
-import dev.signet.deadline.DeadlineExceededException;
-import dev.signet.oci.Descriptor;
 import dev.signet.oci.ReferrerStore;
-import dev.signet.oci.StoreException;
-import dev.signet.reference.Reference;
+import dev.signet.testing.DelegatingStore;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -42,54 +37,18 @@ public final class CountingStores implements StorePlugins {
     return opened.get() - closed.get();
   }
 
-  private final class Counted implements ReferrerStore {
-    private final ReferrerStore store;
+  private final class Counted extends DelegatingStore {
     private final AtomicBoolean done = new AtomicBoolean();
 
     Counted(ReferrerStore store) {
-      this.store = store;
-    }
-
-    @Override
-    public Descriptor resolve(Reference reference, Deadline deadline)
-        throws StoreException, DeadlineExceededException {
-      return store.resolve(reference, deadline);
-    }
-
-    @Override
-    public List<Descriptor> referrers(
-        Reference repository, Descriptor subject, String artifactType, Deadline deadline)
-        throws StoreException, DeadlineExceededException {
-      return store.referrers(repository, subject, artifactType, deadline);
-    }
-
-    @Override
-    public byte[] fetchManifest(Reference repository, Descriptor descriptor, Deadline deadline)
-        throws StoreException, DeadlineExceededException {
-      return store.fetchManifest(repository, descriptor, deadline);
-    }
-
-    @Override
-    public byte[] fetchBlob(Reference repository, Descriptor descriptor, Deadline deadline)
-        throws StoreException, DeadlineExceededException {
-      return store.fetchBlob(repository, descriptor, deadline);
-    }
-
-    @Override
-    public String policyRepository(Reference reference) {
-      return store.policyRepository(reference);
-    }
-
-    @Override
-    public String describe() {
-      return store.describe();
+      super(store);
     }
 
     @Override
     public void close() {
       if (done.compareAndSet(false, true)) {
         closed.incrementAndGet();
-        store.close();
+        super.close();
       }
     }
   }

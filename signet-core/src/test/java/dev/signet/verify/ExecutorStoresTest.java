@@ -19,6 +19,7 @@ import dev.signet.oci.registry.FakeRegistry;
 import dev.signet.oci.registry.RegistryOptions;
 import dev.signet.oci.registry.RegistryStore;
 import dev.signet.reference.Reference;
+import dev.signet.testing.DelegatingStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -311,7 +312,7 @@ class ExecutorStoresTest {
   // ------------------------------------------------------------------ store doubles
 
   /** Delegates to a store; each listing waits (up to 5 s) until every listing has started. */
-  private static final class Rendezvous extends Delegating {
+  private static final class Rendezvous extends DelegatingStore {
     private final CountDownLatch started;
 
     Rendezvous(ReferrerStore store, CountDownLatch started) {
@@ -337,12 +338,18 @@ class ExecutorStoresTest {
   }
 
   /** Delegates to a store; listings after the first {@code passing} ones fail. */
-  private static final class FailingAfter extends Delegating {
+  private static final class FailingAfter extends DelegatingStore {
     private final java.util.concurrent.atomic.AtomicInteger left;
 
     FailingAfter(ReferrerStore store, int passing) {
       super(store);
       this.left = new java.util.concurrent.atomic.AtomicInteger(passing);
+    }
+
+    /** Named for itself, so that a message shows which store listed. */
+    @Override
+    public String describe() {
+      return "FailingAfter";
     }
 
     @Override
@@ -353,39 +360,6 @@ class ExecutorStoresTest {
         throw new StoreException("referrers of " + subject.digest() + ": connection reset");
       }
       return super.referrers(repository, subject, artifactType, deadline);
-    }
-  }
-
-  private abstract static class Delegating implements ReferrerStore {
-    private final ReferrerStore store;
-
-    Delegating(ReferrerStore store) {
-      this.store = store;
-    }
-
-    @Override
-    public Descriptor resolve(Reference reference, Deadline deadline)
-        throws StoreException, DeadlineExceededException {
-      return store.resolve(reference, deadline);
-    }
-
-    @Override
-    public List<Descriptor> referrers(
-        Reference repository, Descriptor subject, String artifactType, Deadline deadline)
-        throws StoreException, DeadlineExceededException {
-      return store.referrers(repository, subject, artifactType, deadline);
-    }
-
-    @Override
-    public byte[] fetchManifest(Reference repository, Descriptor descriptor, Deadline deadline)
-        throws StoreException, DeadlineExceededException {
-      return store.fetchManifest(repository, descriptor, deadline);
-    }
-
-    @Override
-    public byte[] fetchBlob(Reference repository, Descriptor descriptor, Deadline deadline)
-        throws StoreException, DeadlineExceededException {
-      return store.fetchBlob(repository, descriptor, deadline);
     }
   }
 }
