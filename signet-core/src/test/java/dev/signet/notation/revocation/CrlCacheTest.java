@@ -1,5 +1,6 @@
 package dev.signet.notation.revocation;
 
+import dev.signet.testing.SettableClock;
 import dev.signet.notation.x509.Purpose;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,7 +23,7 @@ class CrlCacheTest {
   static final TestPki.KeyType EC = TestPki.KeyType.EC_P256;
 
   RevocationTestServer server;
-  OnlineRevocationCheckerCrlTest.MutableClock clock;
+  SettableClock clock;
   TestPki.Issued root;
   TestPki.Issued leaf;
   URI leafCrl;
@@ -31,7 +32,7 @@ class CrlCacheTest {
   @BeforeEach
   void setUp() throws Exception {
     server = new RevocationTestServer();
-    clock = new OnlineRevocationCheckerCrlTest.MutableClock(NOW);
+    clock = new SettableClock(NOW);
     root = TestPki.root("CN=Root,O=Test,ST=WA,C=US").keyType(EC).selfSigned();
     leaf =
         TestPki.leaf("CN=Leaf,O=Test,ST=WA,C=US")
@@ -135,7 +136,7 @@ class CrlCacheTest {
     assertThat(check()).isEqualTo(RevocationStatus.GOOD);
     assertThat(check()).isEqualTo(RevocationStatus.GOOD);
     assertThat(server.hits("/leaf.crl")).isEqualTo(1);
-    clock.now = NOW.plusSeconds(601);
+    clock.set(NOW.plusSeconds(601));
     server.serve("/leaf.crl", crl(NOW.plusSeconds(6000)).build());
     assertThat(check()).isEqualTo(RevocationStatus.GOOD);
     assertThat(server.hits("/leaf.crl")).isEqualTo(2);
@@ -174,7 +175,7 @@ class CrlCacheTest {
     checker = OnlineRevocationChecker.builder().clock(clock).build();
     server.serve("/leaf.crl", crl(NOW.plusSeconds(600)).build());
     assertThat(check()).isEqualTo(RevocationStatus.GOOD);
-    clock.now = NOW.plusSeconds(700);
+    clock.set(NOW.plusSeconds(700));
     server.handle("/leaf.crl", ex -> RevocationTestServer.respond(ex, 503, new byte[0]));
     assertThat(check()).isEqualTo(RevocationStatus.UNKNOWN);
   }
@@ -188,7 +189,7 @@ class CrlCacheTest {
         crl(NOW.plusSeconds(600)).revoke(leaf.certificate().getSerialNumber(), NOW).build());
     assertThat(check()).isEqualTo(RevocationStatus.REVOKED);
     server.handle("/leaf.crl", ex -> RevocationTestServer.respond(ex, 503, new byte[0]));
-    clock.now = NOW.plusSeconds(700);
+    clock.set(NOW.plusSeconds(700));
     CertificateStatus s =
         checker
             .check(
@@ -199,7 +200,7 @@ class CrlCacheTest {
             .get(0);
     assertThat(s.status()).isEqualTo(RevocationStatus.REVOKED);
     assertThat(s.detail()).contains("stale CRL").contains("HTTP status 503");
-    clock.now = NOW.plusSeconds(600 + 3601);
+    clock.set(NOW.plusSeconds(600 + 3601));
     assertThat(check()).isEqualTo(RevocationStatus.UNKNOWN);
   }
 

@@ -1,5 +1,6 @@
 package dev.signet.notation.revocation;
 
+import dev.signet.testing.SettableClock;
 import dev.signet.notation.x509.Purpose;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,7 +12,6 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.DERUTF8String;
@@ -28,40 +28,16 @@ class OnlineRevocationCheckerCrlTest {
   static final TestPki.KeyType EC = TestPki.KeyType.EC_P256;
 
   RevocationTestServer server;
-  MutableClock clock;
+  SettableClock clock;
   InMemoryCrlCache cache;
   OnlineRevocationChecker checker;
   TestPki.Issued root;
   TestPki.Issued inter;
 
-  /** A clock the test moves forward. */
-  static final class MutableClock extends Clock {
-    volatile Instant now;
-
-    MutableClock(Instant now) {
-      this.now = now;
-    }
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
-
   @BeforeEach
   void setUp() throws IOException {
     server = new RevocationTestServer();
-    clock = new MutableClock(NOW);
+    clock = new SettableClock(NOW);
     cache = new InMemoryCrlCache();
     checker = OnlineRevocationChecker.builder().clock(clock).crlCache(cache).build();
     root = TestPki.root("CN=Root,O=Test,ST=WA,C=US").keyType(EC).selfSigned();

@@ -1,5 +1,6 @@
 package dev.signet.oci.registry;
 
+import dev.signet.testing.SettableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -8,19 +9,19 @@ import org.junit.jupiter.api.Test;
 class ReferrersSupportTest {
   @Test
   void whatWasLearntExpiresSoThatAnUpgradedRegistryIsAskedBothWaysAgain() {
-    RegistryClientTest.MutableClock clock = new RegistryClientTest.MutableClock();
+    SettableClock clock = new SettableClock(java.time.Instant.parse("2026-01-01T00:00:00Z"));
     ReferrersSupport support = new ReferrersSupport(clock, Duration.ofMinutes(10), 2);
     assertThat(support.known("a.example")).isNull();
     support.learn("a.example", ReferrersSupport.Way.TAG_SCHEMA);
-    clock.now = clock.now.plus(Duration.ofMinutes(9));
+    clock.advance(Duration.ofMinutes(9));
     assertThat(support.known("a.example")).isEqualTo(ReferrersSupport.Way.TAG_SCHEMA);
-    clock.now = clock.now.plus(Duration.ofMinutes(1));
+    clock.advance(Duration.ofMinutes(1));
     assertThat(support.known("a.example")).isNull();
   }
 
   @Test
   void atMostTheBoundOfRegistriesIsRemembered() {
-    RegistryClientTest.MutableClock clock = new RegistryClientTest.MutableClock();
+    SettableClock clock = new SettableClock(java.time.Instant.parse("2026-01-01T00:00:00Z"));
     ReferrersSupport support = new ReferrersSupport(clock, Duration.ofMinutes(10), 2);
     support.learn("a.example", ReferrersSupport.Way.REFERRERS_API);
     support.learn("b.example", ReferrersSupport.Way.TAG_SCHEMA);

@@ -1,5 +1,6 @@
 package dev.signet.oci.registry;
 
+import dev.signet.testing.SettableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -285,7 +286,7 @@ class RegistryClientTest {
   @Test
   void honoursRetryAfterOn429() throws Exception {
     fake.faults.add(new FakeRegistry.Fault(s -> s.path().contains("/manifests/"), 429, Map.of("Retry-After", "3")));
-    MutableClock clock = new MutableClock();
+    SettableClock clock = new SettableClock(java.time.Instant.parse("2026-01-01T00:00:00Z"));
     RegistryClient c = virtualTimeClient(clock, RegistryOptions.defaults());
     assertThat(c.resolve(repo, deadline()).digest()).isEqualTo(subject.digest());
     assertThat(sleeps).containsExactly(Duration.ofSeconds(3));
@@ -293,10 +294,10 @@ class RegistryClientTest {
   }
 
   /** A client whose sleeps move {@code clock} on instead of waiting. */
-  private RegistryClient virtualTimeClient(MutableClock clock, RegistryOptions options) throws Exception {
+  private RegistryClient virtualTimeClient(SettableClock clock, RegistryOptions options) throws Exception {
     RegistryClient c = new RegistryClient(options, CredentialProvider.anonymous(), clock, d -> {
       sleeps.add(d);
-      clock.now = clock.now.plus(d);
+      clock.advance(d);
     }, new Random(1));
     clients.add(c);
     return c;
@@ -305,7 +306,7 @@ class RegistryClientTest {
   @Test
   void afterA429EveryRequestToThatRegistryWaitsForThePauseItAskedFor() throws Exception {
     fake.faults.add(new FakeRegistry.Fault(s -> s.path().contains("/manifests/"), 429, Map.of("Retry-After", "3")));
-    MutableClock clock = new MutableClock();
+    SettableClock clock = new SettableClock(java.time.Instant.parse("2026-01-01T00:00:00Z"));
     RegistryClient c = virtualTimeClient(clock, RegistryOptions.defaults().withRetries(0));
     assertThatThrownBy(() -> c.resolve(repo, deadline()))
         .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.status()).isEqualTo(429))
@@ -471,47 +472,27 @@ class RegistryClientTest {
         .base("registry.example")).isEqualTo("http://registry.example");
   }
 
-  /** A clock tests move by hand. */
-  static final class MutableClock extends Clock {
-    java.time.Instant now = java.time.Instant.parse("2026-01-01T00:00:00Z");
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return java.time.ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public java.time.Instant instant() {
-      return now;
-    }
-  }
-
   @Test
   void expiredTokensAreRenewed() throws Exception {
     fake.auth = FakeRegistry.AuthMode.TOKEN;
-    MutableClock clock = new MutableClock();
+    SettableClock clock = new SettableClock(java.time.Instant.parse("2026-01-01T00:00:00Z"));
     RegistryClient c = new RegistryClient(RegistryOptions.defaults(),
         r -> new Credential.Basic(fake.user, fake.password), clock, sleeps::add, new Random(1));
     clients.add(c);
     c.resolve(repo, deadline());
-    clock.now = clock.now.plusSeconds(200); // within expires_in=300 (renewed at 90%)
+    clock.advance(java.time.Duration.ofSeconds(200)); // within expires_in=300 (renewed at 90%)
     c.fetchBlob(repo, envelope, deadline());
     assertThat(fake.tokensIssued()).isEqualTo(1);
-    clock.now = clock.now.plusSeconds(100);
+    clock.advance(java.time.Duration.ofSeconds(100));
     c.referrers(repo, subject, SIG, deadline());
     assertThat(fake.tokensIssued()).isEqualTo(2);
   }
 
   @Test
   void retryAfterMayBeAnHttpDate() throws Exception {
-    MutableClock clock = new MutableClock();
+    SettableClock clock = new SettableClock(java.time.Instant.parse("2026-01-01T00:00:00Z"));
     String at = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
-        clock.now.plusSeconds(5).atZone(java.time.ZoneOffset.UTC));
+        clock.instant().plusSeconds(5).atZone(java.time.ZoneOffset.UTC));
     fake.faults.add(new FakeRegistry.Fault(s -> s.path().contains("/blobs/"), 503, Map.of("Retry-After", at)));
     RegistryClient c = new RegistryClient(RegistryOptions.defaults(), CredentialProvider.anonymous(), clock, sleeps::add, new Random(1));
     clients.add(c);
