@@ -15,7 +15,7 @@ import dev.signet.oci.registry.FakeRegistry;
 import dev.signet.oci.registry.RegistryOptions;
 import dev.signet.oci.registry.RegistryStore;
 import dev.signet.testing.JwsTestSigner;
-import dev.signet.testing.TestPki;
+import dev.signet.testkit.TestPki;
 import dev.signet.policy.ConfigPolicy;
 import dev.signet.verify.ConfiguredExecutor;
 import dev.signet.verify.DecisionService;

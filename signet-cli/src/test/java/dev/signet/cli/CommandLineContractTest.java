@@ -4,7 +4,7 @@ import static dev.signet.cli.LayoutCommandsTest.signet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.signet.cli.LayoutCommandsTest.Run;
-import dev.signet.testing.Vectors;
+import dev.signet.testkit.Vectors;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.signet.engine.TestCrlServer;
 import dev.signet.engine.TestSignedLayout;
 import dev.signet.testing.JwsTestSigner;
-import dev.signet.testing.TestPki;
+import dev.signet.testkit.TestPki;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.signet.json.StrictJson;
 import dev.signet.reference.Digest;
-import dev.signet.testing.Vectors;
+import dev.signet.testkit.Vectors;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;

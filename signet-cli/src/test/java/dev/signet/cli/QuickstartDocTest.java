@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.signet.engine.VerificationConfig;
 import dev.signet.json.StrictJson;
-import dev.signet.testing.TemporaryHome;
-import dev.signet.testing.TestPki;
+import dev.signet.testkit.TemporaryHome;
+import dev.signet.testkit.TestPki;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

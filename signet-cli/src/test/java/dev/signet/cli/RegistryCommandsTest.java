@@ -12,7 +12,7 @@ import dev.signet.oci.registry.DistributionRegistry;
 import dev.signet.oci.registry.RegistryPusher;
 import dev.signet.reference.Reference;
 import dev.signet.testing.JwsTestSigner;
-import dev.signet.testing.TestPki;
+import dev.signet.testkit.TestPki;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;

@@ -14,7 +14,7 @@ import dev.signet.oci.registry.RegistryPusher;
 import dev.signet.reference.Reference;
 import dev.signet.server.SignetServer;
 import dev.signet.testing.JwsTestSigner;
-import dev.signet.testing.TestPki;
+import dev.signet.testkit.TestPki;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;

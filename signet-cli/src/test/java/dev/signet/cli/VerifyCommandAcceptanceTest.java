@@ -9,7 +9,7 @@ import dev.signet.engine.TestCrlServer;
 import dev.signet.engine.TestSignedLayout;
 import dev.signet.json.StrictJson;
 import dev.signet.testing.JwsTestSigner;
-import dev.signet.testing.TestPki;
+import dev.signet.testkit.TestPki;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.math.BigInteger;

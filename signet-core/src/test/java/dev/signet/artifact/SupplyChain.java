@@ -6,7 +6,7 @@ import dev.signet.oci.registry.DistributionRegistry;
 import dev.signet.oci.registry.RegistryPusher;
 import dev.signet.reference.Reference;
 import dev.signet.testing.JwsTestSigner;
-import dev.signet.testing.TestPki;
+import dev.signet.testkit.TestPki;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

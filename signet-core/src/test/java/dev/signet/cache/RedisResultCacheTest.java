@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.signet.deadline.Deadline;
 import dev.signet.reference.Digest;
-import dev.signet.testing.TestPki;
+import dev.signet.testkit.TestPki;
 import dev.signet.result.ErrorCode;
 import dev.signet.result.ResultJson;
 import dev.signet.result.VerificationResult;

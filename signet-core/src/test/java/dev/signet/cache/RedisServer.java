@@ -2,7 +2,7 @@ package dev.signet.cache;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.signet.testing.LoopbackProcess;
+import dev.signet.testkit.LoopbackProcess;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

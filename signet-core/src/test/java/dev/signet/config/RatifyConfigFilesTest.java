@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
 import dev.signet.json.StrictJson;
-import dev.signet.testing.TemporaryHome;
-import dev.signet.testing.Vectors;
+import dev.signet.testkit.TemporaryHome;
+import dev.signet.testkit.Vectors;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

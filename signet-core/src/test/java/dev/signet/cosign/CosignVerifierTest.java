@@ -8,7 +8,7 @@ import dev.signet.cloud.CloudHttp;
 import dev.signet.deadline.Deadline;
 import dev.signet.deadline.DeadlineExceededException;
 import dev.signet.json.StrictJson;
-import dev.signet.testing.SigstoreNodeModules;
+import dev.signet.testkit.SigstoreNodeModules;
 import dev.signet.result.VerifierReport;
 import java.net.InetSocketAddress;
 import java.net.URI;

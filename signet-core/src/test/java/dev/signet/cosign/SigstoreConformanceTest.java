@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.signet.deadline.Deadline;
 import dev.signet.reference.Digest;
-import dev.signet.testing.Vectors;
+import dev.signet.testkit.Vectors;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;

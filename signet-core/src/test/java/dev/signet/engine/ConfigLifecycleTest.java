@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.signet.config.ConfigException;
 import dev.signet.result.VerificationResult;
-import dev.signet.testing.Vectors;
+import dev.signet.testkit.Vectors;
 import dev.signet.verify.ConfiguredExecutor;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

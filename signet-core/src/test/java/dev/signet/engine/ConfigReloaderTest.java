@@ -4,9 +4,9 @@ import dev.signet.config.ConfigException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.signet.testing.SettableClock;
-import dev.signet.testing.TestPki;
-import dev.signet.testing.Vectors;
+import dev.signet.testkit.SettableClock;
+import dev.signet.testkit.TestPki;
+import dev.signet.testkit.Vectors;
 import dev.signet.verify.ConfiguredExecutor;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -3,7 +3,7 @@ package dev.signet.engine;
 // RFC 5280 §5: CRLs signed by the certificate's issuer, served over plain HTTP.
 
 import com.sun.net.httpserver.HttpServer;
-import dev.signet.testing.TestPki;
+import dev.signet.testkit.TestPki;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;

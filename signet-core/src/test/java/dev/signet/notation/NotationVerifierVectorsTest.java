@@ -26,7 +26,7 @@ import dev.signet.notation.x509.GoNameFormat;
 import dev.signet.oci.Descriptor;
 import dev.signet.reference.Digest;
 import dev.signet.oci.MediaTypes;
-import dev.signet.testing.Vectors;
+import dev.signet.testkit.Vectors;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.cert.X509Certificate;

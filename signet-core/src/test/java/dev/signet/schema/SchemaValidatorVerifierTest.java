@@ -10,7 +10,7 @@ import dev.signet.artifact.SupplyChain;
 import dev.signet.deadline.Deadline;
 import dev.signet.deadline.DeadlineExceededException;
 import dev.signet.oci.Descriptor;
-import dev.signet.testing.Vectors;
+import dev.signet.testkit.Vectors;
 import dev.signet.result.VerifierReport;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

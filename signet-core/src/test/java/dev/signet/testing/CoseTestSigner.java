@@ -1,5 +1,6 @@
 package dev.signet.testing;
 
+import dev.signet.testkit.TestPki;
 import dev.signet.cbor.Cbor;
 import dev.signet.cbor.CborValue;
 import dev.signet.notation.envelope.EnvelopeException;

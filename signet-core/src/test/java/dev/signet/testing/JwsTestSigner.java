@@ -3,6 +3,7 @@ package dev.signet.testing;
 // Builds Notary Project JWS envelopes (signature-envelope-jws.md) for tests, including hostile
 // variants: every header value, the crit list, the encodings and the signature can be overridden.
 
+import dev.signet.testkit.TestPki;
 import dev.signet.json.StrictJson;
 import dev.signet.notation.envelope.SignatureAlgorithm;
 import dev.signet.notation.envelope.SigningScheme;

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.signet.engine.VerificationConfig;
 import dev.signet.json.StrictJson;
-import dev.signet.testing.Vectors;
+import dev.signet.testkit.Vectors;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -7,7 +7,7 @@ import dev.signet.notation.trustpolicy.TrustPolicyDocument;
 import dev.signet.oci.Descriptor;
 import dev.signet.oci.MediaTypes;
 import dev.signet.testing.JwsTestSigner;
-import dev.signet.testing.TestPki;
+import dev.signet.testkit.TestPki;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
-import dev.signet.testing.TestPki;
+import dev.signet.testkit.TestPki;
 import java.io.ByteArrayInputStream;
 import java.io.StringWriter;
 import java.nio.file.Files;

@@ -9,7 +9,7 @@ import dev.signet.engine.VerificationConfig;
 import dev.signet.server.HostPort;
 import dev.signet.server.SignetServer;
 import dev.signet.server.admission.AdmissionMode;
-import dev.signet.testing.Vectors;
+import dev.signet.testkit.Vectors;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;

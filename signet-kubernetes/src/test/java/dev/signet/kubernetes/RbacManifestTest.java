@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.signet.kubernetes.rotation.CertificateRotation;
 import dev.signet.kubernetes.rotation.CertificateRotationTest;
-import dev.signet.testing.SettableClock;
+import dev.signet.testkit.SettableClock;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;

@@ -2,7 +2,7 @@ package dev.signet.kubernetes;
 
 import dev.signet.engine.TestSignedLayout;
 import dev.signet.testing.JwsTestSigner;
-import dev.signet.testing.TestPki;
+import dev.signet.testkit.TestPki;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.Base64;

@@ -2,7 +2,7 @@ package dev.signet.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.signet.testing.TestPki;
+import dev.signet.testkit.TestPki;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.signet.engine.VerificationConfig;
 import dev.signet.json.StrictJson;
-import dev.signet.testing.TestPki;
-import dev.signet.testing.Vectors;
+import dev.signet.testkit.TestPki;
+import dev.signet.testkit.Vectors;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.signet.json.StrictJson;
-import dev.signet.testing.TestPki;
+import dev.signet.testkit.TestPki;
 import dev.signet.result.ErrorCode;
 import dev.signet.result.VerificationResult;
 import dev.signet.result.VerifierReport;

@@ -6,7 +6,7 @@ import dev.signet.artifact.SupplyChain;
 import dev.signet.engine.VerificationConfig;
 import dev.signet.json.StrictJson;
 import dev.signet.oci.registry.DistributionRegistry;
-import dev.signet.testing.TestPki;
+import dev.signet.testkit.TestPki;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;

@@ -1,6 +1,6 @@
 package dev.signet.server;
 
-import dev.signet.testing.TestPki;
+import dev.signet.testkit.TestPki;
 import java.io.StringWriter;
 import java.net.http.HttpClient;
 import java.nio.file.Files;

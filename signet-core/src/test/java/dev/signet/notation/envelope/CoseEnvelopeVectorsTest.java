@@ -7,7 +7,7 @@ import dev.signet.cbor.Cbor;
 import dev.signet.cbor.CborLimits;
 import dev.signet.cbor.CborValue;
 import dev.signet.json.StrictJson;
-import dev.signet.testing.Vectors;
+import dev.signet.testkit.Vectors;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Instant;
@@ -157,7 +157,7 @@ class CoseEnvelopeVectorsTest {
             CborValue.of(33),
             new CborValue.Array(
                 CborValue.of(
-                    CoseEnvelopeTest.leaf(dev.signet.testing.TestPki.KeyType.RSA_3072)
+                    CoseEnvelopeTest.leaf(dev.signet.testkit.TestPki.KeyType.RSA_3072)
                         .certificate()
                         .getEncoded()))));
     byte[] withChain =

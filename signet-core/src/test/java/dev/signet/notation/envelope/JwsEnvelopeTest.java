@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.signet.testing.JwsTestSigner;
-import dev.signet.testing.TestPki;
-import dev.signet.testing.TestPki.KeyType;
+import dev.signet.testkit.TestPki;
+import dev.signet.testkit.TestPki.KeyType;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.signet.json.StrictJson;
-import dev.signet.testing.TestPki;
-import dev.signet.testing.Vectors;
+import dev.signet.testkit.TestPki;
+import dev.signet.testkit.Vectors;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Instant;

@@ -2,7 +2,7 @@ package dev.signet.notation.envelope;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.signet.testing.TestPki;
+import dev.signet.testkit.TestPki;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.Signature;

@@ -1,11 +1,11 @@
 package dev.signet.notation.revocation;
 
-import dev.signet.testing.SettableClock;
+import dev.signet.testkit.SettableClock;
 import dev.signet.notation.x509.Purpose;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.signet.deadline.Deadline;
-import dev.signet.testing.TestPki;
+import dev.signet.testkit.TestPki;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

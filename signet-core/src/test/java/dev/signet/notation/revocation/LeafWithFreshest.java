@@ -1,6 +1,6 @@
 package dev.signet.notation.revocation;
 
-import dev.signet.testing.TestPki;
+import dev.signet.testkit.TestPki;
 import java.math.BigInteger;
 import java.security.cert.X509Certificate;
 import java.time.Instant;

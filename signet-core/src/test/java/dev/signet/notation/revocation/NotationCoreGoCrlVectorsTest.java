@@ -3,7 +3,7 @@ package dev.signet.notation.revocation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.signet.testing.Vectors;
+import dev.signet.testkit.Vectors;
 import java.io.InputStream;
 import java.math.BigInteger;
 import java.nio.file.Files;

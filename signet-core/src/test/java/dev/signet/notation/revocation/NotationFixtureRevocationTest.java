@@ -4,7 +4,7 @@ import dev.signet.notation.x509.Purpose;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.signet.deadline.Deadline;
-import dev.signet.testing.Vectors;
+import dev.signet.testkit.Vectors;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.security.KeyFactory;

@@ -4,7 +4,7 @@ import dev.signet.notation.x509.Purpose;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.signet.deadline.Deadline;
-import dev.signet.testing.TestPki;
+import dev.signet.testkit.TestPki;
 import java.net.URI;
 import java.security.cert.X509Certificate;
 import java.time.Clock;

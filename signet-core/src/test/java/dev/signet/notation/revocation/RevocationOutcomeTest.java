@@ -3,7 +3,7 @@ package dev.signet.notation.revocation;
 import dev.signet.notation.x509.Purpose;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.signet.testing.TestPki;
+import dev.signet.testkit.TestPki;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.function.Function;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.signet.notation.truststore.TrustStoreException;
 import dev.signet.notation.x509.CertificateChainException;
-import dev.signet.testing.TestPki;
+import dev.signet.testkit.TestPki;
 import java.math.BigInteger;
 import java.security.MessageDigest;
 import java.security.cert.X509Certificate;

@@ -1,6 +1,6 @@
 package dev.signet.notation.timestamp;
 
-import dev.signet.testing.TestPki;
+import dev.signet.testkit.TestPki;
 import java.math.BigInteger;
 import java.security.MessageDigest;
 import java.security.PrivateKey;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.signet.notation.x509.GoNameFormat;
-import dev.signet.testing.TestPki;
-import dev.signet.testing.Vectors;
+import dev.signet.testkit.TestPki;
+import dev.signet.testkit.Vectors;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.signet.testing.TestPki;
-import dev.signet.testing.TestPki.Issued;
-import dev.signet.testing.TestPki.KeyType;
+import dev.signet.testkit.TestPki;
+import dev.signet.testkit.TestPki.Issued;
+import dev.signet.testkit.TestPki.KeyType;
 import java.math.BigInteger;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.signet.testing.Vectors;
+import dev.signet.testkit.Vectors;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.List;

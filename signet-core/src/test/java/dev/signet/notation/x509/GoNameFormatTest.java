@@ -2,8 +2,8 @@ package dev.signet.notation.x509;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.signet.testing.TestPki;
-import dev.signet.testing.Vectors;
+import dev.signet.testkit.TestPki;
+import dev.signet.testkit.Vectors;
 import java.security.cert.X509Certificate;
 import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.ASN1Encodable;

@@ -12,7 +12,7 @@ import dev.signet.oci.Manifest;
 import dev.signet.oci.MediaTypes;
 import dev.signet.oci.StoreException;
 import dev.signet.reference.Reference;
-import dev.signet.testing.Vectors;
+import dev.signet.testkit.Vectors;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,7 +2,7 @@ package dev.signet.oci.registry;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.signet.testing.LoopbackProcess;
+import dev.signet.testkit.LoopbackProcess;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;

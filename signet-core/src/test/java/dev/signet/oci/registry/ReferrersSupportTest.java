@@ -1,6 +1,6 @@
 package dev.signet.oci.registry;
 
-import dev.signet.testing.SettableClock;
+import dev.signet.testkit.SettableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;

@@ -3,7 +3,7 @@ package dev.signet.kubernetes.rotation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.signet.kubernetes.MockCluster;
-import dev.signet.testing.SettableClock;
+import dev.signet.testkit.SettableClock;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;

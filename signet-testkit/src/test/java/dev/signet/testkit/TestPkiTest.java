@@ -1,4 +1,4 @@
-package dev.signet.testing;
+package dev.signet.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.signet.testing;
+package dev.signet.testkit;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.signet.testing;
+package dev.signet.testkit;
 
 import static org.junit.jupiter.api.Assertions.fail;
 

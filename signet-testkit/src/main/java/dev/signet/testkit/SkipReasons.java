@@ -1,4 +1,4 @@
-package dev.signet.testing;
+package dev.signet.testkit;
 
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;

@@ -1,4 +1,4 @@
-package dev.signet.testing;
+package dev.signet.testkit;
 
 import java.time.Clock;
 import java.time.Duration;
