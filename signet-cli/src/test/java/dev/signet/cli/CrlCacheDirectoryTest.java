@@ -7,9 +7,10 @@ package dev.signet.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.signet.engine.TestCrlServer;
-import dev.signet.engine.TestSignedLayout;
 import dev.signet.testing.JwsTestSigner;
+import dev.signet.testkit.LocalHttpServer;
+import dev.signet.testkit.OciLayout;
+import dev.signet.testkit.TestCrl;
 import dev.signet.testkit.TestPki;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -27,14 +28,14 @@ import org.junit.jupiter.api.io.TempDir;
 class CrlCacheDirectoryTest {
   @TempDir Path dir;
 
-  private TestCrlServer crls;
+  private LocalHttpServer crls;
   private String subject;
   private Path config;
   private Path home;
 
   @BeforeEach
   void layoutSignedByALeafWithACrl() throws Exception {
-    crls = new TestCrlServer();
+    crls = new LocalHttpServer();
     TestPki.Issued root =
         TestPki.root("CN=Cache Root,O=Signet,ST=WA,C=US").keyType(TestPki.KeyType.EC_P256).selfSigned();
     TestPki.Issued leaf =
@@ -42,15 +43,17 @@ class CrlCacheDirectoryTest {
             .keyType(TestPki.KeyType.EC_P256)
             .crl(crls.url("/root.crl"))
             .issuedBy(root);
-    crls.serve("/root.crl", TestCrlServer.crl(root));
-    TestSignedLayout layout = new TestSignedLayout(dir.resolve("layout"));
-    TestSignedLayout.Manifest image = layout.image("app");
-    layout.signature(
+    crls.serve("/root.crl", "application/pkix-crl", TestCrl.revoking(root));
+    OciLayout layout = new OciLayout(dir.resolve("layout"));
+    OciLayout.Blob image = layout.image("app");
+    layout.add(image);
+    layout.add(layout.signature(
         image,
+        OciLayout.JWS_ENVELOPE,
         JwsTestSigner.of(leaf, root.certificate())
             .payloadDescriptor(image.mediaType(), image.digest(), image.size())
             .sign()
-            .bytes());
+            .bytes()));
     Files.write(dir.resolve("root.der"), root.certificate().getEncoded());
     subject = "local/app@" + image.digest();
     config = dir.resolve("config.json");

@@ -12,6 +12,7 @@ import dev.signet.oci.registry.DistributionRegistry;
 import dev.signet.oci.registry.RegistryPusher;
 import dev.signet.reference.Reference;
 import dev.signet.testing.JwsTestSigner;
+import dev.signet.testkit.Eventually;
 import dev.signet.testkit.TestPki;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -390,11 +391,7 @@ class RegistryCommandsTest {
     assertThat(run.json().has("isSuccess")).isTrue(); // the count went to stderr, stdout stays one object
     long counted = Long.parseLong(m.group(1));
     // The registry writes its access log line after answering; give the last line a moment.
-    List<String> log = registry.accessLog();
-    for (int i = 0; i < 100 && log.size() < before + counted; i++) {
-      Thread.sleep(50);
-      log = registry.accessLog();
-    }
+    List<String> log = Eventually.until(registry::accessLog, l -> l.size() >= before + counted);
     List<String> seen = log.subList(before, log.size()).stream()
         .map(line -> {
           Matcher a = ACCESS.matcher(line);

@@ -14,6 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,6 +27,7 @@ import dev.signet.server.admission.AdmissionMode;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import dev.signet.server.SignetServer;
+import dev.signet.testkit.Eventually;
 import dev.signet.testkit.TestPki;
 import dev.signet.testkit.Vectors;
 import java.io.PrintWriter;
@@ -248,13 +250,13 @@ class ServeCommandTest {
     List<Socket> held = new ArrayList<>();
     try {
       Pattern started = Pattern.compile("server started: https://127\\.0\\.0\\.1:(\\d+)");
-      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(CHILD_GUARD_SECONDS);
-      Matcher m = started.matcher("");
-      while (!(m = started.matcher(Files.readString(stderrFile))).find()) {
-        assertThat(child.isAlive()).as(Files.readString(stderrFile)).isTrue();
-        assertThat(System.nanoTime()).as("serve started; stderr:\n" + Files.readString(stderrFile)).isLessThan(end);
-        Thread.sleep(100);
-      }
+      String startup =
+          Eventually.until(
+              Duration.ofSeconds(CHILD_GUARD_SECONDS),
+              () -> Files.readString(stderrFile),
+              text -> started.matcher(text).find() || !child.isAlive());
+      Matcher m = started.matcher(startup);
+      assertThat(m.find()).as("serve started; stderr:\n" + startup).isTrue();
       int https = Integer.parseInt(m.group(1));
 
       // A few descriptors more than the child holds; then connections until accepting one fails.
@@ -266,7 +268,7 @@ class ServeCommandTest {
           .redirectErrorStream(true).start();
       assertThat(p.waitFor(CHILD_GUARD_SECONDS, TimeUnit.SECONDS)).isTrue();
       assertThat(p.exitValue()).as(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
-      end = System.nanoTime() + TimeUnit.SECONDS.toNanos(CHILD_GUARD_SECONDS);
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(CHILD_GUARD_SECONDS);
       while (child.isAlive()) {
         assertThat(System.nanoTime()).as("serve exited; stderr:\n" + Files.readString(stderrFile)).isLessThan(end);
         if (held.size() < 4 * (open + 24)) {

@@ -14,6 +14,7 @@ import dev.signet.oci.registry.RegistryPusher;
 import dev.signet.reference.Reference;
 import dev.signet.server.SignetServer;
 import dev.signet.testing.JwsTestSigner;
+import dev.signet.testkit.Eventually;
 import dev.signet.testkit.TestPki;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -339,11 +340,9 @@ class SharedCacheReplicasTest {
     Path tmp = replicaCConfig.resolveSibling("replica-c.json.tmp");
     Files.writeString(tmp, config("other-certs/root.pem"));
     Files.move(tmp, replicaCConfig, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    guard = Instant.now().plusSeconds(60);
-    while (allowed(c, signed.byDigest())) {
-      assertThat(Instant.now()).as("replica c did not load its new configuration").isBefore(guard);
-      Thread.sleep(200);
-    }
+    assertThat(Eventually.until(Duration.ofSeconds(60), () -> allowed(c, signed.byDigest()), allowed -> !allowed))
+        .as("replica c did not load its new configuration")
+        .isFalse();
     for (Image image : images.subList(0, 10)) {
       assertThat(allowed(c, image.byDigest())).as("c, " + image.byDigest()).isFalse();
       assertThat(allowed(replicas.get(0), image.byDigest())).as("a, " + image.byDigest())

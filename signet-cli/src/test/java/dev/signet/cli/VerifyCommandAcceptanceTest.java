@@ -5,10 +5,11 @@ package dev.signet.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.signet.engine.TestCrlServer;
-import dev.signet.engine.TestSignedLayout;
 import dev.signet.json.StrictJson;
 import dev.signet.testing.JwsTestSigner;
+import dev.signet.testkit.LocalHttpServer;
+import dev.signet.testkit.OciLayout;
+import dev.signet.testkit.TestCrl;
 import dev.signet.testkit.TestPki;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -76,8 +77,9 @@ class VerifyCommandAcceptanceTest {
     TestPki.Issued tsaRoot = TestPki.root(TSA_ROOT_DN).keyType(EC).selfSigned();
     TestPki.Issued tsa = TestPki.tsaLeaf("CN=Acceptance TSA,O=Signet,C=US").keyType(EC).issuedBy(tsaRoot);
 
-    TestSignedLayout layout = new TestSignedLayout(dir.resolve("layout"));
-    TestSignedLayout.Manifest image = layout.image("app");
+    OciLayout layout = new OciLayout(dir.resolve("layout"));
+    OciLayout.Blob image = layout.image("app");
+    layout.add(image);
     JwsTestSigner.Envelope unstamped =
         JwsTestSigner.of(leaf, caRoot.certificate())
             .signingTime(SIGNED_AT)
@@ -86,15 +88,16 @@ class VerifyCommandAcceptanceTest {
     byte[] token =
         timestampToken(
             tsa, Base64.getUrlDecoder().decode(unstamped.signatureText()), SIGNED_AT.plusSeconds(1));
-    layout.signature(
+    layout.add(layout.signature(
         image,
+        OciLayout.JWS_ENVELOPE,
         unstamped
             .withHeader(
                 h -> {
                   h.put("io.cncf.notary.timestampSignature", Base64.getEncoder().encodeToString(token));
                   return h;
                 })
-            .bytes());
+            .bytes()));
     String subject = "local/app@" + image.digest();
     Files.write(dir.resolve("ca-root.der"), caRoot.certificate().getEncoded());
     Files.write(dir.resolve("tsa-root.der"), tsaRoot.certificate().getEncoded());
@@ -121,9 +124,9 @@ class VerifyCommandAcceptanceTest {
 
   @Test
   void a_revoked_leaf_fails_naming_the_certificate_and_an_unrevoked_one_verifies() throws Exception {
-    try (TestCrlServer crls = new TestCrlServer()) {
+    try (LocalHttpServer crls = new LocalHttpServer()) {
       Signed signed = signWithCrl(crls);
-      crls.serve("/root.crl", TestCrlServer.crl(signed.root(), signed.leaf().certificate().getSerialNumber()));
+      crls.serve("/root.crl", "application/pkix-crl", TestCrl.revoking(signed.root(), signed.leaf().certificate().getSerialNumber()));
 
       Run revoked = verifyJson(config("strict.json", false, "{\"level\":\"strict\"}"), signed.subject());
       assertThat(revoked.exit()).as(revoked.toString()).isEqualTo(1);
@@ -131,7 +134,7 @@ class VerifyCommandAcceptanceTest {
       assertThat(revoked.report().get("errorReason").asString())
           .contains("signing certificate with subject \"" + LEAF_DN + "\" is revoked");
 
-      crls.serve("/root.crl", TestCrlServer.crl(signed.root()));
+      crls.serve("/root.crl", "application/pkix-crl", TestCrl.revoking(signed.root()));
       Run good = verifyJson(config("strict.json", false, "{\"level\":\"strict\"}"), signed.subject());
       assertThat(good.exit()).as(good.toString()).isZero();
       assertThat(good.json().get("isSuccess").asBoolean()).isTrue();
@@ -143,7 +146,7 @@ class VerifyCommandAcceptanceTest {
   void a_distribution_point_that_is_down_fails_at_strict_and_warns_when_revocation_is_logged()
       throws Exception {
     Signed signed;
-    try (TestCrlServer crls = new TestCrlServer()) {
+    try (LocalHttpServer crls = new LocalHttpServer()) {
       signed = signWithCrl(crls);
     } // stopped: nothing listens on the distribution point's port any more
 
@@ -168,11 +171,11 @@ class VerifyCommandAcceptanceTest {
 
   @Test
   void text_output_shows_the_subject_the_decision_and_the_reason() throws Exception {
-    try (TestCrlServer crls = new TestCrlServer()) {
+    try (LocalHttpServer crls = new LocalHttpServer()) {
       Signed signed = signWithCrl(crls);
       Path config = config("strict.json", false, "{\"level\":\"strict\"}");
 
-      crls.serve("/root.crl", TestCrlServer.crl(signed.root()));
+      crls.serve("/root.crl", "application/pkix-crl", TestCrl.revoking(signed.root()));
       Run pass = run("verify", "--config", config.toString(), "--subject", signed.subject());
       assertThat(pass.exit()).as(pass.toString()).isZero();
       assertThat(pass.out())
@@ -180,7 +183,7 @@ class VerifyCommandAcceptanceTest {
           .contains("ok      signature sha256:")
           .contains("signed by: " + LEAF_DN);
 
-      crls.serve("/root.crl", TestCrlServer.crl(signed.root(), signed.leaf().certificate().getSerialNumber()));
+      crls.serve("/root.crl", "application/pkix-crl", TestCrl.revoking(signed.root(), signed.leaf().certificate().getSerialNumber()));
       Run fail = run("verify", "--config", config.toString(), "--subject", signed.subject());
       assertThat(fail.exit()).as(fail.toString()).isEqualTo(1);
       assertThat(fail.out())
@@ -206,17 +209,19 @@ class VerifyCommandAcceptanceTest {
   record Signed(TestPki.Issued root, TestPki.Issued leaf, String subject) {}
 
   /** A layout with one image signed by a leaf whose CRL is /root.crl on {@code crls}. */
-  private Signed signWithCrl(TestCrlServer crls) throws Exception {
+  private Signed signWithCrl(LocalHttpServer crls) throws Exception {
     TestPki.Issued root = TestPki.root(CA_ROOT_DN).keyType(EC).selfSigned();
     TestPki.Issued leaf = TestPki.leaf(LEAF_DN).keyType(EC).crl(crls.url("/root.crl")).issuedBy(root);
-    TestSignedLayout layout = new TestSignedLayout(dir.resolve("layout"));
-    TestSignedLayout.Manifest image = layout.image("app");
-    layout.signature(
+    OciLayout layout = new OciLayout(dir.resolve("layout"));
+    OciLayout.Blob image = layout.image("app");
+    layout.add(image);
+    layout.add(layout.signature(
         image,
+        OciLayout.JWS_ENVELOPE,
         JwsTestSigner.of(leaf, root.certificate())
             .payloadDescriptor(image.mediaType(), image.digest(), image.size())
             .sign()
-            .bytes());
+            .bytes()));
     Files.write(dir.resolve("ca-root.der"), root.certificate().getEncoded());
     return new Signed(root, leaf, "local/app@" + image.digest());
   }

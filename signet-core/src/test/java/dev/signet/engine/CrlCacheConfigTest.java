@@ -9,6 +9,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.signet.json.StrictJson;
 import dev.signet.testing.JwsTestSigner;
+import dev.signet.testkit.LocalHttpServer;
+import dev.signet.testkit.OciLayout;
+import dev.signet.testkit.TestCrl;
 import dev.signet.testkit.TestPki;
 import dev.signet.result.VerificationResult;
 import java.nio.file.Files;
@@ -27,13 +30,13 @@ import tools.jackson.databind.node.ObjectNode;
 class CrlCacheConfigTest {
   @TempDir Path dir;
 
-  private TestCrlServer crlServer;
+  private LocalHttpServer crlServer;
   private String subject;
   private Path cacheDir;
 
   @BeforeEach
   void signedLayoutWithACrlDistributionPoint() throws Exception {
-    crlServer = new TestCrlServer();
+    crlServer = new LocalHttpServer();
     TestPki.Issued root = TestPki.root("CN=CRL Cache Root,O=Signet,ST=WA,C=US")
             .keyType(TestPki.KeyType.EC_P256)
             .selfSigned();
@@ -42,17 +45,19 @@ class CrlCacheConfigTest {
             .keyType(TestPki.KeyType.EC_P256)
             .crl(crlServer.url("/root.crl"))
             .issuedBy(root);
-    crlServer.serve("/root.crl", TestCrlServer.crl(root));
+    crlServer.serve("/root.crl", "application/pkix-crl", TestCrl.revoking(root));
     Files.write(dir.resolve("root.der"), root.certificate().getEncoded());
 
-    TestSignedLayout layout = new TestSignedLayout(dir.resolve("layout"));
-    TestSignedLayout.Manifest image = layout.image("app");
-    layout.signature(
+    OciLayout layout = new OciLayout(dir.resolve("layout"));
+    OciLayout.Blob image = layout.image("app");
+    layout.add(image);
+    layout.add(layout.signature(
         image,
+        OciLayout.JWS_ENVELOPE,
         JwsTestSigner.of(leaf, root.certificate())
             .payloadDescriptor(image.mediaType(), image.digest(), image.size())
             .sign()
-            .bytes());
+            .bytes()));
     subject = "local/app@" + image.digest();
     cacheDir = dir.resolve("crl-cache");
   }

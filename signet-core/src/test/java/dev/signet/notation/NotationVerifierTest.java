@@ -6,7 +6,6 @@ package dev.signet.notation;
 import static dev.signet.notation.NotationVerifierVectorsTest.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.signet.cbor.CborValue;
 import dev.signet.deadline.Deadline;
 import dev.signet.notation.envelope.SignatureEnvelope;
@@ -31,11 +30,10 @@ import dev.signet.reference.Digest;
 import dev.signet.oci.MediaTypes;
 import dev.signet.testing.CoseTestSigner;
 import dev.signet.testing.JwsTestSigner;
+import dev.signet.testkit.LocalHttpServer;
+import dev.signet.testkit.TestCrl;
 import dev.signet.testkit.TestPki;
 import dev.signet.testkit.TestPki.KeyType;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
@@ -46,17 +44,12 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.CRLReason;
-import org.bouncycastle.cert.X509v2CRLBuilder;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -807,70 +800,33 @@ class NotationVerifierTest {
 
   // ---------------------------------------------------------------- revocation (local CRL)
 
-  /** A CRL server on 127.0.0.1 that counts requests. */
-  private static final class CrlServer implements AutoCloseable {
-    final HttpServer server;
-    final AtomicInteger requests = new AtomicInteger();
-    volatile byte[] crl = new byte[0];
-
-    CrlServer() throws Exception {
-      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-      server.createContext(
-          "/",
-          ex -> {
-            requests.incrementAndGet();
-            byte[] body = crl;
-            ex.sendResponseHeaders(200, body.length == 0 ? -1 : body.length);
-            try (OutputStream out = ex.getResponseBody()) {
-              out.write(body);
-            }
-          });
-      server.start();
-    }
-
-    String url() {
-      return "http://127.0.0.1:" + server.getAddress().getPort() + "/ca.crl";
-    }
-
-    @Override
-    public void close() {
-      server.stop(0);
-    }
-  }
-
-  private static byte[] crlRevoking(TestPki.Issued issuer, X509Certificate... revoked)
-      throws Exception {
-    X509v2CRLBuilder b =
-        new X509v2CRLBuilder(
-            X500Name.getInstance(issuer.certificate().getSubjectX500Principal().getEncoded()),
-            Date.from(NOW.minus(Duration.ofDays(1))));
-    b.setNextUpdate(Date.from(NOW.plus(Duration.ofDays(7))));
+  private static byte[] crlRevoking(TestPki.Issued issuer, X509Certificate... revoked) {
+    TestCrl crl =
+        new TestCrl(issuer.certificate(), issuer.privateKey(), NOW)
+            .updates(NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(7)));
     for (X509Certificate c : revoked) {
-      b.addCRLEntry(
-          c.getSerialNumber(),
-          Date.from(Instant.parse("2025-01-01T00:00:00Z")),
-          CRLReason.keyCompromise);
+      crl.revoke(
+          c.getSerialNumber(), Instant.parse("2025-01-01T00:00:00Z"), CRLReason.keyCompromise, null, null);
     }
-    return b.build(new JcaContentSignerBuilder("SHA384withECDSA").build(issuer.privateKey()))
-        .getEncoded();
+    return crl.build();
   }
 
   @ParameterizedTest
   @EnumSource(Format.class)
   void revocationThroughALocalCrl(Format format) throws Exception {
-    try (CrlServer server = new CrlServer();
+    try (LocalHttpServer server = new LocalHttpServer();
         OnlineRevocationChecker checker = OnlineRevocationChecker.builder().clock(CLOCK).build()) {
       TestPki.Issued revoked =
           TestPki.leaf(LEAF_DN)
               .keyPair(TestPki.sharedKey(KeyType.EC_P256))
-              .crl(server.url())
+              .crl(server.url("/ca.crl"))
               .issuedBy(intermediate);
       TestPki.Issued good =
           TestPki.leaf(LEAF_DN)
               .keyPair(TestPki.sharedKey(KeyType.EC_P256))
-              .crl(server.url())
+              .crl(server.url("/ca.crl"))
               .issuedBy(intermediate);
-      server.crl = crlRevoking(intermediate, revoked.certificate());
+      server.serve("/ca.crl", crlRevoking(intermediate, revoked.certificate()));
       byte[] revokedEnvelope =
           new Sig().by(revoked, intermediate.certificate(), root.certificate()).envelope(format);
 
@@ -884,7 +840,7 @@ class NotationVerifierTest {
               new Sig().by(good, intermediate.certificate(), root.certificate()).envelope(format));
       assertPassed(ok);
       assertThat(ok.result(Check.REVOCATION).orElseThrow().passed()).isTrue();
-      assertThat(server.requests.get()).isPositive();
+      assertThat(server.requests()).isPositive();
 
       String message = "signing certificate with subject \"" + LEAF_DN + "\" is revoked";
       VerificationOutcome strict =
@@ -904,14 +860,14 @@ class NotationVerifierTest {
   @ParameterizedTest
   @EnumSource(Format.class)
   void skippedRevocationDoesNotFetch(Format format) throws Exception {
-    try (CrlServer server = new CrlServer();
+    try (LocalHttpServer server = new LocalHttpServer();
         OnlineRevocationChecker checker = OnlineRevocationChecker.builder().clock(CLOCK).build()) {
       TestPki.Issued revoked =
           TestPki.leaf(LEAF_DN)
               .keyPair(TestPki.sharedKey(KeyType.EC_P256))
-              .crl(server.url())
+              .crl(server.url("/ca.crl"))
               .issuedBy(intermediate);
-      server.crl = crlRevoking(intermediate, revoked.certificate());
+      server.serve("/ca.crl", crlRevoking(intermediate, revoked.certificate()));
       VerificationOutcome outcome =
           verify(
               doc("{\"level\":\"strict\",\"override\":{\"revocation\":\"skip\"}}"),
@@ -923,15 +879,15 @@ class NotationVerifierTest {
                   .envelope(format));
       assertPassed(outcome);
       assertThat(outcome.result(Check.REVOCATION)).isEmpty();
-      assertThat(server.requests.get()).isZero();
+      assertThat(server.requests()).isZero();
     }
   }
 
   @ParameterizedTest
   @EnumSource(Format.class)
   void unreachableCrlIsUnknownAndFailsAtStrict(Format format) throws Exception {
-    CrlServer server = new CrlServer();
-    String url = server.url();
+    LocalHttpServer server = new LocalHttpServer();
+    String url = server.url("/ca.crl");
     server.close(); // nothing listens there any more
     TestPki.Issued unreachable =
         TestPki.leaf(LEAF_DN)

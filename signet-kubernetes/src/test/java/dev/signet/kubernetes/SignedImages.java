@@ -1,7 +1,7 @@
 package dev.signet.kubernetes;
 
-import dev.signet.engine.TestSignedLayout;
 import dev.signet.testing.JwsTestSigner;
+import dev.signet.testkit.OciLayout;
 import dev.signet.testkit.TestPki;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -22,24 +22,28 @@ public final class SignedImages {
   public SignedImages(Path dir) throws Exception {
     TestPki.Issued rootA = TestPki.root("CN=Tenant A Root,O=Signet,ST=WA,C=US").selfSigned();
     TestPki.Issued rootB = TestPki.root("CN=Tenant B Root,O=Signet,ST=WA,C=US").selfSigned();
-    TestSignedLayout l = new TestSignedLayout(dir.resolve("layout"));
+    OciLayout l = new OciLayout(dir.resolve("layout"));
     layout = l.dir();
     signedByA = sign(l, "a", TestPki.leaf("CN=Signer A,O=Signet,ST=WA,C=US").issuedBy(rootA), rootA);
     signedByB = sign(l, "b", TestPki.leaf("CN=Signer B,O=Signet,ST=WA,C=US").issuedBy(rootB), rootB);
-    unsigned = "local/app@" + l.image("unsigned").digest();
+    OciLayout.Blob unsignedImage = l.image("unsigned");
+    l.add(unsignedImage);
+    unsigned = "local/app@" + unsignedImage.digest();
     caA = pem(rootA.certificate());
     caB = pem(rootB.certificate());
   }
 
-  private static String sign(TestSignedLayout l, String name, TestPki.Issued leaf, TestPki.Issued root)
+  private static String sign(OciLayout l, String name, TestPki.Issued leaf, TestPki.Issued root)
       throws Exception {
-    TestSignedLayout.Manifest image = l.image(name);
-    l.signature(
+    OciLayout.Blob image = l.image(name);
+    l.add(image);
+    l.add(l.signature(
         image,
+        OciLayout.JWS_ENVELOPE,
         JwsTestSigner.of(leaf, root.certificate())
             .payloadDescriptor(image.mediaType(), image.digest(), image.size())
             .sign()
-            .bytes());
+            .bytes()));
     return "local/app@" + image.digest();
   }
 

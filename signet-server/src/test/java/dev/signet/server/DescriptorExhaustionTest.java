@@ -2,6 +2,7 @@ package dev.signet.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.signet.testkit.Eventually;
 import dev.signet.testkit.TestPki;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -96,14 +98,10 @@ class DescriptorExhaustionTest {
       assertThat(line).startsWith("{").contains("\"level\":\"error\"").contains("Too many open files");
 
       // With the connections closed the child has descriptors again; its health listener answers red.
-      String healthz = "";
-      String readyz = "";
-      end = System.nanoTime() + TimeUnit.SECONDS.toNanos(GUARD_SECONDS);
-      while (!healthz.startsWith("HTTP/1.1 503") && System.nanoTime() < end) {
-        Thread.sleep(100);
-        healthz = get(health, "/healthz");
-        readyz = get(health, "/readyz");
-      }
+      String healthz =
+          Eventually.until(
+              Duration.ofSeconds(GUARD_SECONDS), () -> get(health, "/healthz"), h -> h.startsWith("HTTP/1.1 503"));
+      String readyz = get(health, "/readyz");
       assertThat(healthz).startsWith("HTTP/1.1 503").contains(failure).contains("Too many open files");
       assertThat(readyz).startsWith("HTTP/1.1 503").contains(failure);
     } finally {

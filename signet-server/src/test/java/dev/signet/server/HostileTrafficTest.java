@@ -3,6 +3,7 @@ package dev.signet.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.signet.testkit.Eventually;
 import dev.signet.testkit.TestPki;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -286,13 +287,14 @@ class HostileTrafficTest {
 
     // A place frees up when a connection closes.
     first.close();
-    String answer = "";
-    for (int i = 0; i < 200 && !answer.startsWith("HTTP/1.1 200"); i++) {
-      Thread.sleep(50);
-      Socket next = tls(s);
-      send(next, get("/healthz", "Connection: close\r\n"));
-      answer = readToEnd(next);
-    }
+    String answer =
+        Eventually.until(
+            () -> {
+              Socket next = tls(s);
+              send(next, get("/healthz", "Connection: close\r\n"));
+              return readToEnd(next);
+            },
+            a -> a.startsWith("HTTP/1.1 200"));
     assertThat(answer).startsWith("HTTP/1.1 200");
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.signet.json.StrictJson;
+import dev.signet.testkit.Eventually;
 import dev.signet.testkit.TestPki;
 import dev.signet.result.ErrorCode;
 import dev.signet.result.VerificationResult;
@@ -315,11 +316,9 @@ class SignetServerTest {
     TestPki.Issued rotated = TestTls.server(otherCa);
     TestTls.write(dir.resolve("certs"), rotated, otherCa, true);
 
-    BigInteger now = before;
-    for (int i = 0; i < 200 && now.equals(before); i++) {
-      Thread.sleep(50);
-      now = servedCertificate(s, serverCa, otherCa).getSerialNumber();
-    }
+    BigInteger now =
+        Eventually.until(
+            () -> servedCertificate(s, serverCa, otherCa).getSerialNumber(), n -> !n.equals(before));
     assertThat(now).isEqualTo(rotated.certificate().getSerialNumber());
     assertThat(logBytes.toString(StandardCharsets.UTF_8)).contains("TLS certificate reloaded");
   }
@@ -330,16 +329,18 @@ class SignetServerTest {
     TestPki.Issued otherCa = TestTls.ca("Rotated CA");
     TestPki.Issued rotated = TestTls.server(otherCa);
     TestTls.write(dir.resolve("certs"), rotated, otherCa, false);
-    HttpClient gatekeeper = TestTls.client(client, null, otherCa);
-    HttpResponse<String> r = null;
-    for (int i = 0; i < 200 && r == null; i++) {
-      Thread.sleep(50);
-      try {
-        r = post(gatekeeper, s, SignetServer.VERIFY_PATH, providerRequest(List.of("a/b:1")));
-      } catch (IOException notYet) {
-        gatekeeper = TestTls.client(client, null, otherCa); // still the old certificate
-      }
-    }
+    HttpResponse<String> r =
+        Eventually.until(
+            () -> {
+              // A new client each time: a client that met the old certificate keeps failing.
+              HttpClient gatekeeper = TestTls.client(client, null, otherCa);
+              try {
+                return post(gatekeeper, s, SignetServer.VERIFY_PATH, providerRequest(List.of("a/b:1")));
+              } catch (IOException notYet) {
+                return null; // still the old certificate
+              }
+            },
+            response -> response != null);
     assertThat(r).isNotNull();
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(((X509Certificate) r.sslSession().orElseThrow().getPeerCertificates()[0]).getSerialNumber())
@@ -354,9 +355,7 @@ class SignetServerTest {
     SignetServer s = start(builder(false));
     BigInteger before = servedCertificate(s, serverCa).getSerialNumber();
     java.nio.file.Files.writeString(dir.resolve("certs/tls.key"), "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n");
-    for (int i = 0; i < 200 && !logBytes.toString(StandardCharsets.UTF_8).contains("not reloaded"); i++) {
-      Thread.sleep(50);
-    }
+    Eventually.until(() -> logBytes.toString(StandardCharsets.UTF_8), log -> log.contains("not reloaded"));
     assertThat(logBytes.toString(StandardCharsets.UTF_8)).contains("still serving the previous certificate");
     assertThat(servedCertificate(s, serverCa).getSerialNumber()).isEqualTo(before);
   }

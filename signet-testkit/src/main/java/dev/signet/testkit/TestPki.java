@@ -18,13 +18,9 @@ import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.x509.AccessDescription;
 import org.bouncycastle.asn1.x509.AuthorityInformationAccess;
 import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.CRLDistPoint;
-import org.bouncycastle.asn1.x509.DistributionPoint;
-import org.bouncycastle.asn1.x509.DistributionPointName;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.X509CertificateHolder;
@@ -266,20 +262,9 @@ public final class TestPki {
           b.addExtension(Extension.authorityInfoAccess, false, new AuthorityInformationAccess(ads));
         }
         if (!crlUrls.isEmpty()) {
-          DistributionPoint[] dps =
-              crlUrls.stream()
-                  .map(
-                      u ->
-                          new DistributionPoint(
-                              new DistributionPointName(
-                                  new GeneralNames(
-                                      new GeneralName(GeneralName.uniformResourceIdentifier, u))),
-                              null,
-                              null))
-                  .toArray(DistributionPoint[]::new);
-          b.addExtension(Extension.cRLDistributionPoints, false, new CRLDistPoint(dps));
+          b.addExtension(Extension.cRLDistributionPoints, false, TestCrl.distributionPoints(crlUrls));
         }
-        String alg = signatureAlgorithm != null ? signatureAlgorithm : defaultAlgorithm(signingKey);
+        String alg = signatureAlgorithm != null ? signatureAlgorithm : TestPki.signatureAlgorithm(signingKey);
         ContentSigner signer = new JcaContentSignerBuilder(alg).build(signingKey);
         X509CertificateHolder holder = b.build(signer);
         return new Issued(new JcaX509CertificateConverter().getCertificate(holder), pair);
@@ -289,7 +274,8 @@ public final class TestPki {
     }
   }
 
-  private static String defaultAlgorithm(PrivateKey key) {
+  /** The signature algorithm tests sign with for {@code key}: SHA-256 with ECDSA or RSA. */
+  public static String signatureAlgorithm(PrivateKey key) {
     return key.getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA";
   }
 

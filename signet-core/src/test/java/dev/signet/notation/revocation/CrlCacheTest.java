@@ -1,5 +1,7 @@
 package dev.signet.notation.revocation;
 
+import dev.signet.testkit.TestCrl;
+import dev.signet.testkit.LocalHttpServer;
 import dev.signet.testkit.SettableClock;
 import dev.signet.notation.x509.Purpose;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,7 +24,7 @@ class CrlCacheTest {
   static final Instant NOW = Instant.parse("2030-06-01T12:00:00Z");
   static final TestPki.KeyType EC = TestPki.KeyType.EC_P256;
 
-  RevocationTestServer server;
+  LocalHttpServer server;
   SettableClock clock;
   TestPki.Issued root;
   TestPki.Issued leaf;
@@ -31,7 +33,7 @@ class CrlCacheTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    server = new RevocationTestServer();
+    server = new LocalHttpServer();
     clock = new SettableClock(NOW);
     root = TestPki.root("CN=Root,O=Test,ST=WA,C=US").keyType(EC).selfSigned();
     leaf =
@@ -58,8 +60,8 @@ class CrlCacheTest {
     return Deadline.after(Clock.systemUTC(), Duration.ofSeconds(20));
   }
 
-  RevocationFixtures.Crl crl(Instant nextUpdate) {
-    return new RevocationFixtures.Crl(root.certificate(), root.privateKey(), NOW)
+  TestCrl crl(Instant nextUpdate) {
+    return new TestCrl(root.certificate(), root.privateKey(), NOW)
         .updates(NOW.minusSeconds(3600), nextUpdate);
   }
 
@@ -160,7 +162,7 @@ class CrlCacheTest {
     InMemoryCrlCache cache = new InMemoryCrlCache();
     TestPki.Issued other = TestPki.root("CN=Root,O=Test,ST=WA,C=US").keyType(EC).selfSigned();
     byte[] forged =
-        new RevocationFixtures.Crl(other.certificate(), other.privateKey(), NOW)
+        new TestCrl(other.certificate(), other.privateKey(), NOW)
             .revoke(leaf.certificate().getSerialNumber(), NOW)
             .build();
     cache.put(new CachedCrl(leafCrl, forged, NOW, NOW.plusSeconds(600)));
@@ -176,7 +178,7 @@ class CrlCacheTest {
     server.serve("/leaf.crl", crl(NOW.plusSeconds(600)).build());
     assertThat(check()).isEqualTo(RevocationStatus.GOOD);
     clock.set(NOW.plusSeconds(700));
-    server.handle("/leaf.crl", ex -> RevocationTestServer.respond(ex, 503, new byte[0]));
+    server.handle("/leaf.crl", ex -> LocalHttpServer.respond(ex, 503, new byte[0]));
     assertThat(check()).isEqualTo(RevocationStatus.UNKNOWN);
   }
 
@@ -188,7 +190,7 @@ class CrlCacheTest {
         "/leaf.crl",
         crl(NOW.plusSeconds(600)).revoke(leaf.certificate().getSerialNumber(), NOW).build());
     assertThat(check()).isEqualTo(RevocationStatus.REVOKED);
-    server.handle("/leaf.crl", ex -> RevocationTestServer.respond(ex, 503, new byte[0]));
+    server.handle("/leaf.crl", ex -> LocalHttpServer.respond(ex, 503, new byte[0]));
     clock.set(NOW.plusSeconds(700));
     CertificateStatus s =
         checker
@@ -212,7 +214,7 @@ class CrlCacheTest {
     assertThat(server.hits("/leaf.crl")).isEqualTo(1);
     assertThat(checker.warm(List.of(leaf.certificate()), deadline())).isEmpty();
     assertThat(server.hits("/leaf.crl")).isEqualTo(1);
-    server.handle("/leaf.crl", ex -> RevocationTestServer.respond(ex, 503, new byte[0]));
+    server.handle("/leaf.crl", ex -> LocalHttpServer.respond(ex, 503, new byte[0]));
     assertThat(check()).isEqualTo(RevocationStatus.GOOD);
   }
 
@@ -222,14 +224,14 @@ class CrlCacheTest {
     TestPki.Issued other = TestPki.root("CN=Root,O=Test,ST=WA,C=US").keyType(EC).selfSigned();
     server.serve(
         "/leaf.crl",
-        new RevocationFixtures.Crl(other.certificate(), other.privateKey(), NOW).build());
+        new TestCrl(other.certificate(), other.privateKey(), NOW).build());
     List<String> failures = checker.warm(List.of(leaf.certificate(), root.certificate()));
     assertThat(failures)
         .singleElement()
         .asString()
         .contains(leafCrl.toString())
         .contains("not signed");
-    server.handle("/leaf.crl", ex -> RevocationTestServer.respond(ex, 404, new byte[0]));
+    server.handle("/leaf.crl", ex -> LocalHttpServer.respond(ex, 404, new byte[0]));
     assertThat(checker.warm(List.of(leaf.certificate())))
         .singleElement()
         .asString()

@@ -1,5 +1,6 @@
 package dev.signet.notation.revocation;
 
+import dev.signet.testkit.TestCrl;
 import dev.signet.testkit.TestPki;
 import java.math.BigInteger;
 import java.security.cert.X509Certificate;
@@ -28,12 +29,12 @@ final class LeafWithFreshest {
               new X500Principal("CN=Fresh,O=Test,ST=WA,C=US"),
               pair.getPublic());
       b.addExtension(
-          Extension.cRLDistributionPoints, false, RevocationFixtures.distPoints(List.of(crl)));
+          Extension.cRLDistributionPoints, false, TestCrl.distributionPoints(List.of(crl)));
       b.addExtension(
-          Extension.freshestCRL, false, RevocationFixtures.distPoints(List.of(freshest)));
+          Extension.freshestCRL, false, TestCrl.distributionPoints(List.of(freshest)));
       var holder =
           b.build(
-              new JcaContentSignerBuilder(RevocationFixtures.alg(issuer.privateKey()))
+              new JcaContentSignerBuilder(TestPki.signatureAlgorithm(issuer.privateKey()))
                   .build(issuer.privateKey()));
       return new JcaX509CertificateConverter().getCertificate(holder);
     } catch (Exception e) {

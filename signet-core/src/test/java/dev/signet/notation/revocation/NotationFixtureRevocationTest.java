@@ -1,5 +1,7 @@
 package dev.signet.notation.revocation;
 
+import dev.signet.testkit.OcspResponder;
+import dev.signet.testkit.LocalHttpServer;
 import dev.signet.notation.x509.Purpose;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -57,13 +59,13 @@ class NotationFixtureRevocationTest {
   @Nested
   class Crl {
     static final String DIR = "notation/test/e2e/testdata/config/crl/";
-    RevocationTestServer server;
+    LocalHttpServer server;
     OnlineRevocationChecker checker;
     List<X509Certificate> chain;
 
     @BeforeEach
     void setUp() throws Exception {
-      server = new RevocationTestServer();
+      server = new LocalHttpServer();
       checker =
           OnlineRevocationChecker.builder()
               .clock(CLOCK)
@@ -166,14 +168,14 @@ class NotationFixtureRevocationTest {
   @Nested
   class Ocsp {
     static final String DIR = "notation/test/e2e/testdata/config/ocsp/";
-    RevocationTestServer server;
+    LocalHttpServer server;
     OnlineRevocationChecker checker;
     List<X509Certificate> chain;
-    RevocationFixtures.Responder responder;
+    OcspResponder responder;
 
     @BeforeEach
     void setUp() throws Exception {
-      server = new RevocationTestServer();
+      server = new LocalHttpServer();
       checker =
           OnlineRevocationChecker.builder()
               .clock(CLOCK)
@@ -181,7 +183,7 @@ class NotationFixtureRevocationTest {
               .build();
       chain = certs(DIR + "certchain_with_ocsp.pem");
       X509Certificate ocspCert = certs(DIR + "ocsp.crt").get(0);
-      responder = new RevocationFixtures.Responder(ocspCert, rsaKey(DIR + "ocsp.key"), NOW);
+      responder = new OcspResponder(ocspCert, rsaKey(DIR + "ocsp.key"), NOW);
       server.handle("*", responder::handle);
     }
 

@@ -1,5 +1,7 @@
 package dev.signet.notation.revocation;
 
+import dev.signet.testkit.TestCrl;
+import dev.signet.testkit.LocalHttpServer;
 import dev.signet.testkit.SettableClock;
 import dev.signet.notation.x509.Purpose;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,7 +29,7 @@ class OnlineRevocationCheckerCrlTest {
   static final Instant NOW = Instant.parse("2030-06-01T12:00:00Z");
   static final TestPki.KeyType EC = TestPki.KeyType.EC_P256;
 
-  RevocationTestServer server;
+  LocalHttpServer server;
   SettableClock clock;
   InMemoryCrlCache cache;
   OnlineRevocationChecker checker;
@@ -36,7 +38,7 @@ class OnlineRevocationCheckerCrlTest {
 
   @BeforeEach
   void setUp() throws IOException {
-    server = new RevocationTestServer();
+    server = new LocalHttpServer();
     clock = new SettableClock(NOW);
     cache = new InMemoryCrlCache();
     checker = OnlineRevocationChecker.builder().clock(clock).crlCache(cache).build();
@@ -58,8 +60,8 @@ class OnlineRevocationCheckerCrlTest {
     return Deadline.after(Clock.systemUTC(), Duration.ofSeconds(20));
   }
 
-  RevocationFixtures.Crl crlBy(TestPki.Issued issuer) {
-    return new RevocationFixtures.Crl(issuer.certificate(), issuer.privateKey(), NOW);
+  TestCrl crlBy(TestPki.Issued issuer) {
+    return new TestCrl(issuer.certificate(), issuer.privateKey(), NOW);
   }
 
   TestPki.Issued leaf(String... crlPaths) {
@@ -112,7 +114,7 @@ class OnlineRevocationCheckerCrlTest {
         "/b.crl",
         crlBy(inter).revoke(leaf.certificate().getSerialNumber(), NOW.minusSeconds(9)).build());
     assertThat(check(leaf.certificate(), null).get(0).status()).isEqualTo(RevocationStatus.REVOKED);
-    server.handle("/b.crl", ex -> RevocationTestServer.respond(ex, 404, new byte[0]));
+    server.handle("/b.crl", ex -> LocalHttpServer.respond(ex, 404, new byte[0]));
     cache.remove(java.net.URI.create(server.url("/b.crl")));
     CertificateStatus s = check(leaf.certificate(), null).get(0);
     assertThat(s.status()).isEqualTo(RevocationStatus.UNKNOWN);
@@ -429,13 +431,13 @@ class OnlineRevocationCheckerCrlTest {
         "/inter.crl",
         ex -> {
           both.countDown();
-          RevocationTestServer.respond(ex, awaitQuietly(both) ? 200 : 503, interCrl);
+          LocalHttpServer.respond(ex, awaitQuietly(both) ? 200 : 503, interCrl);
         });
     server.handle(
         "/leaf.crl",
         ex -> {
           both.countDown();
-          RevocationTestServer.respond(ex, awaitQuietly(both) ? 200 : 503, leafCrl);
+          LocalHttpServer.respond(ex, awaitQuietly(both) ? 200 : 503, leafCrl);
         });
     List<CertificateStatus> r = check(leaf("/leaf.crl").certificate(), null);
     assertThat(r)

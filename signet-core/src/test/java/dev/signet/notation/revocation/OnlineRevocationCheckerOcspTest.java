@@ -1,5 +1,9 @@
 package dev.signet.notation.revocation;
 
+import dev.signet.testkit.TestCrl;
+import dev.signet.testkit.OcspResponder;
+import dev.signet.testkit.LocalHttpServer;
+import dev.signet.testkit.LoopbackProcess;
 import dev.signet.notation.x509.Purpose;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,16 +26,16 @@ class OnlineRevocationCheckerOcspTest {
   static final Instant NOW = Instant.parse("2030-06-01T12:00:00Z");
   static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
 
-  RevocationTestServer server;
+  LocalHttpServer server;
   OnlineRevocationChecker checker;
   TestPki.Issued root;
-  RevocationFixtures.Responder responder;
+  OcspResponder responder;
 
   @BeforeEach
   void setUp() throws Exception {
-    server = new RevocationTestServer();
+    server = new LocalHttpServer();
     root = TestPki.root("CN=Root,O=Test,ST=WA,C=US").keyType(TestPki.KeyType.EC_P256).selfSigned();
-    responder = new RevocationFixtures.Responder(root.certificate(), root.privateKey(), NOW);
+    responder = new OcspResponder(root.certificate(), root.privateKey(), NOW);
     server.handle("/ocsp", responder::handle);
     checker = OnlineRevocationChecker.builder().clock(CLOCK).build();
   }
@@ -105,7 +109,7 @@ class OnlineRevocationCheckerOcspTest {
   void unknown_response_falls_back_to_crl() {
     server.serve(
         "/leaf.crl",
-        new RevocationFixtures.Crl(root.certificate(), root.privateKey(), NOW).build());
+        new TestCrl(root.certificate(), root.privateKey(), NOW).build());
     TestPki.Issued leaf = leafWithOcsp(server.url("/leaf.crl"));
     responder.unknown(leaf.certificate().getSerialNumber());
     CertificateStatus s = check(leaf.certificate(), null).get(0);
@@ -210,7 +214,7 @@ class OnlineRevocationCheckerOcspTest {
 
   @Test
   void responder_down_is_unknown_and_names_the_url() throws Exception {
-    String url = "http://127.0.0.1:" + RevocationTestServer.closedPort() + "/ocsp";
+    String url = "http://127.0.0.1:" + LoopbackProcess.freePort() + "/ocsp";
     TestPki.Issued leaf =
         TestPki.leaf("CN=Leaf,O=Test,ST=WA,C=US")
             .ocsp(url)
@@ -223,14 +227,14 @@ class OnlineRevocationCheckerOcspTest {
 
   @Test
   void http_error_status_is_unknown() {
-    server.handle("/ocsp", ex -> RevocationTestServer.respond(ex, 500, new byte[0]));
+    server.handle("/ocsp", ex -> LocalHttpServer.respond(ex, 500, new byte[0]));
     assertThat(check(leafWithOcsp().certificate(), null).get(0).detail())
         .contains("HTTP status 500");
   }
 
   @Test
   void unsuccessful_ocsp_status_is_unknown() throws Exception {
-    byte[] tryLater = RevocationFixtures.ocspStatusOnly(3);
+    byte[] tryLater = OcspResponder.statusOnly(3);
     server.serve("/ocsp", tryLater);
     assertThat(check(leafWithOcsp().certificate(), null).get(0).detail())
         .contains("OCSP response status 3");
@@ -267,7 +271,7 @@ class OnlineRevocationCheckerOcspTest {
         "/ocsp",
         ex -> {
           ex.getResponseHeaders().add("Location", "https://127.0.0.1:1/ocsp");
-          RevocationTestServer.respond(ex, 302, new byte[0]);
+          LocalHttpServer.respond(ex, 302, new byte[0]);
         });
     assertThat(check(leafWithOcsp().certificate(), null).get(0).detail())
         .contains("only http URLs are followed");
@@ -281,7 +285,7 @@ class OnlineRevocationCheckerOcspTest {
         ex -> {
           String rest = ex.getRequestURI().getRawPath().substring("/ocsp".length());
           ex.getResponseHeaders().add("Location", server.url("/moved" + rest));
-          RevocationTestServer.respond(ex, 302, new byte[0]);
+          LocalHttpServer.respond(ex, 302, new byte[0]);
         });
     assertThat(check(leafWithOcsp().certificate(), null).get(0).status())
         .isEqualTo(RevocationStatus.GOOD);
@@ -310,8 +314,8 @@ class OnlineRevocationCheckerOcspTest {
             .ocsp(server.url("/ocsp"))
             .keyType(TestPki.KeyType.EC_P256)
             .issuedBy(root);
-    RevocationFixtures.Responder interResponder =
-        new RevocationFixtures.Responder(inter.certificate(), inter.privateKey(), NOW);
+    OcspResponder interResponder =
+        new OcspResponder(inter.certificate(), inter.privateKey(), NOW);
     server.handle("/ocsp2", interResponder::handle);
     TestPki.Issued leaf =
         TestPki.leaf("CN=Leaf,O=Test,ST=WA,C=US")

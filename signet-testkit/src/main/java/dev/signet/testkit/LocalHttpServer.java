@@ -1,13 +1,13 @@
-package dev.signet.notation.revocation;
+package dev.signet.testkit;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,42 +18,65 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A JDK HTTP server on 127.0.0.1 and an ephemeral port. Requests are routed by their first path
- * segment ("/leaf.crl", "/ocsp"); "*" catches the rest. Slow handlers wait on a latch that {@link
- * #close()} releases.
+ * A JDK HTTP server on 127.0.0.1 and an ephemeral port, for CRL distribution points, OCSP responders
+ * and other small HTTP services tests stand up. Requests are routed by their first path segment
+ * ("/leaf.crl", "/ocsp"); "*" catches the rest; every request is counted per route. Slow handlers
+ * wait on a latch that {@link #close()} releases.
  */
-final class RevocationTestServer implements AutoCloseable {
+public final class LocalHttpServer implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
   private final Map<String, HttpHandler> routes = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
   private final CountDownLatch release = new CountDownLatch(1);
 
-  RevocationTestServer() throws IOException {
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+  public LocalHttpServer() {
+    try {
+      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not bind a test HTTP server on 127.0.0.1", e);
+    }
     server.setExecutor(executor);
     server.createContext("/", this::dispatch);
     server.start();
   }
 
-  int port() {
+  public int port() {
     return server.getAddress().getPort();
   }
 
-  String url(String path) {
+  public String url(String path) {
     return "http://127.0.0.1:" + port() + path;
   }
 
-  void serve(String route, byte[] body) {
-    routes.put(route, ex -> respond(ex, 200, body));
+  /** Answers {@code route} with 200 and {@code body}. */
+  public void serve(String route, byte[] body) {
+    byte[] copy = body.clone();
+    routes.put(route, ex -> respond(ex, 200, copy));
   }
 
-  void handle(String route, HttpHandler handler) {
+  /** Answers {@code route} with 200, {@code body} and its {@code Content-Type}. */
+  public void serve(String route, String contentType, byte[] body) {
+    byte[] copy = body.clone();
+    routes.put(
+        route,
+        ex -> {
+          ex.getResponseHeaders().set("Content-Type", contentType);
+          respond(ex, 200, copy);
+        });
+  }
+
+  /** All requests answered so far, on every route. */
+  public int requests() {
+    return hits.values().stream().mapToInt(AtomicInteger::get).sum();
+  }
+
+  public void handle(String route, HttpHandler handler) {
     routes.put(route, handler);
   }
 
   /** Answers only after the test ends. */
-  void slow(String route) {
+  public void slow(String route) {
     routes.put(
         route,
         ex -> {
@@ -66,12 +89,12 @@ final class RevocationTestServer implements AutoCloseable {
         });
   }
 
-  int hits(String route) {
+  public int hits(String route) {
     AtomicInteger n = hits.get(route);
     return n == null ? 0 : n.get();
   }
 
-  static void respond(HttpExchange ex, int status, byte[] body) throws IOException {
+  public static void respond(HttpExchange ex, int status, byte[] body) throws IOException {
     ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
     try (OutputStream out = ex.getResponseBody()) {
       out.write(body);
@@ -100,9 +123,9 @@ final class RevocationTestServer implements AutoCloseable {
   }
 
   /** Maps a host:port to this server, and {@code closedHost} to a port nobody listens on. */
-  java.util.function.UnaryOperator<URI> rewriter(String host, int hostPort, String closedHost)
+  public java.util.function.UnaryOperator<URI> rewriter(String host, int hostPort, String closedHost)
       throws IOException {
-    int closed = closedPort();
+    int closed = LoopbackProcess.freePort();
     return uri -> {
       if (host.equals(uri.getHost()) && (hostPort < 0 || uri.getPort() == hostPort)) {
         return withAuthority(uri, port());
@@ -114,18 +137,12 @@ final class RevocationTestServer implements AutoCloseable {
     };
   }
 
-  static URI withAuthority(URI uri, int port) {
+  public static URI withAuthority(URI uri, int port) {
     String raw = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
     String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
     return URI.create("http://127.0.0.1:" + port + raw + query);
   }
 
-  /** A local port that was free a moment ago and is closed now: connections are refused. */
-  static int closedPort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
 
   @Override
   public void close() {
