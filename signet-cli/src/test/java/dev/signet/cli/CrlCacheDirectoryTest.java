@@ -7,7 +7,7 @@ package dev.signet.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.signet.testing.JwsTestSigner;
+import dev.signet.testing.SignedLayouts;
 import dev.signet.testkit.LocalHttpServer;
 import dev.signet.testkit.OciLayout;
 import dev.signet.testkit.TestCrl;
@@ -44,18 +44,10 @@ class CrlCacheDirectoryTest {
             .crl(crls.url("/root.crl"))
             .issuedBy(root);
     crls.serve("/root.crl", "application/pkix-crl", TestCrl.revoking(root));
-    OciLayout layout = new OciLayout(dir.resolve("layout"));
-    OciLayout.Blob image = layout.image("app");
-    layout.add(image);
-    layout.add(layout.signature(
-        image,
-        OciLayout.JWS_ENVELOPE,
-        JwsTestSigner.of(leaf, root.certificate())
-            .payloadDescriptor(image.mediaType(), image.digest(), image.size())
-            .sign()
-            .bytes()));
+    String image =
+        SignedLayouts.signedImage(new OciLayout(dir.resolve("layout")), "app", leaf, root);
     Files.write(dir.resolve("root.der"), root.certificate().getEncoded());
-    subject = "local/app@" + image.digest();
+    subject = "local/app@" + image;
     config = dir.resolve("config.json");
     Files.writeString(
         config,

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.signet.json.StrictJson;
 import dev.signet.testing.JwsTestSigner;
+import dev.signet.testing.SignedLayouts;
 import dev.signet.testkit.LocalHttpServer;
 import dev.signet.testkit.OciLayout;
 import dev.signet.testkit.TestCrl;
@@ -212,18 +213,10 @@ class VerifyCommandAcceptanceTest {
   private Signed signWithCrl(LocalHttpServer crls) throws Exception {
     TestPki.Issued root = TestPki.root(CA_ROOT_DN).keyType(EC).selfSigned();
     TestPki.Issued leaf = TestPki.leaf(LEAF_DN).keyType(EC).crl(crls.url("/root.crl")).issuedBy(root);
-    OciLayout layout = new OciLayout(dir.resolve("layout"));
-    OciLayout.Blob image = layout.image("app");
-    layout.add(image);
-    layout.add(layout.signature(
-        image,
-        OciLayout.JWS_ENVELOPE,
-        JwsTestSigner.of(leaf, root.certificate())
-            .payloadDescriptor(image.mediaType(), image.digest(), image.size())
-            .sign()
-            .bytes()));
+    String image =
+        SignedLayouts.signedImage(new OciLayout(dir.resolve("layout")), "app", leaf, root);
     Files.write(dir.resolve("ca-root.der"), root.certificate().getEncoded());
-    return new Signed(root, leaf, "local/app@" + image.digest());
+    return new Signed(root, leaf, "local/app@" + image);
   }
 
   /** An RFC 3161 token from {@code tsa} over {@code signature}, through a request and response. */

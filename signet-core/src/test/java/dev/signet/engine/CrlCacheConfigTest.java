@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.signet.json.StrictJson;
-import dev.signet.testing.JwsTestSigner;
+import dev.signet.testing.SignedLayouts;
 import dev.signet.testkit.LocalHttpServer;
 import dev.signet.testkit.OciLayout;
 import dev.signet.testkit.TestCrl;
@@ -48,17 +48,9 @@ class CrlCacheConfigTest {
     crlServer.serve("/root.crl", "application/pkix-crl", TestCrl.revoking(root));
     Files.write(dir.resolve("root.der"), root.certificate().getEncoded());
 
-    OciLayout layout = new OciLayout(dir.resolve("layout"));
-    OciLayout.Blob image = layout.image("app");
-    layout.add(image);
-    layout.add(layout.signature(
-        image,
-        OciLayout.JWS_ENVELOPE,
-        JwsTestSigner.of(leaf, root.certificate())
-            .payloadDescriptor(image.mediaType(), image.digest(), image.size())
-            .sign()
-            .bytes()));
-    subject = "local/app@" + image.digest();
+    String image =
+        SignedLayouts.signedImage(new OciLayout(dir.resolve("layout")), "app", leaf, root);
+    subject = "local/app@" + image;
     cacheDir = dir.resolve("crl-cache");
   }
 

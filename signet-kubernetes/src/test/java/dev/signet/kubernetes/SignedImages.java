@@ -1,6 +1,6 @@
 package dev.signet.kubernetes;
 
-import dev.signet.testing.JwsTestSigner;
+import dev.signet.testing.SignedLayouts;
 import dev.signet.testkit.OciLayout;
 import dev.signet.testkit.TestPki;
 import java.nio.file.Path;
@@ -33,18 +33,8 @@ public final class SignedImages {
     caB = pem(rootB.certificate());
   }
 
-  private static String sign(OciLayout l, String name, TestPki.Issued leaf, TestPki.Issued root)
-      throws Exception {
-    OciLayout.Blob image = l.image(name);
-    l.add(image);
-    l.add(l.signature(
-        image,
-        OciLayout.JWS_ENVELOPE,
-        JwsTestSigner.of(leaf, root.certificate())
-            .payloadDescriptor(image.mediaType(), image.digest(), image.size())
-            .sign()
-            .bytes()));
-    return "local/app@" + image.digest();
+  private static String sign(OciLayout l, String name, TestPki.Issued leaf, TestPki.Issued root) {
+    return "local/app@" + SignedLayouts.signedImage(l, name, leaf, root);
   }
 
   public static String pem(X509Certificate c) throws Exception {
