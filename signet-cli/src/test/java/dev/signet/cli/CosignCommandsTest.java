@@ -11,6 +11,7 @@ import dev.signet.oci.registry.RegistryPusher;
 import dev.signet.reference.Reference;
 import dev.signet.server.SignetServer;
 import dev.signet.testing.JwsTestSigner;
+import dev.signet.testkit.TestTls;
 import dev.signet.testkit.TestPki;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -214,7 +215,7 @@ class CosignCommandsTest {
         certs.toString(), "--metrics-port", "127.0.0.1:0");
     SignetServer server = command.start(Clock.systemUTC());
     try {
-      HttpClient tls = HttpClient.newBuilder().sslContext(ServeCommandTest.trusting(ca)).build();
+      HttpClient tls = HttpClient.newBuilder().sslContext(TestTls.context(null, ca)).build();
       JsonNode items = gatekeeper(tls, server);
       assertThat(items).hasSize(2);
       JsonNode allowed = items.get(0).path("value");

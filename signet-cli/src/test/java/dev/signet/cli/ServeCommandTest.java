@@ -27,6 +27,7 @@ import dev.signet.server.admission.AdmissionMode;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import dev.signet.server.SignetServer;
+import dev.signet.testkit.TestTls;
 import dev.signet.testkit.Eventually;
 import dev.signet.testkit.TestPki;
 import dev.signet.testkit.Vectors;
@@ -38,13 +39,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Clock;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -129,7 +127,7 @@ class ServeCommandTest {
               HttpResponse.BodyHandlers.ofString()).statusCode())
           .isEqualTo(200);
 
-      SSLContext ctx = trusting(ca);
+      SSLContext ctx = TestTls.context(null, ca);
       String body =
           "{\"apiVersion\":\"externaldata.gatekeeper.sh/v1beta1\",\"kind\":\"ProviderRequest\","
               + "\"request\":{\"keys\":[\"local/e2e@" + IMAGE + "\"]}}";
@@ -344,26 +342,14 @@ class ServeCommandTest {
         .hasMessageContaining("logger.formatter must be text, json or logstash");
   }
 
-  /** A TLS context trusting only {@code ca}, for clients of the served endpoints. */
-  static SSLContext trusting(TestPki.Issued ca) throws Exception {
-    KeyStore trust = KeyStore.getInstance("PKCS12");
-    trust.load(null, null);
-    trust.setCertificateEntry("ca", ca.certificate());
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(trust);
-    SSLContext ctx = SSLContext.getInstance("TLS");
-    ctx.init(null, tmf.getTrustManagers(), null);
-    return ctx;
-  }
-
   /** tls.crt and tls.key for localhost, issued by {@code ca}, in {@code dir}/certs. */
   static Path certs(TestPki.Issued ca, Path dir) throws Exception {
     TestPki.Issued leaf =
         TestPki.leaf("CN=localhost").keyUsage(KeyUsage.digitalSignature)
             .extendedKeyUsage(false, KeyPurposeId.id_kp_serverAuth).issuedBy(ca);
     Path certs = Files.createDirectories(dir.resolve("certs"));
-    Files.writeString(certs.resolve("tls.crt"), pem(leaf.certificate()));
-    Files.writeString(certs.resolve("tls.key"), pem(leaf.privateKey()));
+    Files.writeString(certs.resolve("tls.crt"), TestTls.pem(leaf.certificate()));
+    Files.writeString(certs.resolve("tls.key"), TestTls.pem(leaf.privateKey()));
     return certs;
   }
 
@@ -382,13 +368,5 @@ class ServeCommandTest {
     Path file = dir.resolve("config.json");
     Files.write(file, StrictJson.MAPPER.writeValueAsBytes(root));
     return file;
-  }
-
-  static String pem(Object o) throws Exception {
-    StringWriter s = new StringWriter();
-    try (JcaPEMWriter w = new JcaPEMWriter(s)) {
-      w.writeObject(o);
-    }
-    return s.toString();
   }
 }

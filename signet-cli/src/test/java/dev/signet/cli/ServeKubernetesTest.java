@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.signet.json.StrictJson;
 import dev.signet.kubernetes.ControllerFixture;
 import dev.signet.kubernetes.MockCluster;
+import dev.signet.testkit.TestTls;
 import dev.signet.testkit.SettableClock;
 import dev.signet.kubernetes.SignedImages;
 import dev.signet.kubernetes.rotation.CertificateRotation;
@@ -36,7 +37,6 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -58,8 +58,8 @@ class ServeKubernetesTest {
         TestPki.leaf("CN=localhost").keyUsage(KeyUsage.digitalSignature)
             .extendedKeyUsage(false, KeyPurposeId.id_kp_serverAuth).issuedBy(ca);
     Path certs = Files.createDirectories(dir.resolve("certs"));
-    Files.writeString(certs.resolve("tls.crt"), pem(leaf.certificate()));
-    Files.writeString(certs.resolve("tls.key"), pem(leaf.privateKey()));
+    Files.writeString(certs.resolve("tls.crt"), TestTls.pem(leaf.certificate()));
+    Files.writeString(certs.resolve("tls.key"), TestTls.pem(leaf.privateKey()));
     SignedImages images = new SignedImages(dir);
 
     try (MockCluster cluster = new MockCluster()) {
@@ -81,7 +81,7 @@ class ServeKubernetesTest {
           "--cert-dir", certs.toString());
       SignetServer server = command.start(Clock.systemUTC());
       try {
-        HttpClient https = https(ca);
+        HttpClient https = HttpClient.newBuilder().sslContext(TestTls.context(null, ca)).build();
         List<String> keys = List.of(
             "[tenant-b]" + images.signedByB, "[tenant-a]" + images.signedByB, images.signedByA,
             "[tenant-b]" + images.unsigned);
@@ -246,24 +246,5 @@ class ServeKubernetesTest {
         HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     return StrictJson.MAPPER.readTree(r.body()).path("response").path("allowed").asBoolean();
-  }
-
-  private static HttpClient https(TestPki.Issued ca) throws Exception {
-    KeyStore trust = KeyStore.getInstance("PKCS12");
-    trust.load(null, null);
-    trust.setCertificateEntry("ca", ca.certificate());
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(trust);
-    SSLContext ctx = SSLContext.getInstance("TLS");
-    ctx.init(null, tmf.getTrustManagers(), null);
-    return HttpClient.newBuilder().sslContext(ctx).build();
-  }
-
-  private static String pem(Object o) throws Exception {
-    StringWriter s = new StringWriter();
-    try (JcaPEMWriter w = new JcaPEMWriter(s)) {
-      w.writeObject(o);
-    }
-    return s.toString();
   }
 }

@@ -3,7 +3,6 @@ package dev.signet.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.signet.cache.ForgedEntries;
-import dev.signet.cache.RedisResultCache;
 import dev.signet.cache.RedisServer;
 import dev.signet.cache.ResultKey;
 import dev.signet.json.StrictJson;
@@ -14,6 +13,7 @@ import dev.signet.oci.registry.RegistryPusher;
 import dev.signet.reference.Reference;
 import dev.signet.server.SignetServer;
 import dev.signet.testing.JwsTestSigner;
+import dev.signet.testkit.TestTls;
 import dev.signet.testkit.Eventually;
 import dev.signet.testkit.TestPki;
 import java.io.PrintWriter;
@@ -26,8 +26,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.KeyStore;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,11 +40,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -101,8 +96,8 @@ class SharedCacheReplicasTest {
     Path configDir = Files.createDirectories(dir.resolve("config"));
     Files.createDirectories(configDir.resolve("certs"));
     Files.createDirectories(configDir.resolve("other-certs"));
-    Files.writeString(configDir.resolve("certs/root.pem"), pem(root.certificate()));
-    Files.writeString(configDir.resolve("other-certs/root.pem"), pem(otherRoot.certificate()));
+    Files.writeString(configDir.resolve("certs/root.pem"), TestTls.pem(root.certificate()));
+    Files.writeString(configDir.resolve("other-certs/root.pem"), TestTls.pem(otherRoot.certificate()));
     Files.write(configDir.resolve("hmac.key"), HMAC_KEY);
     config = configDir.resolve("config.json");
     Files.writeString(config, config("certs/root.pem"));
@@ -142,9 +137,9 @@ class SharedCacheReplicasTest {
         TestPki.leaf("CN=localhost").keyUsage(KeyUsage.digitalSignature)
             .extendedKeyUsage(false, KeyPurposeId.id_kp_serverAuth).issuedBy(ca);
     Path certDir = Files.createDirectories(dir.resolve("tls"));
-    Files.writeString(certDir.resolve("tls.crt"), pem(tls.certificate()));
-    Files.writeString(certDir.resolve("tls.key"), pem(tls.privateKey()));
-    https = HttpClient.newBuilder().sslContext(trusting(ca.certificate())).build();
+    Files.writeString(certDir.resolve("tls.crt"), TestTls.pem(tls.certificate()));
+    Files.writeString(certDir.resolve("tls.key"), TestTls.pem(tls.privateKey()));
+    https = HttpClient.newBuilder().sslContext(TestTls.context(null, ca)).build();
 
     tlsDir = certDir;
     replicas.add(replica("a", config));
@@ -491,24 +486,5 @@ class SharedCacheReplicasTest {
         f.get(300, TimeUnit.SECONDS);
       }
     }
-  }
-
-  static SSLContext trusting(X509Certificate ca) throws Exception {
-    KeyStore trust = KeyStore.getInstance("PKCS12");
-    trust.load(null, null);
-    trust.setCertificateEntry("ca", ca);
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(trust);
-    SSLContext ctx = SSLContext.getInstance("TLS");
-    ctx.init(null, tmf.getTrustManagers(), null);
-    return ctx;
-  }
-
-  static String pem(Object o) throws Exception {
-    StringWriter s = new StringWriter();
-    try (JcaPEMWriter w = new JcaPEMWriter(s)) {
-      w.writeObject(o);
-    }
-    return s.toString();
   }
 }

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
+import dev.signet.testkit.TestTls;
 import dev.signet.testkit.TestPki;
 import java.io.ByteArrayInputStream;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.CertificateFactory;
@@ -18,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.StreamSupport;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -141,8 +140,8 @@ class ChartTest {
 
   @Test
   void theFaqVariantTrustsNotationCertsWithATimestampRoot() throws Exception {
-    String signingRoot = pem(TestPki.root("CN=Signing Root,O=Example,C=US").selfSigned().certificate());
-    String tsaRoot = pem(TestPki.root("CN=Timestamp Root,O=Example,C=US").selfSigned().certificate());
+    String signingRoot = TestTls.pem(TestPki.root("CN=Signing Root,O=Example,C=US").selfSigned().certificate());
+    String tsaRoot = TestTls.pem(TestPki.root("CN=Timestamp Root,O=Example,C=US").selfSigned().certificate());
     Map<String, String> set = referenceLine();
     set.remove("azurekeyvault.enabled");
     set.remove("azurekeyvault.vaultURI");
@@ -408,14 +407,6 @@ class ChartTest {
 
   private static X509Certificate certificate(byte[] pem) throws Exception {
     return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(pem));
-  }
-
-  private static String pem(Object object) throws Exception {
-    StringWriter out = new StringWriter();
-    try (JcaPEMWriter w = new JcaPEMWriter(out)) {
-      w.writeObject(object);
-    }
-    return out.toString();
   }
 
   private static List<String> texts(JsonNode array) {

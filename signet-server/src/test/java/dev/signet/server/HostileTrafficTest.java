@@ -3,6 +3,7 @@ package dev.signet.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.signet.testkit.TestTls;
 import dev.signet.testkit.Eventually;
 import dev.signet.testkit.TestPki;
 import java.io.ByteArrayOutputStream;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.signet.engine.VerificationConfig;
 import dev.signet.json.StrictJson;
+import dev.signet.testkit.TestTls;
 import dev.signet.testkit.TestPki;
 import dev.signet.testkit.Vectors;
 import java.io.ByteArrayOutputStream;

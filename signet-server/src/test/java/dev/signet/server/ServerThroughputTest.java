@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.signet.cache.CaffeineResultCache;
 import dev.signet.engine.VerificationConfig;
 import dev.signet.json.StrictJson;
+import dev.signet.testkit.TestTls;
 import dev.signet.testkit.TestPki;
 import dev.signet.testkit.Vectors;
 import dev.signet.verify.ConfiguredExecutor;

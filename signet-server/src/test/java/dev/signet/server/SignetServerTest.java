@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.signet.json.StrictJson;
+import dev.signet.testkit.TestTls;
 import dev.signet.testkit.Eventually;
 import dev.signet.testkit.TestPki;
 import dev.signet.result.ErrorCode;

@@ -9,7 +9,7 @@ package dev.signet.cloud.aws;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
-import dev.signet.cloud.TestTls;
+import dev.signet.testkit.TestTls;
 import dev.signet.json.StrictJson;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -45,7 +45,7 @@ public final class AwsFixture implements AutoCloseable {
 
   private record Issued(String role, SigV4.Credentials credentials) {}
 
-  private final TestTls tls;
+  private final TestTls.Loopback tls;
   private final HttpsServer server;
   private final Map<String, Role> roles = new ConcurrentHashMap<>();
   private final Map<String, Issued> issued = new ConcurrentHashMap<>();
@@ -56,7 +56,7 @@ public final class AwsFixture implements AutoCloseable {
   private volatile boolean echoTokens;
 
   public AwsFixture(Path dir) throws Exception {
-    tls = TestTls.create(dir, "Signet test AWS");
+    tls = TestTls.loopback(dir, "Signet test AWS");
     server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.setHttpsConfigurator(new HttpsConfigurator(tls.server()));
     server.createContext("/", this::handle);

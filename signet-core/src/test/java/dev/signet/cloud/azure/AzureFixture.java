@@ -12,7 +12,7 @@ package dev.signet.cloud.azure;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
-import dev.signet.cloud.TestTls;
+import dev.signet.testkit.TestTls;
 import dev.signet.json.StrictJson;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -86,7 +86,7 @@ public final class AzureFixture implements AutoCloseable {
   private volatile Duration tokenLifetime = Duration.ofHours(1);
 
   public AzureFixture(Path dir) throws Exception {
-    TestTls tls = TestTls.create(dir, "Signet test Azure");
+    TestTls.Loopback tls = TestTls.loopback(dir, "Signet test Azure");
     serverSsl = tls.server();
     clientSsl = tls.client();
     caFile = tls.caFile();

@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
-import dev.signet.cloud.TestTls;
+import dev.signet.testkit.TestTls;
 import dev.signet.deadline.Deadline;
 import dev.signet.oci.Descriptor;
 import dev.signet.oci.StoreException;
@@ -43,7 +43,7 @@ class K8sSecretsCredentialsTest {
   static Reference image;
   static Descriptor pushed;
   static HttpsServer api;
-  static TestTls tls;
+  static TestTls.Loopback tls;
   static final Map<String, String> objects = new ConcurrentHashMap<>();
   static final List<String> requests = new CopyOnWriteArrayList<>();
   Path serviceAccount;
@@ -57,7 +57,7 @@ class K8sSecretsCredentialsTest {
         registry.dockerConfig(DistributionRegistry.USER, DistributionRegistry.PASSWORD))) {
       pushed = pusher.image(image, "k8s secrets image");
     }
-    tls = TestTls.create(dir.resolve("api"), "Signet test Kubernetes API");
+    tls = TestTls.loopback(dir.resolve("api"), "Signet test Kubernetes API");
     api = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     api.setHttpsConfigurator(new HttpsConfigurator(tls.server()));
     api.createContext("/", K8sSecretsCredentialsTest::handle);
