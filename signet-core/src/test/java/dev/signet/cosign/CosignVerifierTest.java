@@ -3,14 +3,13 @@ package dev.signet.cosign;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.signet.cloud.CloudHttp;
 import dev.signet.deadline.Deadline;
 import dev.signet.deadline.DeadlineExceededException;
 import dev.signet.json.StrictJson;
+import dev.signet.testkit.LocalHttpServer;
 import dev.signet.testkit.SigstoreNodeModules;
 import dev.signet.result.VerifierReport;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,8 +23,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -258,21 +255,11 @@ class CosignVerifierTest {
     byte[] payload = SigstoreFixture.simpleSigning("registry.example/team/app",
         store.digest.toString());
     var referrer = store.attach(CosignVerifier.SIGNATURE_ARTIFACT_TYPE, layer(key, payload));
-    CountDownLatch release = new CountDownLatch(1);
-    HttpServer hanging = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    hanging.setExecutor(Executors.newCachedThreadPool());
-    hanging.createContext("/", exchange -> {
-      try {
-        release.await(60, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      exchange.close();
-    });
-    hanging.start();
+    LocalHttpServer hanging = new LocalHttpServer();
+    hanging.slow("*");
     try {
       RekorSearch online = new RekorSearch(
-          URI.create("http://127.0.0.1:" + hanging.getAddress().getPort()),
+          URI.create(hanging.url("")),
           CloudHttp.create(null, Clock.systemUTC()));
       CosignVerifier v = verifier(new CosignTrustPolicy("keyed", List.of("*"),
           List.of(new CosignTrustPolicy.TrustedKey("test", key.getPublic())), null, true, online));
@@ -280,8 +267,7 @@ class CosignVerifierTest {
               Deadline.after(Clock.systemUTC(), Duration.ofSeconds(2))))
           .isInstanceOf(DeadlineExceededException.class);
     } finally {
-      release.countDown();
-      hanging.stop(0);
+      hanging.close();
     }
   }
 

@@ -3,26 +3,22 @@ package dev.signet.schema;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.signet.artifact.Attachments;
 import dev.signet.artifact.Attachments.Layer;
 import dev.signet.artifact.SupplyChain;
 import dev.signet.deadline.Deadline;
 import dev.signet.deadline.DeadlineExceededException;
 import dev.signet.oci.Descriptor;
+import dev.signet.testkit.LocalHttpServer;
 import dev.signet.testkit.Vectors;
 import dev.signet.result.VerifierReport;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -87,31 +83,11 @@ class SchemaValidatorVerifierTest {
   @Test
   void aRemoteSchemaIsFetchedOnceWithinTheDeadline() throws Exception {
     byte[] schema = sarifSchema();
-    AtomicInteger requests = new AtomicInteger();
-    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext("/sarif.json", exchange -> {
-      requests.incrementAndGet();
-      exchange.sendResponseHeaders(200, schema.length);
-      exchange.getResponseBody().write(schema);
-      exchange.close();
-    });
-    server.createContext("/slow.json", exchange -> {
-      try {
-        Thread.sleep(3000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      exchange.sendResponseHeaders(200, schema.length);
-      exchange.getResponseBody().write(schema);
-      exchange.close();
-    });
-    server.createContext("/missing.json", exchange -> {
-      exchange.sendResponseHeaders(404, -1);
-      exchange.close();
-    });
-    server.start();
+    LocalHttpServer server = new LocalHttpServer();
+    server.serve("/sarif.json", schema);
+    server.slow("/slow.json");
     try {
-      String base = "http://127.0.0.1:" + server.getAddress().getPort();
+      String base = server.url("");
       Descriptor trivy = store.attach(SARIF, Map.of(),
           new Layer(SARIF, SupplyChain.resource("/dev/signet/sarif/trivy-excerpt.sarif.json")));
       Map<String, SchemaSource> remote = Map.of(SARIF, new SchemaSource.Remote(URI.create(base + "/sarif.json")));
@@ -119,7 +95,7 @@ class SchemaValidatorVerifierTest {
         VerifierReport r = judge(remote, trivy, Deadline.after(CLOCK, Duration.ofSeconds(30)));
         assertThat(r.isSuccess()).as(r.toString()).isTrue();
       }
-      assertThat(requests.get()).isEqualTo(1);
+      assertThat(server.hits("/sarif.json")).isEqualTo(1);
 
       Map<String, SchemaSource> slow = Map.of(SARIF, new SchemaSource.Remote(URI.create(base + "/slow.json")));
       assertThatThrownBy(() -> judge(slow, trivy, Deadline.after(CLOCK, Duration.ofMillis(300))))
@@ -130,7 +106,7 @@ class SchemaValidatorVerifierTest {
       assertThat(r.isSuccess()).isFalse();
       assertThat(r.errorReason()).contains("answered HTTP 404");
     } finally {
-      server.stop(0);
+      server.close();
     }
   }
 }
