@@ -1,20 +1,15 @@
 package dev.signet.notation.x509;
 
 import java.io.IOException;
-import java.security.PublicKey;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
-import java.security.interfaces.ECPublicKey;
-import java.security.interfaces.RSAPublicKey;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
-import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
-import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 
 /**
  * The rules one certificate of a chain must meet for its place in it: a CA certificate (§5.4), a
@@ -43,8 +38,6 @@ final class CertificateRules {
   private static final String TIME_STAMPING = KeyPurposeId.id_kp_timeStamping.getId();
   private static final String OCSP_SIGNING = KeyPurposeId.id_kp_OCSPSigning.getId();
 
-  private static final Set<String> NIST_CURVES =
-      Set.of("1.2.840.10045.3.1.7", "1.3.132.0.34", "1.3.132.0.35");
 
   private CertificateRules() {}
 
@@ -212,44 +205,14 @@ final class CertificateRules {
     return Arrays.stream(eku.getUsages()).map(KeyPurposeId::getId).toList();
   }
 
-  /** Leaf keys: RSA 2048/3072/4096 or ECDSA P-256/384/521 (the Notary key specs). */
+  /** Leaf keys: one of the Notary key specs. */
   private static String keyProblem(X509Certificate cert) {
-    PublicKey key = cert.getPublicKey();
-    if (key instanceof RSAPublicKey rsa) {
-      // Go measures the modulus in whole bytes.
-      int bits = (rsa.getModulus().bitLength() + 7) / 8 * 8;
-      if (bits == 2048 || bits == 3072 || bits == 4096) {
-        return null;
-      }
-      return subject(cert) + ": rsa key size " + bits + " bits is not supported";
-    }
-    if (key instanceof ECPublicKey ec) {
-      int bits = ec.getParams().getCurve().getField().getFieldSize();
-      String curve = namedCurve(key);
-      if (curve != null && NIST_CURVES.contains(curve)) {
-        return null;
-      }
-      if (bits == 256 || bits == 384 || bits == 521) {
-        return subject(cert)
-            + ": ecdsa curve "
-            + (curve == null ? "(unnamed)" : curve)
-            + " is not supported";
-      }
-      return subject(cert) + ": ecdsa key size " + bits + " bits is not supported";
-    }
-    return subject(cert) + ": unsupported public key type";
-  }
-
-  private static String namedCurve(PublicKey key) {
     try {
-      SubjectPublicKeyInfo spki = SubjectPublicKeyInfo.getInstance(key.getEncoded());
-      if (spki.getAlgorithm().getParameters() instanceof ASN1ObjectIdentifier oid) {
-        return oid.getId();
-      }
-    } catch (RuntimeException e) {
+      KeySpec.of(cert.getPublicKey());
       return null;
+    } catch (KeySpec.UnsupportedKeyException e) {
+      return subject(cert) + ": " + e.getMessage();
     }
-    return null;
   }
 
   private static boolean isCritical(X509Certificate cert, String oid) {
