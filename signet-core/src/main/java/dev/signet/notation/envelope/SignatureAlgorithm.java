@@ -9,28 +9,24 @@ import java.security.spec.PSSParameterSpec;
 
 /** The six signature algorithms of the Notary Project signature specification. */
 public enum SignatureAlgorithm {
-  PS256("PS256", -37, "SHA-256", 32),
-  PS384("PS384", -38, "SHA-384", 48),
-  PS512("PS512", -39, "SHA-512", 64),
-  ES256("ES256", -7, "SHA-256", 32),
-  ES384("ES384", -35, "SHA-384", 48),
-  ES512("ES512", -36, "SHA-512", 64);
+  PS256(-37, 256),
+  PS384(-38, 384),
+  PS512(-39, 512),
+  ES256(-7, 256),
+  ES384(-35, 384),
+  ES512(-36, 512);
 
-  private final String jwsName;
   private final int coseId;
-  private final String hash;
-  private final int hashLength;
+  private final int hashBits;
 
-  SignatureAlgorithm(String jwsName, int coseId, String hash, int hashLength) {
-    this.jwsName = jwsName;
+  SignatureAlgorithm(int coseId, int hashBits) {
     this.coseId = coseId;
-    this.hash = hash;
-    this.hashLength = hashLength;
+    this.hashBits = hashBits;
   }
 
-  /** The JWS {@code alg} value. */
+  /** The JWS {@code alg} value: the constant's name. */
   public String jwsName() {
-    return jwsName;
+    return name();
   }
 
   /** The COSE algorithm identifier (label 1). */
@@ -40,11 +36,12 @@ public enum SignatureAlgorithm {
 
   /** JCA name of the hash (SHA-256, SHA-384, SHA-512). */
   public String hash() {
-    return hash;
+    return "SHA-" + hashBits;
   }
 
+  /** The hash's length in bytes. */
   public int hashLength() {
-    return hashLength;
+    return hashBits / 8;
   }
 
   public boolean isRsaPss() {
@@ -86,13 +83,13 @@ public enum SignatureAlgorithm {
       if (isRsaPss()) {
         verifier = Signature.getInstance("RSASSA-PSS");
         verifier.setParameter(
-            new PSSParameterSpec(hash, "MGF1", new MGF1ParameterSpec(hash), hashLength, 1));
+            new PSSParameterSpec(hash(), "MGF1", new MGF1ParameterSpec(hash()), hashLength(), 1));
       } else {
-        int coordinate = this == ES512 ? 66 : hashLength;
+        int coordinate = this == ES512 ? 66 : hashLength();
         if (signature.length != 2 * coordinate) {
           return false;
         }
-        verifier = Signature.getInstance(hash.replace("-", "") + "withECDSAinP1363Format");
+        verifier = Signature.getInstance("SHA" + hashBits + "withECDSAinP1363Format");
       }
       verifier.initVerify(key);
       verifier.update(signedData);
