@@ -56,18 +56,16 @@ final class LayoutManifests {
     }
     long size = dir.fileSize(path, digest);
     if (size > limits.maxManifestBytes()) {
-      throw new StoreException(
-          "\""
-              + reference
-              + "\" does not name a manifest in OCI layout "
-              + root
-              + ": blob "
+      throw notAManifest(
+          reference,
+          "blob "
               + digest
               + " is "
               + size
               + " bytes, larger than the manifest limit of "
               + limits.maxManifestBytes()
-              + " bytes");
+              + " bytes",
+          null);
     }
     byte[] bytes =
         dir.readVerified(
@@ -78,27 +76,23 @@ final class LayoutManifests {
       JsonNode mt = doc.get("mediaType");
       mediaType = mt != null && mt.isString() ? mt.asString() : null;
     } catch (JsonFormatException e) {
-      throw new StoreException(
-          "\""
-              + reference
-              + "\" does not name a manifest in OCI layout "
-              + root
-              + ": "
-              + e.getMessage(),
-          e);
+      throw notAManifest(reference, e.getMessage(), e);
     }
     if (!isManifestType(mediaType) && !MediaTypes.isIndex(mediaType)) {
-      throw new StoreException(
-          "\""
-              + reference
-              + "\" does not name a manifest in OCI layout "
-              + root
-              + ": blob "
+      throw notAManifest(
+          reference,
+          "blob "
               + digest
-              + " is not listed in index.json and does not declare a manifest or index mediaType");
+              + " is not listed in index.json and does not declare a manifest or index mediaType",
+          null);
     }
     Parsed parsed = parse(bytes, mediaType);
     return new Descriptor(mediaType, digest, size, parsed.artifactType(), Map.of());
+  }
+
+  private StoreException notAManifest(Reference reference, String why, Exception cause) {
+    return new StoreException(
+        "\"" + reference + "\" does not name a manifest in OCI layout " + root + ": " + why, cause);
   }
 
   /** The artifact type of the manifest or index an entry points at. */
