@@ -1,6 +1,5 @@
 package dev.signet.notation.x509;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -13,6 +12,8 @@ import org.bouncycastle.asn1.ASN1PrintableString;
 import org.bouncycastle.asn1.ASN1String;
 import org.bouncycastle.asn1.ASN1T61String;
 import org.bouncycastle.asn1.ASN1UTF8String;
+import org.bouncycastle.asn1.DERPrintableString;
+import org.bouncycastle.asn1.DERUTF8String;
 import org.bouncycastle.asn1.DERUniversalString;
 import org.bouncycastle.asn1.x500.AttributeTypeAndValue;
 import org.bouncycastle.asn1.x500.RDN;
@@ -201,20 +202,12 @@ public final class GoNameFormat {
         throw new IllegalStateException(e);
       }
     }
-    byte[] text = value.getBytes(StandardCharsets.UTF_8);
-    int tag = 0x13;
-    for (int i = 0; i < value.length(); i++) {
-      if (!printable(value.charAt(i))) {
-        tag = 0x0c;
-        break;
-      }
+    boolean printable = value.chars().allMatch(ch -> printable((char) ch));
+    try {
+      return (printable ? new DERPrintableString(value) : new DERUTF8String(value)).getEncoded();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
     }
-    byte[] length = derLength(text.length);
-    byte[] out = new byte[1 + length.length + text.length];
-    out[0] = (byte) tag;
-    System.arraycopy(length, 0, out, 1, length.length);
-    System.arraycopy(text, 0, out, 1 + length.length, text.length);
-    return out;
   }
 
   private static boolean printable(char ch) {
@@ -222,19 +215,6 @@ public final class GoNameFormat {
         || (ch >= 'A' && ch <= 'Z')
         || (ch >= '0' && ch <= '9')
         || " '()+,-./:=?".indexOf(ch) >= 0;
-  }
-
-  private static byte[] derLength(int n) {
-    if (n < 0x80) {
-      return new byte[] {(byte) n};
-    }
-    int bytes = n > 0xffffff ? 4 : n > 0xffff ? 3 : n > 0xff ? 2 : 1;
-    byte[] out = new byte[bytes + 1];
-    out[0] = (byte) (0x80 | bytes);
-    for (int i = 0; i < bytes; i++) {
-      out[bytes - i] = (byte) (n >>> (8 * i));
-    }
-    return out;
   }
 
   /** RFC 2253 escaping as Go applies it (by byte index, so a trailing space is escaped). */
