@@ -237,6 +237,6 @@ final class CertificateRules {
   }
 
   static String q(X509Certificate cert) {
-    return GoNameFormat.quote(GoNameFormat.subjectOf(cert));
+    return GoFormat.quote(GoNameFormat.subjectOf(cert));
   }
 }
