@@ -4,7 +4,6 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
-import dev.signet.engine.VerificationConfig;
 import dev.signet.result.VerificationResult;
 import java.time.Duration;
 import java.util.Optional;
@@ -28,7 +27,7 @@ public final class CaffeineResultCache implements ResultCache {
   }
 
   /** The configured bound ({@code cache.maxEntries}) and default TTLs, on the system ticker. */
-  public static CaffeineResultCache bounded(VerificationConfig.CacheBounds bounds) {
+  public static CaffeineResultCache bounded(CacheBounds bounds) {
     return new CaffeineResultCache(bounds.maxEntries(), CachePolicy.defaults(), Ticker.systemTicker());
   }
 

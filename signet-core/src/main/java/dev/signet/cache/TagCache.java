@@ -3,7 +3,6 @@ package dev.signet.cache;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
-import dev.signet.engine.VerificationConfig;
 import dev.signet.oci.Descriptor;
 import dev.signet.oci.ReferrerStore;
 import dev.signet.reference.Reference;
@@ -34,7 +33,7 @@ public final class TagCache {
   private final Cache<Key, Descriptor> cache;
 
   /** The configured lifetime and bound ({@code cache.tagTtl}, {@code cache.tagMaxEntries}). */
-  public static TagCache bounded(VerificationConfig.CacheBounds bounds) {
+  public static TagCache bounded(CacheBounds bounds) {
     return new TagCache(bounds.tagTtl(), bounds.tagMaxEntries(), Ticker.systemTicker());
   }
 

@@ -6,8 +6,7 @@ import dev.signet.json.JsonFormatException;
 import dev.signet.json.StrictJson;
 import dev.signet.cosign.CosignVerifier;
 import dev.signet.notation.NotationVerifier;
-import dev.signet.cache.CaffeineResultCache;
-import dev.signet.cache.TagCache;
+import dev.signet.cache.CacheBounds;
 import dev.signet.notation.revocation.DirectoryCrlCache;
 import dev.signet.notation.revocation.OnlineRevocationChecker;
 import dev.signet.notation.revocation.RevocationChecker;
@@ -112,20 +111,7 @@ public final class VerificationConfig implements AutoCloseable {
     return cacheType;
   }
 
-  /**
-   * The sizes and tag lifetime of a server's in-process caches, from the {@code cache} section:
-   * {@code maxEntries} (decisions), {@code tagTtl} (milliseconds a tag's digest is reused; 0 turns
-   * it off) and {@code tagMaxEntries}. Read when the server starts.
-   */
-  public record CacheBounds(long maxEntries, Duration tagTtl, long tagMaxEntries) {
-    public static final CacheBounds DEFAULTS =
-        new CacheBounds(
-            CaffeineResultCache.DEFAULT_MAX_ENTRIES,
-            TagCache.DEFAULT_TTL,
-            TagCache.DEFAULT_MAX_ENTRIES);
-  }
-
-  /** {@code cache.maxEntries}, {@code cache.tagTtl}, {@code cache.tagMaxEntries}. */
+  /** The sizes and tag lifetime of a server's in-process caches ({@code cache} section). */
   public CacheBounds cacheBounds() {
     return cacheBounds;
   }
@@ -395,21 +381,7 @@ public final class VerificationConfig implements AutoCloseable {
         warnings,
         referenced,
         cacheType(root.object("cache")),
-        cacheBounds(root.object("cache")));
-  }
-
-  private static CacheBounds cacheBounds(ConfigNode section) throws ConfigException {
-    CacheBounds d = CacheBounds.DEFAULTS;
-    if (section == null) {
-      return d;
-    }
-    Long maxEntries = section.positiveLong("maxEntries");
-    Long tagTtl = section.nonNegativeLong("tagTtl");
-    Long tagMaxEntries = section.positiveLong("tagMaxEntries");
-    return new CacheBounds(
-        maxEntries == null ? d.maxEntries() : maxEntries,
-        tagTtl == null ? d.tagTtl() : Duration.ofMillis(tagTtl),
-        tagMaxEntries == null ? d.tagMaxEntries() : tagMaxEntries);
+        CacheBounds.parse(root.object("cache")));
   }
 
   /** {@code cache: {type: "memory" | "redis"}}; absent means memory. */

@@ -6,6 +6,7 @@ package dev.signet.sarif;
 // "Severity: <level>" in rules[].help.text, and the CVSS score in properties["security-severity"].
 
 import dev.signet.json.JsonFormatException;
+import dev.signet.json.JsonFields;
 import dev.signet.json.StrictJson;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -169,31 +170,16 @@ public record SarifReport(String scanner, List<Finding> findings) {
   }
 
   private static JsonNode object(JsonNode node, String where) throws SarifFormatException {
-    if (node == null || !node.isObject()) {
-      throw new SarifFormatException(where + " must be an object");
-    }
-    return node;
+    return JsonFields.object(node, where, SarifFormatException::new);
   }
 
-  private static JsonNode array(JsonNode parent, String key, String where) throws SarifFormatException {
-    JsonNode v = parent.get(key);
-    if (v == null || v.isNull()) {
-      return StrictJson.MAPPER.createArrayNode();
-    }
-    if (!v.isArray()) {
-      throw new SarifFormatException(where + " must be an array");
-    }
-    return v;
+  private static JsonNode array(JsonNode parent, String key, String where)
+      throws SarifFormatException {
+    return JsonFields.optionalArray(parent, key, where, SarifFormatException::new);
   }
 
-  private static String string(JsonNode node, String key, String where) throws SarifFormatException {
-    JsonNode v = node.get(key);
-    if (v == null || v.isNull()) {
-      return null;
-    }
-    if (!v.isString()) {
-      throw new SarifFormatException(where + " must be a string");
-    }
-    return v.asString();
+  private static String string(JsonNode node, String key, String where)
+      throws SarifFormatException {
+    return JsonFields.optionalString(node, key, where, SarifFormatException::new);
   }
 }

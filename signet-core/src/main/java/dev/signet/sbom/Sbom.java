@@ -7,6 +7,7 @@ package dev.signet.sbom;
 // licenses[].expression).
 
 import dev.signet.json.JsonFormatException;
+import dev.signet.json.JsonFields;
 import dev.signet.json.StrictJson;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -139,9 +140,7 @@ public record Sbom(Format format, Instant created, List<SbomPackage> packages) {
     for (int i = 0; i < list.size(); i++) {
       String where = "packages[" + i + "]";
       JsonNode p = list.get(i);
-      if (!p.isObject()) {
-        throw new SbomFormatException(where + " must be an object");
-      }
+      JsonFields.object(p, where, SbomFormatException::new);
       add(packages, new SbomPackage(
           orEmpty(optionalString(p, "name", where + ".name")),
           orEmpty(optionalString(p, "versionInfo", where + ".versionInfo")),
@@ -267,9 +266,7 @@ public record Sbom(Format format, Instant created, List<SbomPackage> packages) {
     if (depth >= MAX_COMPONENT_DEPTH) {
       throw new SbomFormatException(where + ": components nest deeper than " + MAX_COMPONENT_DEPTH);
     }
-    if (!c.isObject()) {
-      throw new SbomFormatException(where + " must be an object");
-    }
+    JsonFields.object(c, where, SbomFormatException::new);
     add(out, new SbomPackage(
         orEmpty(optionalString(c, "name", where + ".name")),
         orEmpty(optionalString(c, "version", where + ".version")),
@@ -287,9 +284,7 @@ public record Sbom(Format format, Instant created, List<SbomPackage> packages) {
     for (int i = 0; i < list.size(); i++) {
       String at = where + ".licenses[" + i + "]";
       JsonNode entry = list.get(i);
-      if (!entry.isObject()) {
-        throw new SbomFormatException(at + " must be an object");
-      }
+      JsonFields.object(entry, at, SbomFormatException::new);
       String expression = optionalString(entry, "expression", at + ".expression");
       JsonNode license = entry.get("license");
       if (expression != null) {
@@ -322,27 +317,14 @@ public record Sbom(Format format, Instant created, List<SbomPackage> packages) {
     packages.add(p);
   }
 
-  private static JsonNode array(JsonNode parent, String key, String where) throws SbomFormatException {
-    JsonNode v = parent.get(key);
-    if (v == null || v.isNull()) {
-      return StrictJson.MAPPER.createArrayNode();
-    }
-    if (!v.isArray()) {
-      throw new SbomFormatException(where + " must be an array");
-    }
-    return v;
+  private static JsonNode array(JsonNode parent, String key, String where)
+      throws SbomFormatException {
+    return JsonFields.optionalArray(parent, key, where, SbomFormatException::new);
   }
 
   private static String optionalString(JsonNode node, String key, String where)
       throws SbomFormatException {
-    JsonNode v = node.get(key);
-    if (v == null || v.isNull()) {
-      return null;
-    }
-    if (!v.isString()) {
-      throw new SbomFormatException(where + " must be a string");
-    }
-    return v.asString();
+    return JsonFields.optionalString(node, key, where, SbomFormatException::new);
   }
 
   private static String orEmpty(String s) {

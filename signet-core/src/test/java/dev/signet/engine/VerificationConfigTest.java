@@ -1,5 +1,6 @@
 package dev.signet.engine;
 
+import dev.signet.cache.CacheBounds;
 import dev.signet.config.ConfigException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -79,10 +80,10 @@ class VerificationConfigTest {
   void the_cache_bounds_and_the_tag_lifetime_are_read_with_defaults() throws Exception {
     String certs = "\"verificationCerts\":[" + quote(cert()) + "],";
     assertThat(load(config("", certs)).cacheBounds())
-        .isEqualTo(new VerificationConfig.CacheBounds(10_000, Duration.ofSeconds(2), 10_000));
+        .isEqualTo(new CacheBounds(10_000, Duration.ofSeconds(2), 10_000));
     VerificationConfig c =
         load(config("\"cache\":{\"maxEntries\":500,\"tagTtl\":0,\"tagMaxEntries\":20},", certs));
-    assertThat(c.cacheBounds()).isEqualTo(new VerificationConfig.CacheBounds(500, Duration.ZERO, 20));
+    assertThat(c.cacheBounds()).isEqualTo(new CacheBounds(500, Duration.ZERO, 20));
     assertThatThrownBy(() -> load(config("\"cache\":{\"tagTtl\":-1},", certs)))
         .hasMessageContaining("cache.tagTtl must be a non-negative integer, found -1");
     assertThatThrownBy(() -> load(config("\"cache\":{\"maxEntries\":0},", certs)))

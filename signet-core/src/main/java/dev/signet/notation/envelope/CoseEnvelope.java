@@ -1,5 +1,12 @@
 package dev.signet.notation.envelope;
 
+import static dev.signet.notation.envelope.NotaryHeaders.AUTHENTIC_SIGNING_TIME;
+import static dev.signet.notation.envelope.NotaryHeaders.EXPIRY;
+import static dev.signet.notation.envelope.NotaryHeaders.SIGNING_AGENT;
+import static dev.signet.notation.envelope.NotaryHeaders.SIGNING_SCHEME;
+import static dev.signet.notation.envelope.NotaryHeaders.SIGNING_TIME;
+import static dev.signet.notation.envelope.NotaryHeaders.TIMESTAMP_SIGNATURE;
+
 // Notary Project "COSE Sign1 signature envelope" (specs/signature-envelope-cose.md) on RFC 9052
 // COSE_Sign1, with notation-core-go's header rules where the specification is silent.
 
@@ -43,12 +50,6 @@ public final class CoseEnvelope {
   static final int MAX_CERTIFICATES = 10;
   private static final CborLimits LIMITS = new CborLimits(16, 10_000);
 
-  static final String SIGNING_SCHEME = "io.cncf.notary.signingScheme";
-  static final String SIGNING_TIME = "io.cncf.notary.signingTime";
-  static final String AUTHENTIC_SIGNING_TIME = "io.cncf.notary.authenticSigningTime";
-  static final String EXPIRY = "io.cncf.notary.expiry";
-  static final String TIMESTAMP_SIGNATURE = "io.cncf.notary.timestampSignature";
-  static final String SIGNING_AGENT = "io.cncf.notary.signingAgent";
   static final long LABEL_ALG = 1;
   static final long LABEL_CRIT = 2;
   static final long LABEL_CONTENT_TYPE = 3;
@@ -78,7 +79,8 @@ public final class CoseEnvelope {
       Instant signingTime,
       Instant authenticSigningTime,
       Instant expiry,
-      List<ExtendedAttribute> extendedAttributes) {}
+      List<ExtendedAttribute> extendedAttributes)
+      implements SignedAttributes {}
 
   /** The decoded unprotected header; {@code certificates} is empty when x5chain is absent. */
   record UnprotectedHeader(List<byte[]> certificates, byte[] timestampToken, String signingAgent) {}
@@ -137,16 +139,10 @@ public final class CoseEnvelope {
     NotaryPayload.check(parsed.payload());
 
     UnprotectedHeader unprotected = parsed.unprotectedHeader();
-    return new EnvelopeContent(
+    return EnvelopeContent.of(
         parsed.payload(),
-        header.contentType(),
-        header.signingScheme(),
-        header.signingTime(),
-        header.authenticSigningTime(),
-        header.expiry(),
-        header.extendedAttributes(),
+        header,
         chain,
-        header.algorithm(),
         parsed.signature(),
         unprotected.timestampToken(),
         unprotected.signingAgent());

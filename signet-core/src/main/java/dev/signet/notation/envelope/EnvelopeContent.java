@@ -39,6 +39,29 @@ public record EnvelopeContent(
     certificateChain = List.copyOf(certificateChain);
   }
 
+  /** The content of an envelope: its signed attributes and what else it carries. */
+  static EnvelopeContent of(
+      byte[] payload,
+      SignedAttributes signed,
+      List<X509Certificate> certificateChain,
+      byte[] signature,
+      byte[] timestampToken,
+      String signingAgent) {
+    return new EnvelopeContent(
+        payload,
+        signed.contentType(),
+        signed.signingScheme(),
+        signed.signingTime(),
+        signed.authenticSigningTime(),
+        signed.expiry(),
+        signed.extendedAttributes(),
+        certificateChain,
+        signed.algorithm(),
+        signature,
+        timestampToken,
+        signingAgent);
+  }
+
   /** The signing certificate. */
   public X509Certificate leaf() {
     return certificateChain.get(0);

@@ -47,12 +47,12 @@ public final class JwsEnvelope {
   static final int MAX_CERTIFICATES = 10;
 
   static final String KEY_X5C = "x5c";
-  static final String KEY_SIGNING_AGENT = "io.cncf.notary.signingAgent";
+  static final String KEY_SIGNING_AGENT = NotaryHeaders.SIGNING_AGENT;
 
   /** The notation-go mock vectors spell the signing agent with a capital S; Go matched it. */
   static final String KEY_SIGNING_AGENT_LEGACY = "io.cncf.notary.SigningAgent";
 
-  static final String KEY_TIMESTAMP = "io.cncf.notary.timestampSignature";
+  static final String KEY_TIMESTAMP = NotaryHeaders.TIMESTAMP_SIGNATURE;
 
   private static final Set<String> TOP_LEVEL_MEMBERS =
       Set.of("payload", "protected", "header", "signature");
@@ -94,19 +94,8 @@ public final class JwsEnvelope {
       String signingAgent) {
 
     EnvelopeContent content() {
-      return new EnvelopeContent(
-          payload,
-          header.contentType(),
-          header.signingScheme(),
-          header.signingTime(),
-          header.authenticSigningTime(),
-          header.expiry(),
-          header.extendedAttributes(),
-          certificateChain,
-          header.algorithm(),
-          signature.clone(),
-          timestampToken,
-          signingAgent);
+      return EnvelopeContent.of(
+          payload, header, certificateChain, signature.clone(), timestampToken, signingAgent);
     }
   }
 

@@ -1,5 +1,10 @@
 package dev.signet.notation.envelope;
 
+import static dev.signet.notation.envelope.NotaryHeaders.AUTHENTIC_SIGNING_TIME;
+import static dev.signet.notation.envelope.NotaryHeaders.EXPIRY;
+import static dev.signet.notation.envelope.NotaryHeaders.SIGNING_SCHEME;
+import static dev.signet.notation.envelope.NotaryHeaders.SIGNING_TIME;
+
 // Notary Project signature-envelope-jws.md "Protected Headers" and signature-specification.md
 // "Signing Scheme"; RFC 7515 §4.1.11 for crit (no duplicates, only names present in the header).
 
@@ -27,16 +32,13 @@ record JwsProtectedHeader(
     Instant signingTime,
     Instant authenticSigningTime,
     Instant expiry,
-    List<ExtendedAttribute> extendedAttributes) {
+    List<ExtendedAttribute> extendedAttributes)
+    implements SignedAttributes {
 
   static final String PAYLOAD_CONTENT_TYPE = "application/vnd.cncf.notary.payload.v1+json";
   static final String ALG = "alg";
   static final String CTY = "cty";
   static final String CRIT = "crit";
-  static final String SIGNING_SCHEME = "io.cncf.notary.signingScheme";
-  static final String SIGNING_TIME = "io.cncf.notary.signingTime";
-  static final String AUTHENTIC_SIGNING_TIME = "io.cncf.notary.authenticSigningTime";
-  static final String EXPIRY = "io.cncf.notary.expiry";
 
   private static final List<String> DEFINED =
       List.of(ALG, CTY, CRIT, SIGNING_SCHEME, SIGNING_TIME, AUTHENTIC_SIGNING_TIME, EXPIRY);

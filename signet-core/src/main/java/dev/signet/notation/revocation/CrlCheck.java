@@ -15,7 +15,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import org.bouncycastle.asn1.ASN1GeneralizedTime;
 import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -361,8 +360,10 @@ final class CrlCheck {
           }
         }
       }
-      Instant invalidity = invalidityDate(exts);
-      if (signingTime != null && invalidity != null && signingTime.isBefore(invalidity)) {
+      Instant invalidity =
+          InvalidityDate.of(
+              exts == null ? null : exts.getExtension(Extension.invalidityDate), "CRL entry");
+      if (InvalidityDate.signedBefore(signingTime, invalidity)) {
         continue;
       }
       int reason = reason(exts);
@@ -388,18 +389,6 @@ final class CrlCheck {
       return CRLReason.getInstance(ext.getParsedValue()).getValue().intValueExact();
     } catch (RuntimeException e) {
       throw new RevocationCheckException("malformed reason code in CRL entry");
-    }
-  }
-
-  private static Instant invalidityDate(Extensions exts) throws RevocationCheckException {
-    Extension ext = exts == null ? null : exts.getExtension(Extension.invalidityDate);
-    if (ext == null) {
-      return null;
-    }
-    try {
-      return ASN1GeneralizedTime.getInstance(ext.getParsedValue()).getDate().toInstant();
-    } catch (java.text.ParseException | RuntimeException e) {
-      throw new RevocationCheckException("malformed invalidity date in CRL entry");
     }
   }
 

@@ -319,7 +319,7 @@ final class SignerInfoVerifier {
           || !PKCSObjectIdentifiers.id_mgf1.equals(mgf.getAlgorithm())
           || mgfHash == null
           || !digest.equals(TokenInfo.SHA2.get(mgfHash.getAlgorithm()))
-          || params.getSaltLength().intValueExact() != hashLength(digest)
+          || params.getSaltLength().intValueExact() != TokenInfo.digestLength(digest)
           || params.getTrailerField().intValueExact() != 1) {
         throw unknownAlgorithm();
       }
@@ -327,15 +327,7 @@ final class SignerInfoVerifier {
       throw unknownAlgorithm();
     }
     return new PSSParameterSpec(
-        digest, "MGF1", new MGF1ParameterSpec(digest), hashLength(digest), 1);
-  }
-
-  private static int hashLength(String digest) {
-    return switch (digest) {
-      case "SHA-256" -> 32;
-      case "SHA-384" -> 48;
-      default -> 64;
-    };
+        digest, "MGF1", new MGF1ParameterSpec(digest), TokenInfo.digestLength(digest), 1);
   }
 
   private static TokenException unknownAlgorithm() {

@@ -133,7 +133,8 @@ record TokenInfo(
     }
   }
 
-  private static int digestLength(String algorithm) {
+  /** The length in bytes of a SHA-2 digest named as in {@link #SHA2}. */
+  static int digestLength(String algorithm) {
     return switch (algorithm) {
       case "SHA-256" -> 32;
       case "SHA-384" -> 48;

@@ -1,5 +1,6 @@
 package dev.signet.notation.trustpolicy;
 
+import dev.signet.notation.x509.GoFormat;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

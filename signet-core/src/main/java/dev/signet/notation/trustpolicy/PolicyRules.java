@@ -1,5 +1,6 @@
 package dev.signet.notation.trustpolicy;
 
+import dev.signet.notation.x509.GoFormat;
 import dev.signet.notation.truststore.StoreType;
 import java.util.ArrayList;
 import java.util.Arrays;

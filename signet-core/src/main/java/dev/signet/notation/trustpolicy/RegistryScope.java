@@ -1,5 +1,6 @@
 package dev.signet.notation.trustpolicy;
 
+import dev.signet.notation.x509.GoFormat;
 /**
  * The {@code registryScopes} format (checklist §7.2): {@code domain/repository} per the
  * distribution reference grammar that notation adapts, without tag, digest, scheme or wildcard.

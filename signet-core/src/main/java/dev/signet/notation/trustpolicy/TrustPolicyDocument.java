@@ -1,5 +1,6 @@
 package dev.signet.notation.trustpolicy;
 
+import dev.signet.notation.x509.GoFormat;
 // Notary Project trust policy for OCI artifacts: specifications trust-store-trust-policy.md,
 // checklist §7 (document rules, selection, levels, identities).
 

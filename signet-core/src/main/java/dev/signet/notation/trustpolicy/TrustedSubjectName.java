@@ -1,5 +1,6 @@
 package dev.signet.notation.trustpolicy;
 
+import dev.signet.notation.x509.GoFormat;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;

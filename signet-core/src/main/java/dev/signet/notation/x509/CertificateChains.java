@@ -15,13 +15,9 @@ import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
-import org.bouncycastle.asn1.ASN1ObjectIdentifier;
-import org.bouncycastle.asn1.ASN1OctetString;
-import org.bouncycastle.asn1.ASN1Primitive;
-import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
-import org.bouncycastle.asn1.x509.KeyPurposeId;
-import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.ASN1Sequence;
+import org.bouncycastle.asn1.ASN1TaggedObject;
 
 /**
  * Certificate chain rules of the Notary Project signature specification, as notation-core-go's
@@ -32,34 +28,14 @@ import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
  * self-signed leaf, unknown critical extensions, §5.9) and does not know Notary's key usage, EKU
  * and key-size rules.
  *
- * <p>Deliberate differences from notation-core-go, all stricter, as the specification asks:
- *
- * <ul>
- *   <li>a code-signing leaf whose EKU holds {@code anyExtendedKeyUsage} is rejected ({@code
- *       extended key usage must not contain Any eku}); notation-core-go v1.3 accepts it;
- *   <li>a CA certificate's basic constraints must be critical, as the message always said;
- *       notation-core-go does not check the criticality.
- * </ul>
+ * <p>The rules for each certificate in its place (CA, code-signing or timestamping leaf) are
+ * {@link CertificateRules}; this class walks the chain and checks signatures and names.
  *
  * <p>A certificate whose subject or issuer name Go's parser would refuse (an attribute value that
  * is not one of Go's string types, or is badly encoded) fails the chain, as it fails to parse in
  * notation.
  */
 public final class CertificateChains {
-  private static final String OID_KEY_USAGE = "2.5.29.15";
-  private static final String OID_BASIC_CONSTRAINTS = "2.5.29.19";
-  private static final String OID_EXTENDED_KEY_USAGE = "2.5.29.37";
-
-  private static final String ANY_EKU = "2.5.29.37.0";
-  private static final String SERVER_AUTH = KeyPurposeId.id_kp_serverAuth.getId();
-  private static final String CLIENT_AUTH = KeyPurposeId.id_kp_clientAuth.getId();
-  private static final String EMAIL_PROTECTION = KeyPurposeId.id_kp_emailProtection.getId();
-  private static final String TIME_STAMPING = KeyPurposeId.id_kp_timeStamping.getId();
-  private static final String OCSP_SIGNING = KeyPurposeId.id_kp_OCSPSigning.getId();
-
-  private static final Set<String> NIST_CURVES =
-      Set.of("1.2.840.10045.3.1.7", "1.3.132.0.34", "1.3.132.0.35");
-
   private static final String CONSTRAINT_VIOLATION =
       "x509: invalid signature: parent certificate cannot sign this kind of certificate";
 
@@ -229,12 +205,14 @@ public final class CertificateChains {
                   + ". Error: "
                   + problem);
         }
-        if (!Arrays.equals(rawName(parent, NamePart.SUBJECT), rawName(cert, NamePart.ISSUER))) {
+        if (!Arrays.equals(EncodedNames.of(parent).subject(), EncodedNames.of(cert).issuer())) {
           throw new CertificateChainException(
               "certificate with subject " + q(cert) + " is not issued by " + q(parent));
         }
       }
-      String problem = i == 0 ? leafProblem(cert, purpose) : caProblem(cert, i - 1, purpose);
+      String problem = i == 0
+              ? CertificateRules.leafProblem(cert, purpose)
+              : CertificateRules.caProblem(cert, i - 1, purpose);
       if (problem != null) {
         throw new CertificateChainException(problem);
       }
@@ -265,7 +243,7 @@ public final class CertificateChains {
               + ") are not the same");
     }
     checkSigningTime(cert, signingTime);
-    String leaf = leafProblem(cert, purpose);
+    String leaf = CertificateRules.leafProblem(cert, purpose);
     if (leaf != null) {
       throw new CertificateChainException("invalid self-signed certificate. Error: " + leaf);
     }
@@ -301,212 +279,6 @@ public final class CertificateChains {
       base = base + "." + fraction;
     }
     return base + " +0000 UTC";
-  }
-
-  // ---- CA rules (§5.4) ----
-
-  static String caProblem(X509Certificate cert, int expectedPathLen, Purpose purpose) {
-    if (cert.getBasicConstraints() < 0 || !isCritical(cert, OID_BASIC_CONSTRAINTS)) {
-      return subject(cert)
-          + ": ca field in basic constraints must be present, critical, and set to true";
-    }
-    int pathLen = cert.getBasicConstraints();
-    if (pathLen != Integer.MAX_VALUE && pathLen < expectedPathLen) {
-      return subject(cert)
-          + ": expected path length of "
-          + expectedPathLen
-          + " but certificate has path length "
-          + pathLen
-          + " instead";
-    }
-    String keyUsage = keyUsagePresence(cert, purpose);
-    if (keyUsage != null) {
-      return keyUsage;
-    }
-    if (!keyUsageBit(cert, 5)) {
-      return subject(cert) + ": key usage must have the bit positions for key cert sign set";
-    }
-    return null;
-  }
-
-  // ---- leaf rules (§5.5, §5.7) ----
-
-  static String leafProblem(X509Certificate cert, Purpose purpose) {
-    if (cert.getBasicConstraints() >= 0) {
-      return subject(cert)
-          + ": if the basic constraints extension is present, the ca field must be set to false";
-    }
-    String keyUsage = keyUsagePresence(cert, purpose);
-    if (keyUsage != null) {
-      return keyUsage;
-    }
-    if (!keyUsageBit(cert, 0)) {
-      return "the certificate with subject "
-          + q(cert)
-          + " is invalid. The key usage must have the bit positions for \"Digital Signature\" set";
-    }
-    String[] names = {
-      null,
-      null,
-      "KeyEncipherment",
-      "DataEncipherment",
-      "KeyAgreement",
-      "CertSign",
-      "CRLSign",
-      "EncipherOnly",
-      "DecipherOnly"
-    };
-    StringBuilder found = new StringBuilder();
-    for (int bit = 2; bit < names.length; bit++) {
-      if (keyUsageBit(cert, bit)) {
-        if (!found.isEmpty()) {
-          found.append(", ");
-        }
-        found.append('"').append(names[bit]).append('"');
-      }
-    }
-    if (!found.isEmpty()) {
-      return "the certificate with subject "
-          + q(cert)
-          + " is invalid. The key usage must be \"Digital Signature\" only, but found "
-          + found;
-    }
-    String eku =
-        purpose == Purpose.CODE_SIGNING ? codeSigningEkuProblem(cert) : tsaEkuProblem(cert);
-    if (eku != null) {
-      return eku;
-    }
-    return keyProblem(cert);
-  }
-
-  private static String keyUsagePresence(X509Certificate cert, Purpose purpose) {
-    boolean critical = isCritical(cert, OID_KEY_USAGE);
-    boolean present = critical || isNonCritical(cert, OID_KEY_USAGE);
-    if (!present) {
-      return subject(cert) + ": key usage extension must be present";
-    }
-    if (!critical && purpose == Purpose.CODE_SIGNING) {
-      return subject(cert) + ": key usage extension must be marked critical";
-    }
-    return null;
-  }
-
-  private static String codeSigningEkuProblem(X509Certificate cert) {
-    List<String> purposes;
-    try {
-      purposes = extendedKeyUsage(cert);
-    } catch (IOException | IllegalArgumentException e) {
-      return "certificate with subject " + q(cert) + ": invalid extended key usage extension";
-    }
-    if (purposes == null) {
-      return null;
-    }
-    for (String purpose : purposes) {
-      String name = excludedCodeSigningEku(purpose);
-      if (name != null) {
-        return "certificate with subject "
-            + q(cert)
-            + ": extended key usage must not contain "
-            + name
-            + " eku";
-      }
-    }
-    return null;
-  }
-
-  private static String excludedCodeSigningEku(String oid) {
-    // anyExtendedKeyUsage: the specification forbids it in a code-signing leaf; notation-core-go
-    // v1.3 lets it through. We take the specification's (stricter) side.
-    if (oid.equals(ANY_EKU)) {
-      return "Any";
-    }
-    if (oid.equals(SERVER_AUTH)) {
-      return "ServerAuth";
-    }
-    if (oid.equals(CLIENT_AUTH)) {
-      return "ClientAuth";
-    }
-    if (oid.equals(EMAIL_PROTECTION)) {
-      return "EmailProtection";
-    }
-    if (oid.equals(TIME_STAMPING)) {
-      return "Timestamping";
-    }
-    if (oid.equals(OCSP_SIGNING)) {
-      return "OCSPSigning";
-    }
-    return null;
-  }
-
-  private static String tsaEkuProblem(X509Certificate cert) {
-    TimestampingEku eku;
-    try {
-      eku = TimestampingEku.of(cert);
-    } catch (java.security.cert.CertificateParsingException e) {
-      eku = TimestampingEku.NOT_ONLY_TIMESTAMPING;
-    }
-    return switch (eku) {
-      case VALID -> null;
-      case NOT_ONLY_TIMESTAMPING ->
-          "timestamp signing certificate with subject "
-              + q(cert)
-              + " must have and only have Timestamping as extended key usage";
-      case NOT_CRITICAL ->
-          "timestamp signing certificate with subject "
-              + q(cert)
-              + " must have extended key usage extension marked as critical";
-    };
-  }
-
-  /** The EKU purposes in certificate order, or null when the extension is absent. */
-  private static List<String> extendedKeyUsage(X509Certificate cert) throws IOException {
-    byte[] value = cert.getExtensionValue(OID_EXTENDED_KEY_USAGE);
-    if (value == null) {
-      return null;
-    }
-    byte[] inner = ASN1OctetString.getInstance(value).getOctets();
-    ExtendedKeyUsage eku = ExtendedKeyUsage.getInstance(ASN1Primitive.fromByteArray(inner));
-    return Arrays.stream(eku.getUsages()).map(KeyPurposeId::getId).toList();
-  }
-
-  /** Leaf keys: RSA 2048/3072/4096 or ECDSA P-256/384/521 (the Notary key specs). */
-  private static String keyProblem(X509Certificate cert) {
-    PublicKey key = cert.getPublicKey();
-    if (key instanceof RSAPublicKey rsa) {
-      // Go measures the modulus in whole bytes.
-      int bits = (rsa.getModulus().bitLength() + 7) / 8 * 8;
-      if (bits == 2048 || bits == 3072 || bits == 4096) {
-        return null;
-      }
-      return subject(cert) + ": rsa key size " + bits + " bits is not supported";
-    }
-    if (key instanceof ECPublicKey ec) {
-      int bits = ec.getParams().getCurve().getField().getFieldSize();
-      String curve = namedCurve(key);
-      if (curve != null && NIST_CURVES.contains(curve)) {
-        return null;
-      }
-      if (bits == 256 || bits == 384 || bits == 521) {
-        return subject(cert)
-            + ": ecdsa curve "
-            + (curve == null ? "(unnamed)" : curve)
-            + " is not supported";
-      }
-      return subject(cert) + ": ecdsa key size " + bits + " bits is not supported";
-    }
-    return subject(cert) + ": unsupported public key type";
-  }
-
-  private static String namedCurve(PublicKey key) {
-    try {
-      SubjectPublicKeyInfo spki = SubjectPublicKeyInfo.getInstance(key.getEncoded());
-      if (spki.getAlgorithm().getParameters() instanceof ASN1ObjectIdentifier oid) {
-        return oid.getId();
-      }
-    } catch (RuntimeException e) {
-      return null;
-    }
-    return null;
   }
 
   // ---- signatures (Go CheckSignature / CheckSignatureFrom) ----
@@ -569,89 +341,28 @@ public final class CertificateChains {
   // ---- small helpers ----
 
   private static boolean isSelfIssued(X509Certificate cert) {
-    return Arrays.equals(rawName(cert, NamePart.ISSUER), rawName(cert, NamePart.SUBJECT));
-  }
-
-  private enum NamePart {
-    ISSUER,
-    SUBJECT
+    EncodedNames names = EncodedNames.of(cert);
+    return Arrays.equals(names.issuer(), names.subject());
   }
 
   /**
-   * The encoded issuer or subject name exactly as it appears in the TBSCertificate. Comparisons use
-   * these bytes, never a re-encoding, so that two names differing only in string type stay
-   * different, as in notation.
+   * The encoded issuer and subject names exactly as they appear in the TBSCertificate. Comparisons
+   * use these bytes, never a DER re-encoding (which would sort the values of a multi-valued name),
+   * so that two names differing only in string type or order stay different, as in notation.
    */
-  private static byte[] rawName(X509Certificate cert, NamePart part) {
-    byte[] tbs;
-    try {
-      tbs = cert.getTBSCertificate();
-    } catch (CertificateEncodingException e) {
-      throw new IllegalArgumentException("certificate has no encodable TBSCertificate", e);
-    }
-    Der der = new Der(tbs);
-    int[] outer = der.element(0); // TBSCertificate SEQUENCE
-    int at = outer[1];
-    int[] el = der.element(at);
-    if ((tbs[at] & 0xff) == 0xa0) { // [0] version
-      at = el[2];
-      el = der.element(at);
-    }
-    at = el[2]; // after serialNumber
-    at = der.element(at)[2]; // after signature AlgorithmIdentifier
-    int[] issuer = der.element(at);
-    if (part == NamePart.ISSUER) {
-      return Arrays.copyOfRange(tbs, at, issuer[2]);
-    }
-    at = issuer[2];
-    at = der.element(at)[2]; // after validity
-    int[] subject = der.element(at);
-    return Arrays.copyOfRange(tbs, at, subject[2]);
-  }
-
-  /** Minimal DER walker over an already-parsed certificate's TBS bytes. */
-  private record Der(byte[] data) {
-    /** {tag offset, content offset, end offset} of the element at {@code at}. */
-    int[] element(int at) {
-      if (at + 2 > data.length) {
-        throw new IllegalArgumentException("truncated DER");
+  private record EncodedNames(byte[] issuer, byte[] subject) {
+    static EncodedNames of(X509Certificate cert) {
+      try {
+        ASN1Sequence tbs = ASN1Sequence.getInstance(cert.getTBSCertificate());
+        // [0] version (optional), serialNumber, signature, issuer, validity, subject
+        int issuer = tbs.getObjectAt(0) instanceof ASN1TaggedObject ? 3 : 2;
+        return new EncodedNames(
+            tbs.getObjectAt(issuer).toASN1Primitive().getEncoded(ASN1Encoding.DL),
+            tbs.getObjectAt(issuer + 2).toASN1Primitive().getEncoded(ASN1Encoding.DL));
+      } catch (CertificateEncodingException | IOException | RuntimeException e) {
+        throw new IllegalArgumentException("certificate has no readable TBSCertificate", e);
       }
-      int first = data[at + 1] & 0xff;
-      int content = at + 2;
-      long length;
-      if (first < 0x80) {
-        length = first;
-      } else {
-        int count = first & 0x7f;
-        if (count == 0 || count > 4 || content + count > data.length) {
-          throw new IllegalArgumentException("bad DER length");
-        }
-        length = 0;
-        for (int i = 0; i < count; i++) {
-          length = (length << 8) | (data[content + i] & 0xff);
-        }
-        content += count;
-      }
-      if (length > data.length - content) {
-        throw new IllegalArgumentException("truncated DER");
-      }
-      return new int[] {at, content, (int) (content + length)};
     }
-  }
-
-  private static boolean isCritical(X509Certificate cert, String oid) {
-    Set<String> critical = cert.getCriticalExtensionOIDs();
-    return critical != null && critical.contains(oid);
-  }
-
-  private static boolean isNonCritical(X509Certificate cert, String oid) {
-    Set<String> nonCritical = cert.getNonCriticalExtensionOIDs();
-    return nonCritical != null && nonCritical.contains(oid);
-  }
-
-  private static boolean keyUsageBit(X509Certificate cert, int bit) {
-    boolean[] ku = cert.getKeyUsage();
-    return ku != null && ku.length > bit && ku[bit];
   }
 
   private static boolean anySet(boolean[] bits) {
@@ -663,13 +374,7 @@ public final class CertificateChains {
     return false;
   }
 
-  // Messages name the certificate only when a rule is broken: formatting a name re-parses it, and
-  // doing that for every passing rule was a measurable share of a whole verification.
-  private static String subject(X509Certificate cert) {
-    return "certificate with subject " + q(cert);
-  }
-
   private static String q(X509Certificate cert) {
-    return GoNameFormat.quote(GoNameFormat.subjectOf(cert));
+    return CertificateRules.q(cert);
   }
 }

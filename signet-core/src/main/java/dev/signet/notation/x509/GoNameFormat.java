@@ -1,6 +1,5 @@
 package dev.signet.notation.x509;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -13,6 +12,8 @@ import org.bouncycastle.asn1.ASN1PrintableString;
 import org.bouncycastle.asn1.ASN1String;
 import org.bouncycastle.asn1.ASN1T61String;
 import org.bouncycastle.asn1.ASN1UTF8String;
+import org.bouncycastle.asn1.DERPrintableString;
+import org.bouncycastle.asn1.DERUTF8String;
 import org.bouncycastle.asn1.DERUniversalString;
 import org.bouncycastle.asn1.x500.AttributeTypeAndValue;
 import org.bouncycastle.asn1.x500.RDN;
@@ -201,20 +202,12 @@ public final class GoNameFormat {
         throw new IllegalStateException(e);
       }
     }
-    byte[] text = value.getBytes(StandardCharsets.UTF_8);
-    int tag = 0x13;
-    for (int i = 0; i < value.length(); i++) {
-      if (!printable(value.charAt(i))) {
-        tag = 0x0c;
-        break;
-      }
+    boolean printable = value.chars().allMatch(ch -> printable((char) ch));
+    try {
+      return (printable ? new DERPrintableString(value) : new DERUTF8String(value)).getEncoded();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
     }
-    byte[] length = derLength(text.length);
-    byte[] out = new byte[1 + length.length + text.length];
-    out[0] = (byte) tag;
-    System.arraycopy(length, 0, out, 1, length.length);
-    System.arraycopy(text, 0, out, 1 + length.length, text.length);
-    return out;
   }
 
   private static boolean printable(char ch) {
@@ -222,19 +215,6 @@ public final class GoNameFormat {
         || (ch >= 'A' && ch <= 'Z')
         || (ch >= '0' && ch <= '9')
         || " '()+,-./:=?".indexOf(ch) >= 0;
-  }
-
-  private static byte[] derLength(int n) {
-    if (n < 0x80) {
-      return new byte[] {(byte) n};
-    }
-    int bytes = n > 0xffffff ? 4 : n > 0xffff ? 3 : n > 0xff ? 2 : 1;
-    byte[] out = new byte[bytes + 1];
-    out[0] = (byte) (0x80 | bytes);
-    for (int i = 0; i < bytes; i++) {
-      out[bytes - i] = (byte) (n >>> (8 * i));
-    }
-    return out;
   }
 
   /** RFC 2253 escaping as Go applies it (by byte index, so a trailing space is escaped). */
@@ -256,36 +236,5 @@ public final class GoNameFormat {
       sb.append(ch);
     }
     return sb.toString();
-  }
-
-  /** Go's {@code %q} of a string: double quotes, with backslashes, quotes and controls escaped. */
-  static String quote(String s) {
-    StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
-    s.codePoints()
-        .forEach(
-            cp -> {
-              switch (cp) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                case 0x07 -> sb.append("\\a");
-                case '\b' -> sb.append("\\b");
-                case '\f' -> sb.append("\\f");
-                case 0x0b -> sb.append("\\v");
-                default -> {
-                  if (cp < 0x20 || cp == 0x7f) {
-                    sb.append(String.format("\\x%02x", cp));
-                  } else if (Character.isISOControl(cp) || !Character.isDefined(cp)) {
-                    sb.append(
-                        cp > 0xffff ? String.format("\\U%08x", cp) : String.format("\\u%04x", cp));
-                  } else {
-                    sb.appendCodePoint(cp);
-                  }
-                }
-              }
-            });
-    return sb.append('"').toString();
   }
 }

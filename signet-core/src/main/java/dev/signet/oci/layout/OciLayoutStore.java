@@ -5,9 +5,6 @@ package dev.signet.oci.layout;
 
 import dev.signet.deadline.Deadline;
 import dev.signet.deadline.DeadlineExceededException;
-import dev.signet.json.JsonFormatException;
-import dev.signet.json.StrictJson;
-import dev.signet.oci.ContentMismatchException;
 import dev.signet.oci.Descriptor;
 import dev.signet.reference.Digest;
 import dev.signet.oci.ImageIndex;
@@ -17,22 +14,12 @@ import dev.signet.oci.MediaTypes;
 import dev.signet.oci.ReferrerStore;
 import dev.signet.oci.StoreException;
 import dev.signet.reference.Reference;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import tools.jackson.databind.JsonNode;
 
 /**
  * A {@link ReferrerStore} over an OCI image layout directory ({@code oci-layout}, {@code
@@ -60,11 +47,12 @@ import tools.jackson.databind.JsonNode;
  *       maxManifestBytes} each; a layout beyond either limit is an error rather than a silently
  *       partial answer.
  * </ul>
+ *
+ * <p>{@link LayoutDirectory} reads the files and checks their content; {@link LayoutManifests}
+ * reads, checks and walks the manifests; this class answers the {@link ReferrerStore} questions.
  */
 public final class OciLayoutStore implements ReferrerStore {
   private static final String REF_NAME = "org.opencontainers.image.ref.name";
-  private static final String LAYOUT_VERSION = "1.0.0";
-  private static final int MAX_LAYOUT_FILE_BYTES = 64 * 1024;
 
   /**
    * Limits on the work and memory one call may spend.
@@ -117,6 +105,8 @@ public final class OciLayoutStore implements ReferrerStore {
     }
   }
 
+  private final LayoutDirectory dir;
+  private final LayoutManifests manifests;
   private final Path root;
   private final Limits limits;
 
@@ -130,18 +120,10 @@ public final class OciLayoutStore implements ReferrerStore {
    * parses.
    */
   public OciLayoutStore(Path directory, Limits limits) throws StoreException {
-    Objects.requireNonNull(directory, "directory");
     this.limits = Objects.requireNonNull(limits, "limits");
-    if (!Files.isDirectory(directory)) {
-      throw new StoreException("OCI layout " + directory + " is not a directory");
-    }
-    try {
-      this.root = directory.toRealPath();
-    } catch (IOException e) {
-      throw new StoreException("cannot open OCI layout " + directory + ": " + e.getMessage(), e);
-    }
-    checkLayoutFile();
-    readIndexJson();
+    this.dir = LayoutDirectory.open(directory);
+    this.root = dir.root();
+    this.manifests = new LayoutManifests(dir, limits);
   }
 
   /** The layout directory (its real path). */
@@ -179,11 +161,11 @@ public final class OciLayoutStore implements ReferrerStore {
       throws StoreException, DeadlineExceededException {
     Objects.requireNonNull(subject, "subject");
     deadline.check("listing referrers in OCI layout");
-    ImageIndex index = readIndexJson();
+    ImageIndex index = dir.readIndexJson();
     Map<Digest, Descriptor> found = new LinkedHashMap<>();
 
     for (Descriptor tagIndex : referrersTagIndexes(index, subject.digest())) {
-      byte[] bytes = readVerified(tagIndex, limits.maxManifestBytes(), "referrers index");
+      byte[] bytes = dir.readVerified(tagIndex, limits.maxManifestBytes(), "referrers index");
       ImageIndex referrers;
       try {
         referrers = ImageIndex.parse(bytes);
@@ -217,8 +199,8 @@ public final class OciLayoutStore implements ReferrerStore {
       }
     }
 
-    Walk walk = walk(index, deadline);
-    for (Visited v : walk.visited()) {
+    LayoutManifests.Walk walk = manifests.walk(index, deadline);
+    for (LayoutManifests.Visited v : walk.visited()) {
       deadline.check("scanning OCI layout manifests for referrers");
       if (found.containsKey(v.descriptor().digest()) || v.subject() == null) {
         continue;
@@ -248,20 +230,20 @@ public final class OciLayoutStore implements ReferrerStore {
   public byte[] fetchManifest(Reference repository, Descriptor descriptor, Deadline deadline)
       throws StoreException, DeadlineExceededException {
     deadline.check("fetching manifest " + descriptor.digest() + " from OCI layout");
-    return readVerified(descriptor, limits.maxManifestBytes(), "manifest");
+    return dir.readVerified(descriptor, limits.maxManifestBytes(), "manifest");
   }
 
   @Override
   public byte[] fetchBlob(Reference repository, Descriptor descriptor, Deadline deadline)
       throws StoreException, DeadlineExceededException {
     deadline.check("fetching blob " + descriptor.digest() + " from OCI layout");
-    return readVerified(descriptor, limits.maxBlobBytes(), "blob");
+    return dir.readVerified(descriptor, limits.maxBlobBytes(), "blob");
   }
 
   // ---- resolve ----
 
   private Descriptor resolveTag(Reference reference) throws StoreException {
-    ImageIndex index = readIndexJson();
+    ImageIndex index = dir.readIndexJson();
     String tag = reference.tag();
     String qualified = reference.name() + ":" + tag;
     Descriptor match = null;
@@ -292,244 +274,31 @@ public final class OciLayoutStore implements ReferrerStore {
               + REF_NAME
               + " annotation)");
     }
-    return checkedManifestDescriptor(match);
+    return manifests.checkedManifestDescriptor(match);
   }
 
   private Descriptor resolveDigest(Reference reference, Deadline deadline)
       throws StoreException, DeadlineExceededException {
     Digest digest = reference.digest();
-    ImageIndex index = readIndexJson();
+    ImageIndex index = dir.readIndexJson();
     for (Descriptor d : index.manifests()) {
       if (d.digest().equals(digest)) {
-        return checkedManifestDescriptor(d);
+        return manifests.checkedManifestDescriptor(d);
       }
     }
-    Walk walk = walk(index, deadline);
-    for (Visited v : walk.visited()) {
+    LayoutManifests.Walk walk = manifests.walk(index, deadline);
+    for (LayoutManifests.Visited v : walk.visited()) {
       if (v.descriptor().digest().equals(digest)) {
-        return checkedManifestDescriptor(v.descriptor());
+        return manifests.checkedManifestDescriptor(v.descriptor());
       }
     }
     for (Descriptor d : walk.unread()) {
       if (d.digest().equals(digest)) {
         // Listed, but the walk could not read it: this says why.
-        return checkedManifestDescriptor(d);
+        return manifests.checkedManifestDescriptor(d);
       }
     }
-    return resolveLooseBlob(reference, digest);
-  }
-
-  /** A manifest present only as a blob: its content must declare its media type. */
-  private Descriptor resolveLooseBlob(Reference reference, Digest digest) throws StoreException {
-    Path path = blobPath(digest);
-    if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-      throw new StoreException(
-          "\""
-              + reference
-              + "\" is not found in OCI layout "
-              + root
-              + ": no manifest with digest "
-              + digest
-              + " is listed in index.json or stored as a blob");
-    }
-    long size = fileSize(path, digest);
-    if (size > limits.maxManifestBytes()) {
-      throw new StoreException(
-          "\""
-              + reference
-              + "\" does not name a manifest in OCI layout "
-              + root
-              + ": blob "
-              + digest
-              + " is "
-              + size
-              + " bytes, larger than the manifest limit of "
-              + limits.maxManifestBytes()
-              + " bytes");
-    }
-    byte[] bytes =
-        readVerified(new Descriptor(null, digest, size), limits.maxManifestBytes(), "manifest");
-    String mediaType;
-    try {
-      JsonNode doc = StrictJson.parseObject(bytes, limits.maxManifestBytes(), "manifest");
-      JsonNode mt = doc.get("mediaType");
-      mediaType = mt != null && mt.isString() ? mt.asString() : null;
-    } catch (JsonFormatException e) {
-      throw new StoreException(
-          "\""
-              + reference
-              + "\" does not name a manifest in OCI layout "
-              + root
-              + ": "
-              + e.getMessage(),
-          e);
-    }
-    if (!isManifestType(mediaType) && !MediaTypes.isIndex(mediaType)) {
-      throw new StoreException(
-          "\""
-              + reference
-              + "\" does not name a manifest in OCI layout "
-              + root
-              + ": blob "
-              + digest
-              + " is not listed in index.json and does not declare a manifest or index mediaType");
-    }
-    Parsed parsed = parse(bytes, mediaType);
-    return new Descriptor(mediaType, digest, size, parsed.artifactType(), Map.of());
-  }
-
-  /**
-   * Reads and checks the manifest an index.json entry points at, and returns its descriptor with
-   * the media type of the content (which must agree with the entry when both are given).
-   */
-  private Descriptor checkedManifestDescriptor(Descriptor entry) throws StoreException {
-    byte[] bytes = readVerified(entry, limits.maxManifestBytes(), "manifest");
-    String declared = declaredMediaType(bytes, entry);
-    String mediaType = entry.mediaType() != null ? entry.mediaType() : declared;
-    if (!isManifestType(mediaType) && !MediaTypes.isIndex(mediaType)) {
-      throw new StoreException(
-          entry.digest()
-              + " in OCI layout "
-              + root
-              + " is not a manifest or index (mediaType "
-              + (mediaType == null ? "missing" : "\"" + mediaType + "\"")
-              + ")");
-    }
-    Parsed parsed = parse(bytes, mediaType);
-    String artifactType =
-        entry.artifactType() != null ? entry.artifactType() : parsed.artifactType();
-    return new Descriptor(mediaType, entry.digest(), entry.size(), artifactType, Map.of());
-  }
-
-  private String declaredMediaType(byte[] bytes, Descriptor entry) throws StoreException {
-    JsonNode doc;
-    try {
-      doc = StrictJson.parseObject(bytes, limits.maxManifestBytes(), "manifest");
-    } catch (JsonFormatException e) {
-      throw new StoreException(
-          "manifest "
-              + entry.digest()
-              + " in OCI layout "
-              + root
-              + " is malformed: "
-              + e.getMessage(),
-          e);
-    }
-    JsonNode mt = doc.get("mediaType");
-    String declared = mt != null && mt.isString() ? mt.asString() : null;
-    if (declared != null && entry.mediaType() != null && !declared.equals(entry.mediaType())) {
-      throw new StoreException(
-          "manifest "
-              + entry.digest()
-              + " in OCI layout "
-              + root
-              + " declares mediaType \""
-              + declared
-              + "\" but index.json lists it as \""
-              + entry.mediaType()
-              + "\"");
-    }
-    return declared;
-  }
-
-  // ---- walking the layout ----
-
-  /** A manifest or index reached from index.json, with what the scan needs from its content. */
-  private record Visited(
-      Descriptor descriptor,
-      Descriptor subject,
-      String artifactType,
-      Map<String, String> annotations) {}
-
-  /** Everything reachable; {@code unread} holds listed descriptors whose content was unusable. */
-  private record Walk(List<Visited> visited, List<Descriptor> unread) {}
-
-  private record Parsed(
-      Descriptor subject,
-      String artifactType,
-      Map<String, String> annotations,
-      List<Descriptor> children) {}
-
-  private Walk walk(ImageIndex index, Deadline deadline)
-      throws StoreException, DeadlineExceededException {
-    List<Visited> visited = new ArrayList<>();
-    List<Descriptor> unread = new ArrayList<>();
-    Set<Digest> seen = new HashSet<>();
-    record Pending(Descriptor descriptor, int depth) {}
-    Deque<Pending> queue = new ArrayDeque<>();
-    for (Descriptor d : index.manifests()) {
-      queue.add(new Pending(d, 0));
-    }
-    while (!queue.isEmpty()) {
-      Pending next = queue.removeFirst();
-      Descriptor d = next.descriptor();
-      if (!seen.add(d.digest())) {
-        continue;
-      }
-      if (seen.size() > limits.maxManifestsScanned()) {
-        throw new StoreException(
-            "OCI layout "
-                + root
-                + " holds more than "
-                + limits.maxManifestsScanned()
-                + " manifests; refusing to scan further (raise maxManifestsScanned if this is"
-                + " expected)");
-      }
-      deadline.check("scanning OCI layout manifests");
-      if (!isManifestType(d.mediaType())
-          && !MediaTypes.isIndex(d.mediaType())
-          && d.mediaType() != null) {
-        continue; // a blob listed in index.json; nothing to scan
-      }
-      Parsed parsed;
-      try {
-        byte[] bytes = readVerified(d, limits.maxManifestBytes(), "manifest");
-        String mediaType = d.mediaType() != null ? d.mediaType() : declaredMediaType(bytes, d);
-        parsed = parse(bytes, mediaType);
-      } catch (StoreException e) {
-        unread.add(d);
-        continue;
-      }
-      visited.add(new Visited(d, parsed.subject(), parsed.artifactType(), parsed.annotations()));
-      if (!parsed.children().isEmpty()) {
-        if (next.depth() >= limits.maxIndexDepth()) {
-          throw new StoreException(
-              "OCI layout "
-                  + root
-                  + " nests image indexes deeper than "
-                  + limits.maxIndexDepth()
-                  + " levels (at "
-                  + d.digest()
-                  + ")");
-        }
-        for (Descriptor child : parsed.children()) {
-          queue.add(new Pending(child, next.depth() + 1));
-        }
-      }
-    }
-    return new Walk(List.copyOf(visited), List.copyOf(unread));
-  }
-
-  private Parsed parse(byte[] bytes, String mediaType) throws StoreException {
-    try {
-      if (MediaTypes.isIndex(mediaType)) {
-        ImageIndex nested = ImageIndex.parse(bytes);
-        return new Parsed(
-            nested.subject(), nested.artifactType(), nested.annotations(), nested.manifests());
-      }
-      Manifest manifest = Manifest.parse(bytes, mediaType);
-      return new Parsed(
-          manifest.subject(), manifest.effectiveArtifactType(), manifest.annotations(), List.of());
-    } catch (ManifestFormatException e) {
-      throw new StoreException(
-          "malformed manifest in OCI layout " + root + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static boolean isManifestType(String mediaType) {
-    return MediaTypes.OCI_MANIFEST.equals(mediaType)
-        || MediaTypes.OCI_ARTIFACT_MANIFEST.equals(mediaType)
-        || MediaTypes.DOCKER_MANIFEST.equals(mediaType);
+    return manifests.looseManifest(reference, digest);
   }
 
   // ---- referrers tag schema ----
@@ -562,192 +331,12 @@ public final class OciLayoutStore implements ReferrerStore {
     }
     String artifactType = null;
     try {
-      byte[] bytes = readVerified(entry, limits.maxManifestBytes(), "manifest");
-      String mediaType =
-          entry.mediaType() != null ? entry.mediaType() : declaredMediaType(bytes, entry);
-      artifactType = parse(bytes, mediaType).artifactType();
+      artifactType = manifests.artifactTypeOf(entry);
     } catch (StoreException e) {
       // Unreadable here; the entry is still returned and fails when the caller fetches it.
     }
     return new Descriptor(
         entry.mediaType(), entry.digest(), entry.size(), artifactType, entry.annotations());
-  }
-
-  // ---- files ----
-
-  private void checkLayoutFile() throws StoreException {
-    Path file = root.resolve("oci-layout");
-    byte[] bytes = readLayoutFile(file, MAX_LAYOUT_FILE_BYTES, "oci-layout");
-    JsonNode doc;
-    try {
-      doc = StrictJson.parseObject(bytes, MAX_LAYOUT_FILE_BYTES, "oci-layout");
-    } catch (JsonFormatException e) {
-      throw new StoreException("OCI layout " + root + " is invalid: " + e.getMessage(), e);
-    }
-    JsonNode version = doc.get("imageLayoutVersion");
-    if (version == null || !version.isString() || !LAYOUT_VERSION.equals(version.asString())) {
-      throw new StoreException(
-          "OCI layout "
-              + root
-              + " is invalid: oci-layout must have imageLayoutVersion \""
-              + LAYOUT_VERSION
-              + "\", found "
-              + (version == null ? "none" : version.toString()));
-    }
-  }
-
-  private ImageIndex readIndexJson() throws StoreException {
-    byte[] bytes = readLayoutFile(root.resolve("index.json"), Manifest.MAX_BYTES, "index.json");
-    try {
-      JsonNode doc = StrictJson.parseObject(bytes, Manifest.MAX_BYTES, "index.json");
-      JsonNode schema = doc.get("schemaVersion");
-      if (schema == null || !schema.isIntegralNumber() || schema.asLong() != 2) {
-        throw new StoreException(
-            "OCI layout " + root + " is invalid: index.json must have schemaVersion 2");
-      }
-      JsonNode manifests = doc.get("manifests");
-      if (manifests == null || !manifests.isArray()) {
-        throw new StoreException(
-            "OCI layout " + root + " is invalid: index.json must have a manifests array");
-      }
-      return ImageIndex.parse(bytes);
-    } catch (JsonFormatException | ManifestFormatException e) {
-      throw new StoreException(
-          "OCI layout " + root + " is invalid: index.json: " + e.getMessage(), e);
-    }
-  }
-
-  private byte[] readLayoutFile(Path file, int max, String what) throws StoreException {
-    try {
-      Path real = file.toRealPath();
-      if (!real.startsWith(root) || !Files.isRegularFile(real)) {
-        throw new StoreException(
-            "OCI layout "
-                + root
-                + " is invalid: "
-                + what
-                + " is not a regular file inside the layout");
-      }
-      try (InputStream in = Files.newInputStream(real)) {
-        byte[] bytes = in.readNBytes(max + 1);
-        if (bytes.length > max) {
-          throw new StoreException(
-              "OCI layout " + root + " is invalid: " + what + " is larger than " + max + " bytes");
-        }
-        return bytes;
-      }
-    } catch (NoSuchFileException e) {
-      throw new StoreException(
-          "OCI layout "
-              + root
-              + " is invalid: "
-              + what
-              + " is missing (is this an OCI image layout?)",
-          e);
-    } catch (IOException e) {
-      throw new StoreException(
-          "cannot read " + what + " of OCI layout " + root + ": " + e.getMessage(), e);
-    }
-  }
-
-  /** {@code blobs/<alg>/<hex>}, from the digest's validated parts only. */
-  private Path blobPath(Digest digest) {
-    return root.resolve("blobs").resolve(digest.algorithm()).resolve(digest.hex());
-  }
-
-  private long fileSize(Path path, Digest digest) throws StoreException {
-    Path real = realBlob(path, digest);
-    try {
-      return Files.size(real);
-    } catch (IOException e) {
-      throw new StoreException(
-          "cannot read blob " + digest + " in OCI layout " + root + ": " + e.getMessage(), e);
-    }
-  }
-
-  /** The blob's real path, refused when missing, not a file, or outside the layout. */
-  private Path realBlob(Path path, Digest digest) throws StoreException {
-    Path real;
-    try {
-      real = path.toRealPath();
-    } catch (NoSuchFileException e) {
-      throw new StoreException("blob " + digest + " is not found in OCI layout " + root, e);
-    } catch (IOException e) {
-      throw new StoreException(
-          "cannot read blob " + digest + " in OCI layout " + root + ": " + e.getMessage(), e);
-    }
-    if (!real.startsWith(root)) {
-      throw new StoreException(
-          "blob "
-              + digest
-              + " in OCI layout "
-              + root
-              + " resolves outside the layout ("
-              + real
-              + "); refusing it");
-    }
-    if (!Files.isRegularFile(real)) {
-      throw new StoreException(
-          "blob " + digest + " in OCI layout " + root + " is not a regular file");
-    }
-    return real;
-  }
-
-  /**
-   * Reads the blob of {@code descriptor}, at most {@code max} bytes, and checks digest and size.
-   * Content that fails the check is never returned.
-   */
-  private byte[] readVerified(Descriptor descriptor, long max, String what) throws StoreException {
-    Digest digest = descriptor.digest();
-    if (descriptor.size() > max) {
-      throw new StoreException(
-          what
-              + " "
-              + digest
-              + " is "
-              + descriptor.size()
-              + " bytes, larger than the limit of "
-              + max
-              + " bytes");
-    }
-    Path real = realBlob(blobPath(digest), digest);
-    long onDisk;
-    try {
-      onDisk = Files.size(real);
-    } catch (IOException e) {
-      throw new StoreException(
-          "cannot read " + what + " " + digest + " in OCI layout " + root + ": " + e.getMessage(),
-          e);
-    }
-    if (onDisk != descriptor.size()) {
-      throw new StoreException(
-          what
-              + " "
-              + digest
-              + " in OCI layout "
-              + root
-              + " fails its check: the blob is "
-              + onDisk
-              + " bytes, its descriptor says "
-              + descriptor.size());
-    }
-    byte[] bytes;
-    try (InputStream in = Files.newInputStream(real)) {
-      // One byte more than allowed tells a larger file from an exact fit.
-      bytes = in.readNBytes((int) Math.min(max, descriptor.size()) + 1);
-    } catch (IOException e) {
-      throw new StoreException(
-          "cannot read " + what + " " + digest + " in OCI layout " + root + ": " + e.getMessage(),
-          e);
-    }
-    try {
-      descriptor.verifyContent(bytes);
-    } catch (ContentMismatchException e) {
-      throw new StoreException(
-          what + " " + digest + " in OCI layout " + root + " fails its check: " + e.getMessage(),
-          e);
-    }
-    return bytes;
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.signet.notation.trustpolicy;
 
+import dev.signet.notation.x509.GoFormat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;

@@ -141,6 +141,85 @@ class CertificateChainsTest {
             "certificate with subject \"CN=Child2\" is not issued by \"CN=Root,O=Test,C=US\"");
   }
 
+  @Test
+  void multi_valued_issuer_name_must_keep_its_order() throws Exception {
+    // Go compares the raw bytes: the same two attributes in another order are another name. A
+    // comparison after a DER re-encoding (which sorts a SET) would wrongly see one name.
+    Issued multiRoot = TestPki.root("CN=Multi+O=Test").selfSigned();
+    byte[] subject = multiRoot.certificate().getSubjectX500Principal().getEncoded();
+    Issued child = buildCustom("CN=Child", multiRoot, b -> {}, false);
+    byte[] swapped = swapSetMembers(subject);
+    X509Certificate reordered = reissued(child.certificate(), subject, swapped, multiRoot);
+    assertThat(indexOf(reordered.getTBSCertificate(), swapped)).isPositive();
+    // The JDK's X500Principal re-encodes (and so sorts) the name: compared that way, it matches.
+    assertThat(reordered.getIssuerX500Principal())
+        .isEqualTo(multiRoot.certificate().getSubjectX500Principal());
+
+    assertThatCode(() -> CertificateChains.validateCodeSigning(chain(child, multiRoot)))
+        .doesNotThrowAnyException();
+    assertThatThrownBy(
+            () -> CertificateChains.validateCodeSigning(List.of(reordered, multiRoot.certificate())))
+        .isInstanceOf(CertificateChainException.class)
+        .hasMessageStartingWith("certificate with subject \"CN=Child\" is not issued by");
+  }
+
+  /** A name of one RDN holding two attributes, with those two swapped (same length). */
+  private static byte[] swapSetMembers(byte[] name) throws Exception {
+    org.bouncycastle.asn1.ASN1Set set =
+        org.bouncycastle.asn1.ASN1Set.getInstance(
+            org.bouncycastle.asn1.ASN1Sequence.getInstance(name).getObjectAt(0));
+    assertThat(set.size()).isEqualTo(2);
+    byte[] first = set.getObjectAt(0).toASN1Primitive().getEncoded();
+    byte[] second = set.getObjectAt(1).toASN1Primitive().getEncoded();
+    byte[] out = name.clone();
+    int at = name.length - first.length - second.length;
+    System.arraycopy(second, 0, out, at, second.length);
+    System.arraycopy(first, 0, out, at + second.length, first.length);
+    return out;
+  }
+
+  /** The certificate with {@code from} replaced by {@code to} in its TBS bytes, signed again. */
+  private static X509Certificate reissued(
+      X509Certificate cert, byte[] from, byte[] to, Issued issuer) throws Exception {
+    byte[] tbs = cert.getTBSCertificate();
+    int at = indexOf(tbs, from);
+    assertThat(at).isPositive();
+    System.arraycopy(to, 0, tbs, at, to.length);
+    java.security.Signature signer = java.security.Signature.getInstance("SHA256withRSA");
+    signer.initSign(issuer.privateKey());
+    signer.update(tbs);
+    byte[] algorithm =
+        org.bouncycastle.asn1.x509.Certificate.getInstance(cert.getEncoded())
+            .getSignatureAlgorithm()
+            .getEncoded();
+    byte[] signature = new org.bouncycastle.asn1.DERBitString(signer.sign()).getEncoded();
+    java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+    body.write(tbs);
+    body.write(algorithm);
+    body.write(signature);
+    // The outer SEQUENCE written by hand: re-encoding the TBS would sort the name again.
+    java.io.ByteArrayOutputStream der = new java.io.ByteArrayOutputStream();
+    der.write(0x30);
+    int length = body.size();
+    assertThat(length).isBetween(256, 65_535);
+    der.write(0x82);
+    der.write(length >>> 8);
+    der.write(length & 0xff);
+    body.writeTo(der);
+    return (X509Certificate)
+        java.security.cert.CertificateFactory.getInstance("X.509")
+            .generateCertificate(new java.io.ByteArrayInputStream(der.toByteArray()));
+  }
+
+  private static int indexOf(byte[] data, byte[] part) {
+    for (int i = 0; i + part.length <= data.length; i++) {
+      if (java.util.Arrays.equals(data, i, i + part.length, part, 0, part.length)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
   // ---- single certificate ----
 
   @Test

@@ -131,11 +131,11 @@ class CertificateChainsVectorTest {
 
   @Test
   void root_path_length() throws Exception {
-    assertThat(CertificateChains.caProblem(cs("rootCertPem"), 3, Purpose.CODE_SIGNING))
+    assertThat(CertificateRules.caProblem(cs("rootCertPem"), 3, Purpose.CODE_SIGNING))
         .isEqualTo(
             "certificate with subject \"CN=Root\": expected path length of 3 but certificate has"
                 + " path length 2 instead");
-    assertThat(CertificateChains.caProblem(cs("rootCertPem"), 2, Purpose.CODE_SIGNING)).isNull();
+    assertThat(CertificateRules.caProblem(cs("rootCertPem"), 2, Purpose.CODE_SIGNING)).isNull();
   }
 
   @Test
@@ -167,67 +167,67 @@ class CertificateChainsVectorTest {
   @Test
   void ca_rules() throws Exception {
     String hello = "certificate with subject \"CN=Hello\": ";
-    assertThat(CertificateChains.caProblem(cs("noBasicConstraintsCaPem"), 3, Purpose.CODE_SIGNING))
+    assertThat(CertificateRules.caProblem(cs("noBasicConstraintsCaPem"), 3, Purpose.CODE_SIGNING))
         .isEqualTo(
             hello + "ca field in basic constraints must be present, critical, and set to true");
-    assertThat(CertificateChains.caProblem(cs("basicConstraintsNotCaPem"), 3, Purpose.CODE_SIGNING))
+    assertThat(CertificateRules.caProblem(cs("basicConstraintsNotCaPem"), 3, Purpose.CODE_SIGNING))
         .isEqualTo(
             hello + "ca field in basic constraints must be present, critical, and set to true");
     assertThat(
-            CertificateChains.caProblem(cs("kuNotCriticalCertSignCaPem"), 3, Purpose.CODE_SIGNING))
+            CertificateRules.caProblem(cs("kuNotCriticalCertSignCaPem"), 3, Purpose.CODE_SIGNING))
         .isEqualTo(hello + "key usage extension must be marked critical");
     assertThat(
-            CertificateChains.caProblem(cs("kuNotCriticalCertSignCaPem"), 3, Purpose.TIMESTAMPING))
+            CertificateRules.caProblem(cs("kuNotCriticalCertSignCaPem"), 3, Purpose.TIMESTAMPING))
         .isNull();
-    assertThat(CertificateChains.caProblem(cs("kuMissingCaPem"), 3, Purpose.CODE_SIGNING))
+    assertThat(CertificateRules.caProblem(cs("kuMissingCaPem"), 3, Purpose.CODE_SIGNING))
         .isEqualTo(hello + "key usage extension must be present");
-    assertThat(CertificateChains.caProblem(cs("kuNotCertSignCaPem"), 3, Purpose.CODE_SIGNING))
+    assertThat(CertificateRules.caProblem(cs("kuNotCertSignCaPem"), 3, Purpose.CODE_SIGNING))
         .isEqualTo(hello + "key usage must have the bit positions for key cert sign set");
   }
 
   @Test
   void leaf_rules() throws Exception {
     String hello = "certificate with subject \"CN=Hello\": ";
-    assertThat(CertificateChains.leafProblem(cs("validNoOptionsLeafPem"), Purpose.CODE_SIGNING))
+    assertThat(CertificateRules.leafProblem(cs("validNoOptionsLeafPem"), Purpose.CODE_SIGNING))
         .isNull();
-    assertThat(CertificateChains.leafProblem(cs("validNoOptionsLeafPem"), Purpose.TIMESTAMPING))
+    assertThat(CertificateRules.leafProblem(cs("validNoOptionsLeafPem"), Purpose.TIMESTAMPING))
         .isEqualTo(
             "timestamp signing certificate with subject \"CN=Hello\" must have and only have"
                 + " Timestamping as extended key usage");
-    assertThat(CertificateChains.leafProblem(cs("caTrueLeafPem"), Purpose.CODE_SIGNING))
+    assertThat(CertificateRules.leafProblem(cs("caTrueLeafPem"), Purpose.CODE_SIGNING))
         .isEqualTo(
             hello
                 + "if the basic constraints extension is present, the ca field must be set to"
                 + " false");
     assertThat(
-            CertificateChains.leafProblem(cs("kuNoDigitalSignatureLeafPem"), Purpose.CODE_SIGNING))
+            CertificateRules.leafProblem(cs("kuNoDigitalSignatureLeafPem"), Purpose.CODE_SIGNING))
         .isEqualTo(
             "the certificate with subject \"CN=Hello\" is invalid. The key usage must have the bit"
                 + " positions for \"Digital Signature\" set");
-    assertThat(CertificateChains.leafProblem(cs("kuWrongValuesLeafPem"), Purpose.CODE_SIGNING))
+    assertThat(CertificateRules.leafProblem(cs("kuWrongValuesLeafPem"), Purpose.CODE_SIGNING))
         .isEqualTo(
             "the certificate with subject \"CN=Hello\" is invalid. The key usage must be \"Digital"
                 + " Signature\" only, but found \"CertSign\", \"CRLSign\"");
-    assertThat(CertificateChains.leafProblem(cs("rsaKeyTooSmallLeafPem"), Purpose.CODE_SIGNING))
+    assertThat(CertificateRules.leafProblem(cs("rsaKeyTooSmallLeafPem"), Purpose.CODE_SIGNING))
         .isEqualTo(hello + "rsa key size 1024 bits is not supported");
-    assertThat(CertificateChains.leafProblem(cs("ecdsaKeyTooSmallLeafPem"), Purpose.CODE_SIGNING))
+    assertThat(CertificateRules.leafProblem(cs("ecdsaKeyTooSmallLeafPem"), Purpose.CODE_SIGNING))
         .isEqualTo(hello + "ecdsa key size 224 bits is not supported");
-    assertThat(CertificateChains.leafProblem(cs("ekuWrongValuesCodeLeafPem"), Purpose.CODE_SIGNING))
+    assertThat(CertificateRules.leafProblem(cs("ekuWrongValuesCodeLeafPem"), Purpose.CODE_SIGNING))
         .isEqualTo(hello + "extended key usage must not contain ServerAuth eku");
     assertThat(
-            CertificateChains.leafProblem(cs("ekuMissingCodeSigningLeafPem"), Purpose.CODE_SIGNING))
+            CertificateRules.leafProblem(cs("ekuMissingCodeSigningLeafPem"), Purpose.CODE_SIGNING))
         .isEqualTo(hello + "extended key usage must not contain OCSPSigning eku");
     assertThat(
-            CertificateChains.leafProblem(
+            CertificateRules.leafProblem(
                 ts("ekuMissingTimestampingLeafPem"), Purpose.TIMESTAMPING))
         .isEqualTo(
             "timestamp signing certificate with subject \"CN=Hello\" must have and only have"
                 + " Timestamping as extended key usage");
-    assertThat(CertificateChains.leafProblem(ts("ekuWrongValuesTimeLeafPem"), Purpose.TIMESTAMPING))
+    assertThat(CertificateRules.leafProblem(ts("ekuWrongValuesTimeLeafPem"), Purpose.TIMESTAMPING))
         .isEqualTo(
             "timestamp signing certificate with subject \"CN=Hello\" must have and only have"
                 + " Timestamping as extended key usage");
-    assertThat(CertificateChains.leafProblem(ts("ekuNonCriticalTimeLeafPem"), Purpose.TIMESTAMPING))
+    assertThat(CertificateRules.leafProblem(ts("ekuNonCriticalTimeLeafPem"), Purpose.TIMESTAMPING))
         .isEqualTo(
             "timestamp signing certificate with subject \"CN=TimeStampingLeaf\" must have extended"
                 + " key usage extension marked as critical");
@@ -239,7 +239,7 @@ class CertificateChainsVectorTest {
         List.of(ts("ekuWrongValuesTimeLeafPem"), cs("intermediateCertPem1"), cs("rootCertPem")),
         "invalid certificates or certificate with subject \"CN=Hello\" is not issued by"
             + " \"CN=Intermediate1\". Error: crypto/rsa: verification error");
-    assertThat(CertificateChains.leafProblem(cs("unrelatedCertPem"), Purpose.TIMESTAMPING))
+    assertThat(CertificateRules.leafProblem(cs("unrelatedCertPem"), Purpose.TIMESTAMPING))
         .isEqualTo(
             "timestamp signing certificate with subject \"CN=Hello\" must have and only have"
                 + " Timestamping as extended key usage");

@@ -199,14 +199,6 @@ class GoNameFormatTest {
   }
 
   @Test
-  void go_quote() {
-    assertThat(GoNameFormat.quote("O=DigiCert\\, Inc."))
-        .isEqualTo("\"O=DigiCert\\\\, Inc.\"");
-    assertThat(GoNameFormat.quote("a\"b\nc\u0001")).isEqualTo("\"a\\\"b\\nc\\x01\"");
-    assertThat(GoNameFormat.quote("José")).isEqualTo("\"José\"");
-  }
-
-  @Test
   void names_go_cannot_parse_are_refused_everywhere() throws Exception {
     org.bouncycastle.asn1.x500.X500Name odd =
         builder()

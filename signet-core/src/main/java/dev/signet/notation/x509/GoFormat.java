@@ -1,4 +1,4 @@
-package dev.signet.notation.trustpolicy;
+package dev.signet.notation.x509;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -7,13 +7,14 @@ import java.util.Map;
 /**
  * Renders values the way Go's {@code %q} verb does, so that messages keep notation's exact wording
  * (checklist: "Quoted error strings are exact. Go's {@code %q} formatting shows in them as {@code
- * "..."}, with backslashes doubled").
+ * "..."}, with backslashes doubled"). The one rendering of {@code %q} for trust policy messages and
+ * certificate names.
  */
-final class GoFormat {
+public final class GoFormat {
   private GoFormat() {}
 
   /** Go {@code %q} of a string: double quotes, backslash escapes, non-printables escaped. */
-  static String quote(String s) {
+  public static String quote(String s) {
     StringBuilder b = new StringBuilder(s.length() + 2).append('"');
     for (int i = 0; i < s.length(); ) {
       int cp = s.codePointAt(i);
@@ -45,7 +46,7 @@ final class GoFormat {
   }
 
   /** Go {@code %q} of a {@code []string}: {@code ["a" "b"]}. */
-  static String quoteList(List<String> values) {
+  public static String quoteList(List<String> values) {
     List<String> parts = new ArrayList<>(values.size());
     for (String v : values) {
       parts.add(quote(v));
@@ -57,7 +58,7 @@ final class GoFormat {
    * Go {@code %q} of a {@code []map[string]string}: {@code [map["C":"US" "O":"x"]]}, with each
    * map's keys in Go's order (byte order of UTF-8, which is code point order).
    */
-  static String quoteMaps(List<Map<String, String>> maps) {
+  public static String quoteMaps(List<Map<String, String>> maps) {
     List<String> parts = new ArrayList<>(maps.size());
     for (Map<String, String> m : maps) {
       List<String> keys = new ArrayList<>(m.keySet());
@@ -71,7 +72,7 @@ final class GoFormat {
     return "[" + String.join(" ", parts) + "]";
   }
 
-  static int compareCodePoints(String a, String b) {
+  public static int compareCodePoints(String a, String b) {
     int i = 0;
     int j = 0;
     while (i < a.length() && j < b.length()) {

@@ -1,4 +1,4 @@
-package dev.signet.notation.trustpolicy;
+package dev.signet.notation.x509;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,5 +40,13 @@ class GoFormatTest {
     assertThat(GoFormat.compareCodePoints("ab", "abc")).isNegative();
     assertThat(GoFormat.compareCodePoints("b", "abc")).isPositive();
     assertThat(GoFormat.compareCodePoints("x", "x")).isZero();
+  }
+
+  @Test
+  void go_quote() {
+    assertThat(GoFormat.quote("O=DigiCert\\, Inc."))
+        .isEqualTo("\"O=DigiCert\\\\, Inc.\"");
+    assertThat(GoFormat.quote("a\"b\nc\u0001")).isEqualTo("\"a\\\"b\\nc\\x01\"");
+    assertThat(GoFormat.quote("José")).isEqualTo("\"José\"");
   }
 }

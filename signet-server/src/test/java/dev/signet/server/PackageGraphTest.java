@@ -1,0 +1,18 @@
+package dev.signet.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.signet.PackageGraph;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** The packages of signet-server's main sources form no cycle (see signet-core's PackageGraphTest). */
+class PackageGraphTest {
+  @Test
+  void packagesFormNoCycle() {
+    PackageGraph main = PackageGraph.read(Path.of("src", "main", "java"));
+
+    assertThat(main.packages()).contains("server");
+    assertThat(main.cycles()).isEmpty();
+  }
+}
