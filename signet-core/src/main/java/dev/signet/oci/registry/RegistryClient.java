@@ -6,6 +6,7 @@ package dev.signet.oci.registry;
 
 import dev.signet.deadline.Deadline;
 import dev.signet.deadline.DeadlineExceededException;
+import dev.signet.http.BoundedBody;
 import dev.signet.http.TokenCache;
 import dev.signet.json.JsonFormatException;
 import dev.signet.json.StrictJson;
@@ -929,7 +930,7 @@ public final class RegistryClient implements AutoCloseable {
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof BoundedBody.TooLarge tl) {
-        throw mismatch(call.what() + ": the registry sent more than " + tl.limit
+        throw mismatch(call.what() + ": the registry sent more than " + tl.limit()
             + " bytes (the expected size or the configured limit)");
       }
       if (cause instanceof HttpTimeoutException && deadline.expired()) {
