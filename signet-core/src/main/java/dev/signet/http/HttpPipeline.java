@@ -70,7 +70,7 @@ public final class HttpPipeline implements AutoCloseable {
       String method,
       URI uri,
       Map<String, String> headers,
-      byte[] body,
+      HttpRequest.BodyPublisher body,
       int maxBody,
       Duration timeout,
       boolean followRedirects,
@@ -99,8 +99,13 @@ public final class HttpPipeline implements AutoCloseable {
     }
 
     public Request body(String contentType, byte[] content) {
+      return body(HttpRequest.BodyPublishers.ofByteArray(content)).header("Content-Type", contentType);
+    }
+
+    /** A body sent as it is; it must publish the same bytes again for a retry. */
+    public Request body(HttpRequest.BodyPublisher content) {
       return new Request(what, method, uri, headers, content, maxBody, timeout, followRedirects,
-          repeatable, authentication).header("Content-Type", contentType);
+          repeatable, authentication);
     }
 
     public Request maxBody(int limit) {
@@ -156,7 +161,7 @@ public final class HttpPipeline implements AutoCloseable {
   private final AtomicLong exchanges = new AtomicLong();
 
   private HttpPipeline(Builder b) {
-    this.http = b.client != null ? b.client : b.newClient();
+    this.http = b.newClient();
     this.requestTimeout = b.requestTimeout;
     this.retry = b.retry != null ? b.retry
         // Jitter from the calling thread's generator: RandomGenerator instances are not thread-safe.
@@ -173,7 +178,6 @@ public final class HttpPipeline implements AutoCloseable {
   /** Settings of a pipeline; each has a default. */
   public static final class Builder {
     private final Clock clock;
-    private HttpClient client;
     private SSLContext ssl;
     private HttpClient.Version version = HttpClient.Version.HTTP_2;
     private Duration connectTimeout = Duration.ofSeconds(10);
@@ -186,12 +190,6 @@ public final class HttpPipeline implements AutoCloseable {
 
     private Builder(Clock clock) {
       this.clock = clock;
-    }
-
-    /** Sends with {@code client} (which must not follow redirects itself) instead of its own. */
-    public Builder client(HttpClient c) {
-      this.client = c;
-      return this;
     }
 
     /** Trust for HTTPS; the JVM's trust anchors when null. */
@@ -421,7 +419,7 @@ public final class HttpPipeline implements AutoCloseable {
     }
     b.method(request.method(), request.body() == null
         ? HttpRequest.BodyPublishers.noBody()
-        : HttpRequest.BodyPublishers.ofByteArray(request.body()));
+        : request.body());
     HttpRequest built = b.build();
 
     AtomicReference<BoundedBody> subscriber = new AtomicReference<>();
