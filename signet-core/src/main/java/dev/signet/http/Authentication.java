@@ -2,15 +2,19 @@ package dev.signet.http;
 
 import dev.signet.deadline.Deadline;
 import dev.signet.deadline.DeadlineExceededException;
+import java.net.URI;
 import java.util.List;
 
 /**
  * The credentials of one request, given by the client that knows them (a registry's Basic pair or
- * Bearer token). The {@link HttpPipeline} asks only while the request is at the origin it was
- * made for: a redirect elsewhere is sent without them. A failure of the client's own is passed as
+ * Bearer token). The {@link HttpPipeline} asks only while the request is at {@link #origin()}:
+ * a redirect elsewhere is sent without them, and so is every later hop. A failure of the client's own is passed as
  * {@link HttpException#authentication}.
  */
 public interface Authentication {
+  /** The origin ({@code scheme://host:port}) the credentials are for; nowhere else gets them. */
+  URI origin();
+
   /** The {@code Authorization} value to send before any challenge; null for none. */
   String preemptive(Deadline deadline) throws HttpException, DeadlineExceededException;
 

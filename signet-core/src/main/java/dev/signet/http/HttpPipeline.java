@@ -37,8 +37,8 @@ import javax.net.ssl.SSLContext;
  *       429 or a 5xx, waiting {@code Retry-After} or a backoff, never past the deadline;
  *   <li><b>redirects</b> ({@link Redirects}): followed only when the request asks, to allowed
  *       schemes, never down from HTTPS, a bounded number of times;
- *   <li><b>authentication</b> ({@link Authentication}): credentials go only to the request's own
- *       origin (dropped once a redirect leaves it), and a 401 challenge is answered once;
+ *   <li><b>authentication</b> ({@link Authentication}): credentials go only to their own origin
+ *       (dropped once a redirect leaves it), and a 401 challenge is answered once;
  *   <li><b>limits</b>: a {@link Gate} (connection slots, throttling pauses), then each exchange
  *       within {@code min(request timeout, time left before the deadline)}, connect included;
  *   <li><b>bounded bodies</b> ({@link BoundedBody}): a successful body beyond the request's limit
@@ -358,7 +358,7 @@ public final class HttpPipeline implements AutoCloseable {
     boolean trusted = auth != null;
     for (int hop = 0; ; hop++) {
       // Credentials go only to the request's own origin, never to a redirect target elsewhere.
-      trusted = trusted && Redirects.sameOrigin(uri, request.uri());
+      trusted = trusted && Redirects.sameOrigin(uri, auth.origin());
       String authorization = trusted ? auth.preemptive(deadline) : null;
       Response r = exchange(request, uri, authorization, deadline);
       if (r.status() == 401 && trusted) {
