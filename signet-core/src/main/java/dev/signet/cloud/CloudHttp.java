@@ -11,27 +11,14 @@ import dev.signet.http.HttpPipeline;
 import dev.signet.http.Redirects;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
-import java.util.Optional;
 import javax.net.ssl.SSLContext;
 
 /** Sends requests to cloud endpoints; one instance per configured component, safe to share. */
 public final class CloudHttp {
-  /** An answer: status, headers and the body read with a bound. */
-  public record Response(int status, HttpHeaders headers, byte[] body) {
-    public Optional<String> header(String name) {
-      return headers.firstValue(name);
-    }
-
-    public String text() {
-      return new String(body, StandardCharsets.UTF_8);
-    }
-  }
-
   private final HttpPipeline pipeline;
   private final Clock clock;
 
@@ -59,7 +46,7 @@ public final class CloudHttp {
    * @param maxBody the largest body accepted; a larger one is an error
    * @throws CloudException when the endpoint cannot be reached or the body is too large
    */
-  public Response send(HttpRequest.Builder request, String what, int maxBody, Deadline deadline)
+  public HttpPipeline.Response send(HttpRequest.Builder request, String what, int maxBody, Deadline deadline)
       throws CloudException, DeadlineExceededException {
     HttpRequest built = request.build();
     HttpPipeline.Request send = HttpPipeline.Request.of(what, built.method(), built.uri())
@@ -72,8 +59,7 @@ public final class CloudHttp {
       send = send.body(built.bodyPublisher().get());
     }
     try {
-      HttpPipeline.Response r = pipeline.send(send, deadline);
-      return new Response(r.status(), r.headers(), r.body());
+      return pipeline.send(send, deadline);
     } catch (HttpException e) {
       if (e.kind() == HttpException.Kind.UNREACHABLE && deadline.expired()) {
         throw new DeadlineExceededException(what);

@@ -4,6 +4,7 @@
 // signature (log key, proof, binding to this signature): the log is only asked where to look.
 package dev.signet.cosign;
 
+import dev.signet.http.HttpPipeline;
 import dev.signet.cloud.CloudException;
 import dev.signet.cloud.CloudHttp;
 import dev.signet.deadline.Deadline;
@@ -77,7 +78,7 @@ public final class RekorSearch {
       throws CosignException, DeadlineExceededException {
     String name = "Rekor " + what + " at " + CloudHttp.origin(base);
     try {
-      CloudHttp.Response r = http.send(request, name, MAX_BODY, deadline);
+      HttpPipeline.Response r = http.send(request, name, MAX_BODY, deadline);
       if (r.status() != 200) {
         throw failed(what, "HTTP status " + r.status());
       }

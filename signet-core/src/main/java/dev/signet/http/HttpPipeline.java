@@ -12,6 +12,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,45 +58,58 @@ public final class HttpPipeline implements AutoCloseable {
   private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "PUT", "DELETE", "OPTIONS");
 
   /**
-   * One request to send (possibly several times).
-   *
-   * @param what names the request in messages, e.g. {@code "manifest registry.example/app:v1"}
-   * @param maxBody the largest successful body accepted
-   * @param timeout the limit of one exchange; null for the pipeline's
-   * @param repeatable whether it may be sent again (idempotent methods by default)
-   * @param authentication its credentials; null for none
+   * One request to send (possibly several times); each setter returns a changed copy. By default:
+   * no headers, no body, bodies up to 1 MiB, the pipeline's timeout, no redirects, repeatable when
+   * the method is idempotent, no credentials.
    */
-  public record Request(
-      String what,
-      String method,
-      URI uri,
-      Map<String, String> headers,
-      HttpRequest.BodyPublisher body,
-      int maxBody,
-      Duration timeout,
-      boolean followRedirects,
-      boolean repeatable,
-      Authentication authentication) {
+  public static final class Request {
+    private final String what;
+    private final String method;
+    private final URI uri;
+    private Map<String, String> headers = Map.of();
+    private HttpRequest.BodyPublisher body;
+    private int maxBody = 1024 * 1024;
+    private Duration timeout;
+    private boolean followRedirects;
+    private boolean repeatable;
+    private Authentication authentication;
 
-    public Request {
-      headers = Map.copyOf(headers);
+    private Request(String what, String method, URI uri) {
+      this.what = what;
+      this.method = method;
+      this.uri = uri;
+      this.repeatable = IDEMPOTENT.contains(method);
     }
 
-    /** A request without body, headers or credentials, accepting bodies up to 1 MiB. */
+    /**
+     * @param what names the request in messages, e.g. {@code "manifest registry.example/app:v1"}
+     */
     public static Request of(String what, String method, URI uri) {
-      return new Request(what, method, uri, Map.of(), null, 1024 * 1024, null, false,
-          IDEMPOTENT.contains(method), null);
+      return new Request(what, method, uri);
     }
 
     public static Request get(String what, URI uri) {
       return of(what, "GET", uri);
     }
 
+    private Request copy() {
+      Request r = new Request(what, method, uri);
+      r.headers = headers;
+      r.body = body;
+      r.maxBody = maxBody;
+      r.timeout = timeout;
+      r.followRedirects = followRedirects;
+      r.repeatable = repeatable;
+      r.authentication = authentication;
+      return r;
+    }
+
     public Request header(String name, String value) {
+      Request r = copy();
       Map<String, String> more = new LinkedHashMap<>(headers);
       more.put(name, value);
-      return new Request(what, method, uri, more, body, maxBody, timeout, followRedirects,
-          repeatable, authentication);
+      r.headers = Collections.unmodifiableMap(more);
+      return r;
     }
 
     public Request body(String contentType, byte[] content) {
@@ -104,34 +118,50 @@ public final class HttpPipeline implements AutoCloseable {
 
     /** A body sent as it is; it must publish the same bytes again for a retry. */
     public Request body(HttpRequest.BodyPublisher content) {
-      return new Request(what, method, uri, headers, content, maxBody, timeout, followRedirects,
-          repeatable, authentication);
+      Request r = copy();
+      r.body = content;
+      return r;
     }
 
+    /** The largest successful body accepted. */
     public Request maxBody(int limit) {
-      return new Request(what, method, uri, headers, body, limit, timeout, followRedirects,
-          repeatable, authentication);
+      Request r = copy();
+      r.maxBody = limit;
+      return r;
     }
 
+    /** The limit of one exchange, instead of the pipeline's. */
     public Request timeout(Duration limit) {
-      return new Request(what, method, uri, headers, body, maxBody, limit, followRedirects,
-          repeatable, authentication);
+      Request r = copy();
+      r.timeout = limit;
+      return r;
     }
 
     public Request followingRedirects() {
-      return new Request(what, method, uri, headers, body, maxBody, timeout, true, repeatable,
-          authentication);
+      Request r = copy();
+      r.followRedirects = true;
+      return r;
     }
 
-    /** Marks a request safe to send again although its method is not idempotent (a query). */
+    /** Whether it may be sent again (a query sent with POST may; an upload started with POST not). */
     public Request repeatable(boolean may) {
-      return new Request(what, method, uri, headers, body, maxBody, timeout, followRedirects, may,
-          authentication);
+      Request r = copy();
+      r.repeatable = may;
+      return r;
     }
 
     public Request authenticatedBy(Authentication credentials) {
-      return new Request(what, method, uri, headers, body, maxBody, timeout, followRedirects,
-          repeatable, credentials);
+      Request r = copy();
+      r.authentication = credentials;
+      return r;
+    }
+
+    public String what() {
+      return what;
+    }
+
+    public URI uri() {
+      return uri;
     }
   }
 
@@ -302,7 +332,7 @@ public final class HttpPipeline implements AutoCloseable {
       } catch (IOException e) {
         failure = e;
       }
-      if (!request.repeatable() || (failure == null && !Retry.retryable(reply.status()))) {
+      if (!request.repeatable || (failure == null && !Retry.retryable(reply.status()))) {
         if (failure != null) {
           throw unreachable(request, failure, attempt + 1, null);
         }
@@ -354,7 +384,7 @@ public final class HttpPipeline implements AutoCloseable {
   private Response following(Request request, Deadline deadline)
       throws IOException, HttpException, DeadlineExceededException {
     URI uri = request.uri();
-    Authentication auth = request.authentication();
+    Authentication auth = request.authentication;
     boolean trusted = auth != null;
     for (int hop = 0; ; hop++) {
       // Credentials go only to the request's own origin, never to a redirect target elsewhere.
@@ -373,7 +403,7 @@ public final class HttpPipeline implements AutoCloseable {
           }
         }
       }
-      if (!request.followRedirects() || !Redirects.isRedirect(r.status())) {
+      if (!request.followRedirects || !Redirects.isRedirect(r.status())) {
         return r;
       }
       Optional<String> location = r.header("location");
@@ -392,7 +422,7 @@ public final class HttpPipeline implements AutoCloseable {
 
   private Response exchange(Request request, URI uri, String authorization, Deadline deadline)
       throws IOException, HttpException, DeadlineExceededException {
-    Duration limit = request.timeout() != null ? request.timeout() : requestTimeout;
+    Duration limit = request.timeout != null ? request.timeout : requestTimeout;
     Duration budget = deadline.remainingAtMost(limit);
     if (budget.isZero()) {
       throw new DeadlineExceededException(request.what());
@@ -407,8 +437,8 @@ public final class HttpPipeline implements AutoCloseable {
     if ("http".equals(Redirects.scheme(uri))) {
       b.version(HttpClient.Version.HTTP_1_1); // no h2c upgrade dance on plain HTTP
     }
-    request.headers().forEach(b::header);
-    String own = request.headers().get("Authorization");
+    request.headers.forEach(b::header);
+    String own = request.headers.get("Authorization");
     if (own != null) {
       sent.authorization(own);
     }
@@ -417,16 +447,16 @@ public final class HttpPipeline implements AutoCloseable {
       b.header("Authorization", authorization);
       sent.authorization(authorization);
     }
-    b.method(request.method(), request.body() == null
+    b.method(request.method, request.body == null
         ? HttpRequest.BodyPublishers.noBody()
-        : request.body());
+        : request.body);
     HttpRequest built = b.build();
 
     AtomicReference<BoundedBody> subscriber = new AtomicReference<>();
     CompletableFuture<HttpResponse<byte[]>> future = null;
     try (Gate.Pass pass = gate.enter(uri, request.what(), deadline)) {
       exchanges.incrementAndGet();
-      boolean head = request.method().equals("HEAD");
+      boolean head = request.method.equals("HEAD");
       future = http.sendAsync(built, info -> {
         if (head) {
           return HttpResponse.BodySubscribers.replacing(new byte[0]);
@@ -434,7 +464,7 @@ public final class HttpPipeline implements AutoCloseable {
         boolean ok = info.statusCode() >= 200 && info.statusCode() < 300;
         long declared = info.headers().firstValueAsLong("content-length").orElse(-1);
         BoundedBody body = ok
-            ? new BoundedBody(request.maxBody(), false, declared)
+            ? new BoundedBody(request.maxBody, false, declared)
             : new BoundedBody(MAX_ERROR_BODY, true, declared);
         subscriber.set(body);
         return body;

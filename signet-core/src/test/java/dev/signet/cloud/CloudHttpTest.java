@@ -1,5 +1,6 @@
 package dev.signet.cloud;
 
+import dev.signet.http.HttpPipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -62,7 +63,7 @@ class CloudHttpTest {
 
   @Test
   void aRedirectIsAnAnswerSoCredentialsNeverFollowItElsewhere() throws Exception {
-    CloudHttp.Response r = http.send(HttpRequest.newBuilder(at("/moved"))
+    HttpPipeline.Response r = http.send(HttpRequest.newBuilder(at("/moved"))
         .header("Authorization", "Bearer eyJhbGciOi.eyJzdWIiOi.c2lnbmF0dXJl").GET(), "token request", 1024, deadline());
     assertThat(r.status()).isEqualTo(302);
     assertThat(elsewhereRequests.get()).isZero();

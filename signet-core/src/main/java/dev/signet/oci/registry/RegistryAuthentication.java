@@ -56,21 +56,13 @@ final class RegistryAuthentication {
    * requests go through {@code pipeline}.
    */
   Authentication forScope(String registry, URI base, String scope, HttpPipeline pipeline) {
-    return new Scoped(registry, base, scope, pipeline);
+    return new Scoped(this, registry, base, scope, pipeline);
   }
 
-  private final class Scoped implements Authentication {
-    private final String registry;
-    private final URI base;
-    private final String scope;
-    private final HttpPipeline pipeline;
-
-    Scoped(String registry, URI base, String scope, HttpPipeline pipeline) {
-      this.registry = registry;
-      this.base = base;
-      this.scope = scope;
-      this.pipeline = pipeline;
-    }
+  /** The credentials of requests to one registry for one scope. */
+  private record Scoped(
+      RegistryAuthentication owner, String registry, URI base, String scope, HttpPipeline pipeline)
+      implements Authentication {
 
     @Override
     public URI origin() {
@@ -79,15 +71,15 @@ final class RegistryAuthentication {
 
     @Override
     public String preemptive(Deadline deadline) throws HttpException, DeadlineExceededException {
-      AuthChallenge known = challenges.get(registry);
+      AuthChallenge known = owner.challenges.get(registry);
       if (known == null) {
         return null;
       }
       try {
         if (known.scheme().equals("basic")) {
-          return basicHeader(credentials.credentialFor(registry));
+          return basicHeader(owner.credentials.credentialFor(registry));
         }
-        Optional<String> token = tokens.get(tokenKey());
+        Optional<String> token = owner.tokens.get(tokenKey());
         if (token.isPresent()) {
           return "Bearer " + token.get();
         }
@@ -109,8 +101,8 @@ final class RegistryAuthentication {
 
     @Override
     public void rejected() {
-      credentials.evict(registry);
-      tokens.remove(tokenKey());
+      owner.credentials.evict(registry);
+      owner.tokens.remove(tokenKey());
     }
 
     private String answer(List<String> header, Deadline deadline)
@@ -132,13 +124,13 @@ final class RegistryAuthentication {
         }
       }
       if (bearer != null) {
-        challenges.put(registry, bearer);
-        tokens.remove(tokenKey());
+        owner.challenges.put(registry, bearer);
+        owner.tokens.remove(tokenKey());
         return "Bearer " + sharedToken(bearer, deadline);
       }
       if (basic != null) {
-        challenges.put(registry, basic);
-        return basicHeader(credentials.credentialFor(registry));
+        owner.challenges.put(registry, basic);
+        return basicHeader(owner.credentials.credentialFor(registry));
       }
       throw new StoreException(what + ": the registry asks for an unsupported authentication"
           + " scheme (" + offered.get(0).scheme() + ")");
@@ -151,7 +143,7 @@ final class RegistryAuthentication {
     /** A new token; requests needing the same one at the same time share one token request. */
     private String sharedToken(AuthChallenge challenge, Deadline deadline)
         throws StoreException, DeadlineExceededException {
-      return tokenRequests.run(tokenKey(), deadline, "token request for " + registry,
+      return owner.tokenRequests.run(tokenKey(), deadline, "token request for " + registry,
           () -> fetchToken(challenge, deadline));
     }
 
@@ -174,7 +166,7 @@ final class RegistryAuthentication {
         throw new StoreException(what + ": refusing to send credentials to the non-HTTPS realm "
             + Redirects.origin(realmUri));
       }
-      Credential credential = credentials.credentialFor(registry, challenge, deadline);
+      Credential credential = owner.credentials.credentialFor(registry, challenge, deadline);
       StringBuilder form = new StringBuilder();
       String service = challenge.param("service");
       if (service != null) {
@@ -204,9 +196,9 @@ final class RegistryAuthentication {
       HttpPipeline.Response r =
           RegistryClient.send(pipeline, request.maxBody(MAX_TOKEN_BODY), deadline);
       if (r.status() == 401 || r.status() == 403) {
-        credentials.evict(registry);
+        owner.credentials.evict(registry);
         throw new RegistryException(what + " was rejected (HTTP " + r.status()
-            + "): " + credentials.remedy(registry), r.status(), ErrorResponse.code(r.body()));
+            + "): " + owner.credentials.remedy(registry), r.status(), ErrorResponse.code(r.body()));
       }
       if (r.status() != 200) {
         throw ErrorResponse.failure(r, what, registry);
@@ -232,8 +224,8 @@ final class RegistryAuthentication {
 
     private String keep(Token token) {
       // Renew a little early so that a token never expires in flight.
-      Instant expires = clock.instant().plus(token.lifetime()).minus(token.lifetime().dividedBy(10));
-      tokens.put(tokenKey(), token.value(), expires);
+      Instant expires = owner.clock.instant().plus(token.lifetime()).minus(token.lifetime().dividedBy(10));
+      owner.tokens.put(tokenKey(), token.value(), expires);
       return token.value();
     }
   }

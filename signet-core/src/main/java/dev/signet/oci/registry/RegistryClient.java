@@ -251,11 +251,7 @@ public final class RegistryClient implements AutoCloseable {
   public byte[] fetchManifest(Reference repository, Descriptor descriptor, Deadline deadline)
       throws StoreException, DeadlineExceededException {
     String what = "manifest " + descriptor.digest() + " of " + repository.qualifiedName();
-    if (descriptor.size() > options.maxManifestBytes()) {
-      throw new StoreException(what + " is " + descriptor.size()
-          + " bytes, larger than the manifest limit of " + options.maxManifestBytes() + " bytes");
-    }
-    byte[] cached = cached(descriptor, what);
+    byte[] cached = cached(descriptor, options.maxManifestBytes(), "manifest", what);
     if (cached != null) {
       return cached;
     }
@@ -267,11 +263,7 @@ public final class RegistryClient implements AutoCloseable {
   public byte[] fetchBlob(Reference repository, Descriptor descriptor, Deadline deadline)
       throws StoreException, DeadlineExceededException {
     String what = "blob " + descriptor.digest() + " of " + repository.qualifiedName();
-    if (descriptor.size() > options.maxBlobBytes()) {
-      throw new StoreException(what + " is " + descriptor.size()
-          + " bytes, larger than the blob limit of " + options.maxBlobBytes() + " bytes");
-    }
-    byte[] cached = cached(descriptor, what);
+    byte[] cached = cached(descriptor, options.maxBlobBytes(), "blob", what);
     if (cached != null) {
       return cached;
     }
@@ -557,7 +549,16 @@ public final class RegistryClient implements AutoCloseable {
         + (declared == null ? "(none)" : "\"" + declared + "\""));
   }
 
-  private byte[] cached(Descriptor descriptor, String what) throws StoreException {
+  /**
+   * The content of {@code descriptor} from the cache, null when not there; refused when the
+   * descriptor is past the {@code kind}'s limit.
+   */
+  private byte[] cached(Descriptor descriptor, long limit, String kind, String what)
+      throws StoreException {
+    if (descriptor.size() > limit) {
+      throw new StoreException(what + " is " + descriptor.size() + " bytes, larger than the "
+          + kind + " limit of " + limit + " bytes");
+    }
     ContentCache.Entry hit = cache.get(descriptor.digest());
     if (hit == null) {
       return null;

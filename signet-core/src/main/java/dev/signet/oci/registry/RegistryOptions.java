@@ -67,47 +67,90 @@ public record RegistryOptions(
   }
 
   public RegistryOptions withUseHttp(boolean value) {
-    return new RegistryOptions(value, plainHttpLoopback, cosignEnabled, caFile, maxManifestBytes,
-        maxBlobBytes, maxConcurrentRequests, maxRetries, requestTimeout, cacheMaxBytes);
+    Editor e = new Editor(this);
+    e.useHttp = value;
+    return e.done();
   }
 
   public RegistryOptions withPlainHttpLoopback(boolean value) {
-    return new RegistryOptions(useHttp, value, cosignEnabled, caFile, maxManifestBytes,
-        maxBlobBytes, maxConcurrentRequests, maxRetries, requestTimeout, cacheMaxBytes);
+    Editor e = new Editor(this);
+    e.plainHttpLoopback = value;
+    return e.done();
   }
 
   public RegistryOptions withCosignEnabled(boolean value) {
-    return new RegistryOptions(useHttp, plainHttpLoopback, value, caFile, maxManifestBytes,
-        maxBlobBytes, maxConcurrentRequests, maxRetries, requestTimeout, cacheMaxBytes);
+    Editor e = new Editor(this);
+    e.cosignEnabled = value;
+    return e.done();
   }
 
   public RegistryOptions withCaFile(Path value) {
-    return new RegistryOptions(useHttp, plainHttpLoopback, cosignEnabled, value, maxManifestBytes,
-        maxBlobBytes, maxConcurrentRequests, maxRetries, requestTimeout, cacheMaxBytes);
+    Editor e = new Editor(this);
+    e.caFile = value;
+    return e.done();
   }
 
   public RegistryOptions withLimits(int manifestBytes, int blobBytes) {
-    return new RegistryOptions(useHttp, plainHttpLoopback, cosignEnabled, caFile, manifestBytes,
-        blobBytes, maxConcurrentRequests, maxRetries, requestTimeout, cacheMaxBytes);
+    Editor e = new Editor(this);
+    e.maxManifestBytes = manifestBytes;
+    e.maxBlobBytes = blobBytes;
+    return e.done();
   }
 
   public RegistryOptions withConcurrency(int value) {
-    return new RegistryOptions(useHttp, plainHttpLoopback, cosignEnabled, caFile, maxManifestBytes,
-        maxBlobBytes, value, maxRetries, requestTimeout, cacheMaxBytes);
+    Editor e = new Editor(this);
+    e.maxConcurrentRequests = value;
+    return e.done();
   }
 
   public RegistryOptions withRetries(int value) {
-    return new RegistryOptions(useHttp, plainHttpLoopback, cosignEnabled, caFile, maxManifestBytes,
-        maxBlobBytes, maxConcurrentRequests, value, requestTimeout, cacheMaxBytes);
+    Editor e = new Editor(this);
+    e.maxRetries = value;
+    return e.done();
   }
 
   public RegistryOptions withRequestTimeout(Duration value) {
-    return new RegistryOptions(useHttp, plainHttpLoopback, cosignEnabled, caFile, maxManifestBytes,
-        maxBlobBytes, maxConcurrentRequests, maxRetries, value, cacheMaxBytes);
+    Editor e = new Editor(this);
+    e.requestTimeout = value;
+    return e.done();
   }
 
   public RegistryOptions withCacheMaxBytes(long value) {
-    return new RegistryOptions(useHttp, plainHttpLoopback, cosignEnabled, caFile, maxManifestBytes,
-        maxBlobBytes, maxConcurrentRequests, maxRetries, requestTimeout, value);
+    Editor e = new Editor(this);
+    e.cacheMaxBytes = value;
+    return e.done();
+  }
+
+  /** A copy of some options to change one or two of them (the withers above). */
+  private static final class Editor {
+    boolean useHttp;
+    boolean plainHttpLoopback;
+    boolean cosignEnabled;
+    Path caFile;
+    int maxManifestBytes;
+    int maxBlobBytes;
+    int maxConcurrentRequests;
+    int maxRetries;
+    Duration requestTimeout;
+    long cacheMaxBytes;
+
+    Editor(RegistryOptions o) {
+      useHttp = o.useHttp;
+      plainHttpLoopback = o.plainHttpLoopback;
+      cosignEnabled = o.cosignEnabled;
+      caFile = o.caFile;
+      maxManifestBytes = o.maxManifestBytes;
+      maxBlobBytes = o.maxBlobBytes;
+      maxConcurrentRequests = o.maxConcurrentRequests;
+      maxRetries = o.maxRetries;
+      requestTimeout = o.requestTimeout;
+      cacheMaxBytes = o.cacheMaxBytes;
+    }
+
+    RegistryOptions done() {
+      return new RegistryOptions(useHttp, plainHttpLoopback, cosignEnabled, caFile,
+          maxManifestBytes, maxBlobBytes, maxConcurrentRequests, maxRetries, requestTimeout,
+          cacheMaxBytes);
+    }
   }
 }
