@@ -250,33 +250,55 @@ public final class RegistryClient implements AutoCloseable {
   /** Fetches a manifest (or index) by descriptor, checked against its digest and size. */
   public byte[] fetchManifest(Reference repository, Descriptor descriptor, Deadline deadline)
       throws StoreException, DeadlineExceededException {
-    String what = "manifest " + descriptor.digest() + " of " + repository.qualifiedName();
-    byte[] cached = cached(descriptor, options.maxManifestBytes(), "manifest", what);
-    if (cached != null) {
-      return cached;
-    }
-    return getManifest(repository, descriptor.digest().toString(), descriptor.digest(),
-        descriptor.size(), MANIFEST_ACCEPT, what, deadline).bytes().clone();
+    return content(repository, descriptor, "manifest", options.maxManifestBytes(),
+        what -> getManifest(repository, descriptor.digest().toString(), descriptor.digest(),
+            descriptor.size(), MANIFEST_ACCEPT, what, deadline).bytes());
   }
 
   /** Fetches a blob by descriptor, following redirects, checked against its digest and size. */
   public byte[] fetchBlob(Reference repository, Descriptor descriptor, Deadline deadline)
       throws StoreException, DeadlineExceededException {
-    String what = "blob " + descriptor.digest() + " of " + repository.qualifiedName();
-    byte[] cached = cached(descriptor, options.maxBlobBytes(), "blob", what);
-    if (cached != null) {
-      return cached;
+    return content(repository, descriptor, "blob", options.maxBlobBytes(), what -> {
+      URI uri = URI.create(repoBase(repository) + "/blobs/" + descriptor.digest());
+      HttpPipeline.Response r = send(HttpPipeline.Request.get(what, uri)
+          .maxBody((int) descriptor.size()).followingRedirects(), repository.registry(),
+          pullScope(repository), deadline);
+      if (r.status() != 200) {
+        throw ErrorResponse.failure(r, what, repository.registry());
+      }
+      checkContent(descriptor, r.body(), what);
+      cache.put(descriptor.digest(), r.body(), null);
+      return r.body();
+    });
+  }
+
+  /** Fetches checked content named in messages as {@code what}. */
+  @FunctionalInterface
+  private interface Fetch {
+    byte[] from(String what) throws StoreException, DeadlineExceededException;
+  }
+
+  /**
+   * The content of {@code descriptor} (a copy), from the content cache or else fetched; refused
+   * when the descriptor is past the {@code kind}'s limit.
+   */
+  private byte[] content(
+      Reference repository, Descriptor descriptor, String kind, long limit, Fetch fetch)
+      throws StoreException, DeadlineExceededException {
+    String what = kind + " " + descriptor.digest() + " of " + repository.qualifiedName();
+    if (descriptor.size() > limit) {
+      throw new StoreException(what + " is " + descriptor.size() + " bytes, larger than the "
+          + kind + " limit of " + limit + " bytes");
     }
-    URI uri = URI.create(repoBase(repository) + "/blobs/" + descriptor.digest());
-    HttpPipeline.Response r = send(HttpPipeline.Request.get(what, uri)
-        .maxBody((int) descriptor.size()).followingRedirects(), repository.registry(),
-        pullScope(repository), deadline);
-    if (r.status() != 200) {
-      throw ErrorResponse.failure(r, what, repository.registry());
+    ContentCache.Entry hit = cache.get(descriptor.digest());
+    if (hit == null) {
+      return fetch.from(what).clone();
     }
-    checkContent(descriptor, r.body(), what);
-    cache.put(descriptor.digest(), r.body(), null);
-    return r.body().clone();
+    if (hit.bytes().length != descriptor.size()) {
+      throw mismatch(what + " is " + hit.bytes().length + " bytes, its descriptor says "
+          + descriptor.size());
+    }
+    return hit.bytes().clone();
   }
 
   /**
@@ -547,27 +569,6 @@ public final class RegistryClient implements AutoCloseable {
     }
     throw new StoreException(what + ": unsupported manifest media type "
         + (declared == null ? "(none)" : "\"" + declared + "\""));
-  }
-
-  /**
-   * The content of {@code descriptor} from the cache, null when not there; refused when the
-   * descriptor is past the {@code kind}'s limit.
-   */
-  private byte[] cached(Descriptor descriptor, long limit, String kind, String what)
-      throws StoreException {
-    if (descriptor.size() > limit) {
-      throw new StoreException(what + " is " + descriptor.size() + " bytes, larger than the "
-          + kind + " limit of " + limit + " bytes");
-    }
-    ContentCache.Entry hit = cache.get(descriptor.digest());
-    if (hit == null) {
-      return null;
-    }
-    if (hit.bytes().length != descriptor.size()) {
-      throw mismatch(what + " is " + hit.bytes().length + " bytes, its descriptor says "
-          + descriptor.size());
-    }
-    return hit.bytes().clone();
   }
 
   private static void checkContent(Descriptor descriptor, byte[] body, String what)

@@ -67,57 +67,48 @@ public record RegistryOptions(
   }
 
   public RegistryOptions withUseHttp(boolean value) {
-    Editor e = new Editor(this);
-    e.useHttp = value;
-    return e.done();
+    return edit(e -> e.useHttp = value);
   }
 
   public RegistryOptions withPlainHttpLoopback(boolean value) {
-    Editor e = new Editor(this);
-    e.plainHttpLoopback = value;
-    return e.done();
+    return edit(e -> e.plainHttpLoopback = value);
   }
 
   public RegistryOptions withCosignEnabled(boolean value) {
-    Editor e = new Editor(this);
-    e.cosignEnabled = value;
-    return e.done();
+    return edit(e -> e.cosignEnabled = value);
   }
 
   public RegistryOptions withCaFile(Path value) {
-    Editor e = new Editor(this);
-    e.caFile = value;
-    return e.done();
+    return edit(e -> e.caFile = value);
   }
 
   public RegistryOptions withLimits(int manifestBytes, int blobBytes) {
-    Editor e = new Editor(this);
-    e.maxManifestBytes = manifestBytes;
-    e.maxBlobBytes = blobBytes;
-    return e.done();
+    return edit(e -> {
+      e.maxManifestBytes = manifestBytes;
+      e.maxBlobBytes = blobBytes;
+    });
   }
 
   public RegistryOptions withConcurrency(int value) {
-    Editor e = new Editor(this);
-    e.maxConcurrentRequests = value;
-    return e.done();
+    return edit(e -> e.maxConcurrentRequests = value);
   }
 
   public RegistryOptions withRetries(int value) {
-    Editor e = new Editor(this);
-    e.maxRetries = value;
-    return e.done();
+    return edit(e -> e.maxRetries = value);
   }
 
   public RegistryOptions withRequestTimeout(Duration value) {
-    Editor e = new Editor(this);
-    e.requestTimeout = value;
-    return e.done();
+    return edit(e -> e.requestTimeout = value);
   }
 
   public RegistryOptions withCacheMaxBytes(long value) {
+    return edit(e -> e.cacheMaxBytes = value);
+  }
+
+  /** These options with what {@code change} sets on a copy of them changed. */
+  private RegistryOptions edit(java.util.function.Consumer<Editor> change) {
     Editor e = new Editor(this);
-    e.cacheMaxBytes = value;
+    change.accept(e);
     return e.done();
   }
 
