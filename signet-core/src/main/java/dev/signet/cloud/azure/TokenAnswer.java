@@ -6,7 +6,6 @@ package dev.signet.cloud.azure;
 
 import dev.signet.http.HttpPipeline;
 import dev.signet.cloud.CloudException;
-import dev.signet.cloud.CloudHttp;
 import dev.signet.http.Scrubber;
 import dev.signet.json.JsonFormatException;
 import dev.signet.json.StrictJson;
