@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import javax.net.ssl.SSLContext;
 
@@ -92,7 +93,8 @@ public final class HttpPipeline implements AutoCloseable {
       return of(what, "GET", uri);
     }
 
-    private Request copy() {
+    /** A copy of this request with what {@code change} sets on it. */
+    private Request with(Consumer<Request> change) {
       Request r = new Request(what, method, uri);
       r.headers = headers;
       r.body = body;
@@ -101,59 +103,50 @@ public final class HttpPipeline implements AutoCloseable {
       r.followRedirects = followRedirects;
       r.repeatable = repeatable;
       r.authentication = authentication;
+      change.accept(r);
       return r;
     }
 
+    /** Adds (or replaces) a header sent with every attempt and hop. */
     public Request header(String name, String value) {
-      Request r = copy();
       Map<String, String> more = new LinkedHashMap<>(headers);
       more.put(name, value);
-      r.headers = Collections.unmodifiableMap(more);
-      return r;
+      return with(r -> r.headers = Collections.unmodifiableMap(more));
     }
 
+    /** {@code content} as the body, labelled with its {@code Content-Type}. */
     public Request body(String contentType, byte[] content) {
       return body(HttpRequest.BodyPublishers.ofByteArray(content)).header("Content-Type", contentType);
     }
 
     /** A body sent as it is; it must publish the same bytes again for a retry. */
     public Request body(HttpRequest.BodyPublisher content) {
-      Request r = copy();
-      r.body = content;
-      return r;
+      return with(r -> r.body = content);
     }
 
-    /** The largest successful body accepted. */
+    /** The largest successful body accepted: past it the exchange fails, declared or streamed. */
     public Request maxBody(int limit) {
-      Request r = copy();
-      r.maxBody = limit;
-      return r;
+      return with(r -> r.maxBody = limit);
     }
 
-    /** The limit of one exchange, instead of the pipeline's. */
+    /** The limit of one exchange, instead of the pipeline's (the deadline still bounds it). */
     public Request timeout(Duration limit) {
-      Request r = copy();
-      r.timeout = limit;
-      return r;
+      return with(r -> r.timeout = limit);
     }
 
+    /** Follows the redirects the pipeline's {@link Redirects} allow, instead of answering them. */
     public Request followingRedirects() {
-      Request r = copy();
-      r.followRedirects = true;
-      return r;
+      return with(r -> r.followRedirects = true);
     }
 
     /** Whether it may be sent again (a query sent with POST may; an upload started with POST not). */
     public Request repeatable(boolean may) {
-      Request r = copy();
-      r.repeatable = may;
-      return r;
+      return with(r -> r.repeatable = may);
     }
 
+    /** Sends {@code credentials} to their origin, and answers its challenges with them. */
     public Request authenticatedBy(Authentication credentials) {
-      Request r = copy();
-      r.authentication = credentials;
-      return r;
+      return with(r -> r.authentication = credentials);
     }
 
     public String what() {
@@ -356,7 +349,7 @@ public final class HttpPipeline implements AutoCloseable {
         continue; // the gate makes this retry wait with every other request to the host
       }
       try {
-        retry.sleep(wait);
+        retry.sleeper().sleep(wait);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new HttpException(HttpException.Kind.INTERRUPTED, "interrupted", e);

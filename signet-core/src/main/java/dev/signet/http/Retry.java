@@ -19,7 +19,7 @@ import java.util.random.RandomGenerator;
  * {@code Retry-After} asks or else an exponential backoff with jitter, and only while the wait
  * leaves time for the request itself before the deadline.
  */
-public final class Retry {
+public record Retry(int maxRetries, Clock clock, Sleeper sleeper, RandomGenerator random) {
   private static final Duration BASE = Duration.ofMillis(200);
   private static final Duration CAP = Duration.ofSeconds(2);
   /** Time left for the request itself after a wait. */
@@ -31,28 +31,15 @@ public final class Retry {
     void sleep(Duration duration) throws InterruptedException;
   }
 
-  private final int maxRetries;
-  private final Clock clock;
-  private final Sleeper sleeper;
-  private final RandomGenerator random;
-
   /**
    * @param maxRetries the most attempts after the first
    * @param clock reads {@code Retry-After} dates
    * @param random jitter; must be safe to use from the calling threads
    */
-  public Retry(int maxRetries, Clock clock, Sleeper sleeper, RandomGenerator random) {
+  public Retry {
     if (maxRetries < 0) {
       throw new IllegalArgumentException("maxRetries must not be negative, got " + maxRetries);
     }
-    this.maxRetries = maxRetries;
-    this.clock = clock;
-    this.sleeper = sleeper;
-    this.random = random;
-  }
-
-  public int maxRetries() {
-    return maxRetries;
   }
 
   /** Whether an answer with {@code status} is worth asking again. */
@@ -92,9 +79,5 @@ public final class Retry {
   /** Whether waiting {@code wait} still leaves time for a request before the deadline. */
   static boolean fits(Duration wait, Deadline deadline) {
     return wait.plus(MARGIN).compareTo(deadline.remaining()) < 0;
-  }
-
-  void sleep(Duration wait) throws InterruptedException {
-    sleeper.sleep(wait);
   }
 }

@@ -17,7 +17,6 @@ import dev.signet.reference.Reference;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,24 +30,14 @@ import java.util.regex.Pattern;
  * tag schema (learnt per registry in {@link ReferrersSupport}), plus cosign's {@code .sig} tag
  * when enabled.
  */
-final class ReferrerListing {
+record ReferrerListing(
+    RegistryClient client, RegistryOptions options, ReferrersSupport referrersSupport) {
   private static final int MAX_REFERRER_PAGES = 100;
   private static final int MAX_REFERRERS = 10_000;
   private static final Pattern LINK =
       Pattern.compile("<([^>]*)>((?:\\s*;\\s*[^;,]*)*)");
   private static final Pattern REL_NEXT =
       Pattern.compile(";\\s*rel\\s*=\\s*(?:\"[^\"]*\\bnext\\b[^\"]*\"|next)(?:\\s|;|$)");
-
-  private final RegistryClient client;
-  private final RegistryOptions options;
-  private final ReferrersSupport referrersSupport;
-
-  ReferrerListing(RegistryClient client, RegistryOptions options, Clock clock) {
-    this.client = client;
-    this.options = options;
-    this.referrersSupport =
-        new ReferrersSupport(clock, ReferrersSupport.LIFETIME, ReferrersSupport.MAX_REGISTRIES);
-  }
 
   /**
    * The manifests whose subject is {@code subject}: the referrers API (all pages, filtered by

@@ -76,7 +76,8 @@ public final class RegistryClient implements AutoCloseable {
     this.credentials = credentials;
     this.cache = new ContentCache(options.cacheMaxBytes());
     this.authentication = new RegistryAuthentication(credentials, clock);
-    this.referrers = new ReferrerListing(this, options, clock);
+    this.referrers = new ReferrerListing(this, options,
+        new ReferrersSupport(clock, ReferrersSupport.LIFETIME, ReferrersSupport.MAX_REGISTRIES));
     this.pipeline =
         HttpPipeline.builder(clock)
             .ssl(TrustMaterial.sslContext(options.caFile()))

@@ -66,22 +66,27 @@ public record RegistryOptions(
         64L * 1024 * 1024);
   }
 
+  /** With plain HTTP to every registry, or not. */
   public RegistryOptions withUseHttp(boolean value) {
     return edit(e -> e.useHttp = value);
   }
 
+  /** With plain HTTP to loopback registries (as Ratify), or TLS to them too. */
   public RegistryOptions withPlainHttpLoopback(boolean value) {
     return edit(e -> e.plainHttpLoopback = value);
   }
 
+  /** Also listing cosign's {@code .sig} tag as a referrer, or not. */
   public RegistryOptions withCosignEnabled(boolean value) {
     return edit(e -> e.cosignEnabled = value);
   }
 
+  /** With extra trusted CA certificates from this PEM bundle (null: the JVM's only). */
   public RegistryOptions withCaFile(Path value) {
     return edit(e -> e.caFile = value);
   }
 
+  /** With these largest manifest and blob sizes, in bytes. */
   public RegistryOptions withLimits(int manifestBytes, int blobBytes) {
     return edit(e -> {
       e.maxManifestBytes = manifestBytes;
@@ -89,18 +94,22 @@ public record RegistryOptions(
     });
   }
 
+  /** With at most this many requests in flight per registry host. */
   public RegistryOptions withConcurrency(int value) {
     return edit(e -> e.maxConcurrentRequests = value);
   }
 
+  /** With this many retries after a 429, a 5xx or a connection error. */
   public RegistryOptions withRetries(int value) {
     return edit(e -> e.maxRetries = value);
   }
 
+  /** With this longest time for one exchange (the deadline may cut it shorter). */
   public RegistryOptions withRequestTimeout(Duration value) {
     return edit(e -> e.requestTimeout = value);
   }
 
+  /** With this many bytes of verified content kept in memory (0: none). */
   public RegistryOptions withCacheMaxBytes(long value) {
     return edit(e -> e.cacheMaxBytes = value);
   }

@@ -5,8 +5,9 @@
  * <p>{@link dev.signet.oci.registry.RegistryStore} is the {@link dev.signet.oci.ReferrerStore};
  * {@link dev.signet.oci.registry.RegistryClient} is the OCI API on the shared
  * {@link dev.signet.http.HttpPipeline} (retries, redirects, limits, bounded bodies, scrubbing),
- * with {@code RegistryAuthentication} (challenges and the token cache) and {@code HostGate}
- * (connection slots and throttling pauses per host) as its authentication and gate. Design points:
+ * with {@code ReferrerListing} for referrers, {@code RegistryAuthentication} (challenges and the
+ * token cache) as its authentication and {@code HostGate} (connection slots and throttling pauses
+ * per host) as its gate. Design points:
  *
  * <ul>
  *   <li>Every manifest and blob returned matched its digest and size. A reference is resolved with
