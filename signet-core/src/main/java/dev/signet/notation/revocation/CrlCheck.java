@@ -361,7 +361,8 @@ final class CrlCheck {
           }
         }
       }
-      Instant invalidity = invalidityDate(exts);
+      Instant invalidity = invalidityDate(
+          exts == null ? null : exts.getExtension(Extension.invalidityDate), "CRL entry");
       if (signingTime != null && invalidity != null && signingTime.isBefore(invalidity)) {
         continue;
       }
@@ -391,15 +392,15 @@ final class CrlCheck {
     }
   }
 
-  private static Instant invalidityDate(Extensions exts) throws RevocationCheckException {
-    Extension ext = exts == null ? null : exts.getExtension(Extension.invalidityDate);
+  /** The invalidity date extension (RFC 5280 5.3.2) of a CRL entry or an OCSP answer; may be null. */
+  static Instant invalidityDate(Extension ext, String where) throws RevocationCheckException {
     if (ext == null) {
       return null;
     }
     try {
       return ASN1GeneralizedTime.getInstance(ext.getParsedValue()).getDate().toInstant();
     } catch (java.text.ParseException | RuntimeException e) {
-      throw new RevocationCheckException("malformed invalidity date in CRL entry");
+      throw new RevocationCheckException("malformed invalidity date in " + where);
     }
   }
 

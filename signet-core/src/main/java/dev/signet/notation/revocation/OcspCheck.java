@@ -16,7 +16,6 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
 import java.util.List;
-import org.bouncycastle.asn1.ASN1GeneralizedTime;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ocsp.OCSPObjectIdentifiers;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -208,7 +207,8 @@ final class OcspCheck {
     }
     if (status instanceof RevokedStatus) {
       return new Answer(
-          RevocationStatus.REVOKED, invalidityDate(single.getExtension(Extension.invalidityDate)));
+          RevocationStatus.REVOKED, CrlCheck.invalidityDate(
+              single.getExtension(Extension.invalidityDate), "OCSP response"));
     }
     if (status instanceof UnknownStatus) {
       return new Answer(RevocationStatus.UNKNOWN, null);
@@ -245,17 +245,6 @@ final class OcspCheck {
       }
       throw new RevocationCheckException(
           "unsupported critical extension " + oid + " in OCSP " + where);
-    }
-  }
-
-  private static Instant invalidityDate(Extension ext) throws RevocationCheckException {
-    if (ext == null) {
-      return null;
-    }
-    try {
-      return ASN1GeneralizedTime.getInstance(ext.getParsedValue()).getDate().toInstant();
-    } catch (java.text.ParseException | RuntimeException e) {
-      throw new RevocationCheckException("malformed invalidity date in OCSP response");
     }
   }
 
