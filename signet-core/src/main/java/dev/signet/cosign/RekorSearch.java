@@ -1,9 +1,10 @@
 // Rekor's REST API (v1): POST /api/v1/index/retrieve {"hash": "sha256:<hex>"} lists the UUIDs of
 // entries about an artifact hash; GET /api/v1/log/entries/<uuid> returns one entry with its signed
-// entry timestamp and inclusion proof. What comes back is verified like an entry carried in the
+// entry timestamp and inclusion proof. Requests go through cloud.CloudHttp (http.HttpPipeline). What comes back is verified like an entry carried in the
 // signature (log key, proof, binding to this signature): the log is only asked where to look.
 package dev.signet.cosign;
 
+import dev.signet.http.HttpPipeline;
 import dev.signet.cloud.CloudException;
 import dev.signet.cloud.CloudHttp;
 import dev.signet.deadline.Deadline;
@@ -77,7 +78,7 @@ public final class RekorSearch {
       throws CosignException, DeadlineExceededException {
     String name = "Rekor " + what + " at " + CloudHttp.origin(base);
     try {
-      CloudHttp.Response r = http.send(request, name, MAX_BODY, deadline);
+      HttpPipeline.Response r = http.send(request, name, MAX_BODY, deadline);
       if (r.status() != 200) {
         throw failed(what, "HTTP status " + r.status());
       }
@@ -124,8 +125,9 @@ public final class RekorSearch {
   }
 
   private CosignException failed(String what, String why) {
+    // What the log sent back is scrubbed before it is quoted.
     return new CosignException("Rekor " + what + " at " + CloudHttp.origin(base) + " failed: "
-        + why, "Check that rekorURL names a Rekor log.");
+        + http.scrub(why), "Check that rekorURL names a Rekor log.");
   }
 
   private static String abbreviate(String s) {

@@ -2,13 +2,11 @@ package dev.signet.schema;
 
 import dev.signet.deadline.Deadline;
 import dev.signet.deadline.DeadlineExceededException;
-import java.io.IOException;
-import java.io.InputStream;
+import dev.signet.http.HttpException;
+import dev.signet.http.HttpPipeline;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
+import java.net.http.HttpTimeoutException;
+import java.time.Clock;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** Where a configured schema comes from: a file read at load, or a URL fetched on first use. */
@@ -26,13 +24,14 @@ public sealed interface SchemaSource {
 
   /**
    * A schema at an http(s) URL, fetched within the verification's deadline the first time it is
-   * needed (at most {@link JsonSchema#MAX_SCHEMA_BYTES}, no redirects) and then kept. A fetch that
+   * needed (through the {@link HttpPipeline}: at most {@link JsonSchema#MAX_SCHEMA_BYTES}, no
+   * redirects, no retries) and then kept. A fetch that
    * fails is retried by the next verification.
    */
   final class Remote implements SchemaSource {
-    private static final HttpClient CLIENT = HttpClient.newBuilder()
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .connectTimeout(Duration.ofSeconds(10))
+    /** Shared by every remote schema: no retries and no redirects, as a schema URL is exact. */
+    private static final HttpPipeline PIPELINE = HttpPipeline.builder(Clock.systemUTC())
+        .retries(0)
         .build();
 
     private final URI uri;
@@ -53,37 +52,27 @@ public sealed interface SchemaSource {
       if (known != null) {
         return known;
       }
-      deadline.check("fetching the JSON schema " + uri);
-      HttpResponse<InputStream> response;
+      String what = "fetching the JSON schema " + uri;
+      HttpPipeline.Response response;
       try {
-        response = CLIENT.send(
-            HttpRequest.newBuilder(uri).timeout(deadline.remaining()).GET().build(),
-            HttpResponse.BodyHandlers.ofInputStream());
-      } catch (java.net.http.HttpTimeoutException e) {
-        deadline.check("fetching the JSON schema " + uri);
-        throw new SchemaUnavailableException("fetching the JSON schema " + uri + " timed out", e);
-      } catch (IOException e) {
-        throw new SchemaUnavailableException("cannot fetch the JSON schema " + uri + ": " + e, e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new SchemaUnavailableException("fetching the JSON schema " + uri + " was interrupted", e);
-      }
-      byte[] body;
-      try (InputStream in = response.body()) {
-        if (response.statusCode() != 200) {
-          throw new SchemaUnavailableException(
-              "fetching the JSON schema " + uri + " answered HTTP " + response.statusCode());
+        response = PIPELINE.send(
+            HttpPipeline.Request.get(what, uri).maxBody(JsonSchema.MAX_SCHEMA_BYTES), deadline);
+      } catch (HttpException e) {
+        if (e.getCause() instanceof HttpTimeoutException) {
+          deadline.check(what);
+          throw new SchemaUnavailableException(what + " timed out", e);
         }
-        body = in.readNBytes(JsonSchema.MAX_SCHEMA_BYTES + 1);
-      } catch (IOException e) {
-        throw new SchemaUnavailableException("cannot read the JSON schema " + uri + ": " + e, e);
+        throw new SchemaUnavailableException("cannot fetch the JSON schema " + uri + ": "
+            + e.getMessage(), e);
       }
-      deadline.check("fetching the JSON schema " + uri);
+      if (response.status() != 200) {
+        throw new SchemaUnavailableException(what + " answered HTTP " + response.status());
+      }
       JsonSchema schema;
       try {
-        schema = JsonSchema.compile(body, uri.toString());
+        schema = JsonSchema.compile(response.body(), uri.toString());
       } catch (IllegalArgumentException e) {
-        throw new SchemaUnavailableException(e.getMessage(), e);
+        throw new SchemaUnavailableException(PIPELINE.scrub(e.getMessage()), e);
       }
       fetched.compareAndSet(null, schema);
       return fetched.get();

@@ -4,6 +4,7 @@ package dev.signet.cloud.aws;
 // AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken), signed with Signature Version 4
 // for service "ecr". The token is base64("AWS:<password>").
 
+import dev.signet.http.HttpPipeline;
 import dev.signet.cloud.CloudException;
 import dev.signet.cloud.CloudHttp;
 import dev.signet.deadline.Deadline;
@@ -59,7 +60,7 @@ public final class EcrClient {
     String authorization = SigV4.authorization(
         "POST", endpoint, signed, body, session.credentials(), identity.region(), "ecr");
     String what = "ECR GetAuthorizationToken at " + CloudHttp.origin(endpoint) + " as " + identity.roleArn();
-    CloudHttp.Response r = http.send(
+    HttpPipeline.Response r = http.send(
         HttpRequest.newBuilder(endpoint)
             .header("Content-Type", "application/x-amz-json-1.1")
             .header("X-Amz-Date", amzDate)

@@ -4,6 +4,7 @@ package dev.signet.cloud.aws;
 // accounts (IRSA) set it up: AWS_ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE, AWS_REGION. The call is
 // not signed; the web identity token is the proof. Answers are XML.
 
+import dev.signet.http.HttpPipeline;
 import dev.signet.cloud.CloudException;
 import dev.signet.cloud.CloudHttp;
 import dev.signet.deadline.Deadline;
@@ -122,7 +123,7 @@ public final class WebIdentity {
     form.put("RoleSessionName", "signet-" + http.clock().millis());
     form.put("WebIdentityToken", token);
     String what = "STS AssumeRoleWithWebIdentity for " + roleArn + " at " + CloudHttp.origin(endpoint);
-    CloudHttp.Response r = http.send(
+    HttpPipeline.Response r = http.send(
         HttpRequest.newBuilder(endpoint)
             .header("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
             .POST(CloudHttp.form(form)),

@@ -5,6 +5,7 @@ package dev.signet.cloud.azure;
 // {"error": {"code", "message", "innererror": {"code"}}}, 401 with a Bearer challenge
 // (authorization="https://login.../{tenant}", resource="https://vault.azure.net").
 
+import dev.signet.http.HttpPipeline;
 import dev.signet.cloud.CloudException;
 import dev.signet.cloud.CloudHttp;
 import dev.signet.deadline.Deadline;
@@ -128,7 +129,7 @@ public final class KeyVaultClient {
     AccessToken token = tokens.get(scope, deadline);
     URI uri = vault.resolve("/" + collection + "/" + name + (v.isEmpty() ? "" : "/" + v)
         + "?api-version=" + URLEncoder.encode(API_VERSION, StandardCharsets.UTF_8));
-    CloudHttp.Response r =
+    HttpPipeline.Response r =
         http.send(
             HttpRequest.newBuilder(uri)
                 .header("Authorization", "Bearer " + token.value())

@@ -4,6 +4,7 @@ package dev.signet.cloud.azure;
 // GET /metadata/identity/oauth2/token?api-version=2018-02-01&resource=...&client_id=...
 // with the header "Metadata: true".
 
+import dev.signet.http.HttpPipeline;
 import dev.signet.cloud.CloudException;
 import dev.signet.cloud.CloudHttp;
 import dev.signet.deadline.Deadline;
@@ -39,7 +40,7 @@ public record ManagedIdentity(URI endpoint, String clientId, CloudHttp http)
     }
     URI uri = URI.create(endpoint + (endpoint.getRawQuery() == null ? "?" : "&") + query);
     String what = "managed identity token request for " + describe();
-    CloudHttp.Response r =
+    HttpPipeline.Response r =
         http.send(
             HttpRequest.newBuilder(uri).header("Metadata", "true").GET(),
             what,

@@ -4,8 +4,8 @@ package dev.signet.cloud.azure;
 // (error, error_description, error_codes); the instance metadata service answers the same shape
 // with numbers as strings.
 
+import dev.signet.http.HttpPipeline;
 import dev.signet.cloud.CloudException;
-import dev.signet.cloud.CloudHttp;
 import dev.signet.http.Scrubber;
 import dev.signet.json.JsonFormatException;
 import dev.signet.json.StrictJson;
@@ -19,7 +19,7 @@ final class TokenAnswer {
 
   private TokenAnswer() {}
 
-  static AccessToken parse(CloudHttp.Response r, String what, Clock clock) throws CloudException {
+  static AccessToken parse(HttpPipeline.Response r, String what, Clock clock) throws CloudException {
     JsonNode json = json(r, what);
     if (json == null) {
       throw new CloudException(what + ": the answer is not a JSON object", r.status());
@@ -36,7 +36,7 @@ final class TokenAnswer {
   }
 
   /** The numeric error code (AADSTS number) of an error answer, 0 when there is none. */
-  static long errorCode(CloudHttp.Response r) {
+  static long errorCode(HttpPipeline.Response r) {
     JsonNode json = json(r, "");
     if (json == null) {
       return 0;
@@ -53,7 +53,7 @@ final class TokenAnswer {
    * service wrote goes through {@code scrubber} before it is cut, so no part of a credential it
    * echoes is kept.
    */
-  static String errorText(CloudHttp.Response r, Scrubber scrubber) {
+  static String errorText(HttpPipeline.Response r, Scrubber scrubber) {
     JsonNode json = json(r, "");
     if (json == null) {
       return "HTTP " + r.status();
@@ -70,7 +70,7 @@ final class TokenAnswer {
     return "HTTP " + r.status() + " " + (error == null ? "" : error) + (line.isEmpty() ? "" : ": " + line);
   }
 
-  private static JsonNode json(CloudHttp.Response r, String what) {
+  private static JsonNode json(HttpPipeline.Response r, String what) {
     try {
       return StrictJson.parseObject(r.body(), MAX_BODY, "token answer");
     } catch (JsonFormatException e) {

@@ -5,6 +5,7 @@ package dev.signet.cloud.azure;
 // Azure Workload Identity webhook sets it up: AZURE_CLIENT_ID, AZURE_TENANT_ID,
 // AZURE_FEDERATED_TOKEN_FILE, AZURE_AUTHORITY_HOST.
 
+import dev.signet.http.HttpPipeline;
 import dev.signet.cloud.CloudException;
 import dev.signet.cloud.CloudHttp;
 import dev.signet.deadline.Deadline;
@@ -100,7 +101,7 @@ public record WorkloadIdentity(
     form.put("grant_type", "client_credentials");
     form.put("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer");
     form.put("client_assertion", assertion);
-    CloudHttp.Response r =
+    HttpPipeline.Response r =
         http.send(
             HttpRequest.newBuilder(endpoint)
                 .header("Content-Type", "application/x-www-form-urlencoded")
@@ -115,7 +116,7 @@ public record WorkloadIdentity(
     throw new CloudException(what + " failed (" + TokenAnswer.errorText(r, Scrubber.removing(List.of(assertion))) + ")" + remedy(r, assertion), r.status());
   }
 
-  private String remedy(CloudHttp.Response r, String assertion) {
+  private String remedy(HttpPipeline.Response r, String assertion) {
     long code = TokenAnswer.errorCode(r);
     if (code == 700024) {
       return ": the service account token in " + tokenFile + " has expired or is not yet valid;"

@@ -3,6 +3,7 @@ package dev.signet.notation.revocation;
 // Checklist §10: where a certificate says its revocation data lives (AIA id-ad-ocsp, CRL
 // distribution points, FreshestCRL for delta CRLs). Only URI general names are used.
 
+import dev.signet.http.Redirects;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.security.cert.X509Certificate;
@@ -116,7 +117,7 @@ final class CertificateLocations {
     } catch (URISyntaxException e) {
       throw new RevocationCheckException("invalid URL: " + e.getReason());
     }
-    String scheme = HttpFetcher.scheme(uri);
+    String scheme = Redirects.scheme(uri);
     if (!"http".equals(scheme)) {
       throw new RevocationCheckException(schemeMessage.apply(scheme));
     }

@@ -3,6 +3,7 @@ package dev.signet.notation.revocation;
 // Checklist §10: per certificate OCSP first, CRL as fallback, else non-revokable; the chain's
 // last certificate is never checked; certificates are checked in parallel within the deadline.
 
+import dev.signet.http.Redirects;
 import dev.signet.notation.x509.Purpose;
 import dev.signet.deadline.Deadline;
 import java.net.URI;
@@ -292,7 +293,7 @@ public final class OnlineRevocationChecker implements RevocationChecker, AutoClo
       this.urlRewriter =
           uri -> {
             URI mapped = r.apply(uri);
-            if (!"http".equals(HttpFetcher.scheme(mapped))) {
+            if (!"http".equals(Redirects.scheme(mapped))) {
               throw new IllegalArgumentException("rewritten URL is not http");
             }
             return mapped;

@@ -5,6 +5,7 @@ package dev.signet.oci.registry;
 // answers an ACR refresh token, presented to the registry's token service as the password of
 // the user 00000000-0000-0000-0000-000000000000 (ratify-reference §1.6).
 
+import dev.signet.http.HttpPipeline;
 import dev.signet.cloud.CloudException;
 import dev.signet.cloud.CloudHttp;
 import dev.signet.cloud.azure.AccessToken;
@@ -112,7 +113,7 @@ public final class AcrCredentials extends CloudCredentials {
     }
     form.put("access_token", aad.value());
     String what = providerName + ": ACR token exchange at " + CloudHttp.origin(endpoint);
-    CloudHttp.Response r;
+    HttpPipeline.Response r;
     try {
       r = http.send(
           HttpRequest.newBuilder(endpoint)

@@ -4,6 +4,7 @@ package dev.signet.oci.registry;
 // /api/v1/namespaces/{ns}/serviceaccounts/{name}, authenticated with the pod's projected service
 // account token (re-read at each request: the kubelet rotates it) and verified with the cluster CA.
 
+import dev.signet.http.HttpPipeline;
 import dev.signet.cloud.CloudException;
 import dev.signet.cloud.CloudHttp;
 import dev.signet.deadline.Deadline;
@@ -132,7 +133,7 @@ public final class InClusterSecrets implements KubernetesSecrets {
       throw new CloudException(what + ": cannot read the service account token " + tokenFile, 0, e);
     }
     URI uri = apiServer.resolve("/api/v1/namespaces/" + ns + "/" + resource + "/" + name);
-    CloudHttp.Response r = http.send(
+    HttpPipeline.Response r = http.send(
         HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token)
             .header("Accept", "application/json").GET(),
         what, MAX_BODY, deadline);

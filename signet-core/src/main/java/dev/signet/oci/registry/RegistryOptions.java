@@ -66,48 +66,91 @@ public record RegistryOptions(
         64L * 1024 * 1024);
   }
 
+  /** With plain HTTP to every registry, or not. */
   public RegistryOptions withUseHttp(boolean value) {
-    return new RegistryOptions(value, plainHttpLoopback, cosignEnabled, caFile, maxManifestBytes,
-        maxBlobBytes, maxConcurrentRequests, maxRetries, requestTimeout, cacheMaxBytes);
+    return edit(e -> e.useHttp = value);
   }
 
+  /** With plain HTTP to loopback registries (as Ratify), or TLS to them too. */
   public RegistryOptions withPlainHttpLoopback(boolean value) {
-    return new RegistryOptions(useHttp, value, cosignEnabled, caFile, maxManifestBytes,
-        maxBlobBytes, maxConcurrentRequests, maxRetries, requestTimeout, cacheMaxBytes);
+    return edit(e -> e.plainHttpLoopback = value);
   }
 
+  /** Also listing cosign's {@code .sig} tag as a referrer, or not. */
   public RegistryOptions withCosignEnabled(boolean value) {
-    return new RegistryOptions(useHttp, plainHttpLoopback, value, caFile, maxManifestBytes,
-        maxBlobBytes, maxConcurrentRequests, maxRetries, requestTimeout, cacheMaxBytes);
+    return edit(e -> e.cosignEnabled = value);
   }
 
+  /** With extra trusted CA certificates from this PEM bundle (null: the JVM's only). */
   public RegistryOptions withCaFile(Path value) {
-    return new RegistryOptions(useHttp, plainHttpLoopback, cosignEnabled, value, maxManifestBytes,
-        maxBlobBytes, maxConcurrentRequests, maxRetries, requestTimeout, cacheMaxBytes);
+    return edit(e -> e.caFile = value);
   }
 
+  /** With these largest manifest and blob sizes, in bytes. */
   public RegistryOptions withLimits(int manifestBytes, int blobBytes) {
-    return new RegistryOptions(useHttp, plainHttpLoopback, cosignEnabled, caFile, manifestBytes,
-        blobBytes, maxConcurrentRequests, maxRetries, requestTimeout, cacheMaxBytes);
+    return edit(e -> {
+      e.maxManifestBytes = manifestBytes;
+      e.maxBlobBytes = blobBytes;
+    });
   }
 
+  /** With at most this many requests in flight per registry host. */
   public RegistryOptions withConcurrency(int value) {
-    return new RegistryOptions(useHttp, plainHttpLoopback, cosignEnabled, caFile, maxManifestBytes,
-        maxBlobBytes, value, maxRetries, requestTimeout, cacheMaxBytes);
+    return edit(e -> e.maxConcurrentRequests = value);
   }
 
+  /** With this many retries after a 429, a 5xx or a connection error. */
   public RegistryOptions withRetries(int value) {
-    return new RegistryOptions(useHttp, plainHttpLoopback, cosignEnabled, caFile, maxManifestBytes,
-        maxBlobBytes, maxConcurrentRequests, value, requestTimeout, cacheMaxBytes);
+    return edit(e -> e.maxRetries = value);
   }
 
+  /** With this longest time for one exchange (the deadline may cut it shorter). */
   public RegistryOptions withRequestTimeout(Duration value) {
-    return new RegistryOptions(useHttp, plainHttpLoopback, cosignEnabled, caFile, maxManifestBytes,
-        maxBlobBytes, maxConcurrentRequests, maxRetries, value, cacheMaxBytes);
+    return edit(e -> e.requestTimeout = value);
   }
 
+  /** With this many bytes of verified content kept in memory (0: none). */
   public RegistryOptions withCacheMaxBytes(long value) {
-    return new RegistryOptions(useHttp, plainHttpLoopback, cosignEnabled, caFile, maxManifestBytes,
-        maxBlobBytes, maxConcurrentRequests, maxRetries, requestTimeout, value);
+    return edit(e -> e.cacheMaxBytes = value);
+  }
+
+  /** These options with what {@code change} sets on a copy of them changed. */
+  private RegistryOptions edit(java.util.function.Consumer<Editor> change) {
+    Editor e = new Editor(this);
+    change.accept(e);
+    return e.done();
+  }
+
+  /** A copy of some options to change one or two of them (the withers above). */
+  private static final class Editor {
+    boolean useHttp;
+    boolean plainHttpLoopback;
+    boolean cosignEnabled;
+    Path caFile;
+    int maxManifestBytes;
+    int maxBlobBytes;
+    int maxConcurrentRequests;
+    int maxRetries;
+    Duration requestTimeout;
+    long cacheMaxBytes;
+
+    Editor(RegistryOptions o) {
+      useHttp = o.useHttp;
+      plainHttpLoopback = o.plainHttpLoopback;
+      cosignEnabled = o.cosignEnabled;
+      caFile = o.caFile;
+      maxManifestBytes = o.maxManifestBytes;
+      maxBlobBytes = o.maxBlobBytes;
+      maxConcurrentRequests = o.maxConcurrentRequests;
+      maxRetries = o.maxRetries;
+      requestTimeout = o.requestTimeout;
+      cacheMaxBytes = o.cacheMaxBytes;
+    }
+
+    RegistryOptions done() {
+      return new RegistryOptions(useHttp, plainHttpLoopback, cosignEnabled, caFile,
+          maxManifestBytes, maxBlobBytes, maxConcurrentRequests, maxRetries, requestTimeout,
+          cacheMaxBytes);
+    }
   }
 }

@@ -226,42 +226,26 @@ public final class RegistryStore implements ReferrerStore {
   @Override
   public Descriptor resolve(Reference reference, Deadline deadline)
       throws StoreException, DeadlineExceededException {
-    try {
-      return client.resolve(reference, deadline);
-    } catch (StoreException e) {
-      throw scrubbed(e);
-    }
+    return scrubbing(() -> client.resolve(reference, deadline));
   }
 
   @Override
   public List<Descriptor> referrers(
       Reference repository, Descriptor subject, String artifactType, Deadline deadline)
       throws StoreException, DeadlineExceededException {
-    try {
-      return client.referrers(repository, subject, artifactType, deadline);
-    } catch (StoreException e) {
-      throw scrubbed(e);
-    }
+    return scrubbing(() -> client.referrers(repository, subject, artifactType, deadline));
   }
 
   @Override
   public byte[] fetchManifest(Reference repository, Descriptor descriptor, Deadline deadline)
       throws StoreException, DeadlineExceededException {
-    try {
-      return client.fetchManifest(repository, descriptor, deadline);
-    } catch (StoreException e) {
-      throw scrubbed(e);
-    }
+    return scrubbing(() -> client.fetchManifest(repository, descriptor, deadline));
   }
 
   @Override
   public byte[] fetchBlob(Reference repository, Descriptor descriptor, Deadline deadline)
       throws StoreException, DeadlineExceededException {
-    try {
-      return client.fetchBlob(repository, descriptor, deadline);
-    } catch (StoreException e) {
-      throw scrubbed(e);
-    }
+    return scrubbing(() -> client.fetchBlob(repository, descriptor, deadline));
   }
 
   /**
@@ -271,8 +255,18 @@ public final class RegistryStore implements ReferrerStore {
   public List<ReferrerNode> referrerTree(
       Reference repository, Descriptor subject, int maxDepth, Deadline deadline)
       throws StoreException, DeadlineExceededException {
+    return scrubbing(() -> tree(repository, subject, maxDepth, deadline, new AtomicInteger()));
+  }
+
+  /** A call to the registry whose errors leave this store scrubbed. */
+  @FunctionalInterface
+  private interface RegistryCall<T> {
+    T call() throws StoreException, DeadlineExceededException;
+  }
+
+  private <T> T scrubbing(RegistryCall<T> call) throws StoreException, DeadlineExceededException {
     try {
-      return tree(repository, subject, maxDepth, deadline, new AtomicInteger());
+      return call.call();
     } catch (StoreException e) {
       throw scrubbed(e);
     }

@@ -3,7 +3,11 @@
  * Specification v1.1), for Ratify's {@code oras} store.
  *
  * <p>{@link dev.signet.oci.registry.RegistryStore} is the {@link dev.signet.oci.ReferrerStore};
- * {@link dev.signet.oci.registry.RegistryClient} does the HTTP. Design points:
+ * {@link dev.signet.oci.registry.RegistryClient} is the OCI API on the shared
+ * {@link dev.signet.http.HttpPipeline} (retries, redirects, limits, bounded bodies, scrubbing),
+ * with {@code ReferrerListing} for referrers, {@code RegistryAuthentication} (challenges and the
+ * token cache) as its authentication and {@code HostGate} (connection slots and throttling pauses
+ * per host) as its gate. Design points:
  *
  * <ul>
  *   <li>Every manifest and blob returned matched its digest and size. A reference is resolved with
@@ -26,7 +30,7 @@
  *       shortly before {@code expires_in}; a learned scheme is used pre-emptively on later requests.
  *       Credentials go only to the registry's origin (not to redirect targets elsewhere) and to an
  *       HTTPS token realm (HTTP only when the registry itself is plain HTTP).
- *   <li>Transport: one {@link java.net.http.HttpClient} per client (HTTP/2 over TLS, HTTP/1.1 on
+ *   <li>Transport: one pipeline (one {@link java.net.http.HttpClient}) per client (HTTP/2 over TLS, HTTP/1.1 on
  *       plain HTTP); plain HTTP for {@code useHttp} and, as in Ratify, for loopback hosts unless
  *       {@code plainHttpLoopback} is false; JVM trust anchors plus an optional CA bundle.
  *   <li>Retries on 429, 5xx (not 501/505) and I/O errors: exponential backoff from 200 ms, capped

@@ -86,21 +86,21 @@ class DistributionRegistryTest {
     Deadline d = deadline();
     byte[] config = "{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}"
         .getBytes(StandardCharsets.UTF_8);
-    Descriptor cfg = c.pushBlob(repo, "application/vnd.oci.image.config.v1+json", config, d);
-    Descriptor layer = c.pushBlob(repo, "application/vnd.oci.image.layer.v1.tar", text.getBytes(StandardCharsets.UTF_8), d);
+    Descriptor cfg = RegistryPusher.pushBlob(c, repo, "application/vnd.oci.image.config.v1+json", config, d);
+    Descriptor layer = RegistryPusher.pushBlob(c, repo, "application/vnd.oci.image.layer.v1.tar", text.getBytes(StandardCharsets.UTF_8), d);
     byte[] image = Artifacts.image(cfg, layer);
-    Descriptor subject = c.pushManifest(repo, "v1", MediaTypes.OCI_MANIFEST, image, d);
+    Descriptor subject = RegistryPusher.pushManifest(c, repo, "v1", MediaTypes.OCI_MANIFEST, image, d);
     if (!sign) {
       return new Pushed(repo, subject, null, null, null);
     }
     byte[] env = ("{\"payload\":\"signed " + text + "\",\"protected\":\"e30\",\"signature\":\"AA\"}")
         .getBytes(StandardCharsets.UTF_8);
-    c.pushBlob(repo, MediaTypes.OCI_EMPTY, Artifacts.EMPTY_CONFIG, d);
-    Descriptor envelope = c.pushBlob(repo, MediaTypes.JWS_ENVELOPE, env, d);
+    RegistryPusher.pushBlob(c, repo, MediaTypes.OCI_EMPTY, Artifacts.EMPTY_CONFIG, d);
+    Descriptor envelope = RegistryPusher.pushBlob(c, repo, MediaTypes.JWS_ENVELOPE, env, d);
     byte[] sigManifest = Artifacts.artifact(MediaTypes.NOTARY_SIGNATURE, envelope, subject);
-    Descriptor sig = c.pushManifest(repo, Digest.sha256(sigManifest).toString(), MediaTypes.OCI_MANIFEST, sigManifest, d);
+    Descriptor sig = RegistryPusher.pushManifest(c, repo, Digest.sha256(sigManifest).toString(), MediaTypes.OCI_MANIFEST, sigManifest, d);
     Descriptor entry = new Descriptor(sig.mediaType(), sig.digest(), sig.size(), MediaTypes.NOTARY_SIGNATURE, Map.of());
-    c.pushManifest(repo, RegistryClient.tagFor(subject.digest(), ""), MediaTypes.OCI_INDEX, Artifacts.index(entry), d);
+    RegistryPusher.pushManifest(c, repo, RegistryClient.tagFor(subject.digest(), ""), MediaTypes.OCI_INDEX, Artifacts.index(entry), d);
     return new Pushed(repo, subject, entry, envelope, env);
   }
 
@@ -292,7 +292,7 @@ class DistributionRegistryTest {
         parts.add(parsed.config());
       }
       for (Descriptor part : parts) {
-        assertThat(c.pushBlob(repo, part.mediaType(), blob(layout, part.digest()), d).digest()).isEqualTo(part.digest());
+        assertThat(RegistryPusher.pushBlob(c, repo, part.mediaType(), blob(layout, part.digest()), d).digest()).isEqualTo(part.digest());
       }
     }
     List<Descriptor> ordered = new ArrayList<>(top.manifests());
@@ -300,7 +300,7 @@ class DistributionRegistryTest {
     ordered.addAll(indexes);
     for (Descriptor m : ordered) {
       String tag = m.annotations().get("org.opencontainers.image.ref.name");
-      c.pushManifest(repo, tag != null ? tag : m.digest().toString(), m.mediaType(), blob(layout, m.digest()), d);
+      RegistryPusher.pushManifest(c, repo, tag != null ? tag : m.digest().toString(), m.mediaType(), blob(layout, m.digest()), d);
     }
   }
 

@@ -447,10 +447,10 @@ class RegistryClientTest {
   void pushesBlobsAndManifests() throws Exception {
     byte[] blob = "pushed".getBytes(StandardCharsets.UTF_8);
     RegistryClient c = client();
-    Descriptor d = c.pushBlob(repo, "application/octet-stream", blob, deadline());
+    Descriptor d = RegistryPusher.pushBlob(c, repo, "application/octet-stream", blob, deadline());
     assertThat(c.fetchBlob(repo, d, deadline())).isEqualTo(blob);
     byte[] index = Artifacts.index();
-    c.pushManifest(repo, "empty", MediaTypes.OCI_INDEX, index, deadline());
+    RegistryPusher.pushManifest(c, repo, "empty", MediaTypes.OCI_INDEX, index, deadline());
     assertThat(c.resolve(Reference.parse(fake.host() + "/demo/app:empty"), deadline()).mediaType())
         .isEqualTo(MediaTypes.OCI_INDEX);
   }

@@ -1,10 +1,15 @@
 package dev.signet.oci.registry;
 
 // Test-only uploads (OCI distribution spec, "Pushing blobs" / "Pushing manifests"; image spec 1.1
-// referrers tag schema) for tests in other modules: the push methods of RegistryClient stay
-// package-private because production code never writes to a registry.
+// referrers tag schema): production code never writes to a registry, so pushing lives here and
+// sends through the client's authenticated pipeline (RegistryClient.send, package-private).
 
 import dev.signet.deadline.Deadline;
+import dev.signet.deadline.DeadlineExceededException;
+import dev.signet.http.HttpPipeline;
+import dev.signet.oci.StoreException;
+import java.net.URI;
+import java.net.URLEncoder;
 import dev.signet.oci.Descriptor;
 import dev.signet.reference.Digest;
 import dev.signet.oci.ImageIndex;
@@ -60,13 +65,69 @@ public final class RegistryPusher implements AutoCloseable {
   }
 
   public Descriptor blob(Reference repository, String mediaType, byte[] content) throws Exception {
-    return client.pushBlob(repository, mediaType, content, deadline());
+    return pushBlob(client, repository, mediaType, content, deadline());
   }
 
   /** Puts a manifest under {@code tagOrDigest}; returns its descriptor. */
   public Descriptor manifest(
       Reference repository, String tagOrDigest, String mediaType, byte[] content) throws Exception {
-    return client.pushManifest(repository, tagOrDigest, mediaType, content, deadline());
+    return pushManifest(client, repository, tagOrDigest, mediaType, content, deadline());
+  }
+
+  /** Uploads a blob with {@code client} (POST then PUT, monolithic) unless the registry has it. */
+  static Descriptor pushBlob(
+      RegistryClient client, Reference repository, String mediaType, byte[] content, Deadline deadline)
+      throws StoreException, DeadlineExceededException {
+    Digest digest = Digest.sha256(content);
+    Descriptor descriptor = new Descriptor(mediaType, digest, content.length);
+    String registry = repository.registry();
+    String scope = pushScope(repository);
+    String what = "upload of blob " + digest + " to " + repository.qualifiedName();
+    URI blob = URI.create(client.repoBase(repository) + "/blobs/" + digest);
+    HttpPipeline.Response head =
+        client.send(HttpPipeline.Request.of(what, "HEAD", blob), registry, scope, deadline);
+    if (head.status() == 200) {
+      return descriptor;
+    }
+    URI start = URI.create(client.repoBase(repository) + "/blobs/uploads/");
+    HttpPipeline.Response started = client.send(
+        HttpPipeline.Request.of(what, "POST", start).body("application/octet-stream", new byte[0]),
+        registry, scope, deadline);
+    if (started.status() != 202) {
+      throw ErrorResponse.failure(started, what, registry);
+    }
+    String location = started.header("location")
+        .orElseThrow(() -> new StoreException(what + ": the registry sent no upload location"));
+    URI upload = started.uri().resolve(location);
+    String sep = upload.getRawQuery() == null ? "?" : "&";
+    URI put = URI.create(upload + sep + "digest="
+        + URLEncoder.encode(digest.toString(), StandardCharsets.UTF_8));
+    HttpPipeline.Response done = client.send(
+        HttpPipeline.Request.of(what, "PUT", put).body("application/octet-stream", content),
+        registry, scope, deadline);
+    if (done.status() != 201) {
+      throw ErrorResponse.failure(done, what, registry);
+    }
+    return descriptor;
+  }
+
+  /** Puts a manifest with {@code client} under a tag or its digest. */
+  static Descriptor pushManifest(RegistryClient client, Reference repository, String tagOrDigest,
+      String mediaType, byte[] content, Deadline deadline)
+      throws StoreException, DeadlineExceededException {
+    String what = "upload of manifest " + tagOrDigest + " to " + repository.qualifiedName();
+    HttpPipeline.Response r = client.send(
+        HttpPipeline.Request.of(what, "PUT", client.manifestUri(repository, tagOrDigest))
+            .body(mediaType, content),
+        repository.registry(), pushScope(repository), deadline);
+    if (r.status() != 201) {
+      throw ErrorResponse.failure(r, what, repository.registry());
+    }
+    return new Descriptor(mediaType, Digest.sha256(content), content.length);
+  }
+
+  private static String pushScope(Reference repository) {
+    return "repository:" + repository.repository() + ":pull,push";
   }
 
   /**

@@ -1,4 +1,4 @@
-package dev.signet.oci.registry;
+package dev.signet.http;
 
 import java.io.ByteArrayOutputStream;
 import java.net.http.HttpResponse;
@@ -13,15 +13,20 @@ import java.util.concurrent.Flow;
  * (content we are about to trust) or keeps the first bytes and stops reading (error bodies we only
  * quote). It never holds more than {@code limit} bytes.
  */
-final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
+public final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
 
   /** The body is longer than allowed. */
-  static final class TooLarge extends Exception {
-    final long limit;
+  public static final class TooLarge extends Exception {
+    private static final long serialVersionUID = 1L;
+    private final long limit;
 
     TooLarge(long limit) {
-      super("response body is larger than " + limit + " bytes");
+      super("the response exceeds the size limit of " + limit + " bytes");
       this.limit = limit;
+    }
+
+    public long limit() {
+      return limit;
     }
   }
 
@@ -32,7 +37,12 @@ final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
   private volatile Flow.Subscription subscription;
   private final boolean rejectUpFront;
 
-  BoundedBody(int limit, boolean truncate, long declaredLength) {
+  /**
+   * @param limit the most bytes kept
+   * @param truncate past the limit, keep the first bytes (true) or fail with {@link TooLarge}
+   * @param declaredLength the {@code Content-Length} the server declared, -1 when none
+   */
+  public BoundedBody(int limit, boolean truncate, long declaredLength) {
     this.limit = limit;
     this.truncate = truncate;
     this.rejectUpFront = !truncate && declaredLength > limit;
@@ -90,7 +100,7 @@ final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
   }
 
   /** Stops reading (deadline passed); the exchange is abandoned. */
-  void abort() {
+  public void abort() {
     Flow.Subscription s = subscription;
     if (s != null) {
       s.cancel();
