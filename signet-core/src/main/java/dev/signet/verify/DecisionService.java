@@ -221,21 +221,16 @@ public final class DecisionService {
     } catch (TimeoutException e) {
       return Executor.failed(
           subjectText,
-          new VerifierReport(
-              subjectText,
-              false,
-              "",
-              "",
-              "",
-              "",
-              "verification did not finish in time: the deadline passed while waiting for an"
-                  + " identical verification in flight",
-              "the verification this request joined had not answered by the deadline",
-              "Retry; if it keeps happening, check registry latency and raise"
-                  + " executor.verificationRequestTimeout.",
-              ErrorCode.DEADLINE_EXCEEDED,
-              java.util.Map.of("step", "verify"),
-              List.of()));
+          VerifierReport.about(subjectText)
+              .failure(
+                  ErrorCode.DEADLINE_EXCEEDED,
+                  "verification did not finish in time: the deadline passed while waiting for an"
+                      + " identical verification in flight",
+                  "the verification this request joined had not answered by the deadline",
+                  "Retry; if it keeps happening, check registry latency and raise"
+                      + " executor.verificationRequestTimeout.")
+              .extensions(java.util.Map.of("step", "verify"))
+              .build());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Executor.interrupted(subjectText);

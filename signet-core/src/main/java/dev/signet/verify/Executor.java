@@ -475,8 +475,10 @@ public final class Executor {
       nested = verifyReferrers(nestedSubject, List.of(store), referrer, depth, step, deadline);
     }
     if (nested.isSuccess() || !parent.isSuccess()) {
-      return copy(parent, parent.isSuccess() && nested.isSuccess(), parent.message(),
-          parent.errorReason(), parent.remediation(), parent.errorCode(), nested.verifierReports());
+      return parent.toBuilder()
+          .success(parent.isSuccess() && nested.isSuccess())
+          .nestedResults(nested.verifierReports())
+          .build();
     }
     VerifierReport cause =
         nested.verifierReports().stream()
@@ -496,31 +498,10 @@ public final class Executor {
     if (!cause.errorReason().isEmpty()) {
       reason = reason + ": " + cause.errorReason();
     }
-    return copy(parent, false, "nested verification failed", reason, cause.remediation(), code,
-        nested.verifierReports());
-  }
-
-  private static VerifierReport copy(
-      VerifierReport r,
-      boolean success,
-      String message,
-      String reason,
-      String remediation,
-      ErrorCode code,
-      List<VerifierReport> nested) {
-    return new VerifierReport(
-        r.subject(),
-        success,
-        r.verifierName(),
-        r.verifierType(),
-        r.referenceDigest(),
-        r.artifactType(),
-        message,
-        reason,
-        remediation,
-        code,
-        r.extensions(),
-        nested);
+    return parent.toBuilder()
+        .failure(code, "nested verification failed", reason, cause.remediation())
+        .nestedResults(nested.verifierReports())
+        .build();
   }
 
   private static boolean containsDeadline(VerifierReport r) {
@@ -703,36 +684,19 @@ public final class Executor {
           text, ErrorCode.EXECUTOR_FAILURE, "verification was interrupted while " + a.step.doing,
           a.getMessage(), "Retry.");
     }
-    return new VerifierReport(
-        text,
-        false,
-        "",
-        "",
-        "",
-        "",
-        deadlineMessage(a.step),
-        a.getMessage(),
-        TIMEOUT_REMEDIATION,
-        ErrorCode.DEADLINE_EXCEEDED,
-        Map.of("step", a.step.key),
-        List.of());
+    return VerifierReport.about(text)
+        .failure(ErrorCode.DEADLINE_EXCEEDED, deadlineMessage(a.step), a.getMessage(),
+            TIMEOUT_REMEDIATION)
+        .extensions(Map.of("step", a.step.key))
+        .build();
   }
 
   private VerifierReport referrerDeadline(
       Reference subject, ReferenceVerifier v, Descriptor referrer, Step step, String detail) {
-    return new VerifierReport(
-        subject.toString(),
-        false,
-        v.name(),
-        v.type(),
-        referrer.digest().toString(),
-        referrer.artifactType(),
-        deadlineMessage(step),
-        detail,
-        TIMEOUT_REMEDIATION,
-        ErrorCode.DEADLINE_EXCEEDED,
-        Map.of("step", step.key),
-        List.of());
+    return referrerReport(subject, v, referrer)
+        .failure(ErrorCode.DEADLINE_EXCEEDED, deadlineMessage(step), detail, TIMEOUT_REMEDIATION)
+        .extensions(Map.of("step", step.key))
+        .build();
   }
 
   private String deadlineMessage(Step step) {
@@ -753,9 +717,14 @@ public final class Executor {
       String message,
       String reason,
       String remediation) {
-    return new VerifierReport(
-        subject.toString(), false, v.name(), v.type(), referrer.digest().toString(),
-        referrer.artifactType(), message, reason, remediation, code, Map.of(), List.of());
+    return referrerReport(subject, v, referrer).failure(code, message, reason, remediation).build();
+  }
+
+  private static VerifierReport.Builder referrerReport(
+      Reference subject, ReferenceVerifier v, Descriptor referrer) {
+    return VerifierReport.about(subject.toString())
+        .verifier(v.name(), v.type())
+        .referrer(referrer.digest().toString(), referrer.artifactType());
   }
 
   static VerificationResult invalidReference(String subjectText, IllegalArgumentException e) {

@@ -60,13 +60,15 @@ class SignetServerTest {
   static VerificationResult fakeDecision(String subject) {
     boolean ok = subject.startsWith("registry.test/good");
     VerifierReport report =
-        new VerifierReport(
-            subject, ok, "verifier-notation", "notation", "sha256:" + "ab".repeat(32),
-            "application/vnd.cncf.notary.signature",
-            ok ? "Notation signature verification success" : "Failed to validate the Notation signature",
-            ok ? "" : "signature is not produced by a trusted signer",
-            ok ? "" : "Add the signer's CA to the trust store.",
-            ok ? null : ErrorCode.VERIFY_REFERENCE_FAILURE, Map.of(), List.of());
+        VerifierReport.about(subject)
+            .verifier("verifier-notation", "notation")
+            .referrer("sha256:" + "ab".repeat(32), "application/vnd.cncf.notary.signature")
+            .success(ok)
+            .message(ok ? "Notation signature verification success" : "Failed to validate the Notation signature")
+            .errorReason(ok ? "" : "signature is not produced by a trusted signer")
+            .remediation(ok ? "" : "Add the signer's CA to the trust store.")
+            .errorCode(ok ? null : ErrorCode.VERIFY_REFERENCE_FAILURE)
+            .build();
     return new VerificationResult(subject, ok, List.of(report));
   }
 
