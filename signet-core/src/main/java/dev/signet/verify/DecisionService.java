@@ -13,6 +13,7 @@ import dev.signet.oci.Descriptor;
 import dev.signet.reference.Reference;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -90,19 +91,19 @@ public final class DecisionService {
     try {
       subject = Reference.parse(subjectText);
     } catch (IllegalArgumentException e) {
-      return Executor.invalidReference(subjectText, e);
+      return Failure.invalidReference(e).result(subjectText);
     }
     Executor executor = configured.executor();
     Deadline deadline = Deadline.after(clock, executor.timeout());
 
-    Executor.Resolved resolved = null;
+    ImageResolver.Resolved resolved = null;
     Reference atDigest = subject;
     if (subject.digest() == null) {
-      switch (executor.resolve(subject, deadline, tags)) {
-        case Executor.Unresolved u -> {
-          return relabel(u.result(), subjectText);
+      switch (executor.resolver(tags).resolve(subject, deadline)) {
+        case ImageResolver.Unresolved u -> {
+          return relabel(u.failure().result(subject.toString()), subjectText);
         }
-        case Executor.Resolved r -> {
+        case ImageResolver.Resolved r -> {
           resolved = r;
           atDigest = subject.withDigest(r.descriptor().digest());
         }
@@ -130,7 +131,7 @@ public final class DecisionService {
       try {
         // The cache is asked again now that this decision leads: another may have finished.
         Reference verified = atDigest;
-        Executor.Resolved descriptor = resolved;
+        ImageResolver.Resolved descriptor = resolved;
         VerificationResult result =
             cache.getOrVerify(
                 key,
@@ -138,7 +139,7 @@ public final class DecisionService {
                 () -> {
                   VerificationResult r =
                       descriptor != null
-                          ? executor.verifyResolved(verified, descriptor, deadline)
+                          ? executor.verify(verified, descriptor, deadline)
                           : executor.verify(verified, deadline);
                   if (Thread.currentThread().isInterrupted()) {
                     // Cut short because this caller stopped waiting: not remembered, and the
@@ -187,11 +188,11 @@ public final class DecisionService {
     try (ConfiguredExecutor configured = executors.get()) {
       Reference atDigest = subject;
       if (subject.digest() == null) {
-        Descriptor resolved = configured.executor().cachedResolution(subject, tags);
-        if (resolved == null) {
+        Optional<Descriptor> resolved = configured.executor().resolver(tags).cached(subject);
+        if (resolved.isEmpty()) {
           return null;
         }
-        atDigest = subject.withDigest(resolved.digest());
+        atDigest = subject.withDigest(resolved.get().digest());
       }
       ResultKey key =
           new ResultKey(configured.fingerprint(), atDigest.qualifiedName(), atDigest.digest());
@@ -219,26 +220,24 @@ public final class DecisionService {
     try {
       return running.get(deadline.remaining().toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
-      return Executor.failed(
-          subjectText,
-          VerifierReport.about(subjectText)
-              .failure(
-                  ErrorCode.DEADLINE_EXCEEDED,
-                  "verification did not finish in time: the deadline passed while waiting for an"
-                      + " identical verification in flight",
-                  "the verification this request joined had not answered by the deadline",
-                  "Retry; if it keeps happening, check registry latency and raise"
-                      + " executor.verificationRequestTimeout.")
-              .extensions(java.util.Map.of("step", "verify"))
-              .build());
+      return new Failure(
+              Failure.Kind.TRANSIENT,
+              ErrorCode.DEADLINE_EXCEEDED,
+              "verification did not finish in time: the deadline passed while waiting for an"
+                  + " identical verification in flight",
+              "the verification this request joined had not answered by the deadline",
+              Failure.TIMEOUT_REMEDIATION,
+              Map.of("step", Step.VERIFY.key))
+          .result(subjectText);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return Executor.interrupted(subjectText);
+      return Failure.interrupted("verification was interrupted", "the caller stopped waiting")
+          .result(subjectText);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof LeaderStopped) {
         return null;
       }
-      return Executor.unexpected(subjectText, e.getCause());
+      return Failure.unexpected(e.getCause()).result(subjectText);
     }
   }
 

@@ -34,9 +34,9 @@ final class StepTrackingStore implements ReferrerStore {
   @Override
   public Descriptor resolve(Reference reference, Deadline deadline)
       throws StoreException, DeadlineExceededException {
-    step.set(Executor.Step.RESOLVE);
+    step.set(Step.RESOLVE);
     Descriptor d = store.resolve(reference, deadline);
-    step.set(Executor.Step.VERIFY);
+    step.set(Step.VERIFY);
     return d;
   }
 
@@ -44,28 +44,28 @@ final class StepTrackingStore implements ReferrerStore {
   public List<Descriptor> referrers(
       Reference repository, Descriptor subject, String artifactType, Deadline deadline)
       throws StoreException, DeadlineExceededException {
-    step.set(Executor.Step.LIST_REFERRERS);
+    step.set(Step.LIST_REFERRERS);
     List<Descriptor> list = store.referrers(repository, subject, artifactType, deadline);
-    step.set(Executor.Step.VERIFY);
+    step.set(Step.VERIFY);
     return list;
   }
 
   @Override
   public byte[] fetchManifest(Reference repository, Descriptor descriptor, Deadline deadline)
       throws StoreException, DeadlineExceededException {
-    step.set(Executor.Step.FETCH);
+    step.set(Step.FETCH);
     // Left at FETCH when the call throws, so a deadline there is reported as a fetch.
     byte[] bytes = store.fetchManifest(repository, descriptor, deadline);
-    step.set(Executor.Step.VERIFY);
+    step.set(Step.VERIFY);
     return bytes;
   }
 
   @Override
   public byte[] fetchBlob(Reference repository, Descriptor descriptor, Deadline deadline)
       throws StoreException, DeadlineExceededException {
-    step.set(Executor.Step.FETCH);
+    step.set(Step.FETCH);
     byte[] bytes = store.fetchBlob(repository, descriptor, deadline);
-    step.set(Executor.Step.VERIFY);
+    step.set(Step.VERIFY);
     return bytes;
   }
 }
