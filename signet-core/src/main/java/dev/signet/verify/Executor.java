@@ -84,7 +84,7 @@ import java.util.concurrent.TimeoutException;
  * the result is a failure with {@link ErrorCode#DEADLINE_EXCEEDED} whose {@code extensions.step}
  * names the step: {@code resolve}, {@code list referrers}, {@code fetch} or {@code verify}.
  */
-public final class Executor {
+public final class Executor implements SubjectVerifier {
   /** How many levels of nested referrers are verified below the subject's own referrers. */
   public static final int MAX_NESTING_DEPTH = 3;
 
@@ -196,7 +196,8 @@ public final class Executor {
   }
 
   /** Verifies a parsed subject within {@code deadline}. */
-  VerificationResult verify(Reference subject, Deadline deadline) {
+  @Override
+  public VerificationResult verify(Reference subject, Deadline deadline) {
     return switch (resolver(TagCache.off()).resolve(subject, deadline)) {
       case ImageResolver.Unresolved u -> u.failure().result(subject.toString());
       case ImageResolver.Resolved r -> verify(subject, r, deadline);
@@ -215,6 +216,7 @@ public final class Executor {
    * Verifies a subject {@link #resolver resolved} by this executor: its referrers, their nested
    * referrers, then the policy.
    */
+  @Override
   public VerificationResult verify(Reference subject, ImageResolver.Resolved resolved, Deadline deadline) {
     return verifyReferrers(subject, stores, resolved.descriptor(), 0, null, deadline);
   }
