@@ -12,7 +12,6 @@ import dev.signet.oci.Descriptor;
 import dev.signet.reference.Digest;
 import dev.signet.oci.ReferrerStore;
 import dev.signet.oci.StoreException;
-import dev.signet.oci.registry.RegistryException;
 import dev.signet.policy.VerificationPolicy;
 import dev.signet.reference.Reference;
 import java.time.Clock;
@@ -21,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
@@ -52,9 +52,10 @@ import java.util.concurrent.TimeoutException;
  * <ul>
  *   <li>a listing that returns an empty list: an OCI layout, and a registry's referrers API or tag
  *       schema, answer so for a subject they do not hold;
- *   <li>a {@link RegistryException} with HTTP 404 and the distribution error code {@code
- *       NAME_UNKNOWN} or {@code MANIFEST_UNKNOWN}: the registry does not know the repository or the
- *       subject, so it has nothing to contribute.
+ *   <li>a {@link StoreException} whose {@link StoreException#subjectUnknown() subjectUnknown()}
+ *       is true (for a registry: HTTP 404 with the distribution error code {@code NAME_UNKNOWN} or
+ *       {@code MANIFEST_UNKNOWN}): the store does not know the repository or the subject, so it has
+ *       nothing to contribute.
  * </ul>
  *
  * Every other error fails, including a 404 without one of those codes (for instance a later page
@@ -254,10 +255,11 @@ public final class Executor implements SubjectVerifier {
     for (Listed listed : referrers) {
       Descriptor referrer = listed.referrer();
       ReferrerStore store = listed.store();
-      ReferenceVerifier verifier = verifierFor(referrer);
-      if (verifier == null) {
+      Optional<ReferenceVerifier> chosen = verifierFor(referrer);
+      if (chosen.isEmpty()) {
         continue;
       }
+      ReferenceVerifier verifier = chosen.get();
       StepTracker step = new StepTracker(enclosing);
       Future<VerifierReport> task =
           fork(
@@ -327,13 +329,8 @@ public final class Executor implements SubjectVerifier {
         : new VerificationResult(text, reports.stream().allMatch(VerifierReport::isSuccess), reports);
   }
 
-  private ReferenceVerifier verifierFor(Descriptor referrer) {
-    for (ReferenceVerifier v : verifiers) {
-      if (v.canVerify(referrer.artifactType())) {
-        return v;
-      }
-    }
-    return null;
+  private Optional<ReferenceVerifier> verifierFor(Descriptor referrer) {
+    return verifiers.stream().filter(v -> v.canVerify(referrer.artifactType())).findFirst();
   }
 
   /** Judges one referrer (on its own virtual thread), then its nested referrers if configured. */
@@ -488,7 +485,7 @@ public final class Executor implements SubjectVerifier {
             return new ListingFailed(Failure.deadline(Step.LIST_REFERRERS, timeout,
                 storeName(store) + ": " + d.getMessage()).result(text));
           }
-          if (doesNotKnowSubject(cause)) {
+          if (cause instanceof StoreException s && s.subjectUnknown()) {
             continue;
           }
           String reason =
@@ -524,16 +521,6 @@ public final class Executor implements SubjectVerifier {
       }
     }
     return new Listing(List.copyOf(unique.values()));
-  }
-
-  /**
-   * Whether a listing error only says the store does not know the repository or the subject (see
-   * the class comment); anything else fails the verification.
-   */
-  static boolean doesNotKnowSubject(Throwable error) {
-    return error instanceof RegistryException r
-        && r.notFound()
-        && ("NAME_UNKNOWN".equals(r.errorCode()) || "MANIFEST_UNKNOWN".equals(r.errorCode()));
   }
 
   /** How reports name a store: its position in the configuration, from 1, and its kind. */
