@@ -5,7 +5,6 @@ import dev.signet.cache.ResultKey;
 import dev.signet.deadline.Deadline;
 import dev.signet.deadline.DeadlineExceededException;
 import dev.signet.deadline.SingleFlight;
-import dev.signet.reference.Digest;
 import dev.signet.reference.Reference;
 import dev.signet.result.ErrorCode;
 import dev.signet.result.VerificationResult;
@@ -42,21 +41,29 @@ final class CachingVerifier implements SubjectVerifier {
     this.inFlight = inFlight;
   }
 
-  /** The key of {@code subject} at {@code digest}. */
-  ResultKey key(Reference subject, Digest digest) {
-    return new ResultKey(fingerprint, subject.qualifiedName(), digest);
+  /** The key of a subject that names its digest. */
+  private ResultKey key(Reference atDigest) {
+    return new ResultKey(fingerprint, atDigest.qualifiedName(), atDigest.digest());
+  }
+
+  /**
+   * The result this process holds for a subject that names its digest, asking nothing of a store
+   * or of another process.
+   */
+  Optional<VerificationResult> inProcess(Reference atDigest) {
+    return cache.getInProcess(key(atDigest));
   }
 
   @Override
   public VerificationResult verify(Reference subject, Deadline deadline) {
-    return cached(key(subject, subject.digest()), deadline, () -> verifier.verify(subject, deadline));
+    return cached(key(subject), deadline, () -> verifier.verify(subject, deadline));
   }
 
   @Override
   public VerificationResult verify(
       Reference subject, ImageResolver.Resolved resolved, Deadline deadline) {
     Reference atDigest = subject.withDigest(resolved.descriptor().digest());
-    return cached(key(atDigest, atDigest.digest()), deadline,
+    return cached(key(atDigest), deadline,
         () -> verifier.verify(atDigest, resolved, deadline));
   }
 

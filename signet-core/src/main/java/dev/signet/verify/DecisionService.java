@@ -87,8 +87,7 @@ public final class DecisionService {
     }
     Executor executor = configured.executor();
     Deadline deadline = Deadline.after(clock, executor.timeout());
-    CachingVerifier verifier =
-        new CachingVerifier(executor, configured.fingerprint(), cache, inFlight);
+    CachingVerifier verifier = cached(configured);
     if (subject.digest() != null) {
       // A digest is used as given: a cached decision for it costs no store request.
       return relabel(verifier.verify(subject, deadline), subjectText);
@@ -123,10 +122,7 @@ public final class DecisionService {
         }
         atDigest = subject.withDigest(resolved.get().digest());
       }
-      ResultKey key =
-          new CachingVerifier(configured.executor(), configured.fingerprint(), cache, inFlight)
-              .key(atDigest, atDigest.digest());
-      return cache.getInProcess(key).map(r -> relabel(r, subjectText)).orElse(null);
+      return cached(configured).inProcess(atDigest).map(r -> relabel(r, subjectText)).orElse(null);
     }
   }
 
@@ -137,6 +133,11 @@ public final class DecisionService {
       return Executor.inParallel(
           subjects, s -> decide(s, configured), configured.executor().timeout());
     }
+  }
+
+  /** The executor of {@code configured} behind this service's cache. */
+  private CachingVerifier cached(ConfiguredExecutor configured) {
+    return new CachingVerifier(configured.executor(), configured.fingerprint(), cache, inFlight);
   }
 
   /** How many distinct verifications are running now (for metrics and tests). */
