@@ -34,19 +34,28 @@ class SingleFlightTest {
     }
   }
 
-  @Test
-  void aLeaderThatAnswersAfterItsCallerStoppedWaitingAnswersOnlyThatCaller() throws Exception {
-    SingleFlight<String, String, IOException> flight = new SingleFlight<>(IOException.class);
+  final SingleFlight<String, String, IOException> flight = new SingleFlight<>(IOException.class);
+  final CountDownLatch release = new CountDownLatch(1);
+
+  /** Starts a leader that holds until {@code release}, then ends with {@code end}. */
+  private FutureTask<String> leader(SingleFlight.Work<String, IOException> end) throws Exception {
     CountDownLatch leading = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
     FutureTask<String> leader = new FutureTask<>(() -> flight.run("k", deadline(Duration.ofSeconds(30)), "x", () -> {
       leading.countDown();
       hold(release);
-      Thread.currentThread().interrupt(); // its caller stopped waiting meanwhile
-      return "cut short";
+      return end.run();
     }));
     Thread.ofVirtual().start(leader);
     leading.await();
+    return leader;
+  }
+
+  @Test
+  void aLeaderThatAnswersAfterItsCallerStoppedWaitingAnswersOnlyThatCaller() throws Exception {
+    FutureTask<String> leader = leader(() -> {
+      Thread.currentThread().interrupt(); // its caller stopped waiting meanwhile
+      return "cut short";
+    });
     AtomicInteger joinerRuns = new AtomicInteger();
     FutureTask<String> joiner = new FutureTask<>(() -> flight.run("k", deadline(Duration.ofSeconds(30)), "x", () -> {
       joinerRuns.incrementAndGet();
@@ -62,16 +71,9 @@ class SingleFlightTest {
 
   @Test
   void aJoinerStopsWaitingAtItsOwnDeadlineAndGetsTheWorksFailureType() throws Exception {
-    SingleFlight<String, String, IOException> flight = new SingleFlight<>(IOException.class);
-    CountDownLatch leading = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    FutureTask<String> leader = new FutureTask<>(() -> flight.run("k", deadline(Duration.ofSeconds(30)), "x", () -> {
-      leading.countDown();
-      hold(release);
+    leader(() -> {
       throw new IOException("store down");
-    }));
-    Thread.ofVirtual().start(leader);
-    leading.await();
+    });
     assertThatThrownBy(() -> flight.run("k", deadline(Duration.ofMillis(50)), "the shared work", () -> "own"))
         .isInstanceOf(DeadlineExceededException.class)
         .hasMessageContaining("the shared work");
