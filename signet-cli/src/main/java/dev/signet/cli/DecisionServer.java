@@ -13,13 +13,11 @@ import dev.signet.engine.VerificationConfig;
 import dev.signet.kubernetes.Engine;
 import dev.signet.kubernetes.NamespaceDecisions;
 import dev.signet.kubernetes.ResourceController;
-import dev.signet.oci.StoreException;
 import dev.signet.oci.registry.RegistryStore;
 import dev.signet.reference.Reference;
 import dev.signet.server.AdmissionHandler;
 import dev.signet.server.Decisions;
 import dev.signet.server.Decisions;
-import dev.signet.server.DigestResolver;
 import dev.signet.server.RejectedRequestException;
 import dev.signet.server.SignetServer;
 import dev.signet.server.admission.AdmissionMode;
@@ -27,6 +25,10 @@ import dev.signet.server.admission.AdmissionReviewException;
 import dev.signet.server.admission.AdmissionWebhook;
 import dev.signet.server.admission.ImageVerifier;
 import dev.signet.verify.ConfiguredExecutor;
+import dev.signet.verify.Failure;
+import dev.signet.verify.ImageResolver;
+import dev.signet.result.ErrorCode;
+import dev.signet.deadline.Deadline;
 import dev.signet.verify.DecisionService;
 import dev.signet.result.VerificationResult;
 import java.time.Clock;
@@ -58,11 +60,11 @@ public final class DecisionServer {
     DecisionService decisions = new DecisionService(reloader, cache, tags, clock);
     Duration mutationTimeout = reloader.config().mutationTimeout();
     // Tags resolve in the stores of the generation held for that resolution.
-    DigestResolver resolver =
-        image -> {
+    ImageResolver resolver =
+        (image, deadline) -> {
           try (ConfiguredExecutor held = reloader.get()) {
-            return DigestResolver.firstOf(held.executor().stores(), tags, mutationTimeout, clock)
-                .pin(image);
+            return ImageResolver.firstOf(held.executor().stores(), tags, mutationTimeout)
+                .resolve(image, deadline);
           }
         };
     Decisions served =
@@ -105,16 +107,20 @@ public final class DecisionServer {
         () ->
             controller.generation().cluster() instanceof Engine.Ready ready ? ready.config() : null;
     Duration mutationTimeout = mutationTimeout(cluster.get());
-    DigestResolver resolver =
-        image -> {
+    ImageResolver resolver =
+        (image, deadline) -> {
           VerificationConfig now = cluster.get();
           if (now == null) {
-            throw new StoreException(
+            return new ImageResolver.Unresolved(Failure.of(
+                Failure.Kind.CONFIGURATION,
+                ErrorCode.REFERRER_STORE_FAILURE,
                 "no configuration with a store applies to the cluster, so "
                     + image
-                    + " cannot be resolved");
+                    + " cannot be resolved",
+                "the cluster's verification resources do not load",
+                "Check the status of the Store and Verifier resources."));
           }
-          return DigestResolver.firstOf(now.stores(), mutationTimeout, clock).pin(image);
+          return ImageResolver.firstOf(now.stores(), mutationTimeout).resolve(image, deadline);
         };
     return builder(decisions, cluster, resolver, cache, mode, clock)
         .providerFetches(controller::providerFetches);
@@ -127,7 +133,7 @@ public final class DecisionServer {
   private static SignetServer.Builder builder(
       Decisions decisions,
       Supplier<VerificationConfig> config,
-      DigestResolver resolver,
+      ImageResolver resolver,
       ResultCache cache,
       AdmissionMode mode,
       Clock clock) {
@@ -143,7 +149,7 @@ public final class DecisionServer {
         .resolver(resolver)
         .verifyTimeout(timeout)
         .mutateTimeout(mutationTimeout)
-        .admission(d -> admission(d, resolver, mode, timeout))
+        .admission(d -> admission(d, resolver, mode, timeout, mutationTimeout, clock))
         .registryRequests(
             () -> {
               VerificationConfig now = config.get();
@@ -163,7 +169,12 @@ public final class DecisionServer {
 
   /** The Kubernetes admission webhooks on the server's decisions. */
   private static AdmissionHandler admission(
-      Decisions decisions, DigestResolver resolver, AdmissionMode mode, Duration timeout) {
+      Decisions decisions,
+      ImageResolver resolver,
+      AdmissionMode mode,
+      Duration timeout,
+      Duration mutationTimeout,
+      Clock clock) {
     ImageVerifier verifier =
         new ImageVerifier() {
           @Override
@@ -179,7 +190,7 @@ public final class DecisionServer {
     AdmissionWebhook webhook =
         new AdmissionWebhook(
             verifier,
-            image -> resolver.pin(Reference.parse(image)),
+            image -> resolver.pin(Reference.parse(image), Deadline.after(clock, mutationTimeout)),
             timeout,
             AdmissionWebhook.DEFAULT_MAX_BODY_BYTES);
     return (body, mutate) -> {

@@ -6,17 +6,17 @@ import dev.signet.deadline.Deadline;
 import dev.signet.deadline.DeadlineExceededException;
 import dev.signet.oci.Descriptor;
 import dev.signet.oci.ReferrerStore;
-import dev.signet.oci.StoreException;
+import dev.signet.result.ErrorCode;
+import dev.signet.verify.Failure;
+import dev.signet.verify.ImageResolver;
 import dev.signet.reference.Reference;
 import java.io.PrintWriter;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The subject of a browsing command ({@code resolve}, {@code discover}, {@code referrer ...}),
- * resolved like {@code verify} does: in the configured stores in order, the first that knows it
- * wins. The whole command shares one deadline, {@code executor.verificationRequestTimeout}.
+ * resolved like {@code verify} does ({@link ImageResolver#firstOf}): in the configured stores in
+ * order, the first that knows it wins. The whole command shares one deadline, {@code executor.verificationRequestTimeout}.
  */
 final class SubjectLookup implements AutoCloseable {
   final VerificationConfig config;
@@ -57,26 +57,20 @@ final class SubjectLookup implements AutoCloseable {
       err.println("signet: warning: " + w);
     }
     Deadline deadline = Deadline.after(clock, config.timeout());
-    List<String> errors = new ArrayList<>();
-    for (ReferrerStore store : config.stores()) {
-      try {
-        Descriptor d = store.resolve(reference, deadline);
-        if (reference.digest() != null && !reference.digest().equals(d.digest())) {
-          errors.add("the store resolved " + reference + " to another digest, " + d.digest());
-          continue;
-        }
-        return new SubjectLookup(config, reference, store, d, deadline);
-      } catch (StoreException e) {
-        errors.add(e.getMessage());
-      } catch (DeadlineExceededException e) {
+    switch (ImageResolver.firstOf(config.stores(), config.timeout()).resolve(reference, deadline)) {
+      case ImageResolver.Resolved r -> {
+        return new SubjectLookup(config, reference, r.store(), r.descriptor(), deadline);
+      }
+      case ImageResolver.Unresolved u -> {
         config.close();
-        throw timedOut(config, e);
+        Failure f = u.failure();
+        if (f.code() == ErrorCode.DEADLINE_EXCEEDED) {
+          throw timedOut(config, new DeadlineExceededException(f.reason()));
+        }
+        throw new CommandFailure(
+            ExitCodes.FAILED, "could not resolve " + reference + ": " + f.message() + ": " + f.reason());
       }
     }
-    config.close();
-    throw new CommandFailure(
-        ExitCodes.FAILED,
-        "could not resolve " + reference + " in any store: " + String.join("; ", errors));
   }
 
   /** The subject pinned to its digest: {@code name@sha256:<hex>}. */

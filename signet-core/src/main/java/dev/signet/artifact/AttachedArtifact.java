@@ -10,8 +10,11 @@ import dev.signet.oci.ReferrerStore;
 import dev.signet.oci.StoreException;
 import dev.signet.reference.Reference;
 import dev.signet.result.ErrorCode;
+import dev.signet.verify.Referrer;
+import dev.signet.verify.ReferrerFailure;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A referrer (SBOM, vulnerability report, ...) as read from the store: its manifest and the content
@@ -28,24 +31,24 @@ public record AttachedArtifact(Manifest manifest, List<Layer> layers) {
   /** One layer and its bytes (digest- and size-checked by the store). */
   public record Layer(Descriptor descriptor, byte[] content) {}
 
+  /** The manifest media types a referrer may have (Docker's for cosign's older signatures). */
+  private static final Set<String> MANIFEST_TYPES =
+      Set.of(MediaTypes.OCI_MANIFEST, MediaTypes.OCI_ARTIFACT_MANIFEST, MediaTypes.DOCKER_MANIFEST);
+
   /**
    * Fetches the referrer's manifest and every layer.
    *
    * @param maxLayerBytes the largest layer accepted
-   * @throws ArtifactException when the referrer cannot be read or is over a limit
+   * @throws ReferrerFailure when the referrer cannot be read or is over a limit
    */
-  public static AttachedArtifact fetch(
-      Reference subject,
-      Descriptor referrer,
-      ReferrerStore store,
-      long maxLayerBytes,
-      Deadline deadline)
-      throws ArtifactException, DeadlineExceededException {
+  public static AttachedArtifact fetch(Referrer judged, long maxLayerBytes, Deadline deadline)
+      throws ReferrerFailure, DeadlineExceededException {
+    Reference subject = judged.subject();
+    Descriptor referrer = judged.descriptor();
+    ReferrerStore store = judged.store();
     String mediaType = referrer.mediaType();
-    if (!MediaTypes.OCI_MANIFEST.equals(mediaType)
-        && !MediaTypes.OCI_ARTIFACT_MANIFEST.equals(mediaType)
-        && !MediaTypes.DOCKER_MANIFEST.equals(mediaType)) {
-      throw new ArtifactException(ErrorCode.MANIFEST_INVALID,
+    if (mediaType == null || !MANIFEST_TYPES.contains(mediaType)) {
+      throw new ReferrerFailure(ErrorCode.MANIFEST_INVALID,
           "the referrer's manifest is not usable",
           "its media type must be " + MediaTypes.OCI_MANIFEST + ", "
               + MediaTypes.OCI_ARTIFACT_MANIFEST + " or " + MediaTypes.DOCKER_MANIFEST
@@ -56,17 +59,17 @@ public record AttachedArtifact(Manifest manifest, List<Layer> layers) {
     try {
       manifest = Manifest.parse(store.fetchManifest(subject, referrer, deadline), mediaType);
     } catch (StoreException | ManifestFormatException e) {
-      throw new ArtifactException(ErrorCode.GET_REFERRER_MANIFEST_FAILURE,
+      throw new ReferrerFailure(ErrorCode.GET_REFERRER_MANIFEST_FAILURE,
           "could not read the referrer's manifest " + referrer.digest(), e.getMessage(),
           "Check that the registry is reachable and the manifest is intact.");
     }
     if (manifest.layers().isEmpty()) {
-      throw new ArtifactException(ErrorCode.MANIFEST_INVALID,
+      throw new ReferrerFailure(ErrorCode.MANIFEST_INVALID,
           "the referrer has no content", "its manifest lists no layers",
           "Attach the document as a layer of the referrer.");
     }
     if (manifest.layers().size() > MAX_LAYERS) {
-      throw new ArtifactException(ErrorCode.MANIFEST_INVALID,
+      throw new ReferrerFailure(ErrorCode.MANIFEST_INVALID,
           "the referrer has too many layers",
           "its manifest lists " + manifest.layers().size() + " layers, more than " + MAX_LAYERS,
           "Attach one document per referrer.");
@@ -74,7 +77,7 @@ public record AttachedArtifact(Manifest manifest, List<Layer> layers) {
     List<Layer> layers = new ArrayList<>();
     for (Descriptor layer : manifest.layers()) {
       if (layer.size() > maxLayerBytes) {
-        throw new ArtifactException(ErrorCode.GET_BLOB_CONTENT_FAILURE,
+        throw new ReferrerFailure(ErrorCode.GET_BLOB_CONTENT_FAILURE,
             "the referrer's document is too large",
             "layer " + layer.digest() + " is " + layer.size() + " bytes, more than the limit of "
                 + maxLayerBytes + " bytes",
@@ -83,7 +86,7 @@ public record AttachedArtifact(Manifest manifest, List<Layer> layers) {
       try {
         layers.add(new Layer(layer, store.fetchBlob(subject, layer, deadline)));
       } catch (StoreException e) {
-        throw new ArtifactException(ErrorCode.GET_BLOB_CONTENT_FAILURE,
+        throw new ReferrerFailure(ErrorCode.GET_BLOB_CONTENT_FAILURE,
             "could not read the referrer's layer " + layer.digest(), e.getMessage(),
             "Check that the registry is reachable and the blob is intact.");
       }

@@ -1,8 +1,7 @@
 package dev.signet.cosign;
 
-import dev.signet.artifact.ArtifactException;
+import dev.signet.verify.ReferrerFailure;
 import dev.signet.artifact.AttachedArtifact;
-import dev.signet.artifact.ReferrerReports;
 import dev.signet.deadline.Deadline;
 import dev.signet.deadline.DeadlineExceededException;
 import dev.signet.oci.Descriptor;
@@ -10,7 +9,8 @@ import dev.signet.oci.ReferrerStore;
 import dev.signet.oci.StoreException;
 import dev.signet.reference.Reference;
 import dev.signet.result.ErrorCode;
-import dev.signet.verify.ReferenceVerifier;
+import dev.signet.verify.ConfiguredVerifier;
+import dev.signet.verify.Referrer;
 import dev.signet.result.VerifierReport;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -27,7 +27,7 @@ import java.util.Set;
  * policy whose scope covers the image. The referrer passes when at least one of its signatures
  * verifies, as with {@code cosign verify}; every signature is reported.
  */
-public final class CosignVerifier implements ReferenceVerifier {
+public final class CosignVerifier extends ConfiguredVerifier {
   public static final String TYPE = "cosign";
   /** The artifact type Ratify gives cosign's {@code .sig} signatures. */
   public static final String SIGNATURE_ARTIFACT_TYPE =
@@ -35,9 +35,6 @@ public final class CosignVerifier implements ReferenceVerifier {
 
   private static final long MAX_LAYER_BYTES = 1024 * 1024;
 
-  private final String name;
-  private final Set<String> artifactTypes;
-  private final Set<String> nestedReferences;
   private final List<CosignTrustPolicy> policies;
   private final TrustedRoot root;
   private final Clock clock;
@@ -52,32 +49,10 @@ public final class CosignVerifier implements ReferenceVerifier {
       List<CosignTrustPolicy> policies,
       TrustedRoot root,
       Clock clock) {
-    this.name = name;
-    this.artifactTypes = Set.copyOf(artifactTypes);
-    this.nestedReferences = Set.copyOf(nestedReferences);
+    super(name, TYPE, artifactTypes, nestedReferences);
     this.policies = List.copyOf(policies);
     this.root = root;
     this.clock = clock;
-  }
-
-  @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
-  public String type() {
-    return TYPE;
-  }
-
-  @Override
-  public boolean canVerify(String artifactType) {
-    return artifactTypes.contains(artifactType);
-  }
-
-  @Override
-  public Set<String> nestedReferences() {
-    return nestedReferences;
   }
 
   /** The policy whose scope matches the repository most specifically. */
@@ -88,14 +63,11 @@ public final class CosignVerifier implements ReferenceVerifier {
   }
 
   @Override
-  public VerifierReport verify(
-      Reference subject,
-      Descriptor subjectDescriptor,
-      Descriptor referrer,
-      ReferrerStore store,
-      Deadline deadline)
+  protected VerifierReport judge(Referrer reports, Deadline deadline)
       throws DeadlineExceededException {
-    ReferrerReports reports = new ReferrerReports(name, TYPE, subject, referrer);
+    Reference subject = reports.subject();
+    Descriptor subjectDescriptor = reports.subjectDescriptor();
+    ReferrerStore store = reports.store();
     String repository = subject.qualifiedName();
     Optional<CosignTrustPolicy> policy = policyFor(repository);
     if (policy.isEmpty()) {
@@ -106,8 +78,8 @@ public final class CosignVerifier implements ReferenceVerifier {
     }
     AttachedArtifact artifact;
     try {
-      artifact = AttachedArtifact.fetch(subject, referrer, store, MAX_LAYER_BYTES, deadline);
-    } catch (ArtifactException e) {
+      artifact = AttachedArtifact.fetch(reports, MAX_LAYER_BYTES, deadline);
+    } catch (ReferrerFailure e) {
       return reports.failure(e, Map.of("trustPolicy", policy.get().name()));
     }
     CosignTrustPolicy.ArtifactBytes manifest = () -> {

@@ -100,22 +100,20 @@ public final class ResultJson {
       }
       JsonNode nested = o.get("nestedResults");
       reports.add(
-          new VerifierReport(
-              text(o, "subject"),
-              bool(o, "isSuccess"),
-              text(o, "verifierName"),
-              text(o, "verifierType"),
-              text(o, "referenceDigest"),
-              text(o, "artifactType"),
-              text(o, "message"),
-              text(o, "errorReason"),
-              text(o, "remediation"),
-              errorCode,
-              StrictJson.MAPPER.convertValue(
+          VerifierReport.about(text(o, "subject"))
+              .success(bool(o, "isSuccess"))
+              .verifier(text(o, "verifierName"), text(o, "verifierType"))
+              .referrer(text(o, "referenceDigest"), text(o, "artifactType"))
+              .message(text(o, "message"))
+              .errorReason(text(o, "errorReason"))
+              .remediation(text(o, "remediation"))
+              .errorCode(errorCode)
+              .extensions(StrictJson.MAPPER.convertValue(
                   extensions,
                   StrictJson.MAPPER.getTypeFactory()
-                      .constructMapType(Map.class, String.class, Object.class)),
-              nested == null ? List.of() : parseReports(nested, depth + 1)));
+                      .constructMapType(Map.class, String.class, Object.class)))
+              .nestedResults(nested == null ? List.of() : parseReports(nested, depth + 1))
+              .build());
     }
     return reports;
   }

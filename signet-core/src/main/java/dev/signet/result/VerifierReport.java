@@ -46,10 +46,113 @@ public record VerifierReport(
     remediation = remediation == null ? "" : remediation;
   }
 
+  /** A report about {@code subject}, to be filled in; a builder starts as a failure with no code. */
+  public static Builder about(String subject) {
+    return new Builder(subject);
+  }
+
+  /** A builder holding this report's fields, to make a changed copy. */
+  public Builder toBuilder() {
+    return new Builder(subject)
+        .verifier(verifierName, verifierType)
+        .referrer(referenceDigest, artifactType)
+        .success(isSuccess)
+        .message(message)
+        .errorReason(errorReason)
+        .remediation(remediation)
+        .errorCode(errorCode)
+        .extensions(extensions)
+        .nestedResults(nestedResults);
+  }
+
   /** A failure that is about the subject as a whole (no referrer judged). */
   public static VerifierReport subjectFailure(
       String subject, ErrorCode code, String message, String errorReason, String remediation) {
-    return new VerifierReport(
-        subject, false, "", "", "", "", message, errorReason, remediation, code, Map.of(), List.of());
+    return about(subject).failure(code, message, errorReason, remediation).build();
+  }
+
+  /** Fills in a {@link VerifierReport} by field name instead of position. */
+  public static final class Builder {
+    private final String subject;
+    private boolean isSuccess;
+    private String verifierName;
+    private String verifierType;
+    private String referenceDigest;
+    private String artifactType;
+    private String message;
+    private String errorReason;
+    private String remediation;
+    private ErrorCode errorCode;
+    private Map<String, Object> extensions;
+    private List<VerifierReport> nestedResults;
+
+    private Builder(String subject) {
+      this.subject = subject;
+    }
+
+    /** The configured name and the implementation type of the verifier that judged. */
+    public Builder verifier(String name, String type) {
+      this.verifierName = name;
+      this.verifierType = type;
+      return this;
+    }
+
+    /** The referrer judged: its digest and artifact type. */
+    public Builder referrer(String digest, String artifactType) {
+      this.referenceDigest = digest;
+      this.artifactType = artifactType;
+      return this;
+    }
+
+    public Builder success(boolean success) {
+      this.isSuccess = success;
+      return this;
+    }
+
+    /** A pass with {@code message}: no code, reason or remediation. */
+    public Builder passed(String message) {
+      return success(true).message(message).errorCode(null).errorReason("").remediation("");
+    }
+
+    /** A failure: its code, what happened, its root cause and what a user can do. */
+    public Builder failure(ErrorCode code, String message, String reason, String remediation) {
+      return success(false).errorCode(code).message(message).errorReason(reason)
+          .remediation(remediation);
+    }
+
+    public Builder message(String message) {
+      this.message = message;
+      return this;
+    }
+
+    public Builder errorReason(String errorReason) {
+      this.errorReason = errorReason;
+      return this;
+    }
+
+    public Builder remediation(String remediation) {
+      this.remediation = remediation;
+      return this;
+    }
+
+    public Builder errorCode(ErrorCode errorCode) {
+      this.errorCode = errorCode;
+      return this;
+    }
+
+    public Builder extensions(Map<String, Object> extensions) {
+      this.extensions = extensions;
+      return this;
+    }
+
+    public Builder nestedResults(List<VerifierReport> nestedResults) {
+      this.nestedResults = nestedResults;
+      return this;
+    }
+
+    public VerifierReport build() {
+      return new VerifierReport(subject, isSuccess, verifierName, verifierType, referenceDigest,
+          artifactType, message, errorReason, remediation, errorCode, extensions, nestedResults);
+    }
   }
 }

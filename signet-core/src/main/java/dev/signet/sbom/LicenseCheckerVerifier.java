@@ -1,8 +1,8 @@
 package dev.signet.sbom;
 
-import dev.signet.artifact.ArtifactException;
-import dev.signet.artifact.AttachmentVerifier;
-import dev.signet.artifact.ReferrerReports;
+import dev.signet.verify.ReferrerFailure;
+import dev.signet.verify.ConfiguredVerifier;
+import dev.signet.verify.Referrer;
 import dev.signet.deadline.Deadline;
 import dev.signet.deadline.DeadlineExceededException;
 import dev.signet.oci.Descriptor;
@@ -28,7 +28,7 @@ import java.util.Set;
  * single licenses only ({@code MIT OR GPL-3.0-only} with MIT listed, {@code MIT AND Zlib} with both
  * listed). A license that is not an SPDX expression passes only when listed exactly.
  */
-public final class LicenseCheckerVerifier extends AttachmentVerifier {
+public final class LicenseCheckerVerifier extends ConfiguredVerifier {
   public static final String TYPE = "licensechecker";
 
   private final Set<String> literal;
@@ -61,20 +61,9 @@ public final class LicenseCheckerVerifier extends AttachmentVerifier {
   }
 
   @Override
-  public VerifierReport verify(
-      Reference subject,
-      Descriptor subjectDescriptor,
-      Descriptor referrer,
-      ReferrerStore store,
-      Deadline deadline)
-      throws DeadlineExceededException {
-    ReferrerReports reports = reports(subject, referrer);
-    List<Sbom> sboms;
-    try {
-      sboms = SbomReading.read(subject, referrer, store, deadline);
-    } catch (ArtifactException e) {
-      return reports.failure(e, Map.of());
-    }
+  protected VerifierReport judge(Referrer reports, Deadline deadline)
+      throws ReferrerFailure, DeadlineExceededException {
+    List<Sbom> sboms = SbomReading.read(reports, deadline);
     List<SbomReading.Violation> violations = new ArrayList<>();
     long packages = 0;
     for (Sbom sbom : sboms) {

@@ -1,12 +1,10 @@
 package dev.signet.sbom;
 
-import dev.signet.artifact.ArtifactException;
+import dev.signet.verify.ReferrerFailure;
 import dev.signet.artifact.AttachedArtifact;
 import dev.signet.deadline.Deadline;
 import dev.signet.deadline.DeadlineExceededException;
-import dev.signet.oci.Descriptor;
-import dev.signet.oci.ReferrerStore;
-import dev.signet.reference.Reference;
+import dev.signet.verify.Referrer;
 import dev.signet.result.ErrorCode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,16 +19,15 @@ final class SbomReading {
   private SbomReading() {}
 
   /** Reads every layer of the referrer as an SBOM. */
-  static List<Sbom> read(Reference subject, Descriptor referrer, ReferrerStore store, Deadline deadline)
-      throws ArtifactException, DeadlineExceededException {
-    AttachedArtifact artifact =
-        AttachedArtifact.fetch(subject, referrer, store, Sbom.MAX_BYTES, deadline);
+  static List<Sbom> read(Referrer referrer, Deadline deadline)
+      throws ReferrerFailure, DeadlineExceededException {
+    AttachedArtifact artifact = AttachedArtifact.fetch(referrer, Sbom.MAX_BYTES, deadline);
     List<Sbom> sboms = new ArrayList<>();
     for (AttachedArtifact.Layer layer : artifact.layers()) {
       try {
         sboms.add(Sbom.parse(layer.content(), layer.descriptor().mediaType()));
       } catch (SbomFormatException e) {
-        throw new ArtifactException(ErrorCode.VERIFY_REFERENCE_FAILURE,
+        throw new ReferrerFailure(ErrorCode.VERIFY_REFERENCE_FAILURE,
             "the SBOM could not be read",
             "layer " + layer.descriptor().digest() + ": " + e.getMessage(),
             "Attach an SPDX JSON, SPDX tag-value or CycloneDX JSON document with its media type"

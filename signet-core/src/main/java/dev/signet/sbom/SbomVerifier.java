@@ -1,8 +1,8 @@
 package dev.signet.sbom;
 
-import dev.signet.artifact.ArtifactException;
-import dev.signet.artifact.AttachmentVerifier;
-import dev.signet.artifact.ReferrerReports;
+import dev.signet.verify.ReferrerFailure;
+import dev.signet.verify.ConfiguredVerifier;
+import dev.signet.verify.Referrer;
 import dev.signet.deadline.Deadline;
 import dev.signet.deadline.DeadlineExceededException;
 import dev.signet.oci.Descriptor;
@@ -30,7 +30,7 @@ import java.util.Set;
  * NOASSERTION} and {@code ""} (no license given) can be disallowed too. A license that is not an
  * SPDX expression is a violation whenever licenses are checked.
  */
-public final class SbomVerifier extends AttachmentVerifier {
+public final class SbomVerifier extends ConfiguredVerifier {
   public static final String TYPE = "sbom";
 
   /** A disallowed package: a name, and a version unless every version is disallowed. */
@@ -83,20 +83,9 @@ public final class SbomVerifier extends AttachmentVerifier {
   }
 
   @Override
-  public VerifierReport verify(
-      Reference subject,
-      Descriptor subjectDescriptor,
-      Descriptor referrer,
-      ReferrerStore store,
-      Deadline deadline)
-      throws DeadlineExceededException {
-    ReferrerReports reports = reports(subject, referrer);
-    List<Sbom> sboms;
-    try {
-      sboms = SbomReading.read(subject, referrer, store, deadline);
-    } catch (ArtifactException e) {
-      return reports.failure(e, Map.of());
-    }
+  protected VerifierReport judge(Referrer reports, Deadline deadline)
+      throws ReferrerFailure, DeadlineExceededException {
+    List<Sbom> sboms = SbomReading.read(reports, deadline);
     Map<String, Object> extensions = new LinkedHashMap<>();
     Sbom first = sboms.get(0);
     extensions.put("sbomFormat", first.format().label);

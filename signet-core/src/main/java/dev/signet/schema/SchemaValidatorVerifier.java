@@ -1,9 +1,9 @@
 package dev.signet.schema;
 
-import dev.signet.artifact.ArtifactException;
+import dev.signet.verify.ReferrerFailure;
 import dev.signet.artifact.AttachedArtifact;
-import dev.signet.artifact.AttachmentVerifier;
-import dev.signet.artifact.ReferrerReports;
+import dev.signet.verify.ConfiguredVerifier;
+import dev.signet.verify.Referrer;
 import dev.signet.deadline.Deadline;
 import dev.signet.deadline.DeadlineExceededException;
 import dev.signet.json.JsonFormatException;
@@ -24,7 +24,7 @@ import tools.jackson.databind.JsonNode;
  * to the schema configured for the layer's media type ({@code schemas}); a layer of a media type
  * without a schema fails.
  */
-public final class SchemaValidatorVerifier extends AttachmentVerifier {
+public final class SchemaValidatorVerifier extends ConfiguredVerifier {
   public static final String TYPE = "schemavalidator";
   /** Larger documents are refused unread. */
   public static final int MAX_DOCUMENT_BYTES = 32 * 1024 * 1024;
@@ -39,20 +39,9 @@ public final class SchemaValidatorVerifier extends AttachmentVerifier {
   }
 
   @Override
-  public VerifierReport verify(
-      Reference subject,
-      Descriptor subjectDescriptor,
-      Descriptor referrer,
-      ReferrerStore store,
-      Deadline deadline)
-      throws DeadlineExceededException {
-    ReferrerReports reports = reports(subject, referrer);
-    AttachedArtifact artifact;
-    try {
-      artifact = AttachedArtifact.fetch(subject, referrer, store, MAX_DOCUMENT_BYTES, deadline);
-    } catch (ArtifactException e) {
-      return reports.failure(e, Map.of());
-    }
+  protected VerifierReport judge(Referrer reports, Deadline deadline)
+      throws ReferrerFailure, DeadlineExceededException {
+    AttachedArtifact artifact = AttachedArtifact.fetch(reports, MAX_DOCUMENT_BYTES, deadline);
     for (AttachedArtifact.Layer layer : artifact.layers()) {
       Descriptor d = layer.descriptor();
       String at = "layer " + d.digest() + " (" + d.mediaType() + ")";

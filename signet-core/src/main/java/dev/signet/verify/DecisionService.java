@@ -2,23 +2,17 @@ package dev.signet.verify;
 
 // Ratify's verify handler with its result cache (ratify-reference.md §1.7), plus single flight.
 
-import dev.signet.result.ErrorCode;
 import dev.signet.result.VerificationResult;
-import dev.signet.result.VerifierReport;
 import dev.signet.cache.ResultCache;
 import dev.signet.cache.ResultKey;
 import dev.signet.cache.TagCache;
 import dev.signet.deadline.Deadline;
+import dev.signet.deadline.SingleFlight;
 import dev.signet.oci.Descriptor;
 import dev.signet.reference.Reference;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
@@ -30,12 +24,11 @@ import java.util.function.Supplier;
  *   <li>A tag is resolved to its digest (tags move), or taken from the {@link TagCache} when a
  *       store resolved it within the cache's short lifetime; a digest is used as given, so a
  *       cached decision for a digest costs no registry request.
- *   <li>The cache is looked up by (configuration fingerprint, repository, digest): changed
- *       configuration or certificates never see an older decision.
- *   <li>Identical verifications in flight (same key) are coalesced: one runs, the others wait for
- *       its result within their own deadline.
- *   <li>The result goes to the cache, which keeps it as its policy says (transient failures not at
- *       all).
+ *   <li>The executor verifies through a {@link CachingVerifier}: the cache is looked up by
+ *       (configuration fingerprint, repository, digest), so changed configuration or certificates
+ *       never see an older decision; identical verifications in flight are coalesced (one runs,
+ *       the others wait within their own deadline); the result goes to the cache, which keeps it
+ *       as its policy says (transient failures not at all).
  * </ol>
  *
  * <p>The result's {@code subject} is the text the caller gave; the reports name the digest reference
@@ -46,8 +39,8 @@ public final class DecisionService {
   private final ResultCache cache;
   private final TagCache tags;
   private final Clock clock;
-  private final ConcurrentHashMap<ResultKey, CompletableFuture<VerificationResult>> inFlight =
-      new ConcurrentHashMap<>();
+  private final SingleFlight<ResultKey, VerificationResult, RuntimeException> inFlight =
+      new SingleFlight<>(RuntimeException.class);
 
   /**
    * @param executors the current executor and its fingerprint; read once per decision
@@ -90,85 +83,21 @@ public final class DecisionService {
     try {
       subject = Reference.parse(subjectText);
     } catch (IllegalArgumentException e) {
-      return Executor.invalidReference(subjectText, e);
+      return Failure.invalidReference(e).result(subjectText);
     }
     Executor executor = configured.executor();
     Deadline deadline = Deadline.after(clock, executor.timeout());
-
-    Executor.Resolved resolved = null;
-    Reference atDigest = subject;
-    if (subject.digest() == null) {
-      switch (executor.resolve(subject, deadline, tags)) {
-        case Executor.Unresolved u -> {
-          return relabel(u.result(), subjectText);
-        }
-        case Executor.Resolved r -> {
-          resolved = r;
-          atDigest = subject.withDigest(r.descriptor().digest());
-        }
-      }
+    CachingVerifier verifier = cached(configured);
+    if (subject.digest() != null) {
+      // A digest is used as given: a cached decision for it costs no store request.
+      return relabel(verifier.verify(subject, deadline), subjectText);
     }
-    ResultKey key =
-        new ResultKey(configured.fingerprint(), atDigest.qualifiedName(), atDigest.digest());
-
-    while (true) {
-      Optional<VerificationResult> hit = cache.get(key);
-      if (hit.isPresent()) {
-        return relabel(hit.get(), subjectText);
-      }
-      CompletableFuture<VerificationResult> mine = new CompletableFuture<>();
-      CompletableFuture<VerificationResult> running = inFlight.putIfAbsent(key, mine);
-      if (running != null) {
-        VerificationResult joined = await(running, deadline, subjectText);
-        if (joined != null) {
-          return relabel(joined, subjectText);
-        }
-        // The leader's caller stopped waiting: its result says so, which is not this caller's
-        // answer. Lead (or join) a new verification within this caller's own deadline.
-        continue;
-      }
-      try {
-        // The cache is asked again now that this decision leads: another may have finished.
-        Reference verified = atDigest;
-        Executor.Resolved descriptor = resolved;
-        VerificationResult result =
-            cache.getOrVerify(
-                key,
-                deadline,
-                () -> {
-                  VerificationResult r =
-                      descriptor != null
-                          ? executor.verifyResolved(verified, descriptor, deadline)
-                          : executor.verify(verified, deadline);
-                  if (Thread.currentThread().isInterrupted()) {
-                    // Cut short because this caller stopped waiting: not remembered, and the
-                    // callers still waiting verify again.
-                    throw new LeaderStopped(r);
-                  }
-                  return r;
-                });
-        mine.complete(result);
-        return relabel(result, subjectText);
-      } catch (LeaderStopped stopped) {
-        mine.completeExceptionally(stopped);
-        return relabel(stopped.result, subjectText);
-      } catch (RuntimeException | Error e) {
-        mine.completeExceptionally(e);
-        throw e;
-      } finally {
-        inFlight.remove(key, mine);
-      }
-    }
-  }
-
-  /** Completes a verification whose leading caller was interrupted, so that those joined retry. */
-  private static final class LeaderStopped extends RuntimeException {
-    private final transient VerificationResult result;
-
-    LeaderStopped(VerificationResult result) {
-      super("the leading caller stopped waiting", null, false, false);
-      this.result = result;
-    }
+    return relabel(
+        switch (executor.resolver(tags).resolve(subject, deadline)) {
+          case ImageResolver.Unresolved u -> u.failure().result(subject.toString());
+          case ImageResolver.Resolved r -> verifier.verify(subject, r, deadline);
+        },
+        subjectText);
   }
 
   /**
@@ -187,15 +116,13 @@ public final class DecisionService {
     try (ConfiguredExecutor configured = executors.get()) {
       Reference atDigest = subject;
       if (subject.digest() == null) {
-        Descriptor resolved = configured.executor().cachedResolution(subject, tags);
-        if (resolved == null) {
+        Optional<Descriptor> resolved = configured.executor().resolver(tags).cached(subject);
+        if (resolved.isEmpty()) {
           return null;
         }
-        atDigest = subject.withDigest(resolved.digest());
+        atDigest = subject.withDigest(resolved.get().digest());
       }
-      ResultKey key =
-          new ResultKey(configured.fingerprint(), atDigest.qualifiedName(), atDigest.digest());
-      return cache.getInProcess(key).map(r -> relabel(r, subjectText)).orElse(null);
+      return cached(configured).inProcess(atDigest).map(r -> relabel(r, subjectText)).orElse(null);
     }
   }
 
@@ -208,43 +135,14 @@ public final class DecisionService {
     }
   }
 
+  /** The executor of {@code configured} behind this service's cache. */
+  private CachingVerifier cached(ConfiguredExecutor configured) {
+    return new CachingVerifier(configured.executor(), configured.fingerprint(), cache, inFlight);
+  }
+
   /** How many distinct verifications are running now (for metrics and tests). */
   public int inFlight() {
     return inFlight.size();
-  }
-
-  /** The result of the verification joined, or null when its leader stopped and it must be redone. */
-  private static VerificationResult await(
-      CompletableFuture<VerificationResult> running, Deadline deadline, String subjectText) {
-    try {
-      return running.get(deadline.remaining().toNanos(), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      return Executor.failed(
-          subjectText,
-          new VerifierReport(
-              subjectText,
-              false,
-              "",
-              "",
-              "",
-              "",
-              "verification did not finish in time: the deadline passed while waiting for an"
-                  + " identical verification in flight",
-              "the verification this request joined had not answered by the deadline",
-              "Retry; if it keeps happening, check registry latency and raise"
-                  + " executor.verificationRequestTimeout.",
-              ErrorCode.DEADLINE_EXCEEDED,
-              java.util.Map.of("step", "verify"),
-              List.of()));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return Executor.interrupted(subjectText);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof LeaderStopped) {
-        return null;
-      }
-      return Executor.unexpected(subjectText, e.getCause());
-    }
   }
 
   private static VerificationResult relabel(VerificationResult r, String subjectText) {

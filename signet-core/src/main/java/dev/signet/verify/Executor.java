@@ -12,7 +12,6 @@ import dev.signet.oci.Descriptor;
 import dev.signet.reference.Digest;
 import dev.signet.oci.ReferrerStore;
 import dev.signet.oci.StoreException;
-import dev.signet.oci.registry.RegistryException;
 import dev.signet.policy.VerificationPolicy;
 import dev.signet.reference.Reference;
 import java.time.Clock;
@@ -21,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
@@ -52,9 +52,10 @@ import java.util.concurrent.TimeoutException;
  * <ul>
  *   <li>a listing that returns an empty list: an OCI layout, and a registry's referrers API or tag
  *       schema, answer so for a subject they do not hold;
- *   <li>a {@link RegistryException} with HTTP 404 and the distribution error code {@code
- *       NAME_UNKNOWN} or {@code MANIFEST_UNKNOWN}: the registry does not know the repository or the
- *       subject, so it has nothing to contribute.
+ *   <li>a {@link StoreException} whose {@link StoreException#subjectUnknown() subjectUnknown()}
+ *       is true (for a registry: HTTP 404 with the distribution error code {@code NAME_UNKNOWN} or
+ *       {@code MANIFEST_UNKNOWN}): the store does not know the repository or the subject, so it has
+ *       nothing to contribute.
  * </ul>
  *
  * Every other error fails, including a 404 without one of those codes (for instance a later page
@@ -84,29 +85,9 @@ import java.util.concurrent.TimeoutException;
  * the result is a failure with {@link ErrorCode#DEADLINE_EXCEEDED} whose {@code extensions.step}
  * names the step: {@code resolve}, {@code list referrers}, {@code fetch} or {@code verify}.
  */
-public final class Executor {
+public final class Executor implements SubjectVerifier {
   /** How many levels of nested referrers are verified below the subject's own referrers. */
   public static final int MAX_NESTING_DEPTH = 3;
-
-  private static final String TIMEOUT_REMEDIATION =
-      "Retry; if it keeps happening, check registry latency and raise"
-          + " executor.verificationRequestTimeout.";
-
-  /** The steps a deadline can interrupt, with their stable names ({@code extensions.step}). */
-  enum Step {
-    RESOLVE("resolve", "resolving the subject"),
-    LIST_REFERRERS("list referrers", "listing the referrers"),
-    FETCH("fetch", "fetching a referrer's manifest or blob"),
-    VERIFY("verify", "verifying a referrer");
-
-    final String key;
-    final String doing;
-
-    Step(String key, String doing) {
-      this.key = key;
-      this.doing = doing;
-    }
-  }
 
   /**
    * Where one referrer's judgement stands. Nested verification reports its steps to the trackers
@@ -130,25 +111,6 @@ public final class Executor {
 
     Step get() {
       return step;
-    }
-  }
-
-  /** The outcome of resolving a subject: where it was found, or the failed result. */
-  sealed interface Resolution permits Resolved, Unresolved {}
-
-  record Resolved(ReferrerStore store, Descriptor descriptor) implements Resolution {}
-
-  record Unresolved(VerificationResult result) implements Resolution {}
-
-  /** A step that could not finish: the deadline passed or the caller was interrupted. */
-  private static final class Aborted extends Exception {
-    final Step step;
-    final boolean interrupted;
-
-    Aborted(Step step, boolean interrupted, String detail) {
-      super(detail, null, false, false);
-      this.step = step;
-      this.interrupted = interrupted;
     }
   }
 
@@ -182,7 +144,7 @@ public final class Executor {
     try {
       subject = Reference.parse(subjectText);
     } catch (IllegalArgumentException e) {
-      return invalidReference(subjectText, e);
+      return Failure.invalidReference(e).result(subjectText);
     }
     return verify(subject, Deadline.after(clock, timeout));
   }
@@ -218,94 +180,45 @@ public final class Executor {
       results.add(
           switch (outcomes.get(i)) {
             case Parallel.Done<VerificationResult> d -> d.value();
-            case Parallel.Failed<VerificationResult> f -> unexpected(subject, f.cause());
+            case Parallel.Failed<VerificationResult> f -> Failure.unexpected(f.cause()).result(subject);
             case Parallel.TimedOut<VerificationResult> t ->
-                interrupted
-                    ? interrupted(subject)
-                    : failed(
-                        subject,
-                        VerifierReport.subjectFailure(
-                            subject,
+                (interrupted
+                        ? Failure.interrupted("verification was interrupted", "the caller stopped waiting")
+                        : Failure.of(
+                            Failure.Kind.TRANSIENT,
                             ErrorCode.DEADLINE_EXCEEDED,
                             "verification did not finish within " + budget.toMillis() + " ms",
                             "the batch stopped waiting for this subject",
-                            TIMEOUT_REMEDIATION));
+                            Failure.TIMEOUT_REMEDIATION))
+                    .result(subject);
           });
     }
     return results;
   }
 
   /** Verifies a parsed subject within {@code deadline}. */
-  VerificationResult verify(Reference subject, Deadline deadline) {
-    return switch (resolve(subject, deadline)) {
-      case Unresolved u -> u.result();
-      case Resolved r -> verifyResolved(subject, r, deadline);
+  @Override
+  public VerificationResult verify(Reference subject, Deadline deadline) {
+    return switch (resolver(TagCache.off()).resolve(subject, deadline)) {
+      case ImageResolver.Unresolved u -> u.failure().result(subject.toString());
+      case ImageResolver.Resolved r -> verify(subject, r, deadline);
     };
   }
 
   /**
-   * Resolves the subject in the first store that knows it. A digest given in the subject must be
-   * the one the store resolves.
+   * How this executor resolves subjects: the first of its stores that knows one ({@link
+   * ImageResolver#firstOf}), with tag resolutions kept in {@code tags}.
    */
-  Resolution resolve(Reference subject, Deadline deadline) {
-    return resolve(subject, deadline, TagCache.off());
+  public ImageResolver resolver(TagCache tags) {
+    return ImageResolver.firstOf(stores, tags, timeout);
   }
 
   /**
-   * {@link #resolve(Reference, Deadline)}, taking a tag's digest from {@code tags} when a store
-   * resolved it within the cache's lifetime, and remembering new resolutions there.
+   * Verifies a subject {@link #resolver resolved} by this executor: its referrers, their nested
+   * referrers, then the policy.
    */
-  Resolution resolve(Reference subject, Deadline deadline, TagCache tags) {
-    String text = subject.toString();
-    List<String> resolveErrors = new ArrayList<>();
-    for (ReferrerStore store : stores) {
-      Descriptor descriptor = tags.get(store, subject);
-      if (descriptor != null) {
-        return new Resolved(store, descriptor);
-      }
-      try {
-        descriptor = within(deadline, Step.RESOLVE, () -> store.resolve(subject, deadline));
-        tags.put(store, subject, descriptor);
-      } catch (StoreException e) {
-        resolveErrors.add(e.getMessage());
-        continue;
-      } catch (Aborted a) {
-        return new Unresolved(failed(text, aborted(text, a)));
-      }
-      if (subject.digest() != null && !subject.digest().equals(descriptor.digest())) {
-        return new Unresolved(
-            failed(
-                text,
-                VerifierReport.subjectFailure(
-                    text,
-                    ErrorCode.GET_SUBJECT_DESCRIPTOR_FAILURE,
-                    "the store resolved the subject to another digest",
-                    "requested " + subject.digest() + " but the store resolved " + descriptor.digest(),
-                    "Check the store's content; the digest given must be the artifact's.")));
-      }
-      return new Resolved(store, descriptor);
-    }
-    return new Unresolved(
-        failed(
-            text,
-            VerifierReport.subjectFailure(
-                text,
-                ErrorCode.REFERRER_STORE_FAILURE,
-                "could not resolve the subject in any store",
-                String.join("; ", resolveErrors),
-                "Check the image reference and that the store (registry or OCI layout) holds it.")));
-  }
-
-  /**
-   * The digest the first store resolved {@code tag} to within the tag cache's lifetime, or null
-   * (what {@link #resolve(Reference, Deadline, TagCache)} would answer without any store request).
-   */
-  Descriptor cachedResolution(Reference tag, TagCache tags) {
-    return stores.isEmpty() ? null : tags.get(stores.get(0), tag);
-  }
-
-  /** Verifies a resolved subject: its referrers, their nested referrers, then the policy. */
-  VerificationResult verifyResolved(Reference subject, Resolved resolved, Deadline deadline) {
+  @Override
+  public VerificationResult verify(Reference subject, ImageResolver.Resolved resolved, Deadline deadline) {
     return verifyReferrers(subject, stores, resolved.descriptor(), 0, null, deadline);
   }
 
@@ -342,10 +255,11 @@ public final class Executor {
     for (Listed listed : referrers) {
       Descriptor referrer = listed.referrer();
       ReferrerStore store = listed.store();
-      ReferenceVerifier verifier = verifierFor(referrer);
-      if (verifier == null) {
+      Optional<ReferenceVerifier> chosen = verifierFor(referrer);
+      if (chosen.isEmpty()) {
         continue;
       }
+      ReferenceVerifier verifier = chosen.get();
       StepTracker step = new StepTracker(enclosing);
       Future<VerifierReport> task =
           fork(
@@ -389,10 +303,8 @@ public final class Executor {
 
     if (reports.isEmpty()) {
       String at = subject.name() + "@" + descriptor.digest();
-      return failed(
-          text,
-          VerifierReport.subjectFailure(
-              text,
+      return Failure.of(
+              Failure.Kind.DENIED,
               ErrorCode.NO_VERIFIER_REPORT,
               "no signature was found"
                   + (referrers.isEmpty()
@@ -401,7 +313,8 @@ public final class Executor {
               "no signature is associated with \""
                   + at
                   + "\", make sure the artifact was signed successfully",
-              "Sign the image (e.g. notation sign) and push the signature to the same repository."));
+              "Sign the image (e.g. notation sign) and push the signature to the same repository.")
+          .result(text);
     }
     // A verification cut short by the deadline never allows, whatever the policy says.
     boolean cutShort = reports.stream().anyMatch(Executor::containsTransientStop);
@@ -416,13 +329,8 @@ public final class Executor {
         : new VerificationResult(text, reports.stream().allMatch(VerifierReport::isSuccess), reports);
   }
 
-  private ReferenceVerifier verifierFor(Descriptor referrer) {
-    for (ReferenceVerifier v : verifiers) {
-      if (v.canVerify(referrer.artifactType())) {
-        return v;
-      }
-    }
-    return null;
+  private Optional<ReferenceVerifier> verifierFor(Descriptor referrer) {
+    return verifiers.stream().filter(v -> v.canVerify(referrer.artifactType())).findFirst();
   }
 
   /** Judges one referrer (on its own virtual thread), then its nested referrers if configured. */
@@ -463,20 +371,21 @@ public final class Executor {
     if (depth > MAX_NESTING_DEPTH) {
       String text = nestedSubject.toString();
       nested =
-          failed(
-              text,
-              VerifierReport.subjectFailure(
-                  text,
+          Failure.of(
+                  Failure.Kind.CONFIGURATION,
                   ErrorCode.VERIFY_REFERENCE_FAILURE,
                   "nested verification goes deeper than " + MAX_NESTING_DEPTH + " levels",
                   "the referrer " + referrer.digest() + " is nested too deep",
-                  "Remove nestedReferences from verifiers whose referrers chain this deep."));
+                  "Remove nestedReferences from verifiers whose referrers chain this deep.")
+              .result(text);
     } else {
       nested = verifyReferrers(nestedSubject, List.of(store), referrer, depth, step, deadline);
     }
     if (nested.isSuccess() || !parent.isSuccess()) {
-      return copy(parent, parent.isSuccess() && nested.isSuccess(), parent.message(),
-          parent.errorReason(), parent.remediation(), parent.errorCode(), nested.verifierReports());
+      return parent.toBuilder()
+          .success(parent.isSuccess() && nested.isSuccess())
+          .nestedResults(nested.verifierReports())
+          .build();
     }
     VerifierReport cause =
         nested.verifierReports().stream()
@@ -496,31 +405,10 @@ public final class Executor {
     if (!cause.errorReason().isEmpty()) {
       reason = reason + ": " + cause.errorReason();
     }
-    return copy(parent, false, "nested verification failed", reason, cause.remediation(), code,
-        nested.verifierReports());
-  }
-
-  private static VerifierReport copy(
-      VerifierReport r,
-      boolean success,
-      String message,
-      String reason,
-      String remediation,
-      ErrorCode code,
-      List<VerifierReport> nested) {
-    return new VerifierReport(
-        r.subject(),
-        success,
-        r.verifierName(),
-        r.verifierType(),
-        r.referenceDigest(),
-        r.artifactType(),
-        message,
-        reason,
-        remediation,
-        code,
-        r.extensions(),
-        nested);
+    return parent.toBuilder()
+        .failure(code, "nested verification failed", reason, cause.remediation())
+        .nestedResults(nested.verifierReports())
+        .build();
   }
 
   private static boolean containsDeadline(VerifierReport r) {
@@ -583,9 +471,9 @@ public final class Executor {
               waiting.add(storeName(from.get(j)));
             }
           }
-          return new ListingFailed(failed(text, aborted(text, new Aborted(Step.LIST_REFERRERS, false,
+          return new ListingFailed(Failure.deadline(Step.LIST_REFERRERS, timeout,
               "the step was abandoned at the deadline; still waiting for "
-                  + String.join(", ", waiting)))));
+                  + String.join(", ", waiting)).result(text));
         }
         ReferrerStore store = from.get(i);
         try {
@@ -594,10 +482,10 @@ public final class Executor {
         } catch (ExecutionException e) {
           Throwable cause = e.getCause();
           if (cause instanceof DeadlineExceededException d) {
-            return new ListingFailed(failed(text, aborted(text,
-                new Aborted(Step.LIST_REFERRERS, false, storeName(store) + ": " + d.getMessage()))));
+            return new ListingFailed(Failure.deadline(Step.LIST_REFERRERS, timeout,
+                storeName(store) + ": " + d.getMessage()).result(text));
           }
-          if (doesNotKnowSubject(cause)) {
+          if (cause instanceof StoreException s && s.subjectUnknown()) {
             continue;
           }
           String reason =
@@ -605,22 +493,22 @@ public final class Executor {
                   ? cause.getMessage()
                   : "unexpected error while " + Step.LIST_REFERRERS.doing + ": " + cause;
           return new ListingFailed(
-              failed(
-                  text,
-                  VerifierReport.subjectFailure(
-                      text,
+              Failure.of(
+                      Failure.Kind.TRANSIENT,
                       ErrorCode.LIST_REFERRERS_FAILURE,
                       "could not list the referrers (signatures) of the subject in "
                           + storeName(store),
                       reason,
                       "Check that the store is reachable and its credentials allow reading the"
-                          + " repository; every configured store must answer.")));
+                          + " repository; every configured store must answer.")
+                  .result(text));
         }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return new ListingFailed(failed(text, aborted(text,
-          new Aborted(Step.LIST_REFERRERS, true, "the caller stopped waiting"))));
+      return new ListingFailed(Failure.interrupted(
+          "verification was interrupted while " + Step.LIST_REFERRERS.doing,
+          "the caller stopped waiting").result(text));
     } finally {
       // Whatever is still running is abandoned: its answer can no longer change the result.
       tasks.forEach(t -> t.cancel(true));
@@ -633,16 +521,6 @@ public final class Executor {
       }
     }
     return new Listing(List.copyOf(unique.values()));
-  }
-
-  /**
-   * Whether a listing error only says the store does not know the repository or the subject (see
-   * the class comment); anything else fails the verification.
-   */
-  static boolean doesNotKnowSubject(Throwable error) {
-    return error instanceof RegistryException r
-        && r.notFound()
-        && ("NAME_UNKNOWN".equals(r.errorCode()) || "MANIFEST_UNKNOWN".equals(r.errorCode()));
   }
 
   /** How reports name a store: its position in the configuration, from 1, and its kind. */
@@ -670,79 +548,15 @@ public final class Executor {
     return deadline.remaining().toNanos();
   }
 
-  /** Runs one store call on a virtual thread and stops waiting for it at the deadline. */
-  private static <T> T within(Deadline deadline, Step step, Callable<T> call)
-      throws StoreException, Aborted {
-    Future<T> task = fork("signet-" + step.key.replace(' ', '-'), call);
-    try {
-      return task.get(waitNanos(deadline), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      task.cancel(true);
-      throw new Aborted(step, false, "the step was abandoned at the deadline");
-    } catch (InterruptedException e) {
-      task.cancel(true);
-      Thread.currentThread().interrupt();
-      throw new Aborted(step, true, "the caller stopped waiting");
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof StoreException s) {
-        throw s;
-      }
-      if (cause instanceof DeadlineExceededException d) {
-        throw new Aborted(step, false, d.getMessage());
-      }
-      throw new StoreException("unexpected error while " + step.doing + ": " + cause, cause);
-    }
-  }
-
   // ------------------------------------------------------------------ reports
-
-  private VerifierReport aborted(String text, Aborted a) {
-    if (a.interrupted) {
-      return VerifierReport.subjectFailure(
-          text, ErrorCode.EXECUTOR_FAILURE, "verification was interrupted while " + a.step.doing,
-          a.getMessage(), "Retry.");
-    }
-    return new VerifierReport(
-        text,
-        false,
-        "",
-        "",
-        "",
-        "",
-        deadlineMessage(a.step),
-        a.getMessage(),
-        TIMEOUT_REMEDIATION,
-        ErrorCode.DEADLINE_EXCEEDED,
-        Map.of("step", a.step.key),
-        List.of());
-  }
 
   private VerifierReport referrerDeadline(
       Reference subject, ReferenceVerifier v, Descriptor referrer, Step step, String detail) {
-    return new VerifierReport(
-        subject.toString(),
-        false,
-        v.name(),
-        v.type(),
-        referrer.digest().toString(),
-        referrer.artifactType(),
-        deadlineMessage(step),
-        detail,
-        TIMEOUT_REMEDIATION,
-        ErrorCode.DEADLINE_EXCEEDED,
-        Map.of("step", step.key),
-        List.of());
-  }
-
-  private String deadlineMessage(Step step) {
-    return "verification did not finish within "
-        + timeout.toMillis()
-        + " ms: the deadline passed while "
-        + step.doing
-        + " (step \""
-        + step.key
-        + "\")";
+    return referrerReport(subject, v, referrer)
+        .failure(ErrorCode.DEADLINE_EXCEEDED, Failure.deadlineMessage(step, timeout), detail,
+            Failure.TIMEOUT_REMEDIATION)
+        .extensions(Map.of("step", step.key))
+        .build();
   }
 
   private static VerifierReport referrerFailure(
@@ -753,39 +567,13 @@ public final class Executor {
       String message,
       String reason,
       String remediation) {
-    return new VerifierReport(
-        subject.toString(), false, v.name(), v.type(), referrer.digest().toString(),
-        referrer.artifactType(), message, reason, remediation, code, Map.of(), List.of());
+    return referrerReport(subject, v, referrer).failure(code, message, reason, remediation).build();
   }
 
-  static VerificationResult invalidReference(String subjectText, IllegalArgumentException e) {
-    return failed(
-        subjectText,
-        VerifierReport.subjectFailure(
-            subjectText,
-            ErrorCode.REFERENCE_INVALID,
-            "the subject is not a valid image reference",
-            e.getMessage(),
-            "Give the image as host[:port]/repository[:tag][@sha256:<hex>]."));
-  }
-
-  static VerificationResult interrupted(String subject) {
-    return failed(
-        subject,
-        VerifierReport.subjectFailure(
-            subject, ErrorCode.EXECUTOR_FAILURE, "verification was interrupted",
-            "the caller stopped waiting", "Retry."));
-  }
-
-  static VerificationResult unexpected(String subject, Throwable cause) {
-    return failed(
-        subject,
-        VerifierReport.subjectFailure(
-            subject, ErrorCode.EXECUTOR_FAILURE, "verification failed unexpectedly",
-            String.valueOf(cause), "Report this as a bug, with the subject and the configuration."));
-  }
-
-  static VerificationResult failed(String subject, VerifierReport report) {
-    return new VerificationResult(subject, false, List.of(report));
+  private static VerifierReport.Builder referrerReport(
+      Reference subject, ReferenceVerifier v, Descriptor referrer) {
+    return VerifierReport.about(subject.toString())
+        .verifier(v.name(), v.type())
+        .referrer(referrer.digest().toString(), referrer.artifactType());
   }
 }

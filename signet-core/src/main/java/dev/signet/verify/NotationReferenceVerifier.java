@@ -24,12 +24,9 @@ import java.util.Set;
  * The {@code notation} verifier: fetches a signature manifest and its envelope from the store and
  * judges it with {@link NotationVerifier} (checklist §1.4 for the manifest rules).
  */
-public final class NotationReferenceVerifier implements ReferenceVerifier {
+public final class NotationReferenceVerifier extends ConfiguredVerifier {
   public static final String TYPE = "notation";
 
-  private final String name;
-  private final Set<String> artifactTypes;
-  private final Set<String> nestedReferences;
   private final NotationVerifier verifier;
 
   /**
@@ -46,46 +43,20 @@ public final class NotationReferenceVerifier implements ReferenceVerifier {
    */
   public NotationReferenceVerifier(
       String name, Set<String> artifactTypes, Set<String> nestedReferences, NotationVerifier verifier) {
-    this.name = name;
-    this.artifactTypes = Set.copyOf(artifactTypes);
-    this.nestedReferences = Set.copyOf(nestedReferences);
+    super(name, TYPE, artifactTypes, nestedReferences);
     this.verifier = verifier;
   }
 
   @Override
-  public Set<String> nestedReferences() {
-    return nestedReferences;
-  }
-
-  @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
-  public String type() {
-    return TYPE;
-  }
-
-  @Override
-  public boolean canVerify(String artifactType) {
-    return artifactTypes.contains("*") || artifactTypes.contains(artifactType);
-  }
-
-  @Override
-  public VerifierReport verify(
-      Reference subject,
-      Descriptor subjectDescriptor,
-      Descriptor referrer,
-      ReferrerStore store,
-      Deadline deadline)
-      throws DeadlineExceededException {
+  protected VerifierReport judge(Referrer judged, Deadline deadline)
+      throws ReferrerFailure, DeadlineExceededException {
+    Descriptor referrer = judged.descriptor();
     String mediaType = referrer.mediaType();
+    Reference subject = judged.subject();
+    ReferrerStore store = judged.store();
     if (!MediaTypes.OCI_MANIFEST.equals(mediaType)
         && !MediaTypes.OCI_ARTIFACT_MANIFEST.equals(mediaType)) {
-      return failure(
-          subject,
-          referrer,
+      throw new ReferrerFailure(
           ErrorCode.MANIFEST_INVALID,
           "signature manifest is not usable",
           "the signature manifest's media type must be "
@@ -101,18 +72,14 @@ public final class NotationReferenceVerifier implements ReferenceVerifier {
     try {
       manifest = Manifest.parse(store.fetchManifest(subject, referrer, deadline), mediaType);
     } catch (StoreException | ManifestFormatException e) {
-      return failure(
-          subject,
-          referrer,
+      throw new ReferrerFailure(
           ErrorCode.GET_REFERRER_MANIFEST_FAILURE,
           "could not read the signature manifest " + referrer.digest(),
           e.getMessage(),
           "Check that the registry is reachable and the signature manifest is intact.");
     }
     if (manifest.layers().size() != 1) {
-      return failure(
-          subject,
-          referrer,
+      throw new ReferrerFailure(
           ErrorCode.MANIFEST_INVALID,
           "signature manifest is not usable",
           "a signature manifest requires exactly one signature envelope blob, got "
@@ -124,23 +91,22 @@ public final class NotationReferenceVerifier implements ReferenceVerifier {
     try {
       envelope = store.fetchBlob(subject, envelopeDescriptor, deadline);
     } catch (StoreException e) {
-      return failure(
-          subject,
-          referrer,
+      throw new ReferrerFailure(
           ErrorCode.GET_BLOB_CONTENT_FAILURE,
           "could not read the signature envelope " + envelopeDescriptor.digest(),
           e.getMessage(),
           "Check that the registry is reachable and the signature blob is intact.");
     }
+    Descriptor subjectDescriptor = judged.subjectDescriptor();
     String artifactReference = store.policyRepository(subject) + "@" + subjectDescriptor.digest();
     VerificationOutcome outcome =
         verifier.verify(
             subjectDescriptor, artifactReference, envelopeDescriptor.mediaType(), envelope, deadline);
     deadline.check("notation verification");
-    return report(subject, referrer, outcome);
+    return report(judged, outcome);
   }
 
-  private VerifierReport report(Reference subject, Descriptor referrer, VerificationOutcome outcome) {
+  private static VerifierReport report(Referrer judged, VerificationOutcome outcome) {
     Map<String, Object> extensions = new LinkedHashMap<>();
     if (outcome.content() != null) {
       X509Certificate leaf = outcome.content().leaf();
@@ -158,23 +124,11 @@ public final class NotationReferenceVerifier implements ReferenceVerifier {
       extensions.put("warnings", warnings);
     }
     if (outcome.verified()) {
-      String message =
+      return judged.success(
           outcome.skipped()
               ? "Trust policy is configured to skip signature verification"
-              : "Notation signature verification success";
-      return new VerifierReport(
-          subject.toString(),
-          true,
-          name,
-          TYPE,
-          referrer.digest().toString(),
-          referrer.artifactType(),
-          message,
-          "",
-          "",
-          null,
-          extensions,
-          List.of());
+              : "Notation signature verification success",
+          extensions);
     }
     String message;
     String remediation;
@@ -187,40 +141,6 @@ public final class NotationReferenceVerifier implements ReferenceVerifier {
       remediation = outcome.failedCheck().remediation();
       extensions.put("failedCheck", outcome.failedCheck().reportName());
     }
-    return new VerifierReport(
-        subject.toString(),
-        false,
-        name,
-        TYPE,
-        referrer.digest().toString(),
-        referrer.artifactType(),
-        message,
-        outcome.reason(),
-        remediation,
-        ErrorCode.VERIFY_REFERENCE_FAILURE,
-        extensions,
-        List.of());
-  }
-
-  private VerifierReport failure(
-      Reference subject,
-      Descriptor referrer,
-      ErrorCode code,
-      String message,
-      String reason,
-      String remediation) {
-    return new VerifierReport(
-        subject.toString(),
-        false,
-        name,
-        TYPE,
-        referrer.digest().toString(),
-        referrer.artifactType(),
-        message,
-        reason,
-        remediation,
-        code,
-        Map.of(),
-        List.of());
+    return judged.failure(message, outcome.reason(), remediation, extensions);
   }
 }

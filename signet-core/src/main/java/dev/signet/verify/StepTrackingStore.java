@@ -14,11 +14,11 @@ import java.util.List;
  */
 final class StepTrackingStore implements ReferrerStore {
   private final ReferrerStore store;
-  private final Executor.StepTracker step;
+  private final Executor.StepTracker tracker;
 
-  StepTrackingStore(ReferrerStore store, Executor.StepTracker step) {
+  StepTrackingStore(ReferrerStore store, Executor.StepTracker tracker) {
     this.store = store;
-    this.step = step;
+    this.tracker = tracker;
   }
 
   @Override
@@ -34,38 +34,44 @@ final class StepTrackingStore implements ReferrerStore {
   @Override
   public Descriptor resolve(Reference reference, Deadline deadline)
       throws StoreException, DeadlineExceededException {
-    step.set(Executor.Step.RESOLVE);
-    Descriptor d = store.resolve(reference, deadline);
-    step.set(Executor.Step.VERIFY);
-    return d;
+    return during(Step.RESOLVE, () -> store.resolve(reference, deadline));
   }
 
   @Override
   public List<Descriptor> referrers(
       Reference repository, Descriptor subject, String artifactType, Deadline deadline)
       throws StoreException, DeadlineExceededException {
-    step.set(Executor.Step.LIST_REFERRERS);
-    List<Descriptor> list = store.referrers(repository, subject, artifactType, deadline);
-    step.set(Executor.Step.VERIFY);
-    return list;
+    return during(
+        Step.LIST_REFERRERS, () -> store.referrers(repository, subject, artifactType, deadline));
   }
 
   @Override
   public byte[] fetchManifest(Reference repository, Descriptor descriptor, Deadline deadline)
       throws StoreException, DeadlineExceededException {
-    step.set(Executor.Step.FETCH);
-    // Left at FETCH when the call throws, so a deadline there is reported as a fetch.
-    byte[] bytes = store.fetchManifest(repository, descriptor, deadline);
-    step.set(Executor.Step.VERIFY);
-    return bytes;
+    return during(Step.FETCH, () -> store.fetchManifest(repository, descriptor, deadline));
   }
 
   @Override
   public byte[] fetchBlob(Reference repository, Descriptor descriptor, Deadline deadline)
       throws StoreException, DeadlineExceededException {
-    step.set(Executor.Step.FETCH);
-    byte[] bytes = store.fetchBlob(repository, descriptor, deadline);
-    step.set(Executor.Step.VERIFY);
-    return bytes;
+    return during(Step.FETCH, () -> store.fetchBlob(repository, descriptor, deadline));
+  }
+
+  /** One store call. */
+  @FunctionalInterface
+  private interface StoreCall<T> {
+    T run() throws StoreException, DeadlineExceededException;
+  }
+
+  /**
+   * Runs {@code call} in {@code step}, then returns to verifying. The step is left as it is when
+   * the call throws, so a deadline there is reported as that step.
+   */
+  private <T> T during(Step step, StoreCall<T> call)
+      throws StoreException, DeadlineExceededException {
+    tracker.set(step);
+    T value = call.run();
+    tracker.set(Step.VERIFY);
+    return value;
   }
 }

@@ -27,8 +27,14 @@ class CaffeineResultCacheTest {
   }
 
   static VerifierReport report(boolean ok, ErrorCode code, List<VerifierReport> nested) {
-    return new VerifierReport("registry.test/app@" + KEY.digest(), ok, "notation", "notation", "sha256:aa",
-        "application/vnd.cncf.notary.signature", ok ? "ok" : "failed", "", "", code, Map.of(), nested);
+    return VerifierReport.about("registry.test/app@" + KEY.digest())
+        .verifier("notation", "notation")
+        .referrer("sha256:aa", "application/vnd.cncf.notary.signature")
+        .success(ok)
+        .message(ok ? "ok" : "failed")
+        .errorCode(code)
+        .nestedResults(nested)
+        .build();
   }
 
   static VerificationResult result(boolean ok, ErrorCode code) {

@@ -35,9 +35,10 @@ public final class ForgedEntries {
             subject,
             true,
             List.of(
-                new VerifierReport(
-                    subject, true, "notation", "notation", "", "", "forged", "", "", null, null,
-                    null)));
+                VerifierReport.about(subject)
+                    .verifier("notation", "notation")
+                    .passed("forged")
+                    .build()));
     return SealedEntry.seal(
         HmacKeys.of(hmacKey, List.of()), at, claimed, allow, Instant.now().plusSeconds(5));
   }

@@ -110,19 +110,16 @@ class RedisResultCacheTest {
         "registry.test/app:v1",
         ok,
         List.of(
-            new VerifierReport(
-                "registry.test/app@sha256:aa",
-                ok,
-                "notation",
-                "notation",
-                "sha256:bb",
-                "application/vnd.cncf.notary.signature",
-                ok ? "ok" : "failed",
-                ok ? "" : "why",
-                ok ? "" : "what to do",
-                code,
-                Map.of("Issuer", "CN=Test", "SN", "CN=Signer"),
-                List.of())));
+            VerifierReport.about("registry.test/app@sha256:aa")
+                .verifier("notation", "notation")
+                .referrer("sha256:bb", "application/vnd.cncf.notary.signature")
+                .success(ok)
+                .message(ok ? "ok" : "failed")
+                .errorReason(ok ? "" : "why")
+                .remediation(ok ? "" : "what to do")
+                .errorCode(code)
+                .extensions(Map.of("Issuer", "CN=Test", "SN", "CN=Signer"))
+                .build()));
   }
 
   static String entryKey(ResultKey key) {

@@ -11,7 +11,7 @@ import com.sun.net.httpserver.HttpsServer;
 import dev.signet.cloud.TestTls;
 import dev.signet.deadline.Deadline;
 import dev.signet.deadline.DeadlineExceededException;
-import dev.signet.testing.SettableClock;
+import dev.signet.testkit.SettableClock;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;

@@ -18,19 +18,15 @@ class CelPolicyTest {
   static final String SUBJECT = "registry.example.com/app@sha256:" + "a".repeat(64);
 
   static VerifierReport report(String type, boolean ok, Map<String, Object> extensions) {
-    return new VerifierReport(
-        SUBJECT,
-        ok,
-        "notation-1",
-        "notation",
-        "sha256:" + "b".repeat(64),
-        type,
-        ok ? "Notation signature verification success" : "signature validation failed",
-        ok ? "" : "the signature is invalid",
-        "",
-        ok ? null : ErrorCode.VERIFY_REFERENCE_FAILURE,
-        extensions,
-        List.of());
+    return VerifierReport.about(SUBJECT)
+        .verifier("notation-1", "notation")
+        .referrer("sha256:" + "b".repeat(64), type)
+        .success(ok)
+        .message(ok ? "Notation signature verification success" : "signature validation failed")
+        .errorReason(ok ? "" : "the signature is invalid")
+        .errorCode(ok ? null : ErrorCode.VERIFY_REFERENCE_FAILURE)
+        .extensions(extensions)
+        .build();
   }
 
   static VerifierReport report(String type, boolean ok) {
@@ -87,8 +83,10 @@ class CelPolicyTest {
         cel("!subject.startsWith('registry.example.com/') || verifierReports.all(r, r.isSuccess)");
     assertThat(p.allows(List.of(report(NOTARY, false)))).isFalse();
     VerifierReport elsewhere =
-        new VerifierReport(
-            "other.example/app:1", false, "n", "notation", "", NOTARY, "", "", "", null, null, null);
+        VerifierReport.about("other.example/app:1")
+            .verifier("n", "notation")
+            .referrer("", NOTARY)
+            .build();
     assertThat(p.allows(List.of(elsewhere))).isTrue();
   }
 
@@ -97,14 +95,20 @@ class CelPolicyTest {
     CelPolicy p =
         cel("verifierReports.all(r, r.isSuccess && r.nestedResults.all(n, n.isSuccess))");
     VerifierReport sbom =
-        new VerifierReport(
-            SUBJECT, true, "sbom", "sbom", "sha256:c", SBOM, "", "", "", null, Map.of(),
-            List.of(report(NOTARY, false)));
+        VerifierReport.about(SUBJECT)
+            .verifier("sbom", "sbom")
+            .referrer("sha256:c", SBOM)
+            .success(true)
+            .nestedResults(List.of(report(NOTARY, false)))
+            .build();
     assertThat(p.allows(List.of(sbom))).isFalse();
     VerifierReport signedSbom =
-        new VerifierReport(
-            SUBJECT, true, "sbom", "sbom", "sha256:c", SBOM, "", "", "", null, Map.of(),
-            List.of(report(NOTARY, true)));
+        VerifierReport.about(SUBJECT)
+            .verifier("sbom", "sbom")
+            .referrer("sha256:c", SBOM)
+            .success(true)
+            .nestedResults(List.of(report(NOTARY, true)))
+            .build();
     assertThat(p.allows(List.of(signedSbom))).isTrue();
   }
 

@@ -12,7 +12,7 @@ class ConfigPolicyTest {
   private static final String SBOM = "application/spdx+json";
 
   private static VerifierReport report(String type, boolean ok) {
-    return new VerifierReport("s", ok, "v", "t", "sha256:x", type, "", "", "", null, Map.of(), List.of());
+    return VerifierReport.about("s").verifier("v", "t").referrer("sha256:x", type).success(ok).build();
   }
 
   @Test

@@ -84,16 +84,21 @@ class PolicyExamplesTest {
   }
 
   private static VerifierReport sbom(boolean ok, VerifierReport... nested) {
-    return new VerifierReport(
-        SUBJECT, ok, "sbom", "sbom", "sha256:" + "c".repeat(64), SBOM, "", "", "", null, Map.of(),
-        List.of(nested));
+    return VerifierReport.about(SUBJECT)
+        .verifier("sbom", "sbom")
+        .referrer("sha256:" + "c".repeat(64), SBOM)
+        .success(ok)
+        .nestedResults(List.of(nested))
+        .build();
   }
 
   private static VerifierReport at(String subject, VerifierReport r) {
-    return new VerifierReport(
-        subject, r.isSuccess(), r.verifierName(), r.verifierType(), r.referenceDigest(),
-        r.artifactType(), r.message(), r.errorReason(), r.remediation(), r.errorCode(),
-        r.extensions(), r.nestedResults());
+    VerifierReport.Builder copy = VerifierReport.about(subject)
+        .verifier(r.verifierName(), r.verifierType())
+        .referrer(r.referenceDigest(), r.artifactType());
+    return copy.success(r.isSuccess()).message(r.message()).errorReason(r.errorReason())
+        .remediation(r.remediation()).errorCode(r.errorCode()).extensions(r.extensions())
+        .nestedResults(r.nestedResults()).build();
   }
 
   @Test
@@ -148,9 +153,13 @@ class PolicyExamplesTest {
   private static VerifierReport attached(String type, boolean ok, Map<String, Object> extensions,
       VerifierReport... nested) {
     String artifactType = type.equals("sbom") ? SBOM : "application/sarif+json";
-    return new VerifierReport(
-        SUBJECT, ok, type, type, "sha256:" + "d".repeat(64), artifactType, "", "", "", null,
-        extensions, List.of(nested));
+    return VerifierReport.about(SUBJECT)
+        .verifier(type, type)
+        .referrer("sha256:" + "d".repeat(64), artifactType)
+        .success(ok)
+        .extensions(extensions)
+        .nestedResults(List.of(nested))
+        .build();
   }
 
   @Test

@@ -91,11 +91,12 @@ class CacheMemoryTest {
       List<VerifierReport> reports = new ArrayList<>();
       for (VerifierReport r : real.verifierReports()) {
         reports.add(
-            new VerifierReport(
-                subject, r.isSuccess(), r.verifierName(), r.verifierType(),
-                Digest.sha256(("signature " + i).getBytes(StandardCharsets.UTF_8)).toString(),
-                r.artifactType(), r.message(), r.errorReason(), r.remediation(), r.errorCode(),
-                new LinkedHashMap<>(r.extensions()), r.nestedResults()));
+            r.toBuilder()
+                .referrer(
+                    Digest.sha256(("signature " + i).getBytes(StandardCharsets.UTF_8)).toString(),
+                    r.artifactType())
+                .extensions(new LinkedHashMap<>(r.extensions()))
+                .build());
       }
       cache.put(new ResultKey("fingerprint", REPO, digest), new VerificationResult(subject, true, reports));
     }

@@ -89,7 +89,14 @@ final class RecordingVerifier implements ReferenceVerifier {
   }
 
   private VerifierReport report(Reference subject, Descriptor referrer, boolean ok, String message, ErrorCode code) {
-    return new VerifierReport(subject.toString(), ok, name, type(), referrer.digest().toString(),
-        referrer.artifactType(), message, ok ? "" : message, ok ? "" : "fix it", code, Map.of(), List.of());
+    return VerifierReport.about(subject.toString())
+        .verifier(name, type())
+        .referrer(referrer.digest().toString(), referrer.artifactType())
+        .success(ok)
+        .message(message)
+        .errorReason(ok ? "" : message)
+        .remediation(ok ? "" : "fix it")
+        .errorCode(code)
+        .build();
   }
 }

@@ -4,6 +4,8 @@ package dev.signet.server;
 // in, ProviderResponse out; [namespace]image keys; per-key errors; systemError with HTTP 500 when
 // the whole request fails or times out.
 
+import dev.signet.verify.ImageResolver;
+import dev.signet.deadline.Deadline;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.signet.deadline.DeadlineExceededException;
@@ -58,7 +60,7 @@ final class GatekeeperProvider {
   record Reply(int status, byte[] body) {}
 
   private final ObservedDecisions decisions;
-  private final DigestResolver resolver;
+  private final ImageResolver resolver;
   private final Duration verifyTimeout;
   private final Duration mutateTimeout;
   private final int maxKeys;
@@ -70,7 +72,7 @@ final class GatekeeperProvider {
 
   GatekeeperProvider(
       ObservedDecisions decisions,
-      DigestResolver resolver,
+      ImageResolver resolver,
       Duration verifyTimeout,
       Duration mutateTimeout,
       int maxKeys,
@@ -283,7 +285,7 @@ final class GatekeeperProvider {
       return new Outcome(null, ref.name() + "@" + ref.digest(), null);
     }
     try {
-      return new Outcome(null, resolver.pin(ref), null);
+      return new Outcome(null, resolver.pin(ref, Deadline.after(clock, mutateTimeout)), null);
     } catch (StoreException | DeadlineExceededException | RuntimeException e) {
       return new Outcome(
           null,

@@ -4,6 +4,7 @@ package dev.signet.server;
 // request: the Gatekeeper external data provider over HTTPS (mTLS when a client CA is given),
 // admission webhooks, and plain-HTTP health and metrics listeners.
 
+import dev.signet.verify.ImageResolver;
 import dev.signet.result.VerificationResult;
 import io.helidon.common.tls.Tls;
 import io.helidon.http.HeaderName;
@@ -48,7 +49,7 @@ import java.util.function.Supplier;
  *     .http(HostPort.parse(":6001", "0.0.0.0"))
  *     .certDir(Path.of("/usr/local/tls"))
  *     .decisions(executor::verify)
- *     .resolver(DigestResolver.firstOf(stores, mutationTimeout, clock))
+ *     .resolver(ImageResolver.firstOf(stores, mutationTimeout))
  *     .build();
  * server.start();
  * }</pre>
@@ -559,12 +560,10 @@ public final class SignetServer implements AutoCloseable {
     private HostPort healthAddress;
     private HostPort metricsAddress;
     private Decisions decisions;
-    private DigestResolver resolver =
-        image -> {
-          throw new dev.signet.oci.StoreException("no store is configured to resolve tags");
-        };
     private Duration verifyTimeout = Duration.ofMillis(4900);
     private Duration mutateTimeout = Duration.ofMillis(1950);
+    // No store: every tag fails to resolve with that reason.
+    private ImageResolver resolver = ImageResolver.firstOf(List.of(), mutateTimeout);
     private int maxBodyBytes = 1024 * 1024;
     private int admissionMaxBodyBytes = 8 * 1024 * 1024;
     private int maxKeys = 1000;
@@ -629,7 +628,7 @@ public final class SignetServer implements AutoCloseable {
     }
 
     /** How the mutation provider pins tags to digests. */
-    public Builder resolver(DigestResolver resolver) {
+    public Builder resolver(ImageResolver resolver) {
       this.resolver = Objects.requireNonNull(resolver);
       return this;
     }

@@ -3,10 +3,19 @@ package dev.signet.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.signet.deadline.Deadline;
 import dev.signet.json.StrictJson;
 import dev.signet.testkit.TestTls;
 import dev.signet.testkit.Eventually;
 import dev.signet.testkit.TestPki;
+import dev.signet.oci.Descriptor;
+import dev.signet.oci.MediaTypes;
+import dev.signet.oci.ReferrerStore;
+import dev.signet.oci.StoreException;
+import dev.signet.reference.Digest;
+import dev.signet.reference.Reference;
+import dev.signet.verify.Failure;
+import dev.signet.verify.ImageResolver;
 import dev.signet.result.ErrorCode;
 import dev.signet.result.VerificationResult;
 import dev.signet.result.VerifierReport;
@@ -62,13 +71,15 @@ class SignetServerTest {
   static VerificationResult fakeDecision(String subject) {
     boolean ok = subject.startsWith("registry.test/good");
     VerifierReport report =
-        new VerifierReport(
-            subject, ok, "verifier-notation", "notation", "sha256:" + "ab".repeat(32),
-            "application/vnd.cncf.notary.signature",
-            ok ? "Notation signature verification success" : "Failed to validate the Notation signature",
-            ok ? "" : "signature is not produced by a trusted signer",
-            ok ? "" : "Add the signer's CA to the trust store.",
-            ok ? null : ErrorCode.VERIFY_REFERENCE_FAILURE, Map.of(), List.of());
+        VerifierReport.about(subject)
+            .verifier("verifier-notation", "notation")
+            .referrer("sha256:" + "ab".repeat(32), "application/vnd.cncf.notary.signature")
+            .success(ok)
+            .message(ok ? "Notation signature verification success" : "Failed to validate the Notation signature")
+            .errorReason(ok ? "" : "signature is not produced by a trusted signer")
+            .remediation(ok ? "" : "Add the signer's CA to the trust store.")
+            .errorCode(ok ? null : ErrorCode.VERIFY_REFERENCE_FAILURE)
+            .build();
     return new VerificationResult(subject, ok, List.of(report));
   }
 
@@ -80,7 +91,7 @@ class SignetServerTest {
             .http(new HostPort("127.0.0.1", 0))
             .certDir(certs)
             .decisions(SignetServerTest::fakeDecision)
-            .resolver(image -> image.qualifiedName() + "@sha256:" + "cd".repeat(32))
+            .resolver(ImageResolver.firstOf(List.of(new PinningStore()), Duration.ofSeconds(2)))
             .reloadInterval(Duration.ofMillis(100))
             .traceIdHeaders(List.of("X-Trace-Id"))
             .logStream(new PrintStream(logBytes, true, StandardCharsets.UTF_8));
@@ -260,9 +271,9 @@ class SignetServerTest {
   @Test
   void mutate_reports_a_store_failure_per_key() throws Exception {
     SignetServer s =
-        start(builder(false).resolver(image -> {
-          throw new dev.signet.oci.StoreException("manifest unknown");
-        }));
+        start(builder(false).resolver((image, deadline) -> new ImageResolver.Unresolved(
+            Failure.of(Failure.Kind.TRANSIENT, ErrorCode.REFERRER_STORE_FAILURE,
+                "could not resolve the image in any store", "manifest unknown", "Check the store."))));
     HttpResponse<String> r =
         post(TestTls.client(null, null, serverCa), s, SignetServer.MUTATE_PATH, providerRequest(List.of("registry.test/x:1")));
     JsonNode item = json(r).path("response").path("items").get(0);
@@ -630,5 +641,32 @@ class SignetServerTest {
         .send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
             HttpResponse.BodyHandlers.ofString())
         .body();
+  }
+
+  /** A store that resolves every image to {@code sha256:cdcd…} and holds nothing else. */
+  private static final class PinningStore implements ReferrerStore {
+    @Override
+    public Descriptor resolve(Reference reference, Deadline deadline) {
+      return new Descriptor(MediaTypes.OCI_MANIFEST, Digest.parse("sha256:" + "cd".repeat(32)), 1);
+    }
+
+    @Override
+    public List<Descriptor> referrers(
+        Reference repository, Descriptor subject, String artifactType, Deadline deadline)
+        throws StoreException {
+      throw new StoreException("no referrers here");
+    }
+
+    @Override
+    public byte[] fetchManifest(Reference repository, Descriptor descriptor, Deadline deadline)
+        throws StoreException {
+      throw new StoreException("no manifests here");
+    }
+
+    @Override
+    public byte[] fetchBlob(Reference repository, Descriptor descriptor, Deadline deadline)
+        throws StoreException {
+      throw new StoreException("no blobs here");
+    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.signet.server;
 
+import dev.signet.verify.ImageResolver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.signet.artifact.SupplyChain;
@@ -43,7 +44,7 @@ class SupplyChainServerTest {
           .http(new HostPort("127.0.0.1", 0))
           .certDir(dir.resolve("certs"))
           .decisions(loaded.executor()::verify)
-          .resolver(DigestResolver.firstOf(loaded.stores(), loaded.mutationTimeout(), clock))
+          .resolver(ImageResolver.firstOf(loaded.stores(), loaded.mutationTimeout()))
           .verifyTimeout(loaded.timeout())
           .logStream(new PrintStream(new ByteArrayOutputStream()))
           .build()

@@ -27,4 +27,10 @@ public final class RegistryException extends StoreException {
   public boolean notFound() {
     return status == 404;
   }
+
+  /** HTTP 404 with the distribution error code {@code NAME_UNKNOWN} or {@code MANIFEST_UNKNOWN}. */
+  @Override
+  public boolean subjectUnknown() {
+    return notFound() && ("NAME_UNKNOWN".equals(errorCode) || "MANIFEST_UNKNOWN".equals(errorCode));
+  }
 }

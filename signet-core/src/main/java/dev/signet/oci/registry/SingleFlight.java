@@ -3,61 +3,28 @@ package dev.signet.oci.registry;
 import dev.signet.deadline.Deadline;
 import dev.signet.deadline.DeadlineExceededException;
 import dev.signet.oci.StoreException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
- * Identical registry calls in flight at the same time share one run: the first caller runs it, the
- * others wait for its outcome (value or failure) within their own deadline. Nothing is kept once
- * the run ends, so this never answers from the past.
+ * Identical registry calls in flight at the same time share one run ({@link
+ * dev.signet.deadline.SingleFlight}), with the registry's failures: a caller interrupted while
+ * waiting gets a {@link StoreException}.
  */
 final class SingleFlight<T> {
+  private final dev.signet.deadline.SingleFlight<String, T, StoreException> flight =
+      new dev.signet.deadline.SingleFlight<>(StoreException.class);
 
-  /** The shared work. */
-  @FunctionalInterface
-  interface Work<T> {
-    T run() throws StoreException, DeadlineExceededException;
-  }
-
-  private final ConcurrentHashMap<String, CompletableFuture<T>> running = new ConcurrentHashMap<>();
-
-  T run(String key, Deadline deadline, String what, Work<T> work)
+  T run(
+      String key,
+      Deadline deadline,
+      String what,
+      dev.signet.deadline.SingleFlight.Work<T, StoreException> work)
       throws StoreException, DeadlineExceededException {
-    while (true) {
-      CompletableFuture<T> mine = new CompletableFuture<>();
-      CompletableFuture<T> leader = running.putIfAbsent(key, mine);
-      if (leader != null) {
-        try {
-          return await(leader, deadline, what);
-        } catch (LeaderStopped stopped) {
-          continue; // not this caller's answer; lead or join anew
-        }
-      }
-      try {
-        T value = work.run();
-        mine.complete(value);
-        return value;
-      } catch (StoreException | DeadlineExceededException | RuntimeException | Error e) {
-        // A leader cut short (its caller stopped waiting, or its own deadline passed) says nothing
-        // to callers with time left: they run the work again.
-        mine.completeExceptionally(
-            Thread.currentThread().isInterrupted() || e instanceof DeadlineExceededException
-                ? new LeaderStopped() : e);
-        throw e;
-      } finally {
-        running.remove(key, mine);
-      }
-    }
-  }
-
-  /** The leader was cut short: the callers waiting for it run the work again. */
-  private static final class LeaderStopped extends RuntimeException {
-    LeaderStopped() {
-      super("the leading caller stopped waiting", null, false, false);
+    try {
+      return flight.run(key, deadline, what, work);
+    } catch (InterruptedException e) {
+      throw interrupted(what);
     }
   }
 
@@ -65,12 +32,9 @@ final class SingleFlight<T> {
   static <T> T await(Future<T> running, Deadline deadline, String what)
       throws StoreException, DeadlineExceededException {
     try {
-      return running.get(deadline.remaining().toNanos(), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      throw new DeadlineExceededException(what);
+      return dev.signet.deadline.SingleFlight.await(running, deadline, what);
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new StoreException(what + ": interrupted");
+      throw interrupted(what);
     } catch (ExecutionException e) {
       switch (e.getCause()) {
         case StoreException s -> throw s;
@@ -80,5 +44,10 @@ final class SingleFlight<T> {
         default -> throw new StoreException(what + ": " + e.getCause(), e.getCause());
       }
     }
+  }
+
+  private static StoreException interrupted(String what) {
+    Thread.currentThread().interrupt();
+    return new StoreException(what + ": interrupted");
   }
 }

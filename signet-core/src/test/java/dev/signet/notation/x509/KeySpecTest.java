@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.signet.notation.envelope.EnvelopeException;
 import dev.signet.notation.envelope.SignatureAlgorithm;
-import dev.signet.testing.TestPki.KeyType;
+import dev.signet.testkit.TestPki.KeyType;
 import java.security.KeyPairGenerator;
 import java.security.PublicKey;
 import java.security.spec.ECGenParameterSpec;

@@ -4,7 +4,7 @@ import dev.signet.deadline.DeadlineExceededException;
 import dev.signet.oci.ReferrerStore;
 import dev.signet.oci.StoreException;
 import dev.signet.reference.Reference;
-import dev.signet.server.DigestResolver;
+import dev.signet.deadline.Deadline;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -15,13 +15,17 @@ import java.util.List;
  * name as written for OCI layouts. The tag is dropped.
  */
 public final class StoreImageResolver implements ImageResolver {
-  private final DigestResolver resolver;
+  private final dev.signet.verify.ImageResolver resolver;
+  private final Clock clock;
+  private final Duration timeout;
 
   public StoreImageResolver(List<ReferrerStore> stores, Clock clock, Duration timeout) {
     if (stores.isEmpty()) {
       throw new IllegalArgumentException("at least one store is needed to resolve images");
     }
-    this.resolver = DigestResolver.firstOf(stores, timeout, clock);
+    this.resolver = dev.signet.verify.ImageResolver.firstOf(stores, timeout);
+    this.clock = clock;
+    this.timeout = timeout;
   }
 
   @Override
@@ -32,6 +36,6 @@ public final class StoreImageResolver implements ImageResolver {
     } catch (IllegalArgumentException e) {
       throw new StoreException(e.getMessage());
     }
-    return resolver.pin(reference);
+    return resolver.pin(reference, Deadline.after(clock, timeout));
   }
 }
