@@ -1,0 +1,54 @@
+package dev.signet.cli;
+
+import dev.signet.cache.ResultCache;
+import dev.signet.engine.VerificationConfig;
+import dev.signet.kubernetes.Engine;
+import dev.signet.kubernetes.NamespaceDecisions;
+import dev.signet.kubernetes.ResourceController;
+import dev.signet.oci.StoreException;
+import dev.signet.result.VerificationResult;
+import dev.signet.server.DecisionSource;
+import dev.signet.server.Decisions;
+import dev.signet.server.DigestResolver;
+import java.time.Clock;
+import java.util.function.Supplier;
+
+/**
+ * The decisions of {@code signet serve --kubernetes}: Ratify's custom resources as the controller
+ * applies them, per namespace; tags are resolved, and timeouts taken, from the cluster-wide
+ * configuration.
+ */
+public final class KubernetesSource {
+  private KubernetesSource() {}
+
+  public static DecisionSource of(ResourceController controller, ResultCache cache, Clock clock) {
+    NamespaceDecisions perNamespace = new NamespaceDecisions(controller, cache, clock);
+    Decisions decisions =
+        new Decisions() {
+          @Override
+          public VerificationResult verify(String subject) {
+            return perNamespace.verify("", subject);
+          }
+
+          @Override
+          public VerificationResult verify(String namespace, String subject) {
+            return perNamespace.verify(namespace, subject);
+          }
+        };
+    Supplier<VerificationConfig> cluster =
+        () ->
+            controller.generation().cluster() instanceof Engine.Ready ready ? ready.config() : null;
+    DigestResolver resolver =
+        image -> {
+          VerificationConfig now = cluster.get();
+          if (now == null) {
+            throw new StoreException(
+                "no configuration with a store applies to the cluster, so "
+                    + image
+                    + " cannot be resolved");
+          }
+          return DigestResolver.firstOf(now.stores(), now.mutationTimeout(), clock).pin(image);
+        };
+    return new DecisionSource(decisions, cluster, resolver);
+  }
+}
