@@ -6,9 +6,7 @@ import dev.signet.kubernetes.Engine;
 import dev.signet.kubernetes.NamespaceDecisions;
 import dev.signet.kubernetes.ResourceController;
 import dev.signet.oci.StoreException;
-import dev.signet.result.VerificationResult;
 import dev.signet.server.DecisionSource;
-import dev.signet.server.Decisions;
 import dev.signet.server.DigestResolver;
 import java.time.Clock;
 import java.util.function.Supplier;
@@ -22,19 +20,6 @@ public final class KubernetesSource {
   private KubernetesSource() {}
 
   public static DecisionSource of(ResourceController controller, ResultCache cache, Clock clock) {
-    NamespaceDecisions perNamespace = new NamespaceDecisions(controller, cache, clock);
-    Decisions decisions =
-        new Decisions() {
-          @Override
-          public VerificationResult verify(String subject) {
-            return perNamespace.verify("", subject);
-          }
-
-          @Override
-          public VerificationResult verify(String namespace, String subject) {
-            return perNamespace.verify(namespace, subject);
-          }
-        };
     Supplier<VerificationConfig> cluster =
         () ->
             controller.generation().cluster() instanceof Engine.Ready ready ? ready.config() : null;
@@ -49,6 +34,6 @@ public final class KubernetesSource {
           }
           return DigestResolver.firstOf(now.stores(), now.mutationTimeout(), clock).pin(image);
         };
-    return new DecisionSource(decisions, cluster, resolver);
+    return new DecisionSource(new NamespaceDecisions(controller, cache, clock), cluster, resolver);
   }
 }

@@ -5,6 +5,7 @@ package dev.signet.server;
 // webhooks. Where decisions come from is a DecisionSource: a reloading config.json here, Ratify's
 // custom resources in Kubernetes mode (built by the command, which sees the controller).
 
+import dev.signet.verify.Decisions;
 import dev.signet.cache.CaffeineResultCache;
 import dev.signet.cache.RedisResultCache;
 import dev.signet.cache.ResultCache;
@@ -17,7 +18,6 @@ import dev.signet.result.VerificationResult;
 import dev.signet.server.admission.AdmissionMode;
 import dev.signet.server.admission.AdmissionReviewException;
 import dev.signet.server.admission.AdmissionWebhook;
-import dev.signet.server.admission.ImageVerifier;
 import dev.signet.verify.ConfiguredExecutor;
 import dev.signet.verify.DecisionService;
 import java.time.Clock;
@@ -109,21 +109,9 @@ public final class DecisionServer {
   /** The Kubernetes admission webhooks on the server's decisions. */
   private static AdmissionHandler admission(
       Decisions decisions, DigestResolver resolver, AdmissionMode mode, Duration timeout) {
-    ImageVerifier verifier =
-        new ImageVerifier() {
-          @Override
-          public VerificationResult verify(String image) {
-            return decisions.verify(image);
-          }
-
-          @Override
-          public VerificationResult verify(String namespace, String image) {
-            return decisions.verify(namespace, image);
-          }
-        };
     AdmissionWebhook webhook =
         new AdmissionWebhook(
-            verifier,
+            decisions,
             image -> resolver.pin(Reference.parse(image)),
             timeout,
             AdmissionWebhook.DEFAULT_MAX_BODY_BYTES);

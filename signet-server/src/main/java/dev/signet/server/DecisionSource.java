@@ -1,5 +1,6 @@
 package dev.signet.server;
 
+import dev.signet.verify.Decisions;
 import dev.signet.engine.VerificationConfig;
 import java.util.Objects;
 import java.util.function.Supplier;

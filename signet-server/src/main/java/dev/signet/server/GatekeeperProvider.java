@@ -4,6 +4,7 @@ package dev.signet.server;
 // in, ProviderResponse out; [namespace]image keys; per-key errors; systemError with HTTP 500 when
 // the whole request fails or times out.
 
+import dev.signet.verify.Decisions;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.signet.deadline.DeadlineExceededException;

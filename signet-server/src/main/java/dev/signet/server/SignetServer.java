@@ -4,6 +4,7 @@ package dev.signet.server;
 // request: the Gatekeeper external data provider over HTTPS (mTLS when a client CA is given),
 // admission webhooks, and plain-HTTP health and metrics listeners.
 
+import dev.signet.verify.Decisions;
 import dev.signet.result.VerificationResult;
 import io.helidon.common.tls.Tls;
 import io.helidon.http.HeaderName;
