@@ -92,7 +92,7 @@ public final class DecisionServer {
         .resolver(source.resolver())
         .verifyTimeout(timeout)
         .mutateTimeout(mutationTimeout)
-        .admission(d -> admission(d, source.resolver(), mode, timeout))
+        .admission(admission(source, mode, timeout))
         .registryRequests(
             () -> {
               VerificationConfig now = source.config().get();
@@ -108,16 +108,17 @@ public final class DecisionServer {
 
   /** The Kubernetes admission webhooks on the server's decisions. */
   private static AdmissionHandler admission(
-      Decisions decisions, DigestResolver resolver, AdmissionMode mode, Duration timeout) {
+      DecisionSource source, AdmissionMode mode, Duration timeout) {
+    DigestResolver resolver = source.resolver();
     AdmissionWebhook webhook =
         new AdmissionWebhook(
-            decisions,
+            source.decisions(),
             image -> resolver.pin(Reference.parse(image)),
             timeout,
             AdmissionWebhook.DEFAULT_MAX_BODY_BYTES);
-    return (body, mutate) -> {
+    return (body, mutate, decisions) -> {
       try {
-        return mutate ? webhook.handleMutate(body) : webhook.handle(body, mode);
+        return mutate ? webhook.handleMutate(body) : webhook.validate(body, mode, decisions).body();
       } catch (AdmissionReviewException e) {
         throw new RejectedRequestException(e.httpStatus(), e.getMessage());
       }

@@ -81,6 +81,17 @@ public final class AdmissionWebhook {
    */
   public AdmissionOutcome validate(byte[] body, AdmissionMode mode)
       throws AdmissionReviewException {
+    return validate(body, mode, decisions);
+  }
+
+  /**
+   * Validates the images of an admission request with {@code decisions} (for a server: its own,
+   * which log each decision under the request's trace id) instead of the webhook's.
+   *
+   * @throws AdmissionReviewException 400 (malformed) or 413 (too large)
+   */
+  public AdmissionOutcome validate(byte[] body, AdmissionMode mode, Decisions decisions)
+      throws AdmissionReviewException {
     AdmissionRequest request = AdmissionReviews.parse(body, maxBodyBytes);
     List<ContainerImage> images = imagesToCheck(request);
     if (images.isEmpty()) {
