@@ -22,6 +22,7 @@ import dev.signet.verify.ConfiguredExecutor;
 import dev.signet.verify.DecisionService;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.Supplier;
 
 /** A {@link SignetServer} builder with the decision side wired; the caller adds the listeners. */
 public final class DecisionServer {
@@ -79,10 +80,17 @@ public final class DecisionServer {
   /** The server on the decisions of {@code source}, with decisions kept in {@code cache}. */
   public static SignetServer.Builder builder(
       DecisionSource source, ResultCache cache, AdmissionMode mode, Clock clock) {
-    VerificationConfig loaded = source.config().get();
-    Duration timeout = loaded == null ? VerificationConfig.DEFAULT_TIMEOUT : loaded.timeout();
-    Duration mutationTimeout =
-        loaded == null ? VerificationConfig.DEFAULT_MUTATION_TIMEOUT : loaded.mutationTimeout();
+    // Read for each request, so that a reload changing them applies to the next one.
+    Supplier<Duration> timeout =
+        () -> {
+          VerificationConfig now = source.config().get();
+          return now == null ? VerificationConfig.DEFAULT_TIMEOUT : now.timeout();
+        };
+    Supplier<Duration> mutationTimeout =
+        () -> {
+          VerificationConfig now = source.config().get();
+          return now == null ? VerificationConfig.DEFAULT_MUTATION_TIMEOUT : now.mutationTimeout();
+        };
     SignetServer.Builder builder = SignetServer.builder();
     if (cache instanceof RedisResultCache shared) {
       builder.cacheEvents(shared::counts);
@@ -108,7 +116,7 @@ public final class DecisionServer {
 
   /** The Kubernetes admission webhooks on the server's decisions. */
   private static AdmissionHandler admission(
-      DecisionSource source, AdmissionMode mode, Duration timeout) {
+      DecisionSource source, AdmissionMode mode, Supplier<Duration> timeout) {
     DigestResolver resolver = source.resolver();
     AdmissionWebhook webhook =
         new AdmissionWebhook(

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
@@ -60,8 +61,9 @@ final class GatekeeperProvider {
 
   private final ObservedDecisions decisions;
   private final DigestResolver resolver;
-  private final Duration verifyTimeout;
-  private final Duration mutateTimeout;
+  // Read for each request: they follow configuration reloads.
+  private final Supplier<Duration> verifyTimeout;
+  private final Supplier<Duration> mutateTimeout;
   private final int maxKeys;
   private final ServerMetrics metrics;
   private final Clock clock;
@@ -72,8 +74,8 @@ final class GatekeeperProvider {
   GatekeeperProvider(
       ObservedDecisions decisions,
       DigestResolver resolver,
-      Duration verifyTimeout,
-      Duration mutateTimeout,
+      Supplier<Duration> verifyTimeout,
+      Supplier<Duration> mutateTimeout,
       int maxKeys,
       ServerMetrics metrics,
       Clock clock) {
@@ -107,7 +109,7 @@ final class GatekeeperProvider {
     try {
       return answer(
           body,
-          verifyTimeout,
+          verifyTimeout.get(),
           false,
           key -> cached(key, traceId),
           key -> decide(key, traceId),
@@ -129,7 +131,7 @@ final class GatekeeperProvider {
     try {
       return answer(
           body,
-          mutateTimeout,
+          mutateTimeout.get(),
           true,
           key -> null,
           key -> pin(key.image()),

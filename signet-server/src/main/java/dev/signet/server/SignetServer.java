@@ -554,8 +554,8 @@ public final class SignetServer implements AutoCloseable {
         image -> {
           throw new dev.signet.oci.StoreException("no store is configured to resolve tags");
         };
-    private Duration verifyTimeout = Duration.ofMillis(4900);
-    private Duration mutateTimeout = Duration.ofMillis(1950);
+    private Supplier<Duration> verifyTimeout = () -> Duration.ofMillis(4900);
+    private Supplier<Duration> mutateTimeout = () -> Duration.ofMillis(1950);
     private int maxBodyBytes = 1024 * 1024;
     private int admissionMaxBodyBytes = 8 * 1024 * 1024;
     private int maxKeys = 1000;
@@ -627,13 +627,25 @@ public final class SignetServer implements AutoCloseable {
 
     /** The budget of one verify request ({@code executor.verificationRequestTimeout}). */
     public Builder verifyTimeout(Duration timeout) {
-      this.verifyTimeout = positive(timeout, "verify timeout");
+      Duration checked = positive(timeout, "verify timeout");
+      return verifyTimeout(() -> checked);
+    }
+
+    /** The verify budget, read for each request (it follows configuration reloads). */
+    public Builder verifyTimeout(Supplier<Duration> timeout) {
+      this.verifyTimeout = Objects.requireNonNull(timeout);
       return this;
     }
 
     /** The budget of one mutate request ({@code executor.mutationRequestTimeout}). */
     public Builder mutateTimeout(Duration timeout) {
-      this.mutateTimeout = positive(timeout, "mutate timeout");
+      Duration checked = positive(timeout, "mutate timeout");
+      return mutateTimeout(() -> checked);
+    }
+
+    /** The mutate budget, read for each request (it follows configuration reloads). */
+    public Builder mutateTimeout(Supplier<Duration> timeout) {
+      this.mutateTimeout = Objects.requireNonNull(timeout);
       return this;
     }
 
@@ -772,7 +784,7 @@ public final class SignetServer implements AutoCloseable {
         throw new IllegalStateException("decisions is required");
       }
       if (shutdownGrace == null) {
-        shutdownGrace = verifyTimeout.plusSeconds(1);
+        shutdownGrace = verifyTimeout.get().plusSeconds(1);
       }
       return new SignetServer(this);
     }

@@ -17,6 +17,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -40,7 +41,7 @@ public final class AdmissionWebhook {
 
   private final Decisions decisions;
   private final ImageResolver resolver;
-  private final Duration timeout;
+  private final Supplier<Duration> timeout;
   private final int maxBodyBytes;
 
   /**
@@ -52,9 +53,15 @@ public final class AdmissionWebhook {
    */
   public AdmissionWebhook(
       Decisions decisions, ImageResolver resolver, Duration timeout, int maxBodyBytes) {
-    if (timeout.isNegative() || timeout.isZero()) {
-      throw new IllegalArgumentException("admission timeout must be positive");
-    }
+    this(decisions, resolver, positive(timeout), maxBodyBytes);
+  }
+
+  /**
+   * {@link #AdmissionWebhook(Decisions, ImageResolver, Duration, int)} with the timeout read for
+   * each request (it follows configuration reloads); {@code timeout} must give positive durations.
+   */
+  public AdmissionWebhook(
+      Decisions decisions, ImageResolver resolver, Supplier<Duration> timeout, int maxBodyBytes) {
     if (maxBodyBytes <= 0) {
       throw new IllegalArgumentException("admission body limit must be positive");
     }
@@ -62,6 +69,13 @@ public final class AdmissionWebhook {
     this.resolver = resolver;
     this.timeout = timeout;
     this.maxBodyBytes = maxBodyBytes;
+  }
+
+  private static Supplier<Duration> positive(Duration timeout) {
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("admission timeout must be positive");
+    }
+    return () -> timeout;
   }
 
   /** The validating webhook's response body. */
@@ -299,6 +313,7 @@ public final class AdmissionWebhook {
    */
   private <T> Map<String, Attempt<T>> runAll(Set<String> images, Task<T> task) {
     List<String> inputs = List.copyOf(images);
+    Duration budget = timeout.get();
     List<Parallel.Outcome<Attempt<T>>> outcomes =
         Parallel.run(
             inputs,
@@ -313,7 +328,7 @@ public final class AdmissionWebhook {
               }
             },
             MAX_DISTINCT_IMAGES,
-            System.nanoTime() + timeout.toNanos());
+            System.nanoTime() + budget.toNanos());
     Map<String, Attempt<T>> attempts = new LinkedHashMap<>();
     for (int i = 0; i < inputs.size(); i++) {
       attempts.put(
@@ -323,7 +338,7 @@ public final class AdmissionWebhook {
             case Parallel.Failed<Attempt<T>> f -> new Attempt<>(null, message(f.cause()));
             case Parallel.TimedOut<Attempt<T>> t ->
                 new Attempt<>(
-                    null, "no decision within the admission timeout of " + timeout.toMillis() + " ms");
+                    null, "no decision within the admission timeout of " + budget.toMillis() + " ms");
           });
     }
     return attempts;
