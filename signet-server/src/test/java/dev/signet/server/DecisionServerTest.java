@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.signet.cache.CaffeineResultCache;
 import dev.signet.engine.ConfigReloader;
 import dev.signet.engine.VerificationConfig;
+import dev.signet.json.StrictJson;
 import dev.signet.result.VerificationResult;
 import dev.signet.server.admission.AdmissionMode;
 import dev.signet.testing.TestPki;
-import dev.signet.testing.Vectors;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -24,28 +24,17 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.node.ObjectNode;
 
 /** The composition root: the server's budgets come from the configuration as it is reloaded. */
 class DecisionServerTest {
-  private static final String TRUST_POLICY =
-      "{\"version\":\"1.0\",\"trustPolicies\":[{\"name\":\"e2e\",\"registryScopes\":[\"*\"],"
-          + "\"signatureVerification\":{\"level\":\"strict\"},\"trustStores\":[\"ca:certs\"],"
-          + "\"trustedIdentities\":[\"*\"]}]}";
-
   @TempDir Path dir;
 
-  private static String config(long timeoutMs) {
-    String layout =
-        Vectors.notary("notation/test/e2e/testdata/registry/oci_layout/e2e-valid-signature")
-            .toString()
-            .replace("\\", "\\\\");
-    return "{\"executor\":{\"verificationRequestTimeout\":" + timeoutMs + "},"
-        + "\"store\":{\"plugins\":[{\"name\":\"ocilayout\",\"path\":\"" + layout + "\"}]},"
-        + "\"policy\":{\"plugin\":{\"name\":\"configPolicy\",\"artifactVerificationPolicies\":"
-        + "{\"application/vnd.cncf.notary.signature\":\"any\"}}},"
-        + "\"verifier\":{\"plugins\":[{\"name\":\"notation\","
-        + "\"artifactTypes\":\"application/vnd.cncf.notary.signature\","
-        + "\"verificationCerts\":[\"certs\"],\"trustPolicyDoc\":" + TRUST_POLICY + "}]}}";
+  /** A working configuration; only its budget matters here. */
+  private static String config(long timeoutMs) throws Exception {
+    ObjectNode root = OciLayoutProviderTest.e2eConfig("e2e-valid-signature");
+    root.putObject("executor").put("verificationRequestTimeout", timeoutMs);
+    return StrictJson.MAPPER.writeValueAsString(root);
   }
 
   private void write(Path file, String json) throws Exception {
@@ -56,11 +45,6 @@ class DecisionServerTest {
 
   @Test
   void aReloadChangingTheRequestTimeoutIsHonouredByTheNextRequest() throws Exception {
-    Path certs = dir.resolve("certs");
-    Files.createDirectories(certs);
-    Files.copy(
-        Vectors.notary("notation/test/e2e/testdata/config/localkeys/e2e.crt"),
-        certs.resolve("e2e.crt"));
     Path file = dir.resolve("config.json");
     write(file, config(300));
     Clock clock = Clock.systemUTC();
