@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
+import dev.signet.server.DecisionServer;
 import dev.signet.server.HostPort;
 import dev.signet.server.JsonLog;
 import dev.signet.server.ListenException;
@@ -342,7 +343,10 @@ final class ServeCommand implements Callable<Integer> {
         closeKubernetes();
         throw e;
       }
-      builder = DecisionServer.builder(controller, mode, clock);
+      ResultCache cache = new CaffeineResultCache();
+      builder =
+          DecisionServer.builder(KubernetesSource.of(controller, cache, clock), cache, mode, clock)
+              .providerFetches(controller::providerFetches);
     } else {
       if (rotate) {
         throw new IllegalArgumentException(

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.signet.config.ConfigException;
+import dev.signet.server.DecisionServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

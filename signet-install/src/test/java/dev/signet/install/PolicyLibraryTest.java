@@ -2,7 +2,7 @@ package dev.signet.install;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.signet.cli.DecisionServer;
+import dev.signet.server.DecisionServer;
 import dev.signet.cli.Main;
 import dev.signet.engine.ConfigReloader;
 import dev.signet.engine.VerificationConfig;

@@ -1,5 +1,6 @@
 package dev.signet.kubernetes;
 
+import dev.signet.verify.Decisions;
 import dev.signet.cache.ResultCache;
 import dev.signet.verify.DecisionService;
 import dev.signet.result.VerificationResult;
@@ -10,7 +11,7 @@ import java.time.Clock;
  * namespace; cached and coalesced as {@link DecisionService} does (each engine has its own
  * generation, so namespaces never share a cached decision unless they share the engine).
  */
-public final class NamespaceDecisions {
+public final class NamespaceDecisions implements Decisions {
   private final ResourceController controller;
   private final DecisionService service;
 
@@ -25,7 +26,14 @@ public final class NamespaceDecisions {
             clock);
   }
 
+  /** The decision for {@code subject} under the cluster-wide resources. */
+  @Override
+  public VerificationResult verify(String subject) {
+    return verify("", subject);
+  }
+
   /** The decision for {@code subject} in {@code namespace} ({@code ""}: cluster-wide resources). */
+  @Override
   public VerificationResult verify(String namespace, String subject) {
     return switch (controller.generation().engine(namespace)) {
       case Engine.Ready r -> service.decide(subject, r.executor());

@@ -6,6 +6,7 @@ package dev.signet.server;
 
 import dev.signet.verify.ImageResolver;
 import dev.signet.deadline.Deadline;
+import dev.signet.verify.Decisions;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.signet.deadline.DeadlineExceededException;
@@ -28,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
@@ -61,8 +63,9 @@ final class GatekeeperProvider {
 
   private final ObservedDecisions decisions;
   private final ImageResolver resolver;
-  private final Duration verifyTimeout;
-  private final Duration mutateTimeout;
+  // Read for each request: they follow configuration reloads.
+  private final Supplier<Duration> verifyTimeout;
+  private final Supplier<Duration> mutateTimeout;
   private final int maxKeys;
   private final ServerMetrics metrics;
   private final Clock clock;
@@ -73,8 +76,8 @@ final class GatekeeperProvider {
   GatekeeperProvider(
       ObservedDecisions decisions,
       ImageResolver resolver,
-      Duration verifyTimeout,
-      Duration mutateTimeout,
+      Supplier<Duration> verifyTimeout,
+      Supplier<Duration> mutateTimeout,
       int maxKeys,
       ServerMetrics metrics,
       Clock clock) {
@@ -108,7 +111,7 @@ final class GatekeeperProvider {
     try {
       return answer(
           body,
-          verifyTimeout,
+          verifyTimeout.get(),
           false,
           key -> cached(key, traceId),
           key -> decide(key, traceId),
@@ -130,7 +133,7 @@ final class GatekeeperProvider {
     try {
       return answer(
           body,
-          mutateTimeout,
+          mutateTimeout.get(),
           true,
           key -> null,
           key -> pin(key.image()),
@@ -285,7 +288,7 @@ final class GatekeeperProvider {
       return new Outcome(null, ref.name() + "@" + ref.digest(), null);
     }
     try {
-      return new Outcome(null, resolver.pin(ref, Deadline.after(clock, mutateTimeout)), null);
+      return new Outcome(null, resolver.pin(ref, Deadline.after(clock, mutateTimeout.get())), null);
     } catch (StoreException | DeadlineExceededException | RuntimeException e) {
       return new Outcome(
           null,

@@ -2,6 +2,7 @@ package dev.signet.server;
 
 // One log line per decision, as Ratify's "verification response for subject" (ratify-reference.md §6).
 
+import dev.signet.verify.Decisions;
 import dev.signet.result.VerificationResult;
 import dev.signet.result.VerifierReport;
 import java.util.concurrent.TimeUnit;

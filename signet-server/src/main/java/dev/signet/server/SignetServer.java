@@ -5,6 +5,7 @@ package dev.signet.server;
 // admission webhooks, and plain-HTTP health and metrics listeners.
 
 import dev.signet.verify.ImageResolver;
+import dev.signet.verify.Decisions;
 import dev.signet.result.VerificationResult;
 import io.helidon.common.tls.Tls;
 import io.helidon.http.HeaderName;
@@ -37,7 +38,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -79,9 +79,6 @@ public final class SignetServer implements AutoCloseable {
   private final GatekeeperProvider provider;
   private final AdmissionHandler admission;
   private final List<HeaderName> traceHeaders;
-  // The trace id of the admission request a thread works for; inherited by the virtual threads the
-  // admission handler starts, so that its decisions log under the request's trace id.
-  private final InheritableThreadLocal<String> admissionTrace = new InheritableThreadLocal<>();
 
   private WebServer server;
   private ScheduledExecutorService watcher;
@@ -107,21 +104,7 @@ public final class SignetServer implements AutoCloseable {
     this.provider =
         new GatekeeperProvider(
             decisions, b.resolver, b.verifyTimeout, b.mutateTimeout, b.maxKeys, metrics, b.clock);
-    this.admission =
-        b.admission == null
-            ? null
-            : b.admission.apply(
-                new Decisions() {
-                  @Override
-                  public VerificationResult verify(String subject) {
-                    return decisions.verify(subject, traceForAdmission());
-                  }
-
-                  @Override
-                  public VerificationResult verify(String namespace, String subject) {
-                    return decisions.verify(namespace, subject, traceForAdmission());
-                  }
-                });
+    this.admission = b.admission;
     List<HeaderName> headers = new ArrayList<>();
     for (String h : b.traceIdHeaders) {
       headers.add(HeaderNames.create(h));
@@ -453,9 +436,9 @@ public final class SignetServer implements AutoCloseable {
 
   private void admissionRoute(ServerRequest req, ServerResponse res, boolean mutate) {
     String traceId = traceId(req);
-    admissionTrace.set(traceId);
     try {
-      byte[] out = admission.handle(body(req, config.admissionMaxBodyBytes), mutate);
+      byte[] out =
+          admission.handle(body(req, config.admissionMaxBodyBytes), mutate, traced(traceId));
       res.status(200);
       res.header(HeaderNames.CONTENT_TYPE, JSON);
       res.send(out);
@@ -465,14 +448,22 @@ public final class SignetServer implements AutoCloseable {
     } catch (RuntimeException e) {
       log.write(log.line("error", traceId, "admission request failed: " + e));
       text(res, 500, "admission request failed: " + e.getMessage());
-    } finally {
-      admissionTrace.remove();
     }
   }
 
-  private String traceForAdmission() {
-    String t = admissionTrace.get();
-    return t != null ? t : newTraceId();
+  /** The server's decisions, each logged under {@code traceId}. */
+  private Decisions traced(String traceId) {
+    return new Decisions() {
+      @Override
+      public VerificationResult verify(String subject) {
+        return decisions.verify(subject, traceId);
+      }
+
+      @Override
+      public VerificationResult verify(String namespace, String subject) {
+        return decisions.verify(namespace, subject, traceId);
+      }
+    };
   }
 
   /** The trace id from the first configured header that carries a usable one, else a new UUID. */
@@ -560,10 +551,10 @@ public final class SignetServer implements AutoCloseable {
     private HostPort healthAddress;
     private HostPort metricsAddress;
     private Decisions decisions;
-    private Duration verifyTimeout = Duration.ofMillis(4900);
-    private Duration mutateTimeout = Duration.ofMillis(1950);
+    private Supplier<Duration> verifyTimeout = () -> Duration.ofMillis(4900);
+    private Supplier<Duration> mutateTimeout = () -> Duration.ofMillis(1950);
     // No store: every tag fails to resolve with that reason.
-    private ImageResolver resolver = ImageResolver.firstOf(List.of(), mutateTimeout);
+    private ImageResolver resolver = ImageResolver.firstOf(List.of(), Duration.ofMillis(1950));
     private int maxBodyBytes = 1024 * 1024;
     private int admissionMaxBodyBytes = 8 * 1024 * 1024;
     private int maxKeys = 1000;
@@ -571,7 +562,7 @@ public final class SignetServer implements AutoCloseable {
     private Duration headerTimeout = Duration.ofSeconds(5);
     private Duration bodyTimeout = Duration.ofSeconds(10);
     private Duration idleTimeout = Duration.ofSeconds(90);
-    private Function<Decisions, AdmissionHandler> admission;
+    private AdmissionHandler admission;
     private List<String> traceIdHeaders = List.of();
     private LongSupplier registryRequests;
     private Supplier<Map<String, Long>> cacheEvents;
@@ -635,13 +626,25 @@ public final class SignetServer implements AutoCloseable {
 
     /** The budget of one verify request ({@code executor.verificationRequestTimeout}). */
     public Builder verifyTimeout(Duration timeout) {
-      this.verifyTimeout = positive(timeout, "verify timeout");
+      Duration checked = positive(timeout, "verify timeout");
+      return verifyTimeout(() -> checked);
+    }
+
+    /** The verify budget, read for each request (it follows configuration reloads). */
+    public Builder verifyTimeout(Supplier<Duration> timeout) {
+      this.verifyTimeout = Objects.requireNonNull(timeout);
       return this;
     }
 
     /** The budget of one mutate request ({@code executor.mutationRequestTimeout}). */
     public Builder mutateTimeout(Duration timeout) {
-      this.mutateTimeout = positive(timeout, "mutate timeout");
+      Duration checked = positive(timeout, "mutate timeout");
+      return mutateTimeout(() -> checked);
+    }
+
+    /** The mutate budget, read for each request (it follows configuration reloads). */
+    public Builder mutateTimeout(Supplier<Duration> timeout) {
+      this.mutateTimeout = Objects.requireNonNull(timeout);
       return this;
     }
 
@@ -694,12 +697,12 @@ public final class SignetServer implements AutoCloseable {
     }
 
     /**
-     * Serves {@code /admission/validate} and {@code /admission/mutate} with the handler the factory
-     * makes. The factory receives the server's decision source, which logs each decision under the
-     * admission request's trace id and records its metrics; the handler should decide through it.
+     * Serves {@code /admission/validate} and {@code /admission/mutate} with {@code handler}. The
+     * server passes it, with each request, decisions that log under the request's trace id and
+     * record their metrics; the handler should decide through them.
      */
-    public Builder admission(Function<Decisions, AdmissionHandler> factory) {
-      this.admission = factory;
+    public Builder admission(AdmissionHandler handler) {
+      this.admission = handler;
       return this;
     }
 
@@ -780,7 +783,7 @@ public final class SignetServer implements AutoCloseable {
         throw new IllegalStateException("decisions is required");
       }
       if (shutdownGrace == null) {
-        shutdownGrace = verifyTimeout.plusSeconds(1);
+        shutdownGrace = verifyTimeout.get().plusSeconds(1);
       }
       return new SignetServer(this);
     }

@@ -181,7 +181,7 @@ class HostileTrafficTest {
     // The admission routes have the larger limit; the provider limit is met first here, so this
     // drives Helidon's own limit with a chunked body to the admission route's size.
     SignetServer s =
-        start(builder().maxBodyBytes(1024).admissionMaxBodyBytes(2048).admission(d -> (body, mutate) -> body));
+        start(builder().maxBodyBytes(1024).admissionMaxBodyBytes(2048).admission((body, mutate, decisions) -> body));
     Socket c = tls(s);
     send(
         c,

@@ -44,6 +44,13 @@ class OciLayoutProviderTest {
   }
 
   private Path config(String layout) throws Exception {
+    Path file = dir.resolve(layout + ".json");
+    Files.write(file, StrictJson.MAPPER.writeValueAsBytes(e2eConfig(layout)));
+    return file;
+  }
+
+  /** The configuration of the Notary e2e layout {@code layout}, trusting its e2e CA. */
+  static ObjectNode e2eConfig(String layout) throws Exception {
     ObjectNode root = StrictJson.MAPPER.createObjectNode();
     root.putObject("store").putArray("plugins").addObject()
         .put("name", "ocilayout")
@@ -57,9 +64,7 @@ class OciLayoutProviderTest {
         .add(Vectors.notary(E2E + "config/localkeys/e2e.crt").toString());
     notation.set("trustPolicyDoc", StrictJson.MAPPER.readTree(
         Files.readAllBytes(Vectors.notary(E2E + "config/trustpolicies/trustpolicy.json"))));
-    Path file = dir.resolve(layout + ".json");
-    Files.write(file, StrictJson.MAPPER.writeValueAsBytes(root));
-    return file;
+    return root;
   }
 
   private JsonNode call(String layout, String path, List<String> keys) throws Exception {

@@ -604,7 +604,7 @@ class SignetServerTest {
   @Test
   void admission_routes_reach_the_plugged_handler_with_observed_decisions() throws Exception {
     SignetServer s =
-        start(builder(false).admission(decisions -> (body, mutate) -> {
+        start(builder(false).admission((body, mutate, decisions) -> {
           if (body.length == 0) {
             throw new RejectedRequestException(400, "empty AdmissionReview");
           }

@@ -1,6 +1,6 @@
 package dev.signet.cli.demo;
 
-import dev.signet.cli.DecisionServer;
+import dev.signet.server.DecisionServer;
 import dev.signet.engine.ConfigReloader;
 import dev.signet.engine.VerificationConfig;
 import dev.signet.json.StrictJson;

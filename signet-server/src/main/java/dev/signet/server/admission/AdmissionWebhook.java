@@ -7,6 +7,8 @@ import dev.signet.json.StrictJson;
 import dev.signet.reference.Reference;
 import dev.signet.result.VerificationResult;
 import dev.signet.result.VerifierReport;
+import dev.signet.verify.Decisions;
+import dev.signet.verify.Parallel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -15,12 +17,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -42,30 +39,43 @@ public final class AdmissionWebhook {
   private static final int MAX_WARNING_CHARS = 256;
   private static final int MAX_REASON_CHARS = 1024;
 
-  private final ImageVerifier verifier;
+  private final Decisions decisions;
   private final ImageResolver resolver;
-  private final Duration timeout;
+  private final Supplier<Duration> timeout;
   private final int maxBodyBytes;
 
   /**
-   * @param verifier decides each image (validate)
+   * @param decisions decides each image (validate)
    * @param resolver pins tags to digests (mutate)
    * @param timeout how long one request may take; images not decided by then fail (validate) or
    *     stay unchanged (mutate). Keep it below the webhook's {@code timeoutSeconds}.
    * @param maxBodyBytes the largest AdmissionReview accepted
    */
   public AdmissionWebhook(
-      ImageVerifier verifier, ImageResolver resolver, Duration timeout, int maxBodyBytes) {
-    if (timeout.isNegative() || timeout.isZero()) {
-      throw new IllegalArgumentException("admission timeout must be positive");
-    }
+      Decisions decisions, ImageResolver resolver, Duration timeout, int maxBodyBytes) {
+    this(decisions, resolver, positive(timeout), maxBodyBytes);
+  }
+
+  /**
+   * {@link #AdmissionWebhook(Decisions, ImageResolver, Duration, int)} with the timeout read for
+   * each request (it follows configuration reloads); {@code timeout} must give positive durations.
+   */
+  public AdmissionWebhook(
+      Decisions decisions, ImageResolver resolver, Supplier<Duration> timeout, int maxBodyBytes) {
     if (maxBodyBytes <= 0) {
       throw new IllegalArgumentException("admission body limit must be positive");
     }
-    this.verifier = verifier;
+    this.decisions = decisions;
     this.resolver = resolver;
     this.timeout = timeout;
     this.maxBodyBytes = maxBodyBytes;
+  }
+
+  private static Supplier<Duration> positive(Duration timeout) {
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("admission timeout must be positive");
+    }
+    return () -> timeout;
   }
 
   /** The validating webhook's response body. */
@@ -85,6 +95,17 @@ public final class AdmissionWebhook {
    */
   public AdmissionOutcome validate(byte[] body, AdmissionMode mode)
       throws AdmissionReviewException {
+    return validate(body, mode, decisions);
+  }
+
+  /**
+   * Validates the images of an admission request with {@code decisions} (for a server: its own,
+   * which log each decision under the request's trace id) instead of the webhook's.
+   *
+   * @throws AdmissionReviewException 400 (malformed) or 413 (too large)
+   */
+  public AdmissionOutcome validate(byte[] body, AdmissionMode mode, Decisions decisions)
+      throws AdmissionReviewException {
     AdmissionRequest request = AdmissionReviews.parse(body, maxBodyBytes);
     List<ContainerImage> images = imagesToCheck(request);
     if (images.isEmpty()) {
@@ -94,8 +115,8 @@ public final class AdmissionWebhook {
             distinct(images),
             image ->
                 request.namespace().isEmpty()
-                    ? verifier.verify(image)
-                    : verifier.verify(request.namespace(), image));
+                    ? decisions.verify(image)
+                    : decisions.verify(request.namespace(), image));
     List<ImageVerdict> verdicts = new ArrayList<>();
     for (Map.Entry<String, Attempt<VerificationResult>> e : attempts.entrySet()) {
       verdicts.add(verdict(e.getKey(), e.getValue()));
@@ -287,64 +308,45 @@ public final class AdmissionWebhook {
   }
 
   /**
-   * Runs {@code task} for every image on its own virtual thread and waits at most the request's
-   * timeout; unfinished tasks are interrupted and reported as timed out.
+   * Runs {@code task} for every image on its own virtual thread ({@link Parallel}) and waits at
+   * most the request's timeout; unfinished tasks are interrupted and reported as timed out.
    */
   private <T> Map<String, Attempt<T>> runAll(Set<String> images, Task<T> task) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+    List<String> inputs = List.copyOf(images);
+    Duration budget = timeout.get();
+    List<Parallel.Outcome<Attempt<T>>> outcomes =
+        Parallel.run(
+            inputs,
+            image -> {
+              try {
+                T value = task.run(image);
+                return value == null
+                    ? new Attempt<>(null, "the verifier returned no result")
+                    : new Attempt<>(value, null);
+              } catch (Exception e) {
+                return new Attempt<>(null, message(e));
+              }
+            },
+            MAX_DISTINCT_IMAGES,
+            System.nanoTime() + budget.toNanos());
     Map<String, Attempt<T>> attempts = new LinkedHashMap<>();
-    try {
-      Map<String, Future<T>> futures = new LinkedHashMap<>();
-      for (String image : images) {
-        futures.put(image, pool.submit(() -> task.run(image)));
-      }
-      boolean interrupted = false;
-      for (Map.Entry<String, Future<T>> e : futures.entrySet()) {
-        Future<T> future = e.getValue();
-        if (interrupted) {
-          future.cancel(true);
-          attempts.put(e.getKey(), new Attempt<>(null, "the request was interrupted"));
-          continue;
-        }
-        try {
-          T value = future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-          attempts.put(
-              e.getKey(),
-              value == null
-                  ? new Attempt<>(null, "the verifier returned no result")
-                  : new Attempt<>(value, null));
-        } catch (TimeoutException x) {
-          future.cancel(true);
-          attempts.put(
-              e.getKey(),
-              new Attempt<>(
-                  null,
-                  "no decision within the admission timeout of " + timeout.toMillis() + " ms"));
-        } catch (ExecutionException x) {
-          Throwable cause = x.getCause() == null ? x : x.getCause();
-          attempts.put(
-              e.getKey(),
-              new Attempt<>(
-                  null,
-                  cap(
-                      cause.getMessage() == null
-                          ? cause.getClass().getSimpleName()
-                          : cause.getMessage(),
-                      MAX_REASON_CHARS)));
-        } catch (InterruptedException x) {
-          interrupted = true;
-          future.cancel(true);
-          attempts.put(e.getKey(), new Attempt<>(null, "the request was interrupted"));
-        }
-      }
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-      return attempts;
-    } finally {
-      // Not close(): it would wait for a verifier that ignores interruption.
-      pool.shutdownNow();
+    for (int i = 0; i < inputs.size(); i++) {
+      attempts.put(
+          inputs.get(i),
+          switch (outcomes.get(i)) {
+            case Parallel.Done<Attempt<T>> d -> d.value();
+            case Parallel.Failed<Attempt<T>> f -> new Attempt<>(null, message(f.cause()));
+            case Parallel.TimedOut<Attempt<T>> t ->
+                new Attempt<>(
+                    null, "no decision within the admission timeout of " + budget.toMillis() + " ms");
+          });
     }
+    return attempts;
+  }
+
+  private static String message(Throwable cause) {
+    return cap(
+        cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage(),
+        MAX_REASON_CHARS);
   }
 }

@@ -1,12 +1,13 @@
-package dev.signet.server;
+package dev.signet.verify;
 
 import dev.signet.result.VerificationResult;
 
 /**
- * Where the server gets the decision for one image. {@code Executor::verify} is the plain
- * implementation; a caching, coalescing decision service can take its place. Implementations
- * return a failed result for every failure (they should not throw; a thrown exception is answered
- * as an error for that image, never as an allow) and must be safe to call from many threads.
+ * Decides whether one image may run: what the Gatekeeper provider and the admission webhooks ask.
+ * {@code Executor::verify} is the plain implementation; a caching, coalescing {@link
+ * DecisionService} takes its place in the server. Implementations return a failed result for every
+ * failure (they should not throw; a thrown exception is answered as an error for that image, never
+ * as an allow) and must be safe to call from many threads.
  */
 @FunctionalInterface
 public interface Decisions {

@@ -1,4 +1,4 @@
-package dev.signet.server.admission;
+package dev.signet.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,6 +10,8 @@ import dev.signet.oci.MediaTypes;
 import dev.signet.oci.ReferrerStore;
 import dev.signet.oci.StoreException;
 import dev.signet.reference.Reference;
+import dev.signet.server.admission.AdmissionWebhook;
+import dev.signet.verify.ImageResolver;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,7 +19,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class StoreImageResolverTest {
+/** {@link ImageResolver#firstOf} pinning tags for the mutating webhook, which patches with its answer. */
+class ImageResolverPinTest {
   private static final Digest DIGEST = Digest.sha256("image".getBytes(StandardCharsets.UTF_8));
 
   /** A store that knows some tags; names repositories the way a registry store does. */
@@ -50,24 +53,24 @@ class StoreImageResolverTest {
 
   private final Clock clock = Clock.systemUTC();
 
+  private Deadline inOneSecond() {
+    return Deadline.after(clock, Duration.ofSeconds(1));
+  }
+
   @Test
   void aTagIsPinnedToTheNormalizedRepositoryAtItsDigest() throws Exception {
-    StoreImageResolver resolver =
-        new StoreImageResolver(
-            List.of(new TagStore(Map.of()), new TagStore(Map.of("nginx:1.27", DIGEST))),
-            clock,
-            Duration.ofSeconds(1));
+    ImageResolver resolver =
+        ImageResolver.firstOf(List.of(new TagStore(Map.of()), new TagStore(Map.of("nginx:1.27", DIGEST))), Duration.ofSeconds(1));
 
-    assertThat(resolver.pin("nginx:1.27")).isEqualTo("docker.io/library/nginx@" + DIGEST);
+    assertThat(resolver.pin(Reference.parse("nginx:1.27"), inOneSecond())).isEqualTo("docker.io/library/nginx@" + DIGEST);
   }
 
   @Test
   void anImageNoStoreKnowsFailsWithEachStoresReason() {
-    StoreImageResolver resolver =
-        new StoreImageResolver(
-            List.of(new TagStore(Map.of()), new TagStore(Map.of())), clock, Duration.ofSeconds(1));
+    ImageResolver resolver =
+        ImageResolver.firstOf(List.of(new TagStore(Map.of()), new TagStore(Map.of())), Duration.ofSeconds(1));
 
-    assertThatThrownBy(() -> resolver.pin("registry.example/app:2"))
+    assertThatThrownBy(() -> resolver.pin(Reference.parse("registry.example/app:2"), inOneSecond()))
         .isInstanceOf(StoreException.class)
         .hasMessage(
             "could not resolve the image in any store: registry.example/app:2: manifest unknown;"
@@ -75,22 +78,13 @@ class StoreImageResolverTest {
   }
 
   @Test
-  void anInvalidReferenceFails() {
-    StoreImageResolver resolver =
-        new StoreImageResolver(List.of(new TagStore(Map.of())), clock, Duration.ofSeconds(1));
-
-    assertThatThrownBy(() -> resolver.pin("UPPER/Case:1"))
-        .isInstanceOf(StoreException.class)
-        .hasMessageContaining("invalid image reference");
-  }
-
-  @Test
   void theWebhookUsesItsAnswerAsThePatchValue() throws Exception {
     AdmissionWebhook webhook =
         new AdmissionWebhook(
             image -> null,
-            new StoreImageResolver(
-                List.of(new TagStore(Map.of("nginx:1.27", DIGEST))), clock, Duration.ofSeconds(1)),
+            image ->
+                ImageResolver.firstOf(List.of(new TagStore(Map.of("nginx:1.27", DIGEST))), Duration.ofSeconds(1))
+                    .pin(Reference.parse(image), inOneSecond()),
             Duration.ofSeconds(5),
             1 << 20);
     String body =
