@@ -4,6 +4,8 @@ package dev.signet.oci.registry;
 // referrers tag schema) for tests in other modules: the push methods of RegistryClient stay
 // package-private because production code never writes to a registry.
 
+import dev.signet.cosign.CosignSignature;
+import dev.signet.cosign.CosignSigner;
 import dev.signet.deadline.Deadline;
 import dev.signet.oci.Descriptor;
 import dev.signet.reference.Digest;
@@ -67,6 +69,14 @@ public final class RegistryPusher implements AutoCloseable {
   public Descriptor manifest(
       Reference repository, String tagOrDigest, String mediaType, byte[] content) throws Exception {
     return client.pushManifest(repository, tagOrDigest, mediaType, content, deadline());
+  }
+
+  /** Pushes a cosign signature manifest under its {@code sha256-<hex>.sig} tag, as cosign does. */
+  public Descriptor cosign(Reference repository, CosignSigner.SignatureManifest signature)
+      throws Exception {
+    blob(repository, CosignSigner.SignatureManifest.CONFIG_MEDIA_TYPE, signature.config());
+    blob(repository, CosignSignature.SIMPLE_SIGNING_MEDIA_TYPE, signature.payload());
+    return manifest(repository, signature.tag(), MediaTypes.OCI_MANIFEST, signature.manifest());
   }
 
   /**
