@@ -13,6 +13,7 @@ import dev.signet.cloud.azure.AzureFixture;
 import dev.signet.engine.StorePlugins;
 import dev.signet.engine.VerificationConfig;
 import dev.signet.kubernetes.kmp.ProviderTypes;
+import dev.signet.kubernetes.resource.ResourceStatus;
 import dev.signet.kubernetes.resource.Store;
 import dev.signet.oci.registry.DistributionRegistry;
 import dev.signet.oci.registry.SignedAcrImage;
@@ -337,5 +338,15 @@ class AzureResourcesEndToEndTest extends ControllerFixture {
     assertThat(admitted(byRsa)).isFalse();
     assertThat(status(dev.signet.kubernetes.resource.Verifier.class, null, "verifier-cosign").error)
         .contains("kmprovider-akv", "holds no public keys");
+
+    // One key of the provider chosen by name is refused rather than trusting all of its keys.
+    cluster.apply(COSIGN_VERIFIER.replace("name: verifier-cosign", "name: verifier-cosign-named")
+        .replace("- provider: kmprovider-akv", "- provider: kmprovider-akv\n            name: cosign-signer"),
+        null);
+    MockCluster.await("the named-key verifier is refused", () -> {
+      ResourceStatus named =
+          status(dev.signet.kubernetes.resource.Verifier.class, null, "verifier-cosign-named");
+      return named != null && !named.issuccess && named.error.contains("by name or version is not supported");
+    });
   }
 }
