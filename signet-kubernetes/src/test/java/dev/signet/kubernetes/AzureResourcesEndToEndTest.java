@@ -61,8 +61,15 @@ class AzureResourcesEndToEndTest extends ControllerFixture {
     }
   }
 
-  /** The KeyManagementProvider the chart renders from azurekeyvault.*, on the stand-in vault. */
-  String keyVaultProvider() {
+  /**
+   * The KeyManagementProvider the chart renders from azurekeyvault.*, on the stand-in vault: the
+   * certificate, and the keys named (azurekeyvault.keys) in the same resource.
+   */
+  String keyVaultProvider(String... keys) {
+    StringBuilder keyList = new StringBuilder(keys.length == 0 ? "" : "    keys:\n");
+    for (String k : keys) {
+      keyList.append("      - name: ").append(k).append("\n");
+    }
     return """
         apiVersion: config.ratify.deislabs.io/v1beta1
         kind: KeyManagementProvider
@@ -79,7 +86,8 @@ class AzureResourcesEndToEndTest extends ControllerFixture {
             certificates:
               - name: wabbit-networks-io
                 version: ""
-        """.formatted(azure.vaultUri(), AzureFixture.TENANT, CLIENT);
+        """.formatted(azure.vaultUri(), AzureFixture.TENANT, CLIENT)
+        + keyList;
   }
 
   /** The chart's Verifier for trustStores [ca:azurekeyvault] (store cert-0 on kmprovider-akv). */
@@ -199,34 +207,6 @@ class AzureResourcesEndToEndTest extends ControllerFixture {
     assertThat(after.isSuccess()).as(after.toString()).isFalse();
   }
 
-  /**
-   * The provider the chart renders from azurekeyvault.certificates and azurekeyvault.keys: one
-   * resource for notation's certificate and cosign's keys.
-   */
-  String keyVaultKeys(String... names) {
-    StringBuilder keys = new StringBuilder();
-    for (String n : names) {
-      keys.append("          - name: ").append(n).append("\n");
-    }
-    return """
-        apiVersion: config.ratify.deislabs.io/v1beta1
-        kind: KeyManagementProvider
-        metadata:
-          name: kmprovider-akv
-        spec:
-          type: azurekeyvault
-          refreshInterval: 1h
-          parameters:
-            vaultURI: %s
-            tenantID: %s
-            clientID: %s
-            resource: https://vault.azure.net
-            certificates:
-              - name: wabbit-networks-io
-            keys:
-        %s""".formatted(azure.vaultUri(), AzureFixture.TENANT, CLIENT, keys);
-  }
-
   /** Ratify's e2e cosign verifier on Key Vault keys (config_v1beta1_verifier_cosign_akv.yaml). */
   static final String COSIGN_VERIFIER = """
       apiVersion: config.ratify.deislabs.io/v1beta1
@@ -301,7 +281,7 @@ class AzureResourcesEndToEndTest extends ControllerFixture {
         AzureFixture.pem("CERTIFICATE", notationRoot.certificate().getEncoded()));
 
     SettableClock clock = new SettableClock(Instant.now());
-    cluster.apply(keyVaultKeys("cosign-signer", "release-signer"), null);
+    cluster.apply(keyVaultProvider("cosign-signer", "release-signer"), null);
     cluster.apply(COSIGN_VERIFIER, null);
     cluster.apply(store(), null);
     cluster.apply(sample("clustered/policy/config_v1beta1_policy_json.yaml"), null);
