@@ -2,6 +2,7 @@ package dev.signet.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.signet.cosign.CosignSigner;
 import dev.signet.cosign.PublicKeys;
 import dev.signet.json.StrictJson;
 import dev.signet.oci.Descriptor;
@@ -25,10 +26,8 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.Signature;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
-import java.util.Base64;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -108,29 +107,13 @@ class CosignCommandsTest {
       throws Exception {
     Reference ref = Reference.parse(registry.host() + "/" + repoTag);
     Descriptor image = push.image(ref, "image " + repoTag);
-    byte[] payload = ("{\"critical\":{\"identity\":{\"docker-reference\":\"" + ref.name()
-        + "\"},\"image\":{\"docker-manifest-digest\":\"" + image.digest() + "\"},\"type\":"
-        + "\"cosign container image signature\"},\"optional\":null}")
-        .getBytes(StandardCharsets.UTF_8);
-    Signature s = Signature.getInstance("SHA256withECDSA");
-    s.initSign(signer.getPrivate());
-    s.update(payload);
-    String sig = Base64.getEncoder().encodeToString(s.sign());
+    byte[] payload = CosignSigner.simpleSigning(ref.name(), image.digest());
+    byte[] sig = CosignSigner.signature(signer.getPrivate(), payload);
     if (tamper) {
       payload = new String(payload, StandardCharsets.UTF_8).replace("\"optional\":null",
           "\"optional\":{\"note\":\"changed\"}").getBytes(StandardCharsets.UTF_8);
     }
-    Descriptor config = push.blob(ref, "application/vnd.oci.image.config.v1+json",
-        "{\"architecture\":\"\",\"os\":\"\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}"
-            .getBytes(StandardCharsets.UTF_8));
-    Descriptor layer = push.blob(ref, "application/vnd.dev.cosign.simplesigning.v1+json", payload);
-    String manifest = "{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\","
-        + "\"config\":{\"mediaType\":\"" + config.mediaType() + "\",\"digest\":\""
-        + config.digest() + "\",\"size\":" + config.size() + "},\"layers\":[{\"mediaType\":\""
-        + layer.mediaType() + "\",\"digest\":\"" + layer.digest() + "\",\"size\":" + layer.size()
-        + ",\"annotations\":{\"dev.cosignproject.cosign/signature\":\"" + sig + "\"}}]}";
-    push.manifest(ref, "sha256-" + image.digest().hex() + ".sig", MediaTypes.OCI_MANIFEST,
-        manifest.getBytes(StandardCharsets.UTF_8));
+    push.cosign(ref, CosignSigner.manifest(image.digest(), payload, sig));
     return new Pushed(ref.toString(), image);
   }
 

@@ -1,10 +1,11 @@
 package dev.signet.cosign;
 
 import java.security.GeneralSecurityException;
+import java.security.Key;
 import java.security.PublicKey;
 import java.security.Signature;
-import java.security.interfaces.ECPublicKey;
-import java.security.interfaces.RSAPublicKey;
+import java.security.interfaces.ECKey;
+import java.security.interfaces.RSAKey;
 
 /**
  * The signature schemes Sigstore clients use: ECDSA (P-256 with SHA-256, P-384 with SHA-384, P-521
@@ -29,8 +30,9 @@ final class Signatures {
     }
   }
 
-  private static String algorithm(PublicKey key) {
-    if (key instanceof ECPublicKey ec) {
+  /** The JCA signature algorithm for a public or private key; null for an unsupported one. */
+  static String algorithm(Key key) {
+    if (key instanceof ECKey ec) {
       return switch (ec.getParams().getCurve().getField().getFieldSize()) {
         case 256 -> "SHA256withECDSA";
         case 384 -> "SHA384withECDSA";
@@ -38,7 +40,7 @@ final class Signatures {
         default -> null;
       };
     }
-    if (key instanceof RSAPublicKey rsa) {
+    if (key instanceof RSAKey rsa) {
       return rsa.getModulus().bitLength() >= 2048 ? "SHA256withRSA" : null;
     }
     return "Ed25519".equals(key.getAlgorithm()) || "EdDSA".equals(key.getAlgorithm())

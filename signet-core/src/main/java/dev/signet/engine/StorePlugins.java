@@ -39,10 +39,11 @@ public interface StorePlugins {
       String name = plugin.requiredString("name");
       switch (name) {
         case "ocilayout" -> {
-          plugin.allowOnly(Set.of("name", "path"));
+          plugin.allowOnly(Set.of("name", "path", "cosignEnabled"));
           Path path = VerificationConfig.path(baseDir, plugin.requiredString("path"));
           try {
-            return new OciLayoutStore(path);
+            return new OciLayoutStore(
+                path, OciLayoutStore.Limits.defaults(), Boolean.TRUE.equals(plugin.bool("cosignEnabled")));
           } catch (StoreException e) {
             throw new ConfigException(plugin.at("path") + ": " + e.getMessage(), e);
           }

@@ -21,4 +21,8 @@ public final class MediaTypes {
   public static boolean isIndex(String mediaType) {
     return OCI_INDEX.equals(mediaType) || DOCKER_MANIFEST_LIST.equals(mediaType);
   }
+
+  /** The artifact type Ratify gives the synthetic referrer for a cosign {@code .sig} tag. */
+  public static final String COSIGN_SIGNATURE_ARTIFACT_TYPE =
+      "application/vnd.dev.cosign.artifact.sig.v1+json";
 }

@@ -8,7 +8,7 @@ import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
-import dev.signet.cloud.TestTls;
+import dev.signet.testkit.TestTls;
 import dev.signet.deadline.Deadline;
 import dev.signet.deadline.DeadlineExceededException;
 import dev.signet.testkit.SettableClock;
@@ -143,7 +143,7 @@ class HttpPipelineTest {
   @Test
   void aRedirectFromHttpsDownToPlainHttpIsRefused(@TempDir Path dir) throws Exception {
     URI plain = serve(recording(x -> answer(x, 200, "plain")));
-    TestTls tls = TestTls.create(dir, "pipeline");
+    TestTls.Loopback tls = TestTls.loopback(dir, "pipeline");
     HttpsServer s = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     s.setHttpsConfigurator(new HttpsConfigurator(tls.server()));
     s.createContext("/", x -> {

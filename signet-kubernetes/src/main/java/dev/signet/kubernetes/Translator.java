@@ -119,8 +119,9 @@ final class Translator {
 
   /**
    * A verifier naming a provider that holds nothing (its certificates were removed from the vault,
-   * or it never fetched any): the verifier's last good version does not stand in, because that
-   * would keep trusting what the provider no longer has.
+   * or it never fetched any), or a cosign verifier naming one that holds no keys: the verifier's
+   * last good version does not stand in, because that would keep trusting what the provider no
+   * longer has.
    */
   static final class EmptyProvider extends InvalidResource {
     private static final long serialVersionUID = 1L;
@@ -348,10 +349,18 @@ final class Translator {
           resolved.add(key);
           continue;
         }
+        if (key.has("name") || key.has("version")) {
+          // Trusting every key of the provider instead of the one named would trust too much.
+          throw new InvalidResource(at + ": choosing one key of provider \"" + ref + "\" by name"
+              + " or version is not supported; list only that key in a KeyManagementProvider of"
+              + " its own and name the provider alone");
+        }
         Fetched f = provider(ref, at, namespace, providers);
         if (f.keyPems().isEmpty()) {
-          throw new InvalidResource(
-              at + " names key management provider \"" + ref + "\", which holds no public keys");
+          // Its keys were disabled or removed: the verifier's earlier keys must not stand in.
+          throw new EmptyProvider(at + " names key management provider \"" + ref + "\", which"
+              + " holds no public keys" + (f.outcome().error().isEmpty() ? ""
+                  : ": " + f.outcome().error()));
         }
         for (String pem : f.keyPems()) {
           resolved.addObject().put("provider", ref).put("pem", pem);

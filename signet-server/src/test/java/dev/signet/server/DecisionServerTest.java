@@ -8,7 +8,9 @@ import dev.signet.engine.VerificationConfig;
 import dev.signet.json.StrictJson;
 import dev.signet.result.VerificationResult;
 import dev.signet.server.admission.AdmissionMode;
-import dev.signet.testing.TestPki;
+import dev.signet.testkit.TestPki;
+import dev.signet.testkit.TestTls;
+import dev.signet.verify.ImageResolver;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -64,9 +66,7 @@ class DecisionServerTest {
               return new VerificationResult(subject, false, java.util.List.of());
             },
             reloader::config,
-            image -> {
-              throw new dev.signet.oci.StoreException("not used");
-            });
+            ImageResolver.firstOf(java.util.List.of(), Duration.ofSeconds(1)));
     TestPki.Issued ca = TestTls.ca("Server CA");
     Path tls = dir.resolve("tls");
     TestTls.write(tls, TestTls.server(ca), ca, false);

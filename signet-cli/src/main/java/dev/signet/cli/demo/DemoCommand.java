@@ -48,7 +48,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * {@code signet demo}: the cluster walkthrough on one machine. It makes a trusted CA and signer and
- * an untrusted one, three images (signed, unsigned, signed by the untrusted identity) in an OCI
+ * an untrusted one, a cosign key, five images (signed, unsigned, signed by the untrusted identity,
+ * signed with the cosign key, signed with it and then edited) in an OCI
  * layout, a Ratify configuration that trusts only the first CA; it then starts the server with
  * TLS on the loopback interface, wired as {@code signet serve} wires it, and sends over HTTPS what
  * the API server sends for {@code kubectl run} (mutate, which pins the tag to a digest, then
@@ -59,7 +60,7 @@ import tools.jackson.databind.node.ObjectNode;
     mixinStandardHelpOptions = true,
     description = {
       "Runs the admission walkthrough on this machine with no setup: a trusted and an untrusted"
-          + " signer, three images, the server over HTTPS on 127.0.0.1, what kubectl run would"
+          + " signer, a cosign key, five images, the server over HTTPS on 127.0.0.1, what kubectl run would"
           + " show for each image and what the Gatekeeper provider answers.",
       "Exit status: 0 when all outcomes are the expected ones, 1 otherwise."
     })
@@ -93,10 +94,14 @@ public final class DemoCommand implements Callable<Integer> {
               + " changes with no restart.")
   boolean kubernetes;
 
-  /** One image of the walkthrough and the outcome it must have. */
-  private record Case(String name, boolean admitted) {
+  /** One image of the walkthrough, whether cosign signs it (else notation), and its outcome. */
+  private record Case(String name, boolean cosign, boolean admitted) {
     String image() {
       return REGISTRY + "/" + name + ":v1";
+    }
+
+    String repository() {
+      return REGISTRY + "/" + name;
     }
   }
 
@@ -120,7 +125,11 @@ public final class DemoCommand implements Callable<Integer> {
     Instant now = clock.instant();
     List<Case> cases =
         List.of(
-            new Case("signed", true), new Case("unsigned", false), new Case("untrusted", false));
+            new Case("signed", false, true),
+            new Case("unsigned", false, false),
+            new Case("untrusted", false, false),
+            new Case("cosigned", true, true),
+            new Case("tampered", true, false));
 
     DemoPki trusted = DemoPki.create("Signet Demo Root CA", now);
     DemoPki.Identity signer = trusted.issueSigner(SIGNER);
@@ -144,9 +153,14 @@ public final class DemoCommand implements Callable<Integer> {
         untrusted,
         new JwsSigner(rogueSigner, List.of(rogueSigner.certificate(), rogue.caCertificate()))
             .sign(untrusted, now));
+    DemoCosignSigner cosign = DemoCosignSigner.generate();
+    cosign.sign(layout, REGISTRY + "/cosigned", layout.image(REGISTRY + "/cosigned", "v1"));
+    cosign.signThenTamper(
+        layout, REGISTRY + "/tampered", layout.image(REGISTRY + "/tampered", "v1"));
 
     Path certs = Files.createDirectories(work.resolve("certs"));
     Files.writeString(certs.resolve("demo-ca.pem"), pem(trusted.caCertificate()));
+    Files.writeString(work.resolve("cosign.pub"), cosign.publicKeyPem());
     Path tlsDir = Files.createDirectories(work.resolve("tls"));
     Files.writeString(tlsDir.resolve("tls.crt"), pem(tlsServer.certificate()));
     writePrivate(tlsDir.resolve("tls.key"), pem(tlsServer.privateKey()));
@@ -171,7 +185,9 @@ public final class DemoCommand implements Callable<Integer> {
         URI base = URI.create("https://127.0.0.1:" + server.port());
         Endpoint endpoint = new Endpoint(base, client(tlsCa.caCertificate()));
         out.println(
-            "signet demo: a trusted CA and signer, an untrusted one, and three images in " + work);
+            "signet demo: a trusted CA and signer, an untrusted one, a cosign key, and five images"
+                + " in "
+                + work);
         out.println(
             "server: "
                 + base
@@ -207,8 +223,15 @@ public final class DemoCommand implements Callable<Integer> {
         int total = cases.size() * 2;
         if (wrong == 0) {
           out.println(
-              "demo passed: signed created, unsigned denied, untrusted denied; Gatekeeper"
-                  + " isSuccess true, false, false");
+              "demo passed: "
+                  + String.join(
+                      ", ",
+                      cases.stream()
+                          .map(c -> c.name() + (c.admitted() ? " created" : " denied"))
+                          .toList())
+                  + "; Gatekeeper isSuccess "
+                  + String.join(
+                      ", ", cases.stream().map(c -> String.valueOf(c.admitted())).toList()));
           return 0;
         }
         out.println("demo FAILED: " + wrong + " of " + total + " outcomes were wrong");
@@ -376,22 +399,40 @@ public final class DemoCommand implements Callable<Integer> {
     return StrictJson.MAPPER.writeValueAsBytes(root);
   }
 
-  /** Ratify's config.json: the layout, the notation verifier trusting only the demo CA. */
+  /**
+   * Ratify's config.json: the layout (with cosign's tags), every signature found must verify
+   * (Ratify's default policy), the notation verifier trusting only the demo CA, the cosign verifier
+   * only the demo's key.
+   */
   private static byte[] config(List<Case> cases) {
     ObjectNode root = StrictJson.MAPPER.createObjectNode();
     root.putObject("executor").put("verificationRequestTimeout", 5000);
     ObjectNode store = root.putObject("store").put("version", "1.0.0");
-    store.putArray("plugins").addObject().put("name", "ocilayout").put("path", "oci-layout");
+    store
+        .putArray("plugins")
+        .addObject()
+        .put("name", "ocilayout")
+        .put("path", "oci-layout")
+        .put("cosignEnabled", true);
     root.putObject("policy")
         .put("version", "1.0.0")
         .putObject("plugin")
         .put("name", "configPolicy")
         .putObject("artifactVerificationPolicies")
-        .put("application/vnd.cncf.notary.signature", "any");
+        .put("default", "all");
+    ArrayNode verifiers = root.putObject("verifier").put("version", "1.0.0").putArray("plugins");
+    ObjectNode cosign =
+        verifiers
+            .addObject()
+            .put("name", "cosign")
+            .put("artifactTypes", "application/vnd.dev.cosign.artifact.sig.v1+json");
+    ObjectNode keyed = cosign.putArray("trustPolicies").addObject().put("name", "demo-key");
+    ArrayNode cosignScopes = keyed.putArray("scopes");
+    cases.stream().filter(Case::cosign).forEach(c -> cosignScopes.add(c.repository()));
+    keyed.putArray("keys").addObject().put("file", "cosign.pub");
+    keyed.put("tLogVerify", false);
     ObjectNode notation =
-        root.putObject("verifier")
-            .put("version", "1.0.0")
-            .putArray("plugins")
+        verifiers
             .addObject()
             .put("name", "notation")
             .put("artifactTypes", "application/vnd.cncf.notary.signature");
@@ -399,7 +440,7 @@ public final class DemoCommand implements Callable<Integer> {
     ObjectNode policyDoc = notation.putObject("trustPolicyDoc").put("version", "1.0");
     ObjectNode policy = policyDoc.putArray("trustPolicies").addObject().put("name", "demo");
     ArrayNode scopes = policy.putArray("registryScopes");
-    cases.forEach(c -> scopes.add(REGISTRY + "/" + c.name()));
+    cases.stream().filter(c -> !c.cosign()).forEach(c -> scopes.add(c.repository()));
     policy.putObject("signatureVerification").put("level", "strict");
     policy.putArray("trustStores").add("ca:certs");
     policy

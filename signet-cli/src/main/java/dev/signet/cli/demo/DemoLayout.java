@@ -1,8 +1,11 @@
 package dev.signet.cli.demo;
 
 // OCI image layout (image-layout.md) with Notary signatures as referrers (image-spec 1.1
-// manifest.md "subject", artifactType application/vnd.cncf.notary.signature).
+// manifest.md "subject", artifactType application/vnd.cncf.notary.signature) and cosign signatures
+// under their sha256-<hex>.sig tags.
 
+import dev.signet.cosign.CosignSignature;
+import dev.signet.cosign.CosignSigner;
 import dev.signet.json.StrictJson;
 import dev.signet.oci.Descriptor;
 import dev.signet.reference.Digest;
@@ -19,7 +22,7 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Writes a small OCI layout: images tagged by full name, and signature manifests pointing at them.
+ * Writes a small OCI layout: images tagged by full name, and signature manifests for them.
  */
 final class DemoLayout {
   private static final String REF_NAME = "org.opencontainers.image.ref.name";
@@ -61,6 +64,19 @@ final class DemoLayout {
     Descriptor d = blob(StrictJson.MAPPER.writeValueAsBytes(manifest), MediaTypes.OCI_MANIFEST);
     Map<String, Object> entry = entry(d);
     entry.put("artifactType", MediaTypes.NOTARY_SIGNATURE);
+    index.add(entry);
+    writeIndex();
+  }
+
+  /**
+   * Adds cosign's signature manifest of an image of repository {@code name}, tagged {@code
+   * name:sha256-<hex>.sig} as {@code cosign sign} tags it.
+   */
+  void cosignSignature(String name, CosignSigner.SignatureManifest signature) throws IOException {
+    blob(signature.config(), CosignSigner.SignatureManifest.CONFIG_MEDIA_TYPE);
+    blob(signature.payload(), CosignSignature.SIMPLE_SIGNING_MEDIA_TYPE);
+    Map<String, Object> entry = entry(blob(signature.manifest(), MediaTypes.OCI_MANIFEST));
+    entry.put("annotations", Map.of(REF_NAME, name + ":" + signature.tag()));
     index.add(entry);
     writeIndex();
   }

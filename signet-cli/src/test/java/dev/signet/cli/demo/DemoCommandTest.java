@@ -51,8 +51,20 @@ class DemoCommandTest {
             "Error from server: admission webhook \"validate\\.signet\\.dev\" denied the request:"
                 + " image \"demo\\.signet\\.local/untrusted@sha256:[0-9a-f]{64}\" failed"
                 + " verification: .+");
+    // cosign's format through the same server path: the .sig tag found by the layout store.
+    assertThat(out)
+        .containsPattern(
+            "pod/cosigned created .*demo\\.signet\\.local/cosigned@sha256:[0-9a-f]{64}");
+    assertThat(out)
+        .containsPattern(
+            "Error from server: admission webhook \"validate\\.signet\\.dev\" denied the request:"
+                + " image \"demo\\.signet\\.local/tampered@sha256:[0-9a-f]{64}\" failed"
+                + " verification: cosign signature verification failed: the signature does not"
+                + " verify with any key of trust policy \"demo-key\"");
     assertThat(out)
         .containsPattern("(?m)^gatekeeper: demo\\.signet\\.local/signed:v1 isSuccess=true$")
+        .containsPattern("(?m)^gatekeeper: demo\\.signet\\.local/cosigned:v1 isSuccess=true$")
+        .containsPattern("(?m)^gatekeeper: demo\\.signet\\.local/tampered:v1 isSuccess=false$")
         .containsPattern("(?m)^gatekeeper: demo\\.signet\\.local/unsigned:v1 isSuccess=false$")
         .containsPattern("(?m)^gatekeeper: demo\\.signet\\.local/untrusted:v1 isSuccess=false$");
     assertThat(out).doesNotContain("unexpected").contains("demo passed");
@@ -67,6 +79,9 @@ class DemoCommandTest {
     assertThat(run.exit()).as(run.out() + run.err()).isZero();
     assertThat(kept.resolve("config.json")).isRegularFile();
     assertThat(kept.resolve("certs/demo-ca.pem")).isRegularFile();
+    assertThat(kept.resolve("cosign.pub")).content().startsWith("-----BEGIN PUBLIC KEY-----");
+    assertThat(kept.resolve("oci-layout/index.json")).content().containsPattern(
+        "demo\\.signet\\.local/cosigned:sha256-[0-9a-f]{64}\\.sig");
     assertThat(kept.resolve("oci-layout/index.json")).isRegularFile();
     assertThat(Files.exists(kept.resolve("oci-layout/oci-layout"))).isTrue();
     assertThat(kept.resolve("tls/tls.crt")).isRegularFile();

@@ -24,6 +24,7 @@ import java.security.PublicKey;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.security.spec.ECFieldFp;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.ECParameterSpec;
 import java.security.spec.ECPoint;
@@ -55,6 +56,7 @@ import tools.jackson.databind.JsonNode;
 public final class KeyVaultProvider {
   public static final String TYPE = "azurekeyvault";
   private static final Logger LOG = Logger.getLogger(KeyVaultProvider.class.getName());
+  private static final int MAX_RSA_BYTES = 16384 / 8;
   private static final Set<String> KNOWN =
       Set.of("vaultURI", "tenantID", "clientID", "certificates", "keys", "resource");
 
@@ -363,32 +365,50 @@ public final class KeyVaultProvider {
     return new KeyVersion(item.name(), key.version(), true, publicKey(key), now);
   }
 
-  /** The public key of an RSA or EC JSON Web Key (RFC 7518 section 6). */
+  /**
+   * The public key of an RSA or EC JSON Web Key (RFC 7518 section 6), checked: RSA moduli of 2048
+   * to 16384 bits with an odd exponent, EC points of P-256, P-384 or P-521 with coordinates of the
+   * curve's size that lie on the curve.
+   */
   static PublicKey publicKey(KeyVaultClient.Key key) throws CloudException {
     JsonNode jwk = key.jwk();
     String kty = text(jwk, "kty");
+    String what = "Key Vault key " + key.name() + " version " + key.version();
     try {
       if (kty.equals("RSA") || kty.equals("RSA-HSM")) {
-        return KeyFactory.getInstance("RSA").generatePublic(
-            new RSAPublicKeySpec(unsigned(jwk, "n"), unsigned(jwk, "e")));
+        BigInteger n = unsigned(jwk, "n", MAX_RSA_BYTES);
+        BigInteger e = unsigned(jwk, "e", 8);
+        if (n.bitLength() < 2048 || n.bitLength() > 8 * MAX_RSA_BYTES || !e.testBit(0)
+            || e.compareTo(BigInteger.ONE) <= 0) {
+          throw new CloudException(what + ": an RSA key of " + n.bitLength() + " bits with"
+              + " exponent " + e + " is not trusted; use an RSA key of 2048 to 16384 bits");
+        }
+        return KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(n, e));
       }
       if (kty.equals("EC") || kty.equals("EC-HSM")) {
-        String curve = switch (text(jwk, "crv")) {
+        String crv = text(jwk, "crv");
+        String curve = switch (crv) {
           case "P-256" -> "secp256r1";
           case "P-384" -> "secp384r1";
           case "P-521" -> "secp521r1";
-          default -> throw new CloudException("Key Vault key " + key.name() + ": unsupported curve");
+          default -> throw new CloudException(what + ": curve \"" + crv
+              + "\" is not supported; use P-256, P-384 or P-521");
         };
         AlgorithmParameters ap = AlgorithmParameters.getInstance("EC");
         ap.init(new ECGenParameterSpec(curve));
         ECParameterSpec spec = ap.getParameterSpec(ECParameterSpec.class);
-        return KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(
-            new ECPoint(unsigned(jwk, "x"), unsigned(jwk, "y")), spec));
+        int size = (spec.getCurve().getField().getFieldSize() + 7) / 8;
+        ECPoint point = new ECPoint(coordinate(jwk, "x", size), coordinate(jwk, "y", size));
+        if (!onCurve(point, spec)) {
+          throw new CloudException(what + ": the EC point is not on curve " + crv);
+        }
+        return KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(point, spec));
       }
     } catch (GeneralSecurityException | IllegalArgumentException e) {
-      throw new CloudException("Key Vault key " + key.name() + ": invalid JSON Web Key");
+      throw new CloudException(what + ": invalid JSON Web Key (" + e.getMessage() + ")");
     }
-    throw new CloudException("Key Vault key " + key.name() + ": unsupported key type \"" + kty + "\"");
+    throw new CloudException(what + ": key type \"" + kty
+        + "\" is not supported; use an EC (P-256, P-384, P-521) or RSA key");
   }
 
   private static String text(JsonNode n, String field) {
@@ -396,8 +416,34 @@ public final class KeyVaultProvider {
     return v != null && v.isString() ? v.asString() : "";
   }
 
-  private static BigInteger unsigned(JsonNode jwk, String field) {
-    return new BigInteger(1, Base64.getUrlDecoder().decode(text(jwk, field)));
+  /** A base64url big-endian unsigned integer of at most {@code maxBytes} bytes. */
+  private static BigInteger unsigned(JsonNode jwk, String field, int maxBytes) {
+    String text = text(jwk, field);
+    if (text.isEmpty() || text.length() > (maxBytes * 4 + 2) / 3) {
+      throw new IllegalArgumentException(field + " is missing or longer than " + maxBytes + " bytes");
+    }
+    return new BigInteger(1, Base64.getUrlDecoder().decode(text));
+  }
+
+  /** An EC coordinate: exactly the curve's size in bytes (RFC 7518 section 6.2.1.2). */
+  private static BigInteger coordinate(JsonNode jwk, String field, int size) {
+    byte[] bytes = Base64.getUrlDecoder().decode(text(jwk, field));
+    if (bytes.length != size) {
+      throw new IllegalArgumentException(field + " has " + bytes.length + " bytes, not " + size);
+    }
+    return new BigInteger(1, bytes);
+  }
+
+  /** Whether y^2 = x^3 + ax + b (mod p), with both coordinates below p. */
+  private static boolean onCurve(ECPoint point, ECParameterSpec spec) {
+    BigInteger p = ((ECFieldFp) spec.getCurve().getField()).getP();
+    BigInteger x = point.getAffineX();
+    BigInteger y = point.getAffineY();
+    if (x.compareTo(p) >= 0 || y.compareTo(p) >= 0) {
+      return false;
+    }
+    BigInteger right = x.pow(3).add(spec.getCurve().getA().multiply(x)).add(spec.getCurve().getB()).mod(p);
+    return y.modPow(BigInteger.TWO, p).equals(right);
   }
 
   private static Map<String, Object> properties(Material m) {

@@ -109,6 +109,7 @@ public final class OciLayoutStore implements ReferrerStore {
   private final LayoutManifests manifests;
   private final Path root;
   private final Limits limits;
+  private final boolean cosignEnabled;
 
   /** Opens the layout at {@code directory} with {@link Limits#defaults()}. */
   public OciLayoutStore(Path directory) throws StoreException {
@@ -120,7 +121,18 @@ public final class OciLayoutStore implements ReferrerStore {
    * parses.
    */
   public OciLayoutStore(Path directory, Limits limits) throws StoreException {
+    this(directory, limits, false);
+  }
+
+  /**
+   * {@link #OciLayoutStore(Path, Limits)}, and with {@code cosignEnabled} (as Ratify's store
+   * option) the manifest tagged {@code sha256-<hex>.sig} beside an image is listed as its referrer
+   * of artifact type {@code application/vnd.dev.cosign.artifact.sig.v1+json}, as cosign signs.
+   */
+  public OciLayoutStore(Path directory, Limits limits, boolean cosignEnabled)
+      throws StoreException {
     this.limits = Objects.requireNonNull(limits, "limits");
+    this.cosignEnabled = cosignEnabled;
     this.dir = LayoutDirectory.open(directory);
     this.root = dir.root();
     this.manifests = new LayoutManifests(dir, limits);
@@ -217,6 +229,13 @@ public final class OciLayoutStore implements ReferrerStore {
       }
     }
 
+    if (cosignEnabled) {
+      Descriptor sig = cosignSignature(index, repository, subject.digest());
+      if (sig != null) {
+        found.putIfAbsent(sig.digest(), sig);
+      }
+    }
+
     List<Descriptor> out = new ArrayList<>();
     for (Descriptor d : found.values()) {
       if (artifactType == null || artifactType.equals(d.artifactType())) {
@@ -238,6 +257,21 @@ public final class OciLayoutStore implements ReferrerStore {
       throws StoreException, DeadlineExceededException {
     deadline.check("fetching blob " + descriptor.digest() + " from OCI layout");
     return dir.readVerified(descriptor, limits.maxBlobBytes(), "blob");
+  }
+
+  /** The manifest tagged {@code <name>:sha256-<hex>.sig}, as a cosign referrer; null when none. */
+  private Descriptor cosignSignature(ImageIndex index, Reference repository, Digest subject)
+      throws StoreException {
+    String tag = subject.algorithm() + "-" + subject.hex() + ".sig";
+    for (Descriptor d : index.manifests()) {
+      String refName = d.annotations().get(REF_NAME);
+      if ((repository.name() + ":" + tag).equals(refName)) {
+        Descriptor m = manifests.checkedManifestDescriptor(d);
+        return new Descriptor(m.mediaType(), m.digest(), m.size(),
+            MediaTypes.COSIGN_SIGNATURE_ARTIFACT_TYPE, Map.of());
+      }
+    }
+    return null;
   }
 
   // ---- resolve ----

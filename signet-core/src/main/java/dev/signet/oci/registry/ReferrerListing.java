@@ -57,7 +57,7 @@ record ReferrerListing(
       unique.putIfAbsent(d.digest(), d);
     }
     if (options.cosignEnabled()
-        && (artifactType == null || artifactType.equals(RegistryClient.COSIGN_SIGNATURE_ARTIFACT_TYPE))) {
+        && (artifactType == null || artifactType.equals(MediaTypes.COSIGN_SIGNATURE_ARTIFACT_TYPE))) {
       Descriptor sig = cosignSignature(repository, subject, deadline);
       if (sig != null) {
         unique.putIfAbsent(sig.digest(), sig);
@@ -202,7 +202,7 @@ record ReferrerListing(
     try {
       RegistryClient.FetchedManifest m = client.getManifest(repository, tag, null, -1, RegistryClient.MANIFEST_ACCEPT, what, deadline);
       return new Descriptor(m.mediaType(), m.digest(), m.bytes().length,
-          RegistryClient.COSIGN_SIGNATURE_ARTIFACT_TYPE, Map.of());
+          MediaTypes.COSIGN_SIGNATURE_ARTIFACT_TYPE, Map.of());
     } catch (RegistryException e) {
       if (e.notFound() && !"NAME_UNKNOWN".equals(e.errorCode())) {
         return null;

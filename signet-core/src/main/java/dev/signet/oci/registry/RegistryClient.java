@@ -36,9 +36,6 @@ import tools.jackson.databind.JsonNode;
  */
 public final class RegistryClient implements AutoCloseable {
 
-  /** The artifact type Ratify gives the synthetic referrer for a cosign {@code .sig} tag. */
-  public static final String COSIGN_SIGNATURE_ARTIFACT_TYPE =
-      "application/vnd.dev.cosign.artifact.sig.v1+json";
 
   static final List<String> MANIFEST_MEDIA_TYPES =
       List.of(

@@ -22,9 +22,13 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.math.BigInteger;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.PublicKey;
 import java.security.Signature;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPublicKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -196,6 +200,49 @@ public final class AzureFixture implements AutoCloseable {
     keys.computeIfAbsent(name, n -> new CopyOnWriteArrayList<>())
         .add(new Version(version, null, jwkJson, true));
     return version;
+  }
+
+  /** Disables a version of a key; the vault then answers 403 KeyDisabled for it. */
+  public void disableKey(String name, String version) {
+    keys.get(name).replaceAll(v -> v.version().equals(version)
+        ? new Version(v.version(), v.contentType(), v.value(), false) : v);
+  }
+
+  public void deleteKey(String name) {
+    keys.remove(name);
+  }
+
+  /**
+   * A public key as Key Vault returns it in {@code key} (RFC 7517 JWK with {@code key_ops}; the
+   * placeholder {@code KID} becomes the version's id): EC with {@code crv}, {@code x}, {@code y}
+   * padded to the field size, or RSA with {@code n}, {@code e}.
+   */
+  public static String jwk(PublicKey key) {
+    Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+    if (key instanceof ECPublicKey ec) {
+      int size = (ec.getParams().getCurve().getField().getFieldSize() + 7) / 8;
+      String crv = switch (size) {
+        case 32 -> "P-256";
+        case 48 -> "P-384";
+        case 66 -> "P-521";
+        default -> throw new IllegalArgumentException("curve of " + size + " bytes");
+      };
+      return "{\"kid\":\"KID\",\"kty\":\"EC\",\"key_ops\":[\"sign\",\"verify\"],\"crv\":\""
+          + crv + "\",\"x\":\"" + b64.encodeToString(unsigned(ec.getW().getAffineX(), size))
+          + "\",\"y\":\"" + b64.encodeToString(unsigned(ec.getW().getAffineY(), size)) + "\"}";
+    }
+    RSAPublicKey rsa = (RSAPublicKey) key;
+    return "{\"kid\":\"KID\",\"kty\":\"RSA\",\"key_ops\":[\"sign\",\"verify\"],\"n\":\""
+        + b64.encodeToString(unsigned(rsa.getModulus(), (rsa.getModulus().bitLength() + 7) / 8))
+        + "\",\"e\":\"" + b64.encodeToString(rsa.getPublicExponent().toByteArray()) + "\"}";
+  }
+
+  private static byte[] unsigned(BigInteger value, int size) {
+    byte[] big = value.toByteArray();
+    byte[] out = new byte[size];
+    int n = Math.min(size, big.length);
+    System.arraycopy(big, big.length - n, out, size - n, n);
+    return out;
   }
 
   public void stopVault() {
@@ -468,8 +515,10 @@ public final class AzureFixture implements AutoCloseable {
         return;
       }
       if (!found.enabled()) {
-        send(ex, 403, "{\"error\":{\"code\":\"Forbidden\",\"message\":\"Operation get is not allowed on a disabled secret.\","
-            + "\"innererror\":{\"code\":\"SecretDisabled\"}}}", Map.of());
+        String kind = isSecret ? "secret" : "key";
+        send(ex, 403, "{\"error\":{\"code\":\"Forbidden\",\"message\":\"Operation get is not allowed on a disabled "
+            + kind + ".\",\"innererror\":{\"code\":\"" + (isSecret ? "SecretDisabled" : "KeyDisabled") + "\"}}}",
+            Map.of());
         return;
       }
       String id = vaultUri() + parts[0] + "/" + parts[1] + "/" + found.version();

@@ -267,11 +267,7 @@ class KeyVaultProviderTest {
   @Test
   void keys_are_read_as_public_keys() throws Exception {
     ECPublicKey pub = (ECPublicKey) leaf.keyPair().getPublic();
-    Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-    String jwk = "{\"kid\":\"KID\",\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\""
-        + b64.encodeToString(fixed(pub.getW().getAffineX().toByteArray())) + "\",\"y\":\""
-        + b64.encodeToString(fixed(pub.getW().getAffineY().toByteArray())) + "\"}";
-    String version = fixture.putKey("cosign", jwk);
+    String version = fixture.putKey("cosign", AzureFixture.jwk(pub));
     KeyVaultProvider p = provider("{\"vaultURI\":\"" + fixture.vaultUri() + "\",\"tenantID\":\""
         + AzureFixture.TENANT + "\",\"clientID\":\"" + CLIENT + "\",\"resource\":\"https://vault.azure.net\","
         + "\"keys\":[{\"name\":\"cosign\"}]}");
@@ -279,6 +275,39 @@ class KeyVaultProviderTest {
     assertThat(p.status().error()).isEmpty();
     assertThat(p.material().keys().get(0).key()).isEqualTo(pub);
     assertThat(p.material().keys().get(0).version()).isEqualTo(version);
+  }
+
+  @Test
+  void json_web_keys_are_checked_before_they_are_trusted() throws Exception {
+    ECPublicKey pub = (ECPublicKey) leaf.keyPair().getPublic();
+    String good = AzureFixture.jwk(pub);
+    assertThat(KeyVaultProvider.publicKey(jwkKey(good))).isEqualTo(pub);
+    String x = StrictJson.parseObject(good.getBytes(), 4096, "jwk").get("x").asString();
+    // A point off the curve (y changed), a coordinate of the wrong size, a curve that is not
+    // the point's, an unknown curve, a symmetric key and a short RSA key.
+    String offCurve = good.replaceFirst("\"y\":\"[^\"]+\"", "\"y\":\"" + x + "\"");
+    assertThatThrownBy(() -> KeyVaultProvider.publicKey(jwkKey(offCurve)))
+        .hasMessageContaining("not on curve P-256");
+    assertThatThrownBy(() -> KeyVaultProvider.publicKey(jwkKey(good.replace(x, x.substring(4)))))
+        .hasMessageContaining("invalid JSON Web Key (x has 29 bytes, not 32)");
+    assertThatThrownBy(() -> KeyVaultProvider.publicKey(jwkKey(good.replace("P-256", "P-384"))))
+        .hasMessageContaining("not 48");
+    assertThatThrownBy(() -> KeyVaultProvider.publicKey(jwkKey(good.replace("P-256", "P-256K"))))
+        .hasMessageContaining("curve \"P-256K\" is not supported");
+    assertThatThrownBy(() -> KeyVaultProvider.publicKey(jwkKey("{\"kty\":\"oct\",\"k\":\"AAAA\"}")))
+        .hasMessageContaining("key type \"oct\" is not supported");
+    java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("RSA");
+    g.initialize(1024);
+    String shortRsa = AzureFixture.jwk(g.generateKeyPair().getPublic());
+    assertThatThrownBy(() -> KeyVaultProvider.publicKey(jwkKey(shortRsa)))
+        .hasMessageContaining("RSA key of 1024 bits");
+    String huge = "{\"kty\":\"RSA\",\"e\":\"AQAB\",\"n\":\"" + "A".repeat(3000) + "\"}";
+    assertThatThrownBy(() -> KeyVaultProvider.publicKey(jwkKey(huge)))
+        .hasMessageContaining("n is missing or longer than 2048 bytes");
+  }
+
+  private static KeyVaultClient.Key jwkKey(String json) throws Exception {
+    return new KeyVaultClient.Key("cosign", "v1", StrictJson.parseObject(json.getBytes(), 65536, "jwk"));
   }
 
   @Test
@@ -298,12 +327,5 @@ class KeyVaultProviderTest {
             + "\"certificates\":[{\"name\":\"x\"}]}").getBytes(), 4096, "p"));
     assertThat(p.scope()).isEqualTo("https://vault.azure.cn/.default");
     assertThat(p.certificates()).containsExactly(new KeyVaultProvider.Item("x", ""));
-  }
-
-  private static byte[] fixed(byte[] big) {
-    byte[] out = new byte[32];
-    int n = Math.min(32, big.length);
-    System.arraycopy(big, big.length - n, out, 32 - n, n);
-    return out;
   }
 }

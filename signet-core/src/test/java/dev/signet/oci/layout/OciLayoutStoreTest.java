@@ -3,6 +3,7 @@ package dev.signet.oci.layout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.signet.cosign.CosignSigner;
 import dev.signet.deadline.Deadline;
 import dev.signet.deadline.DeadlineExceededException;
 import dev.signet.oci.ContentMismatchException;
@@ -217,6 +218,25 @@ class OciLayoutStoreTest {
   @Nested
   class BuiltLayouts {
     @TempDir Path dir;
+
+    @Test
+    void cosignSignatureTagIsAReferrerOnlyWithCosignEnabled() throws Exception {
+      TestLayout layout = new TestLayout(dir);
+      Descriptor image = layout.image("a");
+      layout.add(image, "local/demo:v1");
+      Descriptor sig = layout.image("signature");
+      layout.add(sig, "local/demo:" + CosignSigner.tag(image.digest()));
+      // The same tag in another repository is not this image's signature.
+      layout.add(layout.image("elsewhere"), "local/other:" + CosignSigner.tag(image.digest()));
+
+      assertThat(new OciLayoutStore(dir).referrers(REPO, image, null, NONE)).isEmpty();
+      OciLayoutStore cosign = new OciLayoutStore(dir, OciLayoutStore.Limits.defaults(), true);
+      List<Descriptor> found = cosign.referrers(REPO, image, null, NONE);
+      assertThat(digests(found)).containsExactly(sig.digest());
+      assertThat(found.get(0).artifactType())
+          .isEqualTo("application/vnd.dev.cosign.artifact.sig.v1+json");
+      assertThat(cosign.referrers(REPO, image, MediaTypes.NOTARY_SIGNATURE, NONE)).isEmpty();
+    }
 
     @Test
     void tamperedBlobIsNeverReturned() throws Exception {

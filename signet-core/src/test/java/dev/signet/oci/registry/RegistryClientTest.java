@@ -228,7 +228,7 @@ class RegistryClientTest {
         .referrers(repo, subject, null, deadline());
     assertThat(found).singleElement().satisfies(x -> {
       assertThat(x.digest()).isEqualTo(d);
-      assertThat(x.artifactType()).isEqualTo(RegistryClient.COSIGN_SIGNATURE_ARTIFACT_TYPE);
+      assertThat(x.artifactType()).isEqualTo(MediaTypes.COSIGN_SIGNATURE_ARTIFACT_TYPE);
     });
   }
 

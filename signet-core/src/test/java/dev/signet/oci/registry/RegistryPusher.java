@@ -4,6 +4,8 @@ package dev.signet.oci.registry;
 // referrers tag schema): production code never writes to a registry, so pushing lives here and
 // sends through the client's authenticated pipeline (RegistryClient.send, package-private).
 
+import dev.signet.cosign.CosignSignature;
+import dev.signet.cosign.CosignSigner;
 import dev.signet.deadline.Deadline;
 import dev.signet.deadline.DeadlineExceededException;
 import dev.signet.http.HttpPipeline;
@@ -128,6 +130,14 @@ public final class RegistryPusher implements AutoCloseable {
 
   private static String pushScope(Reference repository) {
     return "repository:" + repository.repository() + ":pull,push";
+  }
+
+  /** Pushes a cosign signature manifest under its {@code sha256-<hex>.sig} tag, as cosign does. */
+  public Descriptor cosign(Reference repository, CosignSigner.SignatureManifest signature)
+      throws Exception {
+    blob(repository, CosignSigner.SignatureManifest.CONFIG_MEDIA_TYPE, signature.config());
+    blob(repository, CosignSignature.SIMPLE_SIGNING_MEDIA_TYPE, signature.payload());
+    return manifest(repository, signature.tag(), MediaTypes.OCI_MANIFEST, signature.manifest());
   }
 
   /**
