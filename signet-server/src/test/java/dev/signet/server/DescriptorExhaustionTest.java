@@ -99,6 +99,19 @@ class DescriptorExhaustionTest {
       assertThat(line).startsWith("{").contains("\"level\":\"error\"").contains("Too many open files");
 
       // With the connections closed the child has descriptors again; its health listener answers red.
+      // Probe only once the child has closed its side: a probe accepted while it still has no
+      // descriptor left would take the health listener down too.
+      Path fdDir = Path.of("/proc", Long.toString(child.pid()), "fd");
+      long freed =
+          Eventually.until(
+              Duration.ofSeconds(GUARD_SECONDS),
+              () -> {
+                try (var fds = Files.list(fdDir)) {
+                  return fds.count();
+                }
+              },
+              n -> n < limit - 8);
+      assertThat(freed).as("descriptors the child holds once the connections are closed").isLessThan(limit - 8);
       String healthz =
           Eventually.until(
               Duration.ofSeconds(GUARD_SECONDS), () -> get(health, "/healthz"), h -> h.startsWith("HTTP/1.1 503"));
