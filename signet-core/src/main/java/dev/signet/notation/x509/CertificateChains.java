@@ -205,7 +205,7 @@ public final class CertificateChains {
                   + ". Error: "
                   + problem);
         }
-        if (!Arrays.equals(EncodedNames.of(parent).subject(), EncodedNames.of(cert).issuer())) {
+        if (!issuedBy(cert, parent)) {
           throw new CertificateChainException(
               "certificate with subject " + q(cert) + " is not issued by " + q(parent));
         }
@@ -341,8 +341,20 @@ public final class CertificateChains {
   // ---- small helpers ----
 
   private static boolean isSelfIssued(X509Certificate cert) {
-    EncodedNames names = EncodedNames.of(cert);
-    return Arrays.equals(names.issuer(), names.subject());
+    return issuedBy(cert, cert);
+  }
+
+  /**
+   * True when the encoded issuer of {@code cert} equals the encoded subject of {@code issuer}. A
+   * name that cannot be read (BouncyCastle is stricter than the JDK's certificate parser) equals
+   * nothing, so such a certificate never chains.
+   */
+  private static boolean issuedBy(X509Certificate cert, X509Certificate issuer) {
+    try {
+      return Arrays.equals(EncodedNames.of(issuer).subject(), EncodedNames.of(cert).issuer());
+    } catch (IllegalArgumentException unreadable) {
+      return false;
+    }
   }
 
   /**
