@@ -78,8 +78,12 @@ class ChartOnControllerTest {
     StringWriter out = new StringWriter();
     assertThat(Main.run(new PrintWriter(out), new PrintWriter(out), "demo", "--dir", demo.toString()))
         .as(out.toString()).isZero();
-    JsonNode demoPolicy = JsonMapper.shared().readTree(demo.resolve("config.json").toFile())
-        .path("verifier").path("plugins").get(0).path("trustPolicyDoc").path("trustPolicies").get(0);
+    JsonNode plugins = JsonMapper.shared().readTree(demo.resolve("config.json").toFile()).path("verifier").path("plugins");
+    JsonNode demoPolicy = plugins.valueStream()
+        .filter(p -> p.has("trustPolicyDoc"))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("the demo's config.json has no notation verifier: " + plugins))
+        .path("trustPolicyDoc").path("trustPolicies").get(0);
     Path values = dir.resolve("values.yaml");
     Files.writeString(values, new YAMLMapper().writeValueAsString(
         Map.of("notationCerts", List.of(Files.readString(demo.resolve("certs/demo-ca.pem"))))));
