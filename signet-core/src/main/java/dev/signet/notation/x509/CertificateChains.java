@@ -15,6 +15,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1Sequence;
 import org.bouncycastle.asn1.ASN1TaggedObject;
@@ -341,20 +342,17 @@ public final class CertificateChains {
   // ---- small helpers ----
 
   private static boolean isSelfIssued(X509Certificate cert) {
-    return issuedBy(cert, cert);
+    Optional<EncodedNames> names = EncodedNames.of(cert);
+    return names.isPresent() && Arrays.equals(names.get().issuer(), names.get().subject());
   }
 
-  /**
-   * True when the encoded issuer of {@code cert} equals the encoded subject of {@code issuer}. A
-   * name that cannot be read (BouncyCastle is stricter than the JDK's certificate parser) equals
-   * nothing, so such a certificate never chains.
-   */
+  /** True when the encoded issuer of {@code cert} equals the encoded subject of {@code issuer}. */
   private static boolean issuedBy(X509Certificate cert, X509Certificate issuer) {
-    try {
-      return Arrays.equals(EncodedNames.of(issuer).subject(), EncodedNames.of(cert).issuer());
-    } catch (IllegalArgumentException unreadable) {
-      return false;
-    }
+    Optional<EncodedNames> child = EncodedNames.of(cert);
+    Optional<EncodedNames> parent = EncodedNames.of(issuer);
+    return child.isPresent()
+        && parent.isPresent()
+        && Arrays.equals(parent.get().subject(), child.get().issuer());
   }
 
   /**
@@ -363,16 +361,21 @@ public final class CertificateChains {
    * so that two names differing only in string type or order stay different, as in notation.
    */
   private record EncodedNames(byte[] issuer, byte[] subject) {
-    static EncodedNames of(X509Certificate cert) {
+    /**
+     * The names of {@code cert}; empty when BouncyCastle, stricter than the JDK's certificate
+     * parser, cannot read its TBSCertificate. An unreadable name equals nothing, so such a
+     * certificate never chains.
+     */
+    static Optional<EncodedNames> of(X509Certificate cert) {
       try {
         ASN1Sequence tbs = ASN1Sequence.getInstance(cert.getTBSCertificate());
         // [0] version (optional), serialNumber, signature, issuer, validity, subject
         int issuer = tbs.getObjectAt(0) instanceof ASN1TaggedObject ? 3 : 2;
-        return new EncodedNames(
+        return Optional.of(new EncodedNames(
             tbs.getObjectAt(issuer).toASN1Primitive().getEncoded(ASN1Encoding.DL),
-            tbs.getObjectAt(issuer + 2).toASN1Primitive().getEncoded(ASN1Encoding.DL));
+            tbs.getObjectAt(issuer + 2).toASN1Primitive().getEncoded(ASN1Encoding.DL)));
       } catch (CertificateEncodingException | IOException | RuntimeException e) {
-        throw new IllegalArgumentException("certificate has no readable TBSCertificate", e);
+        return Optional.empty();
       }
     }
   }
