@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A {@link ReferrerStore} over an OCI image layout directory ({@code oci-layout}, {@code
@@ -263,27 +264,45 @@ public final class OciLayoutStore implements ReferrerStore {
   private Descriptor cosignSignature(ImageIndex index, Reference repository, Digest subject)
       throws StoreException {
     String tag = subject.algorithm() + "-" + subject.hex() + ".sig";
-    for (Descriptor d : index.manifests()) {
-      String refName = d.annotations().get(REF_NAME);
-      if ((repository.name() + ":" + tag).equals(refName)) {
-        Descriptor m = manifests.checkedManifestDescriptor(d);
-        return new Descriptor(m.mediaType(), m.digest(), m.size(),
-            MediaTypes.COSIGN_SIGNATURE_ARTIFACT_TYPE, Map.of());
-      }
+    Descriptor entry = tagged(index, tag, Set.of(repository.name() + ":" + tag));
+    if (entry == null) {
+      return null;
     }
-    return null;
+    Descriptor m = manifests.checkedManifestDescriptor(entry);
+    return new Descriptor(m.mediaType(), m.digest(), m.size(),
+        MediaTypes.COSIGN_SIGNATURE_ARTIFACT_TYPE, Map.of());
   }
 
   // ---- resolve ----
 
   private Descriptor resolveTag(Reference reference) throws StoreException {
-    ImageIndex index = dir.readIndexJson();
     String tag = reference.tag();
-    String qualified = reference.name() + ":" + tag;
+    Descriptor match =
+        tagged(dir.readIndexJson(), tag, Set.of(tag, reference.name() + ":" + tag));
+    if (match == null) {
+      throw new StoreException(
+          "tag \""
+              + tag
+              + "\" is not found in OCI layout "
+              + root
+              + " (no index.json entry has that "
+              + REF_NAME
+              + " annotation)");
+    }
+    return manifests.checkedManifestDescriptor(match);
+  }
+
+  /**
+   * The index.json entry whose {@code REF_NAME} annotation is one of {@code names}; null when none.
+   *
+   * @throws StoreException when entries of different digests carry those names
+   */
+  private Descriptor tagged(ImageIndex index, String tag, Set<String> names)
+      throws StoreException {
     Descriptor match = null;
     for (Descriptor d : index.manifests()) {
       String refName = d.annotations().get(REF_NAME);
-      if (tag.equals(refName) || qualified.equals(refName)) {
+      if (refName != null && names.contains(refName)) {
         if (match != null && !match.digest().equals(d.digest())) {
           throw new StoreException(
               "tag \""
@@ -298,17 +317,7 @@ public final class OciLayoutStore implements ReferrerStore {
         match = d;
       }
     }
-    if (match == null) {
-      throw new StoreException(
-          "tag \""
-              + tag
-              + "\" is not found in OCI layout "
-              + root
-              + " (no index.json entry has that "
-              + REF_NAME
-              + " annotation)");
-    }
-    return manifests.checkedManifestDescriptor(match);
+    return match;
   }
 
   private Descriptor resolveDigest(Reference reference, Deadline deadline)

@@ -239,6 +239,20 @@ class OciLayoutStoreTest {
     }
 
     @Test
+    void aCosignSignatureTagNamingTwoManifestsIsRefused() throws Exception {
+      TestLayout layout = new TestLayout(dir);
+      Descriptor image = layout.image("a");
+      layout.add(image, "local/demo:v1");
+      String tag = "local/demo:" + CosignSigner.tag(image.digest());
+      layout.add(layout.image("signature"), tag).add(layout.image("another signature"), tag);
+
+      OciLayoutStore cosign = new OciLayoutStore(dir, OciLayoutStore.Limits.defaults(), true);
+      assertThatThrownBy(() -> cosign.referrers(REPO, image, null, NONE))
+          .isInstanceOf(StoreException.class)
+          .hasMessageContaining("ambiguous");
+    }
+
+    @Test
     void tamperedBlobIsNeverReturned() throws Exception {
       TestLayout layout = new TestLayout(dir);
       Descriptor image = layout.image("a");
