@@ -55,7 +55,7 @@ final class ArtifactVerifiers {
       throw new ConfigException(plugin.at("version") + " \"" + version + "\" is not a version of the "
           + type + " verifier; use one of " + VERSIONS + " or leave it out");
     }
-    Set<String> types = VerificationConfig.commaList(plugin.requiredString("artifactTypes"));
+    Set<String> types = ConfigSections.commaList(plugin.requiredString("artifactTypes"));
     Set<String> nested = nestedReferences(plugin);
     return switch (type) {
       case SbomVerifier.TYPE -> sbom(plugin, name, types, nested, clock);
@@ -175,7 +175,7 @@ final class ArtifactVerifiers {
     Set<String> nested = new LinkedHashSet<>();
     String listed = plugin.string("nestedReferences");
     if (listed != null) {
-      nested.addAll(VerificationConfig.commaList(listed));
+      nested.addAll(ConfigSections.commaList(listed));
     }
     if (Boolean.TRUE.equals(plugin.bool("notaryProjectSignatureRequired"))) {
       nested.add(MediaTypes.NOTARY_SIGNATURE);

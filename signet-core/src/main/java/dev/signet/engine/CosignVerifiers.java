@@ -46,7 +46,7 @@ final class CosignVerifiers {
       ConfigNode plugin, String name, Path baseDir, Clock clock, List<Path> referenced)
       throws ConfigException {
     ArtifactVerifiers.allowOnly(plugin, "trustPolicies", "key", "rekorURL", "trustedRoot");
-    Set<String> types = VerificationConfig.commaList(plugin.requiredString("artifactTypes"));
+    Set<String> types = ConfigSections.commaList(plugin.requiredString("artifactTypes"));
     List<CosignTrustPolicy> policies = new ArrayList<>();
     if (plugin.has("trustPolicies")) {
       if (plugin.has("key")) {

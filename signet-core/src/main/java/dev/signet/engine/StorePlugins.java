@@ -40,7 +40,7 @@ public interface StorePlugins {
       switch (name) {
         case "ocilayout" -> {
           plugin.allowOnly(Set.of("name", "path", "cosignEnabled"));
-          Path path = VerificationConfig.path(baseDir, plugin.requiredString("path"));
+          Path path = ConfigSections.path(baseDir, plugin.requiredString("path"));
           try {
             return new OciLayoutStore(
                 path, OciLayoutStore.Limits.defaults(), Boolean.TRUE.equals(plugin.bool("cosignEnabled")));

@@ -110,6 +110,19 @@ class ConfigLifecycleTest {
   }
 
   @Test
+  void a_load_with_a_bad_cache_section_closes_its_stores() throws Exception {
+    // Everything else is valid: the cache section is the only error, found besides the stores.
+    String json = good(5000);
+    write(json.substring(0, json.length() - 1) + ",\"cache\":{\"type\":\"disk\"}}");
+
+    assertThatThrownBy(() -> VerificationConfig.load(file, runtime))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("cache.type");
+    assertThat(counting.opened()).isEqualTo(STORES);
+    assertThat(counting.open()).isZero();
+  }
+
+  @Test
   void no_store_survives_100_reloads() throws Exception {
     write(good(5000));
     ConfigReloader reloader = ConfigReloader.load(file, runtime, Duration.ZERO);

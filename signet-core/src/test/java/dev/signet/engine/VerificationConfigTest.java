@@ -273,10 +273,10 @@ class VerificationConfigTest {
   @Test
   void a_path_starting_with_a_tilde_is_under_the_home_directory() {
     String home = System.getProperty("user.home");
-    assertThat(VerificationConfig.path(dir, "~/.config/notation/x.crt"))
+    assertThat(ConfigSections.path(dir, "~/.config/notation/x.crt"))
         .isEqualTo(Path.of(home, ".config/notation/x.crt"));
-    assertThat(VerificationConfig.path(dir, "~other/x.crt")).isEqualTo(dir.resolve("~other/x.crt"));
-    assertThat(VerificationConfig.path(dir, "certs/../x.crt")).isEqualTo(dir.resolve("x.crt"));
+    assertThat(ConfigSections.path(dir, "~other/x.crt")).isEqualTo(dir.resolve("~other/x.crt"));
+    assertThat(ConfigSections.path(dir, "certs/../x.crt")).isEqualTo(dir.resolve("x.crt"));
   }
 
   @Test
