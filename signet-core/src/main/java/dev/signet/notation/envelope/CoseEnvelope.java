@@ -70,17 +70,11 @@ public final class CoseEnvelope {
 
   private CoseEnvelope() {}
 
-  /** The decoded protected header. Times are null when absent (or not used by the scheme). */
-  record ProtectedHeader(
-      SignatureAlgorithm algorithm,
-      List<CborValue> critical,
-      String contentType,
-      SigningScheme signingScheme,
-      Instant signingTime,
-      Instant authenticSigningTime,
-      Instant expiry,
-      List<ExtendedAttribute> extendedAttributes)
-      implements SignedAttributes {}
+  /**
+   * The decoded protected header: the signed attributes (times are null when absent or not used
+   * by the scheme) and the labels its {@code crit} list names.
+   */
+  record ProtectedHeader(SignedAttributes signed, List<CborValue> critical) {}
 
   /** The decoded unprotected header; {@code certificates} is empty when x5chain is absent. */
   record UnprotectedHeader(List<byte[]> certificates, byte[] timestampToken, String signingAgent) {}
@@ -102,7 +96,7 @@ public final class CoseEnvelope {
    */
   public static EnvelopeContent verify(byte[] envelope) throws EnvelopeException {
     Parsed parsed = parse(envelope);
-    ProtectedHeader header = parsed.protectedHeader();
+    SignedAttributes header = parsed.protectedHeader().signed();
     List<X509Certificate> chain = certificates(parsed.unprotectedHeader().certificates());
 
     // The key decides the algorithm; an unsupported key fails before any signature work.
@@ -345,29 +339,11 @@ public final class CoseEnvelope {
     if (scheme == null) {
       throw new EnvelopeException("unsupported signingScheme: " + schemeText.value());
     }
-    Instant signingTime = null;
-    Instant authenticSigningTime = null;
-    if (scheme == SigningScheme.X509) {
-      signingTime = time(map, SIGNING_TIME, "signingTime");
-      // Stricter than notation-core-go, as the JWS envelope is: the other scheme's time is an
-      // error.
-      if (map.containsKey(CborValue.of(AUTHENTIC_SIGNING_TIME))) {
-        throw new EnvelopeException(
-            "\""
-                + AUTHENTIC_SIGNING_TIME
-                + "\" header must not be present for notary.x509 signing"
-                + " scheme");
-      }
-    } else {
-      authenticSigningTime = time(map, AUTHENTIC_SIGNING_TIME, "authenticSigningTime");
-      if (map.containsKey(CborValue.of(SIGNING_TIME))) {
-        throw new EnvelopeException(
-            "\""
-                + SIGNING_TIME
-                + "\" header must not be present for"
-                + " notary.x509.signingAuthority signing scheme");
-      }
-    }
+    boolean x509 = scheme == SigningScheme.X509;
+    Instant time = time(map, scheme.timeHeader(), x509 ? "signingTime" : "authenticSigningTime");
+    Instant signingTime = x509 ? time : null;
+    Instant authenticSigningTime = x509 ? null : time;
+    scheme.refuseOtherTime(header -> map.containsKey(CborValue.of(header)));
     Instant expiry = map.containsKey(CborValue.of(EXPIRY)) ? time(map, EXPIRY, "expiry") : null;
 
     Set<CborValue> criticalSet = new HashSet<>(critical);
@@ -385,14 +361,9 @@ public final class CoseEnvelope {
       extended.add(new ExtendedAttribute(key, toJava(e.value()), criticalSet.contains(e.key())));
     }
     return new ProtectedHeader(
-        algorithm,
-        List.copyOf(critical),
-        cty.value(),
-        scheme,
-        signingTime,
-        authenticSigningTime,
-        expiry,
-        extended);
+        new SignedAttributes(
+            algorithm, cty.value(), scheme, signingTime, authenticSigningTime, expiry, extended),
+        List.copyOf(critical));
   }
 
   /** A tag 1 epoch time (integer or floating seconds), as notation-core-go requires. */

@@ -86,7 +86,7 @@ public final class JwsEnvelope {
    */
   record ParsedJws(
       byte[] signingInput,
-      JwsProtectedHeader header,
+      SignedAttributes header,
       byte[] payload,
       byte[] signature,
       List<X509Certificate> certificateChain,
@@ -161,7 +161,7 @@ public final class JwsEnvelope {
     } catch (JsonFormatException e) {
       throw new EnvelopeException(e.getMessage(), e);
     }
-    JwsProtectedHeader header = JwsProtectedHeader.parse(protectedJson);
+    SignedAttributes header = JwsProtectedHeader.parse(protectedJson);
 
     // golang-jwt decodes the payload as JSON claims; a non-object payload never verifies there.
     try {

@@ -24,16 +24,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 
-/** The decoded and rule-checked JWS protected header. */
-record JwsProtectedHeader(
-    SignatureAlgorithm algorithm,
-    String contentType,
-    SigningScheme signingScheme,
-    Instant signingTime,
-    Instant authenticSigningTime,
-    Instant expiry,
-    List<ExtendedAttribute> extendedAttributes)
-    implements SignedAttributes {
+/** Decodes and rule-checks a JWS protected header. */
+final class JwsProtectedHeader {
 
   static final String PAYLOAD_CONTENT_TYPE = "application/vnd.cncf.notary.payload.v1+json";
   static final String ALG = "alg";
@@ -48,11 +40,9 @@ record JwsProtectedHeader(
       Pattern.compile(
           "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?(Z|[+-]\\d{2}:\\d{2})");
 
-  JwsProtectedHeader {
-    extendedAttributes = List.copyOf(extendedAttributes);
-  }
+  private JwsProtectedHeader() {}
 
-  static JwsProtectedHeader parse(JsonNode header) throws EnvelopeException {
+  static SignedAttributes parse(JsonNode header) throws EnvelopeException {
     if (header.size() > JwsEnvelope.MAX_HEADER_ENTRIES) {
       throw new EnvelopeException(
           "JWS protected header has "
@@ -108,35 +98,18 @@ record JwsProtectedHeader(
     Instant signingTime = time(header, SIGNING_TIME);
     Instant authenticSigningTime = time(header, AUTHENTIC_SIGNING_TIME);
     Instant expiry = time(header, EXPIRY);
-    Instant effectiveTime;
-    if (scheme == SigningScheme.X509) {
-      if (authenticSigningTime != null) {
-        throw new EnvelopeException(
-            "\""
-                + AUTHENTIC_SIGNING_TIME
-                + "\" header must not be present for notary.x509 signing scheme");
-      }
-      if (signingTime == null) {
-        throw new EnvelopeException(
-            "signing-time not present: the \""
-                + SIGNING_TIME
-                + "\" header is required for notary.x509 signing scheme");
-      }
-      effectiveTime = signingTime;
-    } else {
-      if (signingTime != null) {
-        throw new EnvelopeException(
-            "\""
-                + SIGNING_TIME
-                + "\" header must not be present for notary.x509.signingAuthority signing scheme");
-      }
-      if (authenticSigningTime == null) {
-        throw new EnvelopeException(
-            "\""
-                + AUTHENTIC_SIGNING_TIME
-                + "\" header must be present for notary.x509.signingAuthority signing scheme");
-      }
-      effectiveTime = authenticSigningTime;
+    // Both times are parsed above, so a header that is present holds a time.
+    scheme.refuseOtherTime(name -> header.get(name) != null);
+    Instant effectiveTime = scheme == SigningScheme.X509 ? signingTime : authenticSigningTime;
+    if (effectiveTime == null) {
+      throw new EnvelopeException(
+          scheme == SigningScheme.X509
+              ? "signing-time not present: the \""
+                  + SIGNING_TIME
+                  + "\" header is required for notary.x509 signing scheme"
+              : "\""
+                  + AUTHENTIC_SIGNING_TIME
+                  + "\" header must be present for notary.x509.signingAuthority signing scheme");
     }
     if (expiry != null && !expiry.isAfter(effectiveTime)) {
       throw new EnvelopeException(
@@ -155,7 +128,7 @@ record JwsProtectedHeader(
             new ExtendedAttribute(e.getKey(), value(e.getValue()), critical.contains(e.getKey())));
       }
     }
-    return new JwsProtectedHeader(
+    return new SignedAttributes(
         algorithm,
         PAYLOAD_CONTENT_TYPE,
         scheme,

@@ -67,16 +67,11 @@ final class CrlCheck {
     this.staleIfError = staleIfError;
   }
 
-  Result check(
-      X509Certificate cert,
-      X509Certificate issuer,
-      List<String> urls,
-      Instant signingTime,
-      Deadline deadline) {
+  Result check(RevocationQuery q, List<String> urls) {
     List<String> good = new ArrayList<>();
     for (String url : urls) {
       try {
-        Verdict verdict = checkOne(cert, issuer, url, signingTime, deadline);
+        Verdict verdict = checkOne(q, url);
         if (verdict.revoked()) {
           return new Result(
               RevocationStatus.REVOKED,
@@ -94,15 +89,9 @@ final class CrlCheck {
 
   private record Verdict(boolean revoked, String note) {}
 
-  private Verdict checkOne(
-      X509Certificate cert,
-      X509Certificate issuer,
-      String url,
-      Instant signingTime,
-      Deadline deadline)
-      throws RevocationCheckException {
-    URI uri = crlUri(url);
-    Loaded base = loadValidated(uri, issuer, false, deadline);
+  private Verdict checkOne(RevocationQuery q, String url) throws RevocationCheckException {
+    X509Certificate cert = q.cert();
+    Loaded base = loadValidated(crlUri(url), q.issuer(), false, q.deadline());
     checkScope(base.crl(), cert);
 
     List<String> certFreshest =
@@ -112,14 +101,14 @@ final class CrlCheck {
     List<X509CRLEntryHolder> entries = new ArrayList<>(entries(base.crl()));
     StringBuilder note = new StringBuilder(base.note());
     if (!baseFreshest.isEmpty()) {
-      Loaded delta = loadDelta(baseFreshest, base.crl(), issuer, deadline);
+      Loaded delta = loadDelta(baseFreshest, base.crl(), q.issuer(), q.deadline());
       entries.addAll(entries(delta.crl()));
       note.append(delta.note());
     } else if (!certFreshest.isEmpty()) {
       throw new RevocationCheckException(
           "freshest CRL from certificate extension is not supported");
     }
-    return new Verdict(revoked(entries, cert.getSerialNumber(), signingTime), note.toString());
+    return new Verdict(revoked(entries, cert.getSerialNumber(), q.signingTime()), note.toString());
   }
 
   static URI crlUri(String url) throws RevocationCheckException {

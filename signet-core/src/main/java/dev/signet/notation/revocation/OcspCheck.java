@@ -74,25 +74,20 @@ final class OcspCheck {
     }
   }
 
-  Result check(
-      X509Certificate cert,
-      X509Certificate issuer,
-      List<String> urls,
-      Instant signingTime,
-      Deadline deadline) {
+  Result check(RevocationQuery q, List<String> urls) {
     StringBuilder errors = new StringBuilder();
     for (String url : urls) {
       try {
         URI uri =
             CertificateLocations.httpUri(
                 url, s -> "OCSPServer protocol " + s + " is not supported");
-        Answer answer = ask(uri, cert, issuer, deadline);
+        Answer answer = ask(uri, q.cert(), q.issuer(), q.deadline());
         switch (answer.status()) {
           case GOOD -> {
             return new Result(RevocationStatus.GOOD, "OCSP " + url + ": good", true);
           }
           case REVOKED -> {
-            if (InvalidityDate.signedBefore(signingTime, answer.invalidityDate())) {
+            if (InvalidityDate.signedBefore(q.signingTime(), answer.invalidityDate())) {
               return new Result(
                   RevocationStatus.GOOD,
                   "OCSP "
@@ -100,7 +95,7 @@ final class OcspCheck {
                       + ": revoked with invalidity date "
                       + answer.invalidityDate()
                       + ", after the signing time "
-                      + signingTime,
+                      + q.signingTime(),
                   true);
             }
             return new Result(

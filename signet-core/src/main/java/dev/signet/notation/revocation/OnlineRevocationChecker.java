@@ -129,17 +129,18 @@ public final class OnlineRevocationChecker implements RevocationChecker, AutoClo
     } catch (RevocationCheckException e) {
       return new CertificateStatus(cert, RevocationStatus.UNKNOWN, e.getMessage());
     }
+    RevocationQuery q = new RevocationQuery(cert, issuer, signingTime, deadline);
     if (!ocspUrls.isEmpty()) {
-      OcspCheck.Result r = ocsp.check(cert, issuer, ocspUrls, signingTime, deadline);
+      OcspCheck.Result r = ocsp.check(q, ocspUrls);
       if (r.definite() || crlUrls.isEmpty()) {
         return new CertificateStatus(cert, r.status(), r.detail());
       }
-      CrlCheck.Result c = crl.check(cert, issuer, crlUrls, signingTime, deadline);
+      CrlCheck.Result c = crl.check(q, crlUrls);
       return new CertificateStatus(
           cert, c.status(), c.detail() + " (after OCSP failed: " + r.detail() + ")");
     }
     if (!crlUrls.isEmpty()) {
-      CrlCheck.Result c = crl.check(cert, issuer, crlUrls, signingTime, deadline);
+      CrlCheck.Result c = crl.check(q, crlUrls);
       return new CertificateStatus(cert, c.status(), c.detail());
     }
     return new CertificateStatus(

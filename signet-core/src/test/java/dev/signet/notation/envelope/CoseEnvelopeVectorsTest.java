@@ -104,9 +104,10 @@ class CoseEnvelopeVectorsTest {
     assertThat(((CborValue.Bytes) sign1.get(0)).value()).isEqualTo(protectedHex);
 
     CoseEnvelope.Parsed parsed = CoseEnvelope.parse(message);
-    CoseEnvelope.ProtectedHeader h = parsed.protectedHeader();
+    CoseEnvelope.ProtectedHeader header = parsed.protectedHeader();
+    SignedAttributes h = header.signed();
     assertThat(h.algorithm()).isEqualTo(SignatureAlgorithm.PS384);
-    assertThat(h.critical())
+    assertThat(header.critical())
         .containsExactly(
             CborValue.of("io.cncf.notary.signingScheme"),
             CborValue.of("io.cncf.notary.expiry"),

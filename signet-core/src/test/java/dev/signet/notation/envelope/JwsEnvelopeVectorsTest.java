@@ -272,7 +272,7 @@ class JwsEnvelopeVectorsTest {
   void conformanceProtectedHeader() throws Exception {
     JsonNode envelope = StrictJson.parseObject(read(CONFORMANCE), 1 << 20, "conformance vector");
     byte[] protectedBytes = Base64.getUrlDecoder().decode(envelope.get("protected").asString());
-    JwsProtectedHeader header =
+    SignedAttributes header =
         JwsProtectedHeader.parse(StrictJson.parseObject(protectedBytes, 1 << 16, "header"));
 
     assertThat(header.algorithm()).isEqualTo(SignatureAlgorithm.ES256);
