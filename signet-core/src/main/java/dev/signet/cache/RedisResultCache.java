@@ -123,9 +123,8 @@ public final class RedisResultCache implements ResultCache, AutoCloseable {
 
   @Override
   public Optional<VerificationResult> get(ResultKey key) {
-    Optional<VerificationResult> hit = local.get(key);
+    Optional<VerificationResult> hit = getInProcess(key);
     if (hit.isPresent()) {
-      record(Event.LOCAL_HIT);
       return hit;
     }
     Optional<VerificationResult> shared = Optional.empty();

@@ -1,6 +1,7 @@
 package dev.signet.json;
 
 import java.util.function.Function;
+import java.util.function.Predicate;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -23,26 +24,33 @@ public final class JsonFields {
   /** The array at {@code key}; an empty array when the key is absent or null. */
   public static <E extends Exception> JsonNode optionalArray(
       JsonNode parent, String key, String where, Function<String, E> error) throws E {
-    JsonNode v = parent.get(key);
-    if (v == null || v.isNull()) {
-      return StrictJson.MAPPER.createArrayNode();
-    }
-    if (!v.isArray()) {
-      throw error.apply(where + " must be an array");
-    }
-    return v;
+    JsonNode v = optional(parent, key, JsonNode::isArray, "an array", where, error);
+    return v == null ? StrictJson.MAPPER.createArrayNode() : v;
   }
 
   /** The string at {@code key}; null when the key is absent or null. */
   public static <E extends Exception> String optionalString(
       JsonNode parent, String key, String where, Function<String, E> error) throws E {
+    JsonNode v = optional(parent, key, JsonNode::isString, "a string", where, error);
+    return v == null ? null : v.asString();
+  }
+
+  /** The value at {@code key}, which must be {@code kind}; null when the key is absent or null. */
+  private static <E extends Exception> JsonNode optional(
+      JsonNode parent,
+      String key,
+      Predicate<JsonNode> isKind,
+      String kind,
+      String where,
+      Function<String, E> error)
+      throws E {
     JsonNode v = parent.get(key);
     if (v == null || v.isNull()) {
       return null;
     }
-    if (!v.isString()) {
-      throw error.apply(where + " must be a string");
+    if (!isKind.test(v)) {
+      throw error.apply(where + " must be " + kind);
     }
-    return v.asString();
+    return v;
   }
 }

@@ -145,25 +145,17 @@ final class PolicyRules {
       for (Map.Entry<String, String> e : s.override().entrySet()) {
         ValidationType type = ValidationType.fromValue(e.getKey());
         if (type == null) {
-          throw new TrustPolicyException(
-              "verification type "
-                  + GoFormat.quote(e.getKey())
-                  + " in custom signature verification is not supported, supported values are "
-                  + GoFormat.quoteList(
-                      Arrays.stream(ValidationType.values())
-                          .map(ValidationType::value)
-                          .toList()));
+          throw unsupportedOverride(
+              "verification type",
+              e.getKey(),
+              Arrays.stream(ValidationType.values()).map(ValidationType::value).toList());
         }
         ValidationAction action = ValidationAction.fromValue(e.getValue());
         if (action == null) {
-          throw new TrustPolicyException(
-              "verification action "
-                  + GoFormat.quote(e.getValue())
-                  + " in custom signature verification is not supported, supported values are "
-                  + GoFormat.quoteList(
-                      Arrays.stream(ValidationAction.values())
-                          .map(ValidationAction::value)
-                          .toList()));
+          throw unsupportedOverride(
+              "verification action",
+              e.getValue(),
+              Arrays.stream(ValidationAction.values()).map(ValidationAction::value).toList());
         }
         if (type == ValidationType.INTEGRITY) {
           throw new TrustPolicyException(
@@ -188,6 +180,17 @@ final class PolicyRules {
       }
     }
     return new SignatureVerification(level, overrides, verifyTimestamp);
+  }
+
+  /** An override key or value outside {@code supported}, worded as notation-go words it. */
+  private static TrustPolicyException unsupportedOverride(
+      String what, String value, List<String> supported) {
+    return new TrustPolicyException(
+        what
+            + " "
+            + GoFormat.quote(value)
+            + " in custom signature verification is not supported, supported values are "
+            + GoFormat.quoteList(supported));
   }
 
   private static TrustStoreRef trustStore(String quotedName, String value)
