@@ -139,6 +139,16 @@ class VerificationConfigTest {
   }
 
   @Test
+  void a_configuration_over_four_mebibytes_is_refused_before_parsing() {
+    // Valid JSON but for its size: the padding is whitespace.
+    String valid = config("", "\"verificationCerts\":[" + quote(cert()) + "],");
+    String padded = " ".repeat(4 * 1024 * 1024 + 1 - valid.length()) + valid;
+    assertThatThrownBy(() -> load(padded))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("larger than the limit of 4194304 bytes");
+  }
+
+  @Test
   void relative_paths_resolve_against_the_configuration_directory() throws Exception {
     Path certs = dir.resolve("certs");
     Files.createDirectories(certs);

@@ -20,6 +20,7 @@ import org.bouncycastle.asn1.DERUTF8String;
 import org.bouncycastle.asn1.x509.CRLReason;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.IssuingDistributionPoint;
+import org.bouncycastle.asn1.x509.ReasonFlags;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -283,6 +284,36 @@ class OnlineRevocationCheckerCrlTest {
   }
 
   @Test
+  void partial_and_indirect_crls_are_unknown() {
+    server.serve("/inter.crl", crlBy(root).build());
+    // Partial by reason: it lists only key compromises, so "not listed" proves nothing.
+    server.serve(
+        "/partial.crl",
+        crlBy(inter)
+            .extension(
+                Extension.issuingDistributionPoint,
+                true,
+                new IssuingDistributionPoint(
+                    null, false, false, new ReasonFlags(ReasonFlags.keyCompromise), false, false))
+            .build());
+    CertificateStatus partial = check(leaf("/partial.crl").certificate(), null).get(0);
+    assertThat(partial.status()).isEqualTo(RevocationStatus.UNKNOWN);
+    assertThat(partial.detail()).contains("partial CRLs (onlySomeReasons) are not supported");
+    // Indirect: it may list certificates of other issuers, whose entries Signet does not match.
+    server.serve(
+        "/indirect.crl",
+        crlBy(inter)
+            .extension(
+                Extension.issuingDistributionPoint,
+                true,
+                new IssuingDistributionPoint(null, false, false, null, true, false))
+            .build());
+    CertificateStatus indirect = check(leaf("/indirect.crl").certificate(), null).get(0);
+    assertThat(indirect.status()).isEqualTo(RevocationStatus.UNKNOWN);
+    assertThat(indirect.detail()).contains("indirect CRLs are not supported");
+  }
+
+  @Test
   void delta_crl_from_freshest_crl_revokes() {
     server.serve("/inter.crl", crlBy(root).build());
     TestPki.Issued leaf = leaf("/leaf.crl");
@@ -418,6 +449,25 @@ class OnlineRevocationCheckerCrlTest {
             null,
             tiny);
     assertThat(r.get(0).status()).isEqualTo(RevocationStatus.UNKNOWN);
+  }
+
+  @Test
+  void a_crl_request_is_cut_at_its_five_second_cap_inside_a_longer_deadline() {
+    // The server holds the request for 30 s and the deadline leaves a minute: only the
+    // per-request cap can end the wait with a time-limit failure.
+    server.serve("/inter.crl", crlBy(root).build());
+    server.slow("/leaf.crl");
+    TestPki.Issued leaf = leaf("/leaf.crl");
+    Deadline minute = Deadline.after(Clock.systemUTC(), Duration.ofMinutes(1));
+    List<CertificateStatus> r =
+        checker.check(
+            List.of(leaf.certificate(), inter.certificate(), root.certificate()),
+            Purpose.CODE_SIGNING,
+            null,
+            minute);
+    assertThat(r.get(0).status()).isEqualTo(RevocationStatus.UNKNOWN);
+    assertThat(r.get(0).detail())
+        .contains("request did not complete within its time limit (method timeout 5000 ms");
   }
 
   @Test

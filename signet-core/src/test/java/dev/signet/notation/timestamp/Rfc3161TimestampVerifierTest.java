@@ -17,6 +17,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Date;
 import java.util.List;
+import java.util.function.UnaryOperator;
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1Set;
+import org.bouncycastle.asn1.DLSet;
+import org.bouncycastle.asn1.cms.Attribute;
+import org.bouncycastle.asn1.cms.SignedData;
+import org.bouncycastle.asn1.cms.SignerInfo;
 import org.bouncycastle.asn1.ASN1EncodableVector;
 import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
@@ -155,6 +162,88 @@ class Rfc3161TimestampVerifierTest {
         new ContentInfo(CMSObjectIdentifiers.signedData, new DERSequence(v)).getEncoded();
     assertThatThrownBy(() -> verify(version1))
         .hasMessage(PARSE + "cms: syntax error: unsupported signed data version: got 1, want 3");
+  }
+
+  /** {@code token} with its SignedData rebuilt by {@code change} (the signature is left as is). */
+  private static byte[] rewrite(byte[] token, UnaryOperator<SignedData> change) throws Exception {
+    ContentInfo info = ContentInfo.getInstance(ASN1Primitive.fromByteArray(token));
+    SignedData rebuilt = change.apply(SignedData.getInstance(info.getContent()));
+    return new ContentInfo(CMSObjectIdentifiers.signedData, rebuilt).getEncoded();
+  }
+
+  private static ASN1Set repeated(ASN1Encodable element, int times) {
+    ASN1EncodableVector v = new ASN1EncodableVector();
+    for (int i = 0; i < times; i++) {
+      v.add(element);
+    }
+    return new DLSet(v);
+  }
+
+  @Test
+  void moreThan32CertificatesOrMoreThan8SignersAreParseErrors() throws Exception {
+    byte[] token = tsa.token().encode();
+    byte[] manyCertificates =
+        rewrite(
+            token,
+            sd ->
+                new SignedData(
+                    sd.getDigestAlgorithms(),
+                    sd.getEncapContentInfo(),
+                    repeated(sd.getCertificates().getObjectAt(0), 33),
+                    sd.getCRLs(),
+                    sd.getSignerInfos()));
+    assertThatThrownBy(() -> verify(manyCertificates))
+        .hasMessage(PARSE + "cms: too many certificates: 33");
+    byte[] manySigners =
+        rewrite(
+            token,
+            sd ->
+                new SignedData(
+                    sd.getDigestAlgorithms(),
+                    sd.getEncapContentInfo(),
+                    sd.getCertificates(),
+                    sd.getCRLs(),
+                    repeated(sd.getSignerInfos().getObjectAt(0), 9)));
+    assertThatThrownBy(() -> verify(manySigners))
+        .hasMessage(PARSE + "cms: too many signer infos: 9");
+  }
+
+  @Test
+  void aRepeatedSignedAttributeIsRejected() throws Exception {
+    byte[] token =
+        rewrite(
+            tsa.token().encode(),
+            sd -> {
+              SignerInfo signer = SignerInfo.getInstance(sd.getSignerInfos().getObjectAt(0));
+              ASN1EncodableVector attributes = new ASN1EncodableVector();
+              for (ASN1Encodable a : signer.getAuthenticatedAttributes()) {
+                attributes.add(a);
+                if (Attribute.getInstance(a)
+                    .getAttrType()
+                    .equals(PKCSObjectIdentifiers.id_aa_signingCertificateV2)) {
+                  attributes.add(a);
+                }
+              }
+              SignerInfo twice =
+                  new SignerInfo(
+                      signer.getSID(),
+                      signer.getDigestAlgorithm(),
+                      new DLSet(attributes),
+                      signer.getDigestEncryptionAlgorithm(),
+                      signer.getEncryptedDigest(),
+                      signer.getUnauthenticatedAttributes());
+              return new SignedData(
+                  sd.getDigestAlgorithms(),
+                  sd.getEncapContentInfo(),
+                  sd.getCertificates(),
+                  sd.getCRLs(),
+                  new DLSet(twice));
+            });
+    assertThatThrownBy(() -> verify(token))
+        .isInstanceOf(TimestampException.class)
+        .hasMessageContaining(
+            "attribute " + PKCSObjectIdentifiers.id_aa_signingCertificateV2.getId()
+                + " must have exactly one value");
   }
 
   @Test
