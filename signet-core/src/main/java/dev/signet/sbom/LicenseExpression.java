@@ -6,8 +6,11 @@ package dev.signet.sbom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * A parsed SPDX license expression. {@code NONE} and {@code NOASSERTION} parse as single terms so
@@ -59,7 +62,7 @@ public sealed interface LicenseExpression {
 
     @Override
     public String toString() {
-      return join(operands, " AND ");
+      return join(operands, " AND ", Object::toString);
     }
   }
 
@@ -71,7 +74,7 @@ public sealed interface LicenseExpression {
 
     @Override
     public String toString() {
-      return join(operands, " OR ");
+      return join(operands, " OR ", Object::toString);
     }
   }
 
@@ -91,26 +94,19 @@ public sealed interface LicenseExpression {
   default String canonical() {
     return switch (this) {
       case Term t -> t.key();
-      case All a -> a.operands().stream().map(LicenseExpression::canonicalOperand)
-          .reduce((x, y) -> x + " AND " + y).orElse("");
-      case Any a -> a.operands().stream().map(LicenseExpression::canonicalOperand)
-          .reduce((x, y) -> x + " OR " + y).orElse("");
+      case All a -> join(a.operands(), " AND ", LicenseExpression::canonical);
+      case Any a -> join(a.operands(), " OR ", LicenseExpression::canonical);
     };
   }
 
-  private String canonicalOperand() {
-    return this instanceof Term ? canonical() : "(" + canonical() + ")";
-  }
-
-  private static String join(List<LicenseExpression> operands, String operator) {
-    StringBuilder b = new StringBuilder();
-    for (LicenseExpression o : operands) {
-      if (!b.isEmpty()) {
-        b.append(operator);
-      }
-      b.append(o instanceof Term ? o.toString() : "(" + o + ")");
-    }
-    return b.toString();
+  /** The operands' {@code text} between {@code operator}s, groups in parentheses. */
+  private static String join(
+      List<LicenseExpression> operands,
+      String operator,
+      Function<LicenseExpression, String> text) {
+    return operands.stream()
+        .map(o -> o instanceof Term ? text.apply(o) : "(" + text.apply(o) + ")")
+        .collect(Collectors.joining(operator));
   }
 
   /**
@@ -182,23 +178,24 @@ public sealed interface LicenseExpression {
     }
 
     private LicenseExpression or(int depth) {
-      List<LicenseExpression> operands = new ArrayList<>();
-      operands.add(and(depth));
-      while (isOperator("OR")) {
-        next++;
-        operands.add(and(depth));
-      }
+      List<LicenseExpression> operands = operands("OR", () -> and(depth));
       return operands.size() == 1 ? operands.get(0) : new Any(flatten(operands, Any.class));
     }
 
     private LicenseExpression and(int depth) {
-      List<LicenseExpression> operands = new ArrayList<>();
-      operands.add(primary(depth));
-      while (isOperator("AND")) {
-        next++;
-        operands.add(primary(depth));
-      }
+      List<LicenseExpression> operands = operands("AND", () -> primary(depth));
       return operands.size() == 1 ? operands.get(0) : new All(flatten(operands, All.class));
+    }
+
+    /** One or more operands read by {@code operand}, separated by {@code operator}. */
+    private List<LicenseExpression> operands(String operator, Supplier<LicenseExpression> operand) {
+      List<LicenseExpression> operands = new ArrayList<>();
+      operands.add(operand.get());
+      while (isOperator(operator)) {
+        next++;
+        operands.add(operand.get());
+      }
+      return operands;
     }
 
     private static List<LicenseExpression> flatten(List<LicenseExpression> operands, Class<?> kind) {
