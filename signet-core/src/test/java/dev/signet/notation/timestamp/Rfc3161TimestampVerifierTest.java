@@ -164,11 +164,23 @@ class Rfc3161TimestampVerifierTest {
         .hasMessage(PARSE + "cms: syntax error: unsupported signed data version: got 1, want 3");
   }
 
-  /** {@code token} with its SignedData rebuilt by {@code change} (the signature is left as is). */
-  private static byte[] rewrite(byte[] token, UnaryOperator<SignedData> change) throws Exception {
+  /**
+   * {@code token} with its certificates and signer infos changed (the signature is left as is, so
+   * only checks made before it can fail).
+   */
+  private static byte[] rebuilt(
+      byte[] token, UnaryOperator<ASN1Set> certificates, UnaryOperator<ASN1Set> signerInfos)
+      throws Exception {
     ContentInfo info = ContentInfo.getInstance(ASN1Primitive.fromByteArray(token));
-    SignedData rebuilt = change.apply(SignedData.getInstance(info.getContent()));
-    return new ContentInfo(CMSObjectIdentifiers.signedData, rebuilt).getEncoded();
+    SignedData sd = SignedData.getInstance(info.getContent());
+    SignedData changed =
+        new SignedData(
+            sd.getDigestAlgorithms(),
+            sd.getEncapContentInfo(),
+            certificates.apply(sd.getCertificates()),
+            sd.getCRLs(),
+            signerInfos.apply(sd.getSignerInfos()));
+    return new ContentInfo(CMSObjectIdentifiers.signedData, changed).getEncoded();
   }
 
   private static ASN1Set repeated(ASN1Encodable element, int times) {
@@ -182,28 +194,10 @@ class Rfc3161TimestampVerifierTest {
   @Test
   void moreThan32CertificatesOrMoreThan8SignersAreParseErrors() throws Exception {
     byte[] token = tsa.token().encode();
-    byte[] manyCertificates =
-        rewrite(
-            token,
-            sd ->
-                new SignedData(
-                    sd.getDigestAlgorithms(),
-                    sd.getEncapContentInfo(),
-                    repeated(sd.getCertificates().getObjectAt(0), 33),
-                    sd.getCRLs(),
-                    sd.getSignerInfos()));
+    byte[] manyCertificates = rebuilt(token, c -> repeated(c.getObjectAt(0), 33), s -> s);
     assertThatThrownBy(() -> verify(manyCertificates))
         .hasMessage(PARSE + "cms: too many certificates: 33");
-    byte[] manySigners =
-        rewrite(
-            token,
-            sd ->
-                new SignedData(
-                    sd.getDigestAlgorithms(),
-                    sd.getEncapContentInfo(),
-                    sd.getCertificates(),
-                    sd.getCRLs(),
-                    repeated(sd.getSignerInfos().getObjectAt(0), 9)));
+    byte[] manySigners = rebuilt(token, c -> c, s -> repeated(s.getObjectAt(0), 9));
     assertThatThrownBy(() -> verify(manySigners))
         .hasMessage(PARSE + "cms: too many signer infos: 9");
   }
@@ -211,10 +205,11 @@ class Rfc3161TimestampVerifierTest {
   @Test
   void aRepeatedSignedAttributeIsRejected() throws Exception {
     byte[] token =
-        rewrite(
+        rebuilt(
             tsa.token().encode(),
-            sd -> {
-              SignerInfo signer = SignerInfo.getInstance(sd.getSignerInfos().getObjectAt(0));
+            c -> c,
+            signers -> {
+              SignerInfo signer = SignerInfo.getInstance(signers.getObjectAt(0));
               ASN1EncodableVector attributes = new ASN1EncodableVector();
               for (ASN1Encodable a : signer.getAuthenticatedAttributes()) {
                 attributes.add(a);
@@ -224,20 +219,14 @@ class Rfc3161TimestampVerifierTest {
                   attributes.add(a);
                 }
               }
-              SignerInfo twice =
+              return new DLSet(
                   new SignerInfo(
                       signer.getSID(),
                       signer.getDigestAlgorithm(),
                       new DLSet(attributes),
                       signer.getDigestEncryptionAlgorithm(),
                       signer.getEncryptedDigest(),
-                      signer.getUnauthenticatedAttributes());
-              return new SignedData(
-                  sd.getDigestAlgorithms(),
-                  sd.getEncapContentInfo(),
-                  sd.getCertificates(),
-                  sd.getCRLs(),
-                  new DLSet(twice));
+                      signer.getUnauthenticatedAttributes()));
             });
     assertThatThrownBy(() -> verify(token))
         .isInstanceOf(TimestampException.class)
