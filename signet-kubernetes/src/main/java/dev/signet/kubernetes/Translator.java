@@ -3,6 +3,7 @@ package dev.signet.kubernetes;
 import dev.signet.artifact.AgeLimit;
 import dev.signet.config.ConfigException;
 import dev.signet.cosign.PublicKeys;
+import dev.signet.engine.ConfigGeneration;
 import dev.signet.engine.VerificationConfig;
 import dev.signet.json.StrictJson;
 import dev.signet.kubernetes.kmp.KeyManagementException;
@@ -16,7 +17,6 @@ import dev.signet.kubernetes.resource.VerifierSpec;
 import dev.signet.notation.truststore.NamedTrustStore;
 import dev.signet.notation.x509.CertificateChains;
 import dev.signet.reference.Digest;
-import dev.signet.verify.ConfiguredExecutor;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.CustomResource;
 import java.io.IOException;
@@ -146,7 +146,28 @@ final class Translator {
     this.generations = generations;
   }
 
+  /**
+   * The engines of {@code s}. An engine whose configuration text did not change since the last
+   * build is reused; the others are loaded anew and belong to the caller, who retires the ones it
+   * does not publish. When the translation fails, the engines it loaded are retired here and the
+   * engines of the last build stay the ones to reuse.
+   */
   Build translate(Snapshot s, ObjectNode base) {
+    Map<String, Built> before = new HashMap<>(built);
+    try {
+      return translateAll(s, base);
+    } catch (RuntimeException e) {
+      Set<Built> kept = new HashSet<>(before.values());
+      built.values().stream()
+          .filter(b -> !kept.contains(b))
+          .forEach(b -> b.engine().configuration().retire());
+      built.clear();
+      built.putAll(before);
+      throw e;
+    }
+  }
+
+  private Build translateAll(Snapshot s, ObjectNode base) {
     Map<ResourceId, Outcome> outcomes = new LinkedHashMap<>();
     Map<String, Fetched> providers = providers(s, outcomes);
     Engine cluster =
@@ -545,8 +566,7 @@ final class Translator {
       throw new UncheckedIOException("cannot write " + file, e);
     }
     VerificationConfig config = VerificationConfig.load(file, runtime);
-    return new Engine.Ready(
-        ConfiguredExecutor.local(generations.incrementAndGet(), config.executor()), config);
+    return new Engine.Ready(ConfigGeneration.local(config, generations.incrementAndGet()));
   }
 
   /** The part a load error names ({@code verifier.plugins[1]...}, {@code policy...}), or null. */

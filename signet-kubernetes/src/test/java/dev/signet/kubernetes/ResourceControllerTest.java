@@ -178,15 +178,24 @@ class ResourceControllerTest extends ControllerFixture {
       workers.add(pool.submit(() -> {
         int n = 0;
         while (!done.get() || n == 0) {
-          Engine e = controller.generation().engine("");
-          if (e instanceof Engine.Ready ready) {
-            VerificationResult a = shared.decide(images.signedByA, ready.executor());
-            VerificationResult b = shared.decide(images.signedByB, ready.executor());
-            // One engine trusts exactly one of the CAs. Both allowed is a mixed configuration;
-            // both denied is one too, unless a decision ran out of time on this loaded machine.
-            if (a.isSuccess() == b.isSuccess() && (a.isSuccess() || !(timedOut(a) || timedOut(b)))) {
-              mixed.add("generation " + ready.executor().generation() + ": A=" + a + " B=" + b);
-            }
+          // Both decisions on one engine, held for both: a newer generation cannot close it.
+          boolean decided =
+              controller.withEngine(
+                  "",
+                  (held, config) -> {
+                    VerificationResult a = shared.decide(images.signedByA, held);
+                    VerificationResult b = shared.decide(images.signedByB, held);
+                    // One engine trusts exactly one of the CAs. Both allowed is a mixed
+                    // configuration; both denied is one too, unless a decision ran out of time on
+                    // this loaded machine.
+                    if (a.isSuccess() == b.isSuccess()
+                        && (a.isSuccess() || !(timedOut(a) || timedOut(b)))) {
+                      mixed.add("generation " + held.generation() + ": A=" + a + " B=" + b);
+                    }
+                    return true;
+                  },
+                  unavailable -> false);
+          if (decided) {
             n++;
           }
         }
