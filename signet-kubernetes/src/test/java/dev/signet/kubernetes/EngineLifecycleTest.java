@@ -135,12 +135,7 @@ class EngineLifecycleTest extends ControllerFixture {
   @Test
   void closing_the_controller_closes_every_engine_and_later_decisions_fail() throws Exception {
     applyBaseline();
-    cluster.apply(
-        inlineKmp("NamespacedKeyManagementProvider", "tenant-b-ca", images.caB), "tenant-b");
-    cluster.apply(
-        sample("namespaced/verifier/config_v1beta1_verifier_notation.yaml")
-            .replace("default/ratify-notation-inline-cert-0", "tenant-b/tenant-b-ca"),
-        "tenant-b");
+    applyTenantB();
     startCounting();
     assertThat(allowed("tenant-b", images.signedByB)).isTrue();
     // The cluster's engine and tenant-b's.

@@ -123,11 +123,7 @@ class ResourceControllerTest extends ControllerFixture {
   @Test
   void a_namespaced_verifier_trusts_its_own_ca_in_its_namespace_only() throws Exception {
     applyBaseline();
-    cluster.apply(inlineKmp("NamespacedKeyManagementProvider", "tenant-b-ca", images.caB), "tenant-b");
-    cluster.apply(
-        sample("namespaced/verifier/config_v1beta1_verifier_notation.yaml")
-            .replace("default/ratify-notation-inline-cert-0", "tenant-b/tenant-b-ca"),
-        "tenant-b");
+    applyTenantB();
     startController();
 
     // Same image, two namespaces: B's verifier trusts CA B; everyone else uses the cluster's (CA A).
