@@ -3,6 +3,7 @@ package dev.signet.cli;
 import dev.signet.cache.ResultCache;
 import dev.signet.engine.VerificationConfig;
 import dev.signet.kubernetes.Engine;
+import dev.signet.kubernetes.Generation;
 import dev.signet.kubernetes.NamespaceDecisions;
 import dev.signet.kubernetes.ResourceController;
 import dev.signet.result.ErrorCode;
@@ -21,25 +22,32 @@ public final class KubernetesSource {
   private KubernetesSource() {}
 
   public static DecisionSource of(ResourceController controller, ResultCache cache, Clock clock) {
+    // Settings only (timeouts): read unheld, for each request.
     Supplier<VerificationConfig> cluster =
         () ->
-            controller.generation().cluster() instanceof Engine.Ready ready ? ready.config() : null;
+            controller.generation() instanceof Generation g
+                    && g.cluster() instanceof Engine.Ready ready
+                ? ready.configuration().config()
+                : null;
+    // The stores are used while the cluster's engine is held, so a change of the resources does
+    // not close them under a resolution.
     ImageResolver resolver =
-        (image, deadline) -> {
-          VerificationConfig now = cluster.get();
-          if (now == null) {
-            return new ImageResolver.Unresolved(
-                Failure.of(
-                    Failure.Kind.CONFIGURATION,
-                    ErrorCode.REFERRER_STORE_FAILURE,
-                    "no configuration with a store applies to the cluster, so "
-                        + image
-                        + " cannot be resolved",
-                    "the cluster's verification resources do not load",
-                    "Check the status of the Store and Verifier resources."));
-          }
-          return ImageResolver.firstOf(now.stores(), now.mutationTimeout()).resolve(image, deadline);
-        };
+        (image, deadline) ->
+            controller.withEngine(
+                "",
+                (held, config) ->
+                    ImageResolver.firstOf(held.executor().stores(), config.mutationTimeout())
+                        .resolve(image, deadline),
+                unavailable ->
+                    new ImageResolver.Unresolved(
+                        Failure.of(
+                            Failure.Kind.CONFIGURATION,
+                            ErrorCode.REFERRER_STORE_FAILURE,
+                            "no configuration with a store applies to the cluster, so "
+                                + image
+                                + " cannot be resolved",
+                            unavailable.reason(),
+                            "Check the status of the Store and Verifier resources.")));
     return new DecisionSource(new NamespaceDecisions(controller, cache, clock), cluster, resolver);
   }
 }

@@ -10,8 +10,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
@@ -29,8 +27,8 @@ import java.util.function.Supplier;
  * every file system, and costs one hash of a few small files per interval. The check runs on the
  * calling thread; while one thread reloads, the others keep getting the current executor.
  *
- * <p><b>Lifecycle.</b> The reloader owns every configuration it loads. A decision holds the
- * generation it started on ({@link #get()}: closing the executor lets go); a superseded generation
+ * <p><b>Lifecycle.</b> The reloader owns every configuration it loads, each a {@link
+ * ConfigGeneration}. A decision holds the generation it started on ({@link #get()}: closing the executor lets go); a superseded generation
  * is closed (its stores and their HTTP clients) when the last decision holding it lets go. A load
  * that is rejected, or discarded because the files changed while loading, is closed at once. {@link
  * #close()} closes the current generation once no decision holds it; nothing can be taken after.
@@ -51,7 +49,7 @@ public final class ConfigReloader implements Supplier<ConfiguredExecutor>, AutoC
   private final ReentrantLock lock = new ReentrantLock();
 
   /** The configuration serving now; replaced, never mutated. */
-  private volatile Generation current;
+  private volatile Serving current;
 
   private volatile boolean closed;
 
@@ -61,56 +59,13 @@ public final class ConfigReloader implements Supplier<ConfiguredExecutor>, AutoC
   /** The files last rejected, so that a broken file is reported once, not parsed on every check. */
   private FileFingerprint rejected;
 
-  /**
-   * One loaded configuration and how many hold it: the reloader while it is current, plus every
-   * decision running on it. Closed when the count reaches zero; never held again after that.
-   */
-  private static final class Generation {
-    final VerificationConfig config;
-    final long number;
-    final FileFingerprint fingerprint;
-    private final AtomicInteger holders = new AtomicInteger(1);
-
-    Generation(VerificationConfig config, long number, FileFingerprint fingerprint) {
-      this.config = config;
-      this.number = number;
-      this.fingerprint = fingerprint;
-    }
-
-    boolean hold() {
-      for (int n = holders.get(); n > 0; n = holders.get()) {
-        if (holders.compareAndSet(n, n + 1)) {
-          return true;
-        }
-      }
-      return false;
-    }
-
-    void release() {
-      if (holders.decrementAndGet() == 0) {
-        config.close();
-      }
-    }
-
-    /** The executor of this generation, held until it is closed (closing twice lets go once). */
-    ConfiguredExecutor executor(boolean held) {
-      AtomicBoolean released = new AtomicBoolean(!held);
-      return new ConfiguredExecutor(
-          number,
-          "sha256:" + fingerprint.sha256(),
-          config.executor(),
-          () -> {
-            if (released.compareAndSet(false, true)) {
-              release();
-            }
-          });
-    }
-  }
+  /** A generation and the content of the files it was loaded from. */
+  private record Serving(ConfigGeneration generation, FileFingerprint fingerprint) {}
 
   private record Attempt(VerificationConfig config, FileFingerprint fingerprint) {}
 
   private ConfigReloader(
-      Path file, VerificationConfig.Runtime runtime, Duration interval, Generation first) {
+      Path file, VerificationConfig.Runtime runtime, Duration interval, Serving first) {
     this.file = file;
     this.runtime = runtime;
     this.interval = interval;
@@ -137,7 +92,7 @@ public final class ConfigReloader implements Supplier<ConfiguredExecutor>, AutoC
         absolute,
         runtime,
         interval,
-        new Generation(first.config(), 1, first.fingerprint()));
+        new Serving(generation(first, 1), first.fingerprint()));
   }
 
   /** {@link #load(Path, VerificationConfig.Runtime, Duration)} with {@link #DEFAULT_INTERVAL}. */
@@ -156,12 +111,13 @@ public final class ConfigReloader implements Supplier<ConfiguredExecutor>, AutoC
   public ConfiguredExecutor get() {
     lookIfDue();
     while (true) {
-      Generation g = current;
+      Serving s = current;
       if (closed) {
         throw new IllegalStateException("the configuration " + file + " was closed");
       }
-      if (g.hold()) {
-        return g.executor(true);
+      Optional<ConfiguredExecutor> held = s.generation().hold();
+      if (held.isPresent()) {
+        return held.get();
       }
       // Superseded and closed between the read and the hold: the next read sees its successor.
       Thread.onSpinWait();
@@ -178,7 +134,7 @@ public final class ConfigReloader implements Supplier<ConfiguredExecutor>, AutoC
     try {
       if (!closed) {
         closed = true;
-        current.release();
+        current.generation().retire();
       }
     } finally {
       lock.unlock();
@@ -231,9 +187,9 @@ public final class ConfigReloader implements Supplier<ConfiguredExecutor>, AutoC
 
   /** Runs under the lock. */
   private boolean check() {
-    Generation serving = current;
-    FileFingerprint now = FileFingerprint.of(file, serving.config.referencedFiles());
-    if (now.equals(serving.fingerprint)) {
+    Serving serving = current;
+    FileFingerprint now = FileFingerprint.of(file, serving.generation().config().referencedFiles());
+    if (now.equals(serving.fingerprint())) {
       if (lastError != null) {
         LOG.log(System.Logger.Level.INFO, "{0} is back to the configuration in use", file);
       }
@@ -246,21 +202,21 @@ public final class ConfigReloader implements Supplier<ConfiguredExecutor>, AutoC
     }
     Attempt next;
     try {
-      next = attempt(file, runtime, serving.config.referencedFiles());
+      next = attempt(file, runtime, serving.generation().config().referencedFiles());
     } catch (ConfigException | RuntimeException e) {
       rejected = now;
       lastError = e.getMessage();
       LOG.log(
           System.Logger.Level.WARNING,
           "keeping the configuration of generation {0}: the changed files do not load: {1}",
-          String.valueOf(serving.number),
+          String.valueOf(serving.generation().number()),
           e.getMessage());
       return false;
     }
-    long generation = serving.number + 1;
-    current = new Generation(next.config(), generation, next.fingerprint());
+    long generation = serving.generation().number() + 1;
+    current = new Serving(generation(next, generation), next.fingerprint());
     // Closed now if no decision holds it, else when the last one lets go.
-    serving.release();
+    serving.generation().retire();
     lastError = null;
     rejected = null;
     LOG.log(
@@ -269,6 +225,11 @@ public final class ConfigReloader implements Supplier<ConfiguredExecutor>, AutoC
       LOG.log(System.Logger.Level.WARNING, "{0}: {1}", file, warning);
     }
     return true;
+  }
+
+  private static ConfigGeneration generation(Attempt loaded, long number) {
+    return new ConfigGeneration(
+        loaded.config(), number, "sha256:" + loaded.fingerprint().sha256());
   }
 
   /**
@@ -303,7 +264,7 @@ public final class ConfigReloader implements Supplier<ConfiguredExecutor>, AutoC
    * reading its settings; to run decisions on it, take it with {@link #get()}.
    */
   public ConfiguredExecutor current() {
-    return current.executor(false);
+    return current.generation().unheld();
   }
 
   /**
@@ -311,12 +272,12 @@ public final class ConfigReloader implements Supplier<ConfiguredExecutor>, AutoC
    * to use its stores, take it with {@link #get()}.
    */
   public VerificationConfig config() {
-    return current.config;
+    return current.generation().config();
   }
 
   /** The generation in use: 1 for the first load, one more for each reload. */
   public long generation() {
-    return current.number;
+    return current.generation().number();
   }
 
   /**

@@ -123,6 +123,30 @@ class ConfigLifecycleTest {
   }
 
   @Test
+  void a_retired_generation_closes_after_its_last_holder_and_is_never_held_again()
+      throws Exception {
+    write(good(5000));
+    ConfigGeneration generation =
+        ConfigGeneration.local(VerificationConfig.load(file, runtime), 7);
+    ConfiguredExecutor held = generation.hold().orElseThrow();
+    assertThat(held.generation()).isEqualTo(7);
+    assertThat(held.fingerprint()).isEqualTo(generation.unheld().fingerprint());
+
+    generation.retire();
+    generation.retire();
+    assertThat(generation.isClosed()).isFalse();
+    assertThat(counting.open()).isEqualTo(STORES);
+    assertThat(asksTheRegistryStore(held.executor().verify(SUBJECT))).isTrue();
+
+    held.close();
+    held.close();
+    assertThat(generation.isClosed()).isTrue();
+    assertThat(counting.open()).isZero();
+    assertThat(counting.closed()).isEqualTo(STORES);
+    assertThat(generation.hold()).isEmpty();
+  }
+
+  @Test
   void no_store_survives_100_reloads() throws Exception {
     write(good(5000));
     ConfigReloader reloader = ConfigReloader.load(file, runtime, Duration.ZERO);

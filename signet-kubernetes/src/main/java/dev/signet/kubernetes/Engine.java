@@ -1,7 +1,6 @@
 package dev.signet.kubernetes;
 
-import dev.signet.engine.VerificationConfig;
-import dev.signet.verify.ConfiguredExecutor;
+import dev.signet.engine.ConfigGeneration;
 import dev.signet.result.ErrorCode;
 import dev.signet.result.VerificationResult;
 import dev.signet.result.VerifierReport;
@@ -9,8 +8,12 @@ import java.util.List;
 
 /** The verification engine of one scope (the cluster, or a namespace with its own resources). */
 public sealed interface Engine {
-  /** A working engine from resources that load. */
-  record Ready(ConfiguredExecutor executor, VerificationConfig config) implements Engine {}
+  /**
+   * A working engine from resources that load. The controller holds its configuration while a
+   * published {@link Generation} uses it; a decision holds it for as long as it runs ({@link
+   * ResourceController#withEngine}).
+   */
+  record Ready(ConfigGeneration configuration) implements Engine {}
 
   /** No engine: every image of the scope fails, with {@code reason}. */
   record Unavailable(String scope, String reason) implements Engine {

@@ -9,7 +9,9 @@ import java.time.Clock;
 /**
  * Decisions for images of a namespace, with the engine the controller's resources give that
  * namespace; cached and coalesced as {@link DecisionService} does (each engine has its own
- * generation, so namespaces never share a cached decision unless they share the engine).
+ * generation, so namespaces never share a cached decision unless they share the engine). A
+ * decision holds its engine until it finishes, so a change of the resources never closes the
+ * stores it is using.
  */
 public final class NamespaceDecisions implements Decisions {
   private final ResourceController controller;
@@ -35,9 +37,7 @@ public final class NamespaceDecisions implements Decisions {
   /** The decision for {@code subject} in {@code namespace} ({@code ""}: cluster-wide resources). */
   @Override
   public VerificationResult verify(String namespace, String subject) {
-    return switch (controller.generation().engine(namespace)) {
-      case Engine.Ready r -> service.decide(subject, r.executor());
-      case Engine.Unavailable u -> u.fail(subject);
-    };
+    return controller.withEngine(
+        namespace, (held, config) -> service.decide(subject, held), u -> u.fail(subject));
   }
 }

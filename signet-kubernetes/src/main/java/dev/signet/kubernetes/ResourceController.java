@@ -1,5 +1,6 @@
 package dev.signet.kubernetes;
 
+import dev.signet.engine.ConfigGeneration;
 import dev.signet.engine.VerificationConfig;
 import dev.signet.json.JsonFormatException;
 import dev.signet.json.StrictJson;
@@ -14,6 +15,7 @@ import dev.signet.kubernetes.resource.Policy;
 import dev.signet.kubernetes.resource.Store;
 import dev.signet.kubernetes.resource.Verifier;
 import dev.signet.reference.Digest;
+import dev.signet.verify.ConfiguredExecutor;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -24,22 +26,34 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.stream.Stream;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * {@code signet serve} as a controller of Ratify's custom resources: watches every kind of
  * {@code config.ratify.deislabs.io}, builds the engines they describe on one thread after each
  * change, publishes them as a new {@link Generation} in one volatile write, and writes each
- * resource's status. Decisions read {@link #generation()} once and finish on what they read.
+ * resource's status. Decisions take their engine with {@link #withEngine} and finish on it.
+ *
+ * <p><b>Lifecycle.</b> The controller owns the configuration of every engine it builds ({@link
+ * ConfigGeneration}): it holds those of the generation in use, and after publishing a new one
+ * retires the engines the new one does not reuse, each closed (stores and HTTP clients) once the
+ * last decision holding it finishes. An engine that is built but not published (a build that
+ * fails, or one that changes nothing) is retired at once; {@link #close()} retires the rest.
  */
 public final class ResourceController implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(ResourceController.class.getName());
@@ -80,7 +94,11 @@ public final class ResourceController implements AutoCloseable {
   private volatile boolean watching;
   private final List<Consumer<Generation>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
+  /** Written on the worker thread, and by {@link #close()}, under the controller's lock. */
   private volatile Generation current;
+
+  /** Set by {@link #close()} under the controller's lock: nothing is published or held after. */
+  private volatile boolean closed;
   /** The build that refreshes the key management providers next; on the worker thread only. */
   private java.util.concurrent.ScheduledFuture<?> refreshTimer;
   private ObjectNode base;
@@ -132,9 +150,57 @@ public final class ResourceController implements AutoCloseable {
     return c;
   }
 
-  /** The engines in use now. */
+  /**
+   * The engines in use now, not held: for their settings (timeouts) and generation number; to run
+   * a decision on an engine, take it with {@link #withEngine}.
+   */
   public Generation generation() {
     return current;
+  }
+
+  /**
+   * Applies {@code ready} to the engine of {@code namespace} ({@code ""}: the cluster's), held for
+   * the call: its configuration stays open until {@code ready} returns, even when a new generation
+   * replaces it meanwhile. A configuration closed before it could be held is never used; the newer
+   * generation is. A scope without an engine, and every scope once the controller is closed, goes
+   * to {@code unavailable}.
+   *
+   * @param ready gets the held executor and its configuration (for settings; its stores are open
+   *     while the executor is held)
+   */
+  public <T> T withEngine(
+      String namespace,
+      BiFunction<ConfiguredExecutor, VerificationConfig, T> ready,
+      Function<Engine.Unavailable, T> unavailable) {
+    while (true) {
+      Generation g = current;
+      if (closed || g == null) {
+        String scope =
+            namespace == null || namespace.isEmpty() ? "the cluster" : "namespace " + namespace;
+        return unavailable.apply(
+            new Engine.Unavailable(
+                scope,
+                closed
+                    ? "the resource controller is stopped"
+                    : "the resources have not been loaded yet"));
+      }
+      switch (g.engine(namespace)) {
+        case Engine.Unavailable u -> {
+          return unavailable.apply(u);
+        }
+        case Engine.Ready r -> {
+          Optional<ConfiguredExecutor> held = r.configuration().hold();
+          if (held.isPresent()) {
+            try (ConfiguredExecutor executor = held.get()) {
+              return ready.apply(executor, r.configuration().config());
+            }
+          }
+          // Replaced and closed between the read and the hold (or the controller closed): the
+          // next read sees the generation that replaced it.
+          Thread.onSpinWait();
+        }
+      }
+    }
   }
 
   /** Called on the controller's thread after each new generation is published. */
@@ -253,17 +319,41 @@ public final class ResourceController implements AutoCloseable {
     try {
       Snapshot snapshot = snapshot();
       Translator.Build b = translator.translate(snapshot, base);
-      Generation before = current;
-      if (before == null || changed(before, b)) {
-        current = new Generation(before == null ? 1 : before.number() + 1, b.cluster(), b.namespaces());
-        LOG.log(System.Logger.Level.INFO, "resources loaded as generation {0}", current.number());
-        listeners.forEach(l -> l.accept(current));
+      Generation published = publish(b);
+      if (published != null) {
+        LOG.log(System.Logger.Level.INFO, "resources loaded as generation {0}", published.number());
+        listeners.forEach(l -> l.accept(published));
       }
       writeStatuses(snapshot, b.outcomes());
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.ERROR, "cannot apply the resources; the engines in use stay: {0}", e);
     }
     scheduleRefresh();
+  }
+
+  /**
+   * Makes the build's engines the ones in use when they differ from them, then retires every
+   * configuration the generation in use does not have: the replaced ones, and the built ones that
+   * are not published (nothing changed, or the controller is closed).
+   *
+   * @return the generation published, or null
+   */
+  private synchronized Generation publish(Translator.Build b) {
+    Generation before = current;
+    Generation built =
+        new Generation(before == null ? 1 : before.number() + 1, b.cluster(), b.namespaces());
+    boolean publish = !closed && (before == null || changed(before, b));
+    if (publish) {
+      current = built;
+    }
+    Set<ConfigGeneration> inUse =
+        closed ? Set.of() : new HashSet<>(current.configurations());
+    Stream.concat(
+            before == null ? Stream.empty() : before.configurations().stream(),
+            built.configurations().stream())
+        .filter(c -> !inUse.contains(c))
+        .forEach(ConfigGeneration::retire);
+    return publish ? built : null;
   }
 
   /** Schedules a build for when the next provider refresh is due by the runtime's clock. */
@@ -365,8 +455,18 @@ public final class ResourceController implements AutoCloseable {
             });
   }
 
+  /**
+   * Stops the watches and builds and retires the engines in use: each is closed once no decision
+   * holds it. Decisions taken after this fail ({@link #withEngine}).
+   */
   @Override
   public void close() {
+    synchronized (this) {
+      closed = true;
+      if (current != null) {
+        current.configurations().forEach(ConfigGeneration::retire);
+      }
+    }
     informers.forEach(SharedIndexInformer::close);
     worker.shutdownNow();
     try {

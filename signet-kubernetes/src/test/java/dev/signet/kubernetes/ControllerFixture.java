@@ -99,6 +99,15 @@ public abstract class ControllerFixture {
     cluster.apply(sample("clustered/policy/config_v1beta1_policy_json.yaml"), null);
   }
 
+  /** Namespace tenant-b's own provider (with CA B) and notation verifier naming it. */
+  void applyTenantB() throws Exception {
+    cluster.apply(inlineKmp("NamespacedKeyManagementProvider", "tenant-b-ca", images.caB), "tenant-b");
+    cluster.apply(
+        sample("namespaced/verifier/config_v1beta1_verifier_notation.yaml")
+            .replace("default/ratify-notation-inline-cert-0", "tenant-b/tenant-b-ca"),
+        "tenant-b");
+  }
+
   boolean allowed(String namespace, String image) {
     return decisions.verify(namespace, image).isSuccess();
   }

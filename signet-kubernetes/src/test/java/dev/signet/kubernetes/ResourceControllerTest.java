@@ -123,11 +123,7 @@ class ResourceControllerTest extends ControllerFixture {
   @Test
   void a_namespaced_verifier_trusts_its_own_ca_in_its_namespace_only() throws Exception {
     applyBaseline();
-    cluster.apply(inlineKmp("NamespacedKeyManagementProvider", "tenant-b-ca", images.caB), "tenant-b");
-    cluster.apply(
-        sample("namespaced/verifier/config_v1beta1_verifier_notation.yaml")
-            .replace("default/ratify-notation-inline-cert-0", "tenant-b/tenant-b-ca"),
-        "tenant-b");
+    applyTenantB();
     startController();
 
     // Same image, two namespaces: B's verifier trusts CA B; everyone else uses the cluster's (CA A).
@@ -178,15 +174,24 @@ class ResourceControllerTest extends ControllerFixture {
       workers.add(pool.submit(() -> {
         int n = 0;
         while (!done.get() || n == 0) {
-          Engine e = controller.generation().engine("");
-          if (e instanceof Engine.Ready ready) {
-            VerificationResult a = shared.decide(images.signedByA, ready.executor());
-            VerificationResult b = shared.decide(images.signedByB, ready.executor());
-            // One engine trusts exactly one of the CAs. Both allowed is a mixed configuration;
-            // both denied is one too, unless a decision ran out of time on this loaded machine.
-            if (a.isSuccess() == b.isSuccess() && (a.isSuccess() || !(timedOut(a) || timedOut(b)))) {
-              mixed.add("generation " + ready.executor().generation() + ": A=" + a + " B=" + b);
-            }
+          // Both decisions on one engine, held for both: a newer generation cannot close it.
+          boolean decided =
+              controller.withEngine(
+                  "",
+                  (held, config) -> {
+                    VerificationResult a = shared.decide(images.signedByA, held);
+                    VerificationResult b = shared.decide(images.signedByB, held);
+                    // One engine trusts exactly one of the CAs. Both allowed is a mixed
+                    // configuration; both denied is one too, unless a decision ran out of time on
+                    // this loaded machine.
+                    if (a.isSuccess() == b.isSuccess()
+                        && (a.isSuccess() || !(timedOut(a) || timedOut(b)))) {
+                      mixed.add("generation " + held.generation() + ": A=" + a + " B=" + b);
+                    }
+                    return true;
+                  },
+                  unavailable -> false);
+          if (decided) {
             n++;
           }
         }
