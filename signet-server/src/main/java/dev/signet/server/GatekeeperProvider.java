@@ -4,7 +4,6 @@ package dev.signet.server;
 // in, ProviderResponse out; [namespace]image keys; per-key errors; systemError with HTTP 500 when
 // the whole request fails or times out.
 
-import dev.signet.verify.ImageResolver;
 import dev.signet.deadline.Deadline;
 import dev.signet.verify.Decisions;
 import com.github.benmanes.caffeine.cache.Cache;
@@ -18,7 +17,6 @@ import dev.signet.result.ResultJson;
 import dev.signet.result.VerificationResult;
 import dev.signet.result.VerifierReport;
 import dev.signet.verify.Parallel;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -29,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
@@ -62,32 +59,18 @@ final class GatekeeperProvider {
   record Reply(int status, byte[] body) {}
 
   private final ObservedDecisions decisions;
-  private final ImageResolver resolver;
-  // Read for each request: they follow configuration reloads.
-  private final Supplier<Duration> verifyTimeout;
-  private final Supplier<Duration> mutateTimeout;
-  private final int maxKeys;
+  // The resolver, budgets, key limit and clock; the budgets are read for each request (they follow
+  // configuration reloads).
+  private final ServerSettings settings;
   private final ServerMetrics metrics;
-  private final Clock clock;
   // Report lists by identity: a cached decision's reports are rendered once, not per answer.
   private final Cache<List<VerifierReport>, RawValue> reportsJson =
       Caffeine.newBuilder().weakKeys().maximumSize(REPORTS_JSON_ENTRIES).executor(Runnable::run).build();
 
-  GatekeeperProvider(
-      ObservedDecisions decisions,
-      ImageResolver resolver,
-      Supplier<Duration> verifyTimeout,
-      Supplier<Duration> mutateTimeout,
-      int maxKeys,
-      ServerMetrics metrics,
-      Clock clock) {
+  GatekeeperProvider(ObservedDecisions decisions, ServerSettings settings, ServerMetrics metrics) {
     this.decisions = decisions;
-    this.resolver = resolver;
-    this.verifyTimeout = verifyTimeout;
-    this.mutateTimeout = mutateTimeout;
-    this.maxKeys = maxKeys;
+    this.settings = settings;
     this.metrics = metrics;
-    this.clock = clock;
   }
 
   /** The parsed ProviderRequest. */
@@ -111,7 +94,7 @@ final class GatekeeperProvider {
     try {
       return answer(
           body,
-          verifyTimeout.get(),
+          settings.verifyTimeout().get(),
           false,
           key -> cached(key, traceId),
           key -> decide(key, traceId),
@@ -133,7 +116,7 @@ final class GatekeeperProvider {
     try {
       return answer(
           body,
-          mutateTimeout.get(),
+          settings.mutateTimeout().get(),
           true,
           key -> null,
           key -> pin(key.image()),
@@ -173,14 +156,14 @@ final class GatekeeperProvider {
     } catch (RejectedRequestException e) {
       return error(V1BETA1, e.status(), e.getMessage(), mutate);
     }
-    if (request.keys().size() > maxKeys) {
+    if (request.keys().size() > settings.maxKeys()) {
       return error(
           request.apiVersion(),
           400,
           "too many keys: the request has "
               + request.keys().size()
               + " and the server answers at most "
-              + maxKeys
+              + settings.maxKeys()
               + " per request (serve --max-keys); send fewer images per request",
           mutate);
     }
@@ -288,7 +271,8 @@ final class GatekeeperProvider {
       return new Outcome(null, ref.name() + "@" + ref.digest(), null);
     }
     try {
-      return new Outcome(null, resolver.pin(ref, Deadline.after(clock, mutateTimeout.get())), null);
+      Deadline deadline = Deadline.after(settings.clock(), settings.mutateTimeout().get());
+      return new Outcome(null, settings.resolver().pin(ref, deadline), null);
     } catch (StoreException | DeadlineExceededException | RuntimeException e) {
       return new Outcome(
           null,
@@ -306,7 +290,7 @@ final class GatekeeperProvider {
     v.put("version", RESULT_VERSION);
     v.put("isSuccess", result.isSuccess());
     v.put("traceID", traceId);
-    v.put("timestamp", goTime(clock.instant()));
+    v.put("timestamp", goTime(settings.clock().instant()));
     if (!result.verifierReports().isEmpty()) {
       v.putRawValue("verifierReports", reportsJson.get(result.verifierReports(), GatekeeperProvider::reportsJson));
     }
