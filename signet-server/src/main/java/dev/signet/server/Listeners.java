@@ -14,22 +14,12 @@ import java.util.concurrent.ScheduledExecutorService;
  * metrics, one listener when both have the same address. Each is guarded by a {@link
  * ConnectionGate} and closes idle connections after Ratify's idle timeout.
  */
-final class Listeners {
+record Listeners(ServerSettings settings, Routes routes, ScheduledExecutorService deadlines) {
   private static final String OPERATIONS = "ops";
   private static final String HEALTH = "health";
   private static final String METRICS = "metrics";
   /** Connections of the plain-HTTP health and metrics listeners served at once. */
   private static final int OPERATIONS_MAX_CONNECTIONS = 64;
-
-  private final ServerSettings settings;
-  private final Routes routes;
-  private final ScheduledExecutorService deadlines;
-
-  Listeners(ServerSettings settings, Routes routes, ScheduledExecutorService deadlines) {
-    this.settings = settings;
-    this.routes = routes;
-    this.deadlines = deadlines;
-  }
 
   /**
    * Starts every listener, the HTTPS one with {@code tls}.

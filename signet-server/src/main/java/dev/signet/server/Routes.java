@@ -19,45 +19,47 @@ import java.nio.charset.StandardCharsets;
  * gets a trace id, its body is read within the route's limit, and a failure is answered, never
  * thrown to Helidon.
  */
-final class Routes {
+record Routes(
+    ServerSettings settings,
+    ServerMetrics metrics,
+    Health health,
+    ObservedDecisions decisions,
+    GatekeeperProvider provider,
+    TraceIds traceIds) {
   private static final String JSON = "application/json";
 
-  private final ServerSettings settings;
-  private final ServerMetrics metrics;
-  private final Health health;
-  private final ObservedDecisions decisions;
-  private final GatekeeperProvider provider;
-  private final TraceIds traceIds;
-
-  Routes(ServerSettings settings, ServerMetrics metrics, Health health) {
-    this.settings = settings;
-    this.metrics = metrics;
-    this.health = health;
-    this.decisions = new ObservedDecisions(settings.decisions(), settings.log(), metrics);
-    this.provider = new GatekeeperProvider(decisions, settings, metrics);
-    this.traceIds = new TraceIds(settings.traceIdHeaders());
+  /** The routes of a server with these settings, metrics and health. */
+  static Routes of(ServerSettings settings, ServerMetrics metrics, Health health) {
+    ObservedDecisions decisions = new ObservedDecisions(settings.decisions(), settings.log(), metrics);
+    return new Routes(
+        settings,
+        metrics,
+        health,
+        decisions,
+        new GatekeeperProvider(decisions, settings, metrics),
+        new TraceIds(settings.traceIdHeaders()));
   }
 
   /** The HTTPS listener: provider, admission webhooks when plugged in, health. */
   void main(HttpRouting.Builder r) {
     r.addFilter(Routes::closeWhenAsked);
-    r.post(SignetServer.VERIFY_PATH, (req, res) -> provider(req, res, false));
-    r.post(SignetServer.MUTATE_PATH, (req, res) -> provider(req, res, true));
+    r.post(SignetServer.VERIFY_PATH, (req, res) -> providerRoute(req, res, false));
+    r.post(SignetServer.MUTATE_PATH, (req, res) -> providerRoute(req, res, true));
     if (settings.admission() != null) {
-      r.post(SignetServer.ADMISSION_VALIDATE_PATH, (req, res) -> admission(req, res, false));
-      r.post(SignetServer.ADMISSION_MUTATE_PATH, (req, res) -> admission(req, res, true));
+      r.post(SignetServer.ADMISSION_VALIDATE_PATH, (req, res) -> admissionRoute(req, res, false));
+      r.post(SignetServer.ADMISSION_MUTATE_PATH, (req, res) -> admissionRoute(req, res, true));
     }
-    health(r);
+    healthRoutes(r);
   }
 
   /** A plain-HTTP listener: health, metrics, or both. */
   void operations(HttpRouting.Builder r, boolean withHealth, boolean withMetrics) {
     r.addFilter(Routes::closeWhenAsked);
     if (withHealth) {
-      health(r);
+      healthRoutes(r);
     }
     if (withMetrics) {
-      r.get("/metrics", this::metrics);
+      r.get("/metrics", this::metricsRoute);
     }
   }
 
@@ -73,7 +75,7 @@ final class Routes {
     }
   }
 
-  private void health(HttpRouting.Builder r) {
+  private void healthRoutes(HttpRouting.Builder r) {
     r.get(
         "/healthz",
         (req, res) -> {
@@ -89,34 +91,34 @@ final class Routes {
         });
   }
 
-  private void metrics(ServerRequest req, ServerResponse res) {
+  private void metricsRoute(ServerRequest req, ServerResponse res) {
     res.header(HeaderNames.CONTENT_TYPE, ServerMetrics.contentType());
     res.send(metrics.exposition());
   }
 
-  private void provider(ServerRequest req, ServerResponse res, boolean mutate) {
+  private void providerRoute(ServerRequest req, ServerResponse res, boolean mutate) {
     String traceId = traceIds.of(req);
-    GatekeeperProvider.Reply reply;
+    ProviderMessages.Reply reply;
     try {
       byte[] body = RequestBody.read(req, settings.maxBodyBytes());
       reply = mutate ? provider.mutate(body, traceId) : provider.verify(body, traceId);
     } catch (RejectedRequestException e) {
       // The body may be partly unread: close rather than read what follows as a request.
       res.header(HeaderValues.CONNECTION_CLOSE);
-      reply = GatekeeperProvider.error(GatekeeperProvider.V1BETA1, e.status(), e.getMessage(), mutate);
+      reply = ProviderMessages.error(ProviderMessages.V1BETA1, e.status(), e.getMessage(), mutate);
     } catch (RuntimeException e) {
       metrics.systemError();
       settings.log().write(settings.log().line("error", traceId, "request failed: " + e));
       reply =
-          GatekeeperProvider.error(
-              GatekeeperProvider.V1BETA1, 500, "operation failed with error " + e.getMessage(), mutate);
+          ProviderMessages.error(
+              ProviderMessages.V1BETA1, 500, "operation failed with error " + e.getMessage(), mutate);
     }
     res.status(reply.status());
     res.header(HeaderNames.CONTENT_TYPE, JSON);
     res.send(reply.body());
   }
 
-  private void admission(ServerRequest req, ServerResponse res, boolean mutate) {
+  private void admissionRoute(ServerRequest req, ServerResponse res, boolean mutate) {
     String traceId = traceIds.of(req);
     try {
       byte[] out =

@@ -57,11 +57,7 @@ public final class SignetServer implements AutoCloseable {
   private final TlsWatch tls;
   private final ScheduledExecutorService deadlines =
       Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "signet-request-deadlines");
-            t.setDaemon(true);
-            return t;
-          });
+          Thread.ofPlatform().name("signet-request-deadlines").daemon().factory());
   private final Listeners listeners;
 
   private WebServer server;
@@ -72,7 +68,7 @@ public final class SignetServer implements AutoCloseable {
     this.metrics = metrics;
     this.onStop = onStop;
     this.tls = new TlsWatch(settings.tls(), settings.log());
-    this.listeners = new Listeners(settings, new Routes(settings, metrics, health), deadlines);
+    this.listeners = new Listeners(settings, Routes.of(settings, metrics, health), deadlines);
   }
 
   public static Builder builder() {

@@ -49,11 +49,7 @@ final class TlsWatch {
   synchronized void start(WebServer server, Duration interval) {
     timer =
         Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "signet-tls-watch");
-              t.setDaemon(true);
-              return t;
-            });
+            Thread.ofPlatform().name("signet-tls-watch").daemon().factory());
     long every = interval.toMillis();
     timer.scheduleWithFixedDelay(() -> reloadIfChanged(server), every, every, TimeUnit.MILLISECONDS);
   }
