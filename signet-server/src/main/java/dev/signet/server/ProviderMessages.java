@@ -27,6 +27,8 @@ final class ProviderMessages {
   // Ratify's ParseRequestKey: (\[(.*?)\])?(.*)
   private static final Pattern KEY = Pattern.compile("^(?:\\[(.*?)\\])?(.*)$", Pattern.DOTALL);
 
+  private ProviderMessages() {}
+
   /** A reply: HTTP status and JSON body. */
   record Reply(int status, byte[] body) {}
 
@@ -44,19 +46,16 @@ final class ProviderMessages {
     }
   }
 
-  private ProviderMessages() {}
-
   static ProviderRequest parse(byte[] body) throws RejectedRequestException {
     JsonNode root;
     try {
       root = StrictJson.parseObject(body, body.length, "ProviderRequest");
     } catch (JsonFormatException e) {
-      throw new RejectedRequestException(400, "malformed ProviderRequest: " + e.getMessage());
+      throw malformed(e.getMessage());
     }
     JsonNode kind = root.get("kind");
     if (kind != null && !(kind.isString() && kind.asString().equals("ProviderRequest"))) {
-      throw new RejectedRequestException(
-          400, "malformed ProviderRequest: kind must be \"ProviderRequest\", found " + kind);
+      throw malformed("kind must be \"ProviderRequest\", found " + kind);
     }
     String apiVersion = V1BETA1;
     JsonNode version = root.get("apiVersion");
@@ -66,22 +65,24 @@ final class ProviderMessages {
     }
     JsonNode request = root.get("request");
     if (request == null || !request.isObject()) {
-      throw new RejectedRequestException(400, "malformed ProviderRequest: \"request\" must be an object");
+      throw malformed("\"request\" must be an object");
     }
     JsonNode keys = request.get("keys");
     if (keys == null || !keys.isArray()) {
-      throw new RejectedRequestException(
-          400, "malformed ProviderRequest: \"request.keys\" must be an array of image references");
+      throw malformed("\"request.keys\" must be an array of image references");
     }
     List<String> out = new ArrayList<>(keys.size());
     for (JsonNode k : keys) {
       if (!k.isString()) {
-        throw new RejectedRequestException(
-            400, "malformed ProviderRequest: every entry of \"request.keys\" must be a string, found " + k);
+        throw malformed("every entry of \"request.keys\" must be a string, found " + k);
       }
       out.add(k.asString());
     }
     return new ProviderRequest(apiVersion, out);
+  }
+
+  private static RejectedRequestException malformed(String why) {
+    return new RejectedRequestException(400, "malformed ProviderRequest: " + why);
   }
 
   static ObjectNode response(String apiVersion, boolean idempotent) {

@@ -32,4 +32,5 @@ record ServerSettings(
     Duration reloadInterval,
     Duration shutdownGrace,
     Clock clock,
-    JsonLog log) {}
+    JsonLog log,
+    Runnable onStop) {}

@@ -51,7 +51,6 @@ public final class SignetServer implements AutoCloseable {
   static final String ADMISSION_MUTATE_PATH = "/admission/mutate";
 
   private final ServerSettings settings;
-  private final Runnable onStop;
   private final ServerMetrics metrics;
   private final Health health = new Health();
   private final TlsWatch tls;
@@ -63,10 +62,9 @@ public final class SignetServer implements AutoCloseable {
   private WebServer server;
   private boolean stopped;
 
-  private SignetServer(ServerSettings settings, ServerMetrics metrics, Runnable onStop) {
+  private SignetServer(ServerSettings settings, ServerMetrics metrics) {
     this.settings = settings;
     this.metrics = metrics;
-    this.onStop = onStop;
     this.tls = new TlsWatch(settings.tls(), settings.log());
     this.listeners = new Listeners(settings, Routes.of(settings, metrics, health), deadlines);
   }
@@ -168,7 +166,7 @@ public final class SignetServer implements AutoCloseable {
     tls.stop();
     s.stop();
     deadlines.shutdownNow();
-    onStop.run();
+    settings.onStop().run();
     settings.log().info("server stopped");
   }
 
@@ -452,9 +450,9 @@ public final class SignetServer implements AutoCloseable {
               reloadInterval,
               shutdownGrace != null ? shutdownGrace : verifyTimeout.get().plusSeconds(1),
               clock,
-              log != null ? log : new JsonLog(logStream, clock));
-      return new SignetServer(
-          settings, new ServerMetrics(registryRequests, cacheEvents, providerFetches), onStop);
+              log != null ? log : new JsonLog(logStream, clock),
+              onStop);
+      return new SignetServer(settings, new ServerMetrics(registryRequests, cacheEvents, providerFetches));
     }
 
     private static Duration positive(Duration d, String what) {
