@@ -65,16 +65,12 @@ final class ConnectionGate implements ServerConnectionSelector {
   private final Http1ConnectionSelector http1;
   private final AtomicInteger open = new AtomicInteger();
 
-  ConnectionGate(
-      String listener,
-      int maxConnections,
-      Duration headerTimeout,
-      Duration bodyTimeout,
-      ScheduledExecutorService timer) {
+  /** Guards the connections of {@code listener} with the server's header and body timeouts. */
+  ConnectionGate(String listener, int maxConnections, ServerSettings settings, ScheduledExecutorService timer) {
     this.listener = listener;
     this.maxConnections = maxConnections;
-    this.headerTimeout = headerTimeout;
-    this.bodyTimeout = bodyTimeout;
+    this.headerTimeout = settings.headerTimeout();
+    this.bodyTimeout = settings.bodyTimeout();
     this.timer = timer;
     Http1ConnectionListener phases = new Phases();
     this.http1 =

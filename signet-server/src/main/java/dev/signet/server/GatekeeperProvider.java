@@ -1,16 +1,16 @@
 package dev.signet.server;
 
-// Gatekeeper external data provider as Ratify serves it (ratify-reference.md §3): ProviderRequest
-// in, ProviderResponse out; [namespace]image keys; per-key errors; systemError with HTTP 500 when
-// the whole request fails or times out.
+// Gatekeeper external data provider as Ratify serves it (ratify-reference.md §3): per-key errors;
+// systemError with HTTP 500 when the whole request fails or times out. The messages themselves are
+// ProviderMessages.
 
-import dev.signet.verify.ImageResolver;
 import dev.signet.deadline.Deadline;
-import dev.signet.verify.Decisions;
+import dev.signet.server.ProviderMessages.Key;
+import dev.signet.server.ProviderMessages.ProviderRequest;
+import dev.signet.server.ProviderMessages.Reply;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.signet.deadline.DeadlineExceededException;
-import dev.signet.json.JsonFormatException;
 import dev.signet.json.StrictJson;
 import dev.signet.oci.StoreException;
 import dev.signet.reference.Reference;
@@ -18,9 +18,7 @@ import dev.signet.result.ResultJson;
 import dev.signet.result.VerificationResult;
 import dev.signet.result.VerifierReport;
 import dev.signet.verify.Parallel;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -29,9 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -46,62 +41,24 @@ import tools.jackson.databind.util.RawValue;
  * turn into a deny.
  */
 final class GatekeeperProvider {
-  static final String V1ALPHA1 = "externaldata.gatekeeper.sh/v1alpha1";
-  static final String V1BETA1 = "externaldata.gatekeeper.sh/v1beta1";
-  /** Ratify's result format version under config policy. */
-  static final String RESULT_VERSION = "0.2.0";
-
-  // Ratify's ParseRequestKey: (\[(.*?)\])?(.*)
-  private static final Pattern KEY = Pattern.compile("^(?:\\[(.*?)\\])?(.*)$", Pattern.DOTALL);
   private static final int MAX_PARALLEL_PER_REQUEST = 64;
   private static final int REPORTS_JSON_ENTRIES = 10_000;
   /** How long past the budget the answers of decisions that stopped at it may take to arrive. */
   private static final Duration ANSWER_GRACE = Duration.ofMillis(250);
 
-  /** A reply: HTTP status and JSON body. */
-  record Reply(int status, byte[] body) {}
-
   private final ObservedDecisions decisions;
-  private final ImageResolver resolver;
-  // Read for each request: they follow configuration reloads.
-  private final Supplier<Duration> verifyTimeout;
-  private final Supplier<Duration> mutateTimeout;
-  private final int maxKeys;
+  // The resolver, budgets, key limit and clock; the budgets are read for each request (they follow
+  // configuration reloads).
+  private final ServerSettings settings;
   private final ServerMetrics metrics;
-  private final Clock clock;
   // Report lists by identity: a cached decision's reports are rendered once, not per answer.
   private final Cache<List<VerifierReport>, RawValue> reportsJson =
       Caffeine.newBuilder().weakKeys().maximumSize(REPORTS_JSON_ENTRIES).executor(Runnable::run).build();
 
-  GatekeeperProvider(
-      ObservedDecisions decisions,
-      ImageResolver resolver,
-      Supplier<Duration> verifyTimeout,
-      Supplier<Duration> mutateTimeout,
-      int maxKeys,
-      ServerMetrics metrics,
-      Clock clock) {
+  GatekeeperProvider(ObservedDecisions decisions, ServerSettings settings, ServerMetrics metrics) {
     this.decisions = decisions;
-    this.resolver = resolver;
-    this.verifyTimeout = verifyTimeout;
-    this.mutateTimeout = mutateTimeout;
-    this.maxKeys = maxKeys;
+    this.settings = settings;
     this.metrics = metrics;
-    this.clock = clock;
-  }
-
-  /** The parsed ProviderRequest. */
-  record ProviderRequest(String apiVersion, List<String> keys) {}
-
-  /** The image and namespace of one key. */
-  record Key(String namespace, String image) {
-    static Key parse(String key) {
-      Matcher m = KEY.matcher(key);
-      if (!m.matches()) {
-        return new Key("", key);
-      }
-      return new Key(m.group(1) == null ? "" : m.group(1), m.group(2));
-    }
   }
 
   Reply verify(byte[] body, String traceId) {
@@ -111,7 +68,7 @@ final class GatekeeperProvider {
     try {
       return answer(
           body,
-          verifyTimeout.get(),
+          settings.verifyTimeout().get(),
           false,
           key -> cached(key, traceId),
           key -> decide(key, traceId),
@@ -133,7 +90,7 @@ final class GatekeeperProvider {
     try {
       return answer(
           body,
-          mutateTimeout.get(),
+          settings.mutateTimeout().get(),
           true,
           key -> null,
           key -> pin(key.image()),
@@ -169,18 +126,18 @@ final class GatekeeperProvider {
       ItemWriter writer) {
     ProviderRequest request;
     try {
-      request = parse(body);
+      request = ProviderMessages.parse(body);
     } catch (RejectedRequestException e) {
-      return error(V1BETA1, e.status(), e.getMessage(), mutate);
+      return ProviderMessages.error(ProviderMessages.V1BETA1, e.status(), e.getMessage(), mutate);
     }
-    if (request.keys().size() > maxKeys) {
-      return error(
+    if (request.keys().size() > settings.maxKeys()) {
+      return ProviderMessages.error(
           request.apiVersion(),
           400,
           "too many keys: the request has "
               + request.keys().size()
               + " and the server answers at most "
-              + maxKeys
+              + settings.maxKeys()
               + " per request (serve --max-keys); send fewer images per request",
           mutate);
     }
@@ -225,21 +182,21 @@ final class GatekeeperProvider {
                   "DEADLINE_EXCEEDED: no answer for "
                       + pending.get(i).image()
                       + " within "
-                      + goDuration(timeout)
+                      + ProviderMessages.goDuration(timeout)
                       + (mutate ? " (step \"resolve\")" : " (step \"verify\")")
                       + "; the other images of the request were answered"));
     }
     if (!anyAnswered && !distinct.isEmpty()) {
       return timedOut(request.apiVersion(), timeout, mutate);
     }
-    ObjectNode response = response(request.apiVersion(), mutate);
+    ObjectNode response = ProviderMessages.response(request.apiVersion(), mutate);
     ArrayNode items = response.withObjectProperty("response").putArray("items");
     for (String key : request.keys()) {
       ObjectNode item = items.addObject();
       item.put("key", key);
       writer.write(item, key, done.get(distinct(key, mutate)));
     }
-    return ok(response);
+    return ProviderMessages.ok(response);
   }
 
   /** The decision, pinned image or error for one distinct image. */
@@ -288,7 +245,8 @@ final class GatekeeperProvider {
       return new Outcome(null, ref.name() + "@" + ref.digest(), null);
     }
     try {
-      return new Outcome(null, resolver.pin(ref, Deadline.after(clock, mutateTimeout.get())), null);
+      Deadline deadline = Deadline.after(settings.clock(), settings.mutateTimeout().get());
+      return new Outcome(null, settings.resolver().pin(ref, deadline), null);
     } catch (StoreException | DeadlineExceededException | RuntimeException e) {
       return new Outcome(
           null,
@@ -297,20 +255,12 @@ final class GatekeeperProvider {
     }
   }
 
-  /**
-   * Ratify's VerificationResponse: {version, isSuccess, traceID, timestamp, verifierReports}, the
-   * timestamp as Go prints RFC 3339 with nanoseconds, an empty report list left out.
-   */
   private ObjectNode value(VerificationResult result, String traceId) {
-    ObjectNode v = StrictJson.MAPPER.createObjectNode();
-    v.put("version", RESULT_VERSION);
-    v.put("isSuccess", result.isSuccess());
-    v.put("traceID", traceId);
-    v.put("timestamp", goTime(clock.instant()));
-    if (!result.verifierReports().isEmpty()) {
-      v.putRawValue("verifierReports", reportsJson.get(result.verifierReports(), GatekeeperProvider::reportsJson));
-    }
-    return v;
+    RawValue reports =
+        result.verifierReports().isEmpty()
+            ? null
+            : reportsJson.get(result.verifierReports(), GatekeeperProvider::reportsJson);
+    return ProviderMessages.value(result, traceId, settings.clock().instant(), reports);
   }
 
   /** The reports as JSON, written once per list (cached decisions share theirs). */
@@ -318,103 +268,13 @@ final class GatekeeperProvider {
     return new RawValue(StrictJson.MAPPER.writeValueAsString(ResultJson.reports(reports)));
   }
 
-  /** Go's time.RFC3339Nano in UTC: fraction digits without trailing zeros, none when zero. */
-  static String goTime(java.time.Instant t) {
-    String seconds = DateTimeFormatter.ISO_INSTANT.format(t.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
-    int nano = t.getNano();
-    if (nano == 0) {
-      return seconds;
-    }
-    String digits = Integer.toString(1_000_000_000 + nano).substring(1); // nine, zero-padded
-    int end = digits.length();
-    while (digits.charAt(end - 1) == '0') {
-      end--;
-    }
-    return seconds.substring(0, seconds.length() - 1) + "." + digits.substring(0, end) + "Z";
-  }
-
-
-  static ProviderRequest parse(byte[] body) throws RejectedRequestException {
-    JsonNode root;
-    try {
-      root = StrictJson.parseObject(body, body.length, "ProviderRequest");
-    } catch (JsonFormatException e) {
-      throw new RejectedRequestException(400, "malformed ProviderRequest: " + e.getMessage());
-    }
-    JsonNode kind = root.get("kind");
-    if (kind != null && !(kind.isString() && kind.asString().equals("ProviderRequest"))) {
-      throw new RejectedRequestException(
-          400, "malformed ProviderRequest: kind must be \"ProviderRequest\", found " + kind);
-    }
-    String apiVersion = V1BETA1;
-    JsonNode version = root.get("apiVersion");
-    if (version != null && version.isString()
-        && (version.asString().equals(V1ALPHA1) || version.asString().equals(V1BETA1))) {
-      apiVersion = version.asString();
-    }
-    JsonNode request = root.get("request");
-    if (request == null || !request.isObject()) {
-      throw new RejectedRequestException(400, "malformed ProviderRequest: \"request\" must be an object");
-    }
-    JsonNode keys = request.get("keys");
-    if (keys == null || !keys.isArray()) {
-      throw new RejectedRequestException(
-          400, "malformed ProviderRequest: \"request.keys\" must be an array of image references");
-    }
-    List<String> out = new ArrayList<>(keys.size());
-    for (JsonNode k : keys) {
-      if (!k.isString()) {
-        throw new RejectedRequestException(
-            400, "malformed ProviderRequest: every entry of \"request.keys\" must be a string, found " + k);
-      }
-      out.add(k.asString());
-    }
-    return new ProviderRequest(apiVersion, out);
-  }
-
-  private static ObjectNode response(String apiVersion, boolean idempotent) {
-    ObjectNode root = StrictJson.MAPPER.createObjectNode();
-    root.put("apiVersion", apiVersion);
-    root.put("kind", "ProviderResponse");
-    ObjectNode response = root.putObject("response");
-    if (idempotent) {
-      response.put("idempotent", true);
-    }
-    return root;
-  }
-
-  /** Gatekeeper's ProviderResponse: items and systemError are omitempty; no error, no key. */
-  private static Reply ok(ObjectNode response) {
-    ObjectNode r = response.withObjectProperty("response");
-    if (r.path("items").isEmpty()) {
-      r.remove("items");
-    }
-    return new Reply(200, StrictJson.MAPPER.writeValueAsBytes(response));
-  }
-
-  static Reply error(String apiVersion, int status, String message, boolean idempotent) {
-    ObjectNode response = response(apiVersion, idempotent);
-    response.withObjectProperty("response").put("systemError", message);
-    return new Reply(status, StrictJson.MAPPER.writeValueAsBytes(response));
-  }
-
   private Reply timedOut(String apiVersion, Duration budget, boolean idempotent) {
     metrics.systemError();
-    return error(
+    return ProviderMessages.error(
         apiVersion,
         500,
-        "operation failed with error operation timed out after duration " + goDuration(budget),
+        "operation failed with error operation timed out after duration " + ProviderMessages.goDuration(budget),
         idempotent);
-  }
-
-  /** Go's Duration.String() for whole milliseconds: 4.9s, 950ms, 2s. */
-  static String goDuration(Duration d) {
-    long ms = d.toMillis();
-    if (ms < 1000) {
-      return ms + "ms";
-    }
-    String s = java.math.BigDecimal.valueOf(ms, 3).stripTrailingZeros().toPlainString();
-    return s + "s";
   }
 
   private static long elapsedMillis(long startNanos) {

@@ -9,17 +9,7 @@ import java.util.concurrent.TimeUnit;
 import tools.jackson.databind.node.ObjectNode;
 
 /** Decisions with a structured log line and a duration metric each. */
-final class ObservedDecisions {
-  private final Decisions decisions;
-  private final JsonLog log;
-  private final ServerMetrics metrics;
-
-  ObservedDecisions(Decisions decisions, JsonLog log, ServerMetrics metrics) {
-    this.decisions = decisions;
-    this.log = log;
-    this.metrics = metrics;
-  }
-
+record ObservedDecisions(Decisions decisions, JsonLog log, ServerMetrics metrics) {
   VerificationResult verify(String subject, String traceId) {
     return verify("", subject, traceId);
   }

@@ -4,6 +4,7 @@ package dev.signet.server;
 // tls.key (PEM) from the certificate directory, TLS 1.3 minimum, client certificates required and
 // verified when a client CA file is given.
 
+import dev.signet.tls.KeyBinding;
 import io.helidon.common.tls.Tls;
 import io.helidon.common.tls.TlsClientAuth;
 import java.io.IOException;
@@ -14,7 +15,6 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
-import java.security.Signature;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -200,26 +200,11 @@ record ServerTls(Path certDir, Path clientCaFile, TlsVersion minimumVersion) {
   /** A key that does not belong to the certificate would only fail later, in every handshake. */
   private static void checkPair(PrivateKey key, X509Certificate cert, Path certFile, Path keyFile)
       throws TlsMaterialException {
-    String alg =
-        switch (key.getAlgorithm()) {
-          case "RSA" -> "SHA256withRSA";
-          case "EC" -> "SHA256withECDSA";
-          case "Ed25519", "EdDSA" -> "Ed25519";
-          default -> null;
-        };
-    if (alg == null) {
+    if (KeyBinding.probeAlgorithm(key).isEmpty()) {
       throw new TlsMaterialException(keyFile + " holds a " + key.getAlgorithm() + " key; use RSA or EC");
     }
     try {
-      byte[] probe = "signet tls key check".getBytes(StandardCharsets.US_ASCII);
-      Signature s = Signature.getInstance(alg);
-      s.initSign(key);
-      s.update(probe);
-      byte[] sig = s.sign();
-      Signature v = Signature.getInstance(alg);
-      v.initVerify(cert.getPublicKey());
-      v.update(probe);
-      if (!v.verify(sig)) {
+      if (!KeyBinding.belongs(key, cert)) {
         throw new TlsMaterialException(
             keyFile + " does not match the first certificate in " + certFile);
       }

@@ -4,40 +4,21 @@ package dev.signet.server;
 // request: the Gatekeeper external data provider over HTTPS (mTLS when a client CA is given),
 // admission webhooks, and plain-HTTP health and metrics listeners.
 
-import dev.signet.verify.ImageResolver;
 import dev.signet.verify.Decisions;
-import dev.signet.result.VerificationResult;
+import dev.signet.verify.ImageResolver;
 import io.helidon.common.tls.Tls;
-import io.helidon.http.HeaderName;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.HeaderValues;
-import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.WebServer;
-import io.helidon.webserver.WebServerConfig;
-import io.helidon.webserver.http.FilterChain;
-import io.helidon.webserver.http.HttpRouting;
-import io.helidon.webserver.http.RoutingRequest;
-import io.helidon.webserver.http.RoutingResponse;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -59,57 +40,33 @@ import java.util.function.Supplier;
  * their content changed and the new pair is valid, served to new connections without a restart.
  * Health ({@code /healthz}, {@code /readyz}) and metrics ({@code /metrics}) get their own plain-HTTP
  * listeners when their addresses are given; health is also on the main listener.
+ *
+ * <p>This class owns the server's life (start, failure, stop); {@link Listeners} lays out the
+ * listeners, {@link Routes} answers their paths and {@link TlsWatch} keeps the TLS files served.
  */
 public final class SignetServer implements AutoCloseable {
   static final String VERIFY_PATH = "/ratify/gatekeeper/v1/verify";
   static final String MUTATE_PATH = "/ratify/gatekeeper/v1/mutate";
   static final String ADMISSION_VALIDATE_PATH = "/admission/validate";
   static final String ADMISSION_MUTATE_PATH = "/admission/mutate";
-  private static final String JSON = "application/json";
-  private static final int MAX_TRACE_ID_CHARS = 128;
-  /** Connections of the plain-HTTP health and metrics listeners served at once. */
-  private static final int OPS_MAX_CONNECTIONS = 64;
 
-  private final Builder config;
-  private final ServerTls tls;
-  private final JsonLog log;
-  private final Runnable onStop;
+  private final ServerSettings settings;
   private final ServerMetrics metrics;
-  private final ObservedDecisions decisions;
-  private final GatekeeperProvider provider;
-  private final AdmissionHandler admission;
-  private final List<HeaderName> traceHeaders;
-
-  private WebServer server;
-  private ScheduledExecutorService watcher;
+  private final Health health = new Health();
+  private final TlsWatch tls;
   private final ScheduledExecutorService deadlines =
       Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "signet-request-deadlines");
-            t.setDaemon(true);
-            return t;
-          });
-  private final CompletableFuture<String> failure = new CompletableFuture<>();
-  private byte[] servedFingerprint;
-  private volatile boolean ready;
+          Thread.ofPlatform().name("signet-request-deadlines").daemon().factory());
+  private final Listeners listeners;
+
+  private WebServer server;
   private boolean stopped;
 
-  private SignetServer(Builder b) {
-    this.config = b;
-    this.tls = new ServerTls(b.certDir, b.clientCaFile, b.minimumTls);
-    this.log = b.log != null ? b.log : new JsonLog(b.logStream, b.clock);
-    this.onStop = b.onStop;
-    this.metrics = new ServerMetrics(b.registryRequests, b.cacheEvents, b.providerFetches);
-    this.decisions = new ObservedDecisions(b.decisions, log, metrics);
-    this.provider =
-        new GatekeeperProvider(
-            decisions, b.resolver, b.verifyTimeout, b.mutateTimeout, b.maxKeys, metrics, b.clock);
-    this.admission = b.admission;
-    List<HeaderName> headers = new ArrayList<>();
-    for (String h : b.traceIdHeaders) {
-      headers.add(HeaderNames.create(h));
-    }
-    this.traceHeaders = List.copyOf(headers);
+  private SignetServer(ServerSettings settings, ServerMetrics metrics) {
+    this.settings = settings;
+    this.metrics = metrics;
+    this.tls = new TlsWatch(settings.tls(), settings.log());
+    this.listeners = new Listeners(settings, Routes.of(settings, metrics, health), deadlines);
   }
 
   public static Builder builder() {
@@ -126,134 +83,28 @@ public final class SignetServer implements AutoCloseable {
     if (server != null) {
       throw new IllegalStateException("the server was already started");
     }
-    byte[] fingerprint;
-    try {
-      fingerprint = tls.fingerprint();
-    } catch (java.nio.file.NoSuchFileException e) {
-      throw new TlsMaterialException(
-          e.getFile() + " does not exist; --cert-dir must hold tls.crt and tls.key (PEM)");
-    } catch (IOException e) {
-      throw new TlsMaterialException("cannot read the TLS files in " + config.certDir + ": " + e.getMessage());
-    }
-    Tls initial = tls.load();
-    servedFingerprint = fingerprint;
-    HostPort health = config.healthAddress;
-    HostPort metricsAddress = config.metricsAddress;
-    for (HostPort a : new HostPort[] {config.http, health, metricsAddress}) {
-      ListenException.checkFree(a);
-    }
-
-    long listenerLimit = Math.max(config.maxBodyBytes, config.admissionMaxBodyBytes);
-    Duration grace = config.shutdownGrace;
-    WebServerConfig.Builder web =
-        WebServer.builder()
-            .shutdownHook(false)
-            .host(config.http.host())
-            .port(config.http.port())
-            .tls(initial)
-            .maxPayloadSize(listenerLimit)
-            .shutdownGracePeriod(grace)
-            .routing(this::mainRoutes);
-    guard(web, "https://" + config.http, config.maxConnections);
-    if (health != null && health.equals(metricsAddress)) {
-      web.putSocket("ops", l -> plain(l, health, true, true));
-    } else {
-      if (health != null) {
-        web.putSocket("health", l -> plain(l, health, true, false));
-      }
-      if (metricsAddress != null) {
-        web.putSocket("metrics", l -> plain(l, metricsAddress, false, true));
-      }
-    }
-    WebServer started;
-    try {
-      started = web.build().start();
-    } catch (RuntimeException e) {
-      throw new ListenException("cannot start the listeners: " + ListenException.reason(e));
-    }
+    Tls initial = tls.initial();
+    WebServer started = listeners.start(initial);
     server = started;
-    for (String[] l : listeners()) {
-      if (started.port(l[0]) < 0) {
-        stop();
-        throw new ListenException("cannot listen on " + l[1]);
-      }
+    String down = listeners.notListening(started);
+    if (down != null) {
+      stop();
+      throw new ListenException("cannot listen on " + down);
     }
     ListenerWatch.watch(this);
-    ready = true;
-    watcher =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "signet-tls-watch");
-              t.setDaemon(true);
-              return t;
-            });
-    long every = config.reloadInterval.toMillis();
-    watcher.scheduleWithFixedDelay(this::reloadIfChanged, every, every, TimeUnit.MILLISECONDS);
-    log.info(
+    health.ready(true);
+    tls.start(started, settings.reloadInterval());
+    HostPort healthAddress = settings.healthAddress();
+    HostPort metricsAddress = settings.metricsAddress();
+    settings.log().info(
         "server started: https://"
-            + config.http.host()
+            + settings.http().host()
             + ":"
             + port()
-            + (config.clientCaFile != null ? " (client certificates required)" : "")
-            + (health != null ? ", health http://" + health.host() + ":" + healthPort() : "")
+            + (settings.tls().clientCaFile() != null ? " (client certificates required)" : "")
+            + (healthAddress != null ? ", health http://" + healthAddress.host() + ":" + healthPort() : "")
             + (metricsAddress != null ? ", metrics http://" + metricsAddress.host() + ":" + metricsPort() : ""));
     return this;
-  }
-
-  /** The listener names Helidon knows them by, with their addresses. */
-  private List<String[]> listeners() {
-    List<String[]> out = new ArrayList<>();
-    out.add(new String[] {WebServer.DEFAULT_SOCKET_NAME, "https://" + config.http});
-    HostPort health = config.healthAddress;
-    HostPort metricsAddress = config.metricsAddress;
-    if (health != null && health.equals(metricsAddress)) {
-      out.add(new String[] {"ops", "http://" + health});
-    } else {
-      if (health != null) {
-        out.add(new String[] {"health", "http://" + health});
-      }
-      if (metricsAddress != null) {
-        out.add(new String[] {"metrics", "http://" + metricsAddress});
-      }
-    }
-    return out;
-  }
-
-  /**
-   * The connection cap, request deadlines and HTTP/1.0 handling of a listener ({@link
-   * ConnectionGate}) and Ratify's idle timeout.
-   */
-  private void guard(io.helidon.webserver.ListenerConfig.BuilderBase<?, ?> l, String name, int maxConnections) {
-    // The gate is the only selector, so that it sees each connection before its TLS handshake.
-    l.protocolsDiscoverServices(false)
-        .addConnectionSelector(
-            new ConnectionGate(name, maxConnections, config.headerTimeout, config.bodyTimeout, deadlines))
-        // Beyond this, connections wait in the kernel's backlog instead of taking descriptors.
-        .maxTcpConnections(maxConnections + 64)
-        // Answers go out at once: with Nagle's algorithm the last segment of a larger answer
-        // waits for the client's delayed acknowledgement (about 40 ms).
-        .connectionOptions(o -> o.tcpNoDelay(true))
-        .idleConnectionTimeout(config.idleTimeout)
-        .idleConnectionPeriod(Duration.ofSeconds(Math.max(1, Math.min(10, config.idleTimeout.toSeconds() / 3))));
-  }
-
-  private void plain(
-      io.helidon.webserver.ListenerConfig.Builder l, HostPort address, boolean health, boolean metricsToo) {
-    guard(l, "http://" + address, OPS_MAX_CONNECTIONS);
-    l.host(address.host())
-        .port(address.port())
-        .maxPayloadSize(64 * 1024)
-        .shutdownGracePeriod(config.shutdownGrace)
-        .routing(
-            r -> {
-              r.addFilter(SignetServer::closeWhenAsked);
-              if (health) {
-                healthRoutes(r);
-              }
-              if (metricsToo) {
-                r.get("/metrics", this::metricsRoute);
-              }
-            });
   }
 
   /** The HTTPS port (the bound one when port 0 was asked for). */
@@ -263,23 +114,17 @@ public final class SignetServer implements AutoCloseable {
 
   /** The health listener's port, or -1 when there is none. */
   public int healthPort() {
-    if (config.healthAddress == null) {
-      return -1;
-    }
-    return running().port(config.healthAddress.equals(config.metricsAddress) ? "ops" : "health");
+    return listeners.healthPort(running());
   }
 
   /** The metrics listener's port, or -1 when there is none. */
   public int metricsPort() {
-    if (config.metricsAddress == null) {
-      return -1;
-    }
-    return running().port(config.metricsAddress.equals(config.healthAddress) ? "ops" : "metrics");
+    return listeners.metricsPort(running());
   }
 
   /** Ready to answer: started, TLS loaded, every listener accepting, not stopping. */
   public boolean ready() {
-    return ready && !failure.isDone();
+    return health.ready();
   }
 
   /**
@@ -288,7 +133,7 @@ public final class SignetServer implements AutoCloseable {
    * 503; the process should stop the server and exit so that it is restarted.
    */
   public CompletableFuture<String> failure() {
-    return failure;
+    return health.failure();
   }
 
   /** A listener stopped for good: health turns red and the failure is reported once. */
@@ -298,8 +143,8 @@ public final class SignetServer implements AutoCloseable {
         return;
       }
     }
-    if (failure.complete("a listener stopped accepting connections: " + reason)) {
-      log.write(log.line("error", null, failure.join() + "; the server must be restarted"));
+    if (health.fail("a listener stopped accepting connections: " + reason)) {
+      settings.log().write(settings.log().line("error", null, health.failed() + "; the server must be restarted"));
     }
   }
 
@@ -314,17 +159,15 @@ public final class SignetServer implements AutoCloseable {
         return;
       }
       stopped = true;
-      ready = false;
+      health.ready(false);
       s = server;
     }
     ListenerWatch.unwatch(this);
-    if (watcher != null) {
-      watcher.shutdownNow();
-    }
+    tls.stop();
     s.stop();
     deadlines.shutdownNow();
-    onStop.run();
-    log.info("server stopped");
+    settings.onStop().run();
+    settings.log().info("server stopped");
   }
 
   /** The metrics exposition, also when no metrics listener is configured (tests, diagnostics). */
@@ -344,203 +187,6 @@ public final class SignetServer implements AutoCloseable {
     }
     return s;
   }
-
-  /** Checks the TLS files; serves the new pair to new connections when it changed and is valid. */
-  void reloadIfChanged() {
-    try {
-      byte[] now = tls.fingerprint();
-      if (Arrays.equals(now, servedFingerprint)) {
-        return;
-      }
-      // Remember the content even if it fails to load: a half-written pair is retried when the
-      // files change again, without a warning every interval.
-      servedFingerprint = now;
-      Tls next = tls.load();
-      running().reloadTls(next);
-      log.info("TLS certificate reloaded from " + config.certDir);
-    } catch (IOException | TlsMaterialException e) {
-      log.warn("TLS files changed but were not reloaded; still serving the previous certificate: " + e.getMessage());
-    } catch (RuntimeException e) {
-      log.warn("TLS reload failed; still serving the previous certificate: " + e);
-    }
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Routes
-
-  private void mainRoutes(HttpRouting.Builder r) {
-    r.addFilter(SignetServer::closeWhenAsked);
-    r.post(VERIFY_PATH, (req, res) -> providerRoute(req, res, false));
-    r.post(MUTATE_PATH, (req, res) -> providerRoute(req, res, true));
-    if (admission != null) {
-      r.post(ADMISSION_VALIDATE_PATH, (req, res) -> admissionRoute(req, res, false));
-      r.post(ADMISSION_MUTATE_PATH, (req, res) -> admissionRoute(req, res, true));
-    }
-    healthRoutes(r);
-  }
-
-  /**
-   * Closes the connection after the answer when the request or the answer says {@code Connection:
-   * close} (also every answer to an HTTP/1.0 request, see {@link ConnectionGate}), so that nothing
-   * sent after it on that connection is read as a request; Helidon alone would keep reading.
-   */
-  private static void closeWhenAsked(FilterChain chain, RoutingRequest req, RoutingResponse res) {
-    chain.proceed();
-    if (req.headers().contains(HeaderValues.CONNECTION_CLOSE) || res.headers().contains(HeaderValues.CONNECTION_CLOSE)) {
-      throw new CloseConnectionException("Connection: close");
-    }
-  }
-
-  private void healthRoutes(HttpRouting.Builder r) {
-    r.get(
-        "/healthz",
-        (req, res) -> {
-          String failed = failure.getNow(null);
-          text(res, failed == null ? 200 : 503, failed == null ? "ok" : failed);
-        });
-    r.get(
-        "/readyz",
-        (req, res) -> {
-          String failed = failure.getNow(null);
-          boolean ok = ready && failed == null;
-          text(res, ok ? 200 : 503, ok ? "ok" : failed != null ? failed : "not ready");
-        });
-  }
-
-  private void metricsRoute(ServerRequest req, ServerResponse res) {
-    res.header(HeaderNames.CONTENT_TYPE, ServerMetrics.contentType());
-    res.send(metrics.exposition());
-  }
-
-  private void providerRoute(ServerRequest req, ServerResponse res, boolean mutate) {
-    String traceId = traceId(req);
-    GatekeeperProvider.Reply reply;
-    try {
-      byte[] body = body(req, config.maxBodyBytes);
-      reply = mutate ? provider.mutate(body, traceId) : provider.verify(body, traceId);
-    } catch (RejectedRequestException e) {
-      // The body may be partly unread: close rather than read what follows as a request.
-      res.header(HeaderValues.CONNECTION_CLOSE);
-      reply = GatekeeperProvider.error(GatekeeperProvider.V1BETA1, e.status(), e.getMessage(), mutate);
-    } catch (RuntimeException e) {
-      metrics.systemError();
-      log.write(log.line("error", traceId, "request failed: " + e));
-      reply =
-          GatekeeperProvider.error(
-              GatekeeperProvider.V1BETA1, 500, "operation failed with error " + e.getMessage(), mutate);
-    }
-    res.status(reply.status());
-    res.header(HeaderNames.CONTENT_TYPE, JSON);
-    res.send(reply.body());
-  }
-
-  private void admissionRoute(ServerRequest req, ServerResponse res, boolean mutate) {
-    String traceId = traceId(req);
-    try {
-      byte[] out =
-          admission.handle(body(req, config.admissionMaxBodyBytes), mutate, traced(traceId));
-      res.status(200);
-      res.header(HeaderNames.CONTENT_TYPE, JSON);
-      res.send(out);
-    } catch (RejectedRequestException e) {
-      res.header(HeaderValues.CONNECTION_CLOSE);
-      text(res, e.status(), e.getMessage());
-    } catch (RuntimeException e) {
-      log.write(log.line("error", traceId, "admission request failed: " + e));
-      text(res, 500, "admission request failed: " + e.getMessage());
-    }
-  }
-
-  /** The server's decisions, each logged under {@code traceId}. */
-  private Decisions traced(String traceId) {
-    return new Decisions() {
-      @Override
-      public VerificationResult verify(String subject) {
-        return decisions.verify(subject, traceId);
-      }
-
-      @Override
-      public VerificationResult verify(String namespace, String subject) {
-        return decisions.verify(namespace, subject, traceId);
-      }
-    };
-  }
-
-  /** The trace id from the first configured header that carries a usable one, else a new UUID. */
-  private String traceId(ServerRequest req) {
-    for (HeaderName h : traceHeaders) {
-      var value = req.headers().first(h);
-      if (value.isPresent()) {
-        String v = value.get().trim();
-        if (!v.isEmpty() && v.length() <= MAX_TRACE_ID_CHARS && v.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-          return v;
-        }
-      }
-    }
-    return newTraceId();
-  }
-
-  /**
-   * A random version-4 UUID as a trace id. It only correlates log lines with a request, so it comes
-   * from a per-thread generator instead of the shared, slower SecureRandom of {@link
-   * UUID#randomUUID()}.
-   */
-  static String newTraceId() {
-    ThreadLocalRandom random = ThreadLocalRandom.current();
-    long high = (random.nextLong() & ~0xF000L) | 0x4000L;
-    long low = (random.nextLong() & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;
-    return new UUID(high, low).toString();
-  }
-
-  /** Reads the body, at most {@code limit} bytes; more is a 413. */
-  private static byte[] body(ServerRequest req, int limit) throws RejectedRequestException {
-    var length = req.headers().contentLength();
-    if (length.isPresent() && length.getAsLong() > limit) {
-      throw tooLarge(limit);
-    }
-    try (InputStream in = req.content().inputStream()) {
-      if (length.isPresent()) {
-        // The declared length, read into an array of that size; a body longer than declared is
-        // refused as Helidon refuses it.
-        byte[] bytes = new byte[(int) length.getAsLong()];
-        int read = in.readNBytes(bytes, 0, bytes.length);
-        if (read < bytes.length) {
-          throw new RejectedRequestException(
-              400, "cannot read the request body: it ended after " + read + " of " + bytes.length + " bytes");
-        }
-        return bytes;
-      }
-      byte[] bytes = in.readNBytes(limit + 1);
-      if (bytes.length > limit) {
-        throw tooLarge(limit);
-      }
-      return bytes;
-    } catch (io.helidon.http.RequestException e) {
-      // Helidon's own limit (the largest of the routes' limits), met while reading a chunked body.
-      if (e.status().code() == 413) {
-        throw tooLarge(limit);
-      }
-      throw new RejectedRequestException(400, "cannot read the request body: " + reason(e));
-    } catch (IOException | RuntimeException e) {
-      throw new RejectedRequestException(400, "cannot read the request body: " + reason(e));
-    }
-  }
-
-  private static String reason(Exception e) {
-    return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-  }
-
-  private static RejectedRequestException tooLarge(int limit) {
-    return new RejectedRequestException(413, "request body is larger than " + limit + " bytes");
-  }
-
-  private static void text(ServerResponse res, int status, String message) {
-    res.status(status);
-    res.header(HeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
-    res.send((message + "\n").getBytes(StandardCharsets.UTF_8));
-  }
-
-  // ---------------------------------------------------------------------------------------------
 
   /** The server's settings; {@link #certDir} and {@link #decisions} are required. */
   public static final class Builder {
@@ -782,10 +428,31 @@ public final class SignetServer implements AutoCloseable {
       if (decisions == null) {
         throw new IllegalStateException("decisions is required");
       }
-      if (shutdownGrace == null) {
-        shutdownGrace = verifyTimeout.get().plusSeconds(1);
-      }
-      return new SignetServer(this);
+      ServerSettings settings =
+          new ServerSettings(
+              http,
+              new ServerTls(certDir, clientCaFile, minimumTls),
+              healthAddress,
+              metricsAddress,
+              decisions,
+              resolver,
+              verifyTimeout,
+              mutateTimeout,
+              maxBodyBytes,
+              admissionMaxBodyBytes,
+              maxKeys,
+              maxConnections,
+              headerTimeout,
+              bodyTimeout,
+              idleTimeout,
+              admission,
+              traceIdHeaders,
+              reloadInterval,
+              shutdownGrace != null ? shutdownGrace : verifyTimeout.get().plusSeconds(1),
+              clock,
+              log != null ? log : new JsonLog(logStream, clock),
+              onStop);
+      return new SignetServer(settings, new ServerMetrics(registryRequests, cacheEvents, providerFetches));
     }
 
     private static Duration positive(Duration d, String what) {

@@ -137,7 +137,7 @@ class SignetServerTest {
   void generated_trace_ids_are_distinct_version_4_uuids() {
     java.util.Set<String> ids = new java.util.HashSet<>();
     for (int i = 0; i < 10_000; i++) {
-      String id = SignetServer.newTraceId();
+      String id = TraceIds.newTraceId();
       java.util.UUID uuid = java.util.UUID.fromString(id);
       assertThat(uuid.version()).isEqualTo(4);
       assertThat(uuid.variant()).isEqualTo(2);

@@ -4,6 +4,7 @@ package dev.signet.kubernetes.rotation;
 // tls.key (PEM). ca.crt is the CA bundle clients trust: the current CA first, then the CA it
 // replaced while certificates it signed may still be served.
 
+import dev.signet.tls.KeyBinding;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
@@ -14,7 +15,6 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
-import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
@@ -202,24 +202,8 @@ public record ServingMaterial(
   }
 
   private static boolean matches(PrivateKey key, X509Certificate cert) {
-    String alg = switch (key.getAlgorithm()) {
-      case "EC", "ECDSA" -> "SHA256withECDSA";
-      case "RSA" -> "SHA256withRSA";
-      default -> null;
-    };
-    if (alg == null) {
-      return false;
-    }
     try {
-      byte[] probe = "signet serving key check".getBytes(StandardCharsets.US_ASCII);
-      Signature s = Signature.getInstance(alg);
-      s.initSign(key);
-      s.update(probe);
-      byte[] sig = s.sign();
-      Signature v = Signature.getInstance(alg);
-      v.initVerify(cert.getPublicKey());
-      v.update(probe);
-      return v.verify(sig);
+      return KeyBinding.belongs(key, cert);
     } catch (GeneralSecurityException e) {
       return false;
     }

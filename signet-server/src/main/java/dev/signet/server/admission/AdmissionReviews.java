@@ -100,37 +100,38 @@ final class AdmissionReviews {
 
   private static String requiredString(JsonNode parent, String field, String where)
       throws AdmissionReviewException {
-    JsonNode node = parent.get(field);
-    if (node == null || node.isNull()) {
-      throw malformed(where + "." + field + " is required");
-    }
-    if (!node.isString()) {
-      throw malformed(where + "." + field + " must be a string");
-    }
-    return node.asString();
+    return string(required(parent, field, where), field, where);
   }
 
   private static String optionalString(JsonNode parent, String field, String where)
       throws AdmissionReviewException {
     JsonNode node = parent.get(field);
-    if (node == null || node.isNull()) {
-      return "";
-    }
-    if (!node.isString()) {
-      throw malformed(where + "." + field + " must be a string");
-    }
-    return node.asString();
+    return node == null || node.isNull() ? "" : string(node, field, where);
   }
 
   private static JsonNode requiredObject(JsonNode parent, String field, String where)
+      throws AdmissionReviewException {
+    JsonNode node = required(parent, field, where);
+    if (!node.isObject()) {
+      throw malformed(where + "." + field + " must be a JSON object");
+    }
+    return node;
+  }
+
+  /** The field's value; absent or null is malformed. */
+  private static JsonNode required(JsonNode parent, String field, String where)
       throws AdmissionReviewException {
     JsonNode node = parent.get(field);
     if (node == null || node.isNull()) {
       throw malformed(where + "." + field + " is required");
     }
-    if (!node.isObject()) {
-      throw malformed(where + "." + field + " must be a JSON object");
-    }
     return node;
+  }
+
+  private static String string(JsonNode node, String field, String where) throws AdmissionReviewException {
+    if (!node.isString()) {
+      throw malformed(where + "." + field + " must be a string");
+    }
+    return node.asString();
   }
 }
