@@ -6,6 +6,7 @@ import dev.signet.kubernetes.Engine;
 import dev.signet.kubernetes.NamespaceDecisions;
 import dev.signet.kubernetes.ResourceController;
 import dev.signet.result.ErrorCode;
+import dev.signet.result.FailureKind;
 import dev.signet.verify.Failure;
 import dev.signet.verify.ImageResolver;
 import dev.signet.server.DecisionSource;
@@ -30,7 +31,7 @@ public final class KubernetesSource {
           if (now == null) {
             return new ImageResolver.Unresolved(
                 Failure.of(
-                    Failure.Kind.CONFIGURATION,
+                    FailureKind.CONFIGURATION,
                     ErrorCode.REFERRER_STORE_FAILURE,
                     "no configuration with a store applies to the cluster, so "
                         + image

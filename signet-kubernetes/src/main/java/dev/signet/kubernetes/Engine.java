@@ -3,6 +3,7 @@ package dev.signet.kubernetes;
 import dev.signet.engine.VerificationConfig;
 import dev.signet.verify.ConfiguredExecutor;
 import dev.signet.result.ErrorCode;
+import dev.signet.result.FailureKind;
 import dev.signet.result.VerificationResult;
 import dev.signet.result.VerifierReport;
 import java.util.List;
@@ -22,6 +23,7 @@ public sealed interface Engine {
           List.of(
               VerifierReport.subjectFailure(
                   subject,
+                  FailureKind.CONFIGURATION,
                   ErrorCode.CONFIG_INVALID,
                   "no verification is configured for " + scope,
                   reason,
