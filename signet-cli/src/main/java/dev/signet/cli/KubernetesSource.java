@@ -32,7 +32,7 @@ public final class KubernetesSource {
             return new ImageResolver.Unresolved(
                 Failure.of(
                     FailureKind.CONFIGURATION,
-                    ErrorCode.REFERRER_STORE_FAILURE,
+                    ErrorCode.CONFIG_INVALID,
                     "no configuration with a store applies to the cluster, so "
                         + image
                         + " cannot be resolved",
