@@ -7,6 +7,7 @@ import dev.signet.kubernetes.Generation;
 import dev.signet.kubernetes.NamespaceDecisions;
 import dev.signet.kubernetes.ResourceController;
 import dev.signet.result.ErrorCode;
+import dev.signet.result.FailureKind;
 import dev.signet.verify.Failure;
 import dev.signet.verify.ImageResolver;
 import dev.signet.server.DecisionSource;
@@ -41,8 +42,8 @@ public final class KubernetesSource {
                 unavailable ->
                     new ImageResolver.Unresolved(
                         Failure.of(
-                            Failure.Kind.CONFIGURATION,
-                            ErrorCode.REFERRER_STORE_FAILURE,
+                            FailureKind.CONFIGURATION,
+                            ErrorCode.CONFIG_INVALID,
                             "no configuration with a store applies to the cluster, so "
                                 + image
                                 + " cannot be resolved",

@@ -6,10 +6,9 @@ import dev.signet.oci.Descriptor;
 import dev.signet.oci.Manifest;
 import dev.signet.oci.ManifestFormatException;
 import dev.signet.oci.MediaTypes;
-import dev.signet.oci.ReferrerStore;
 import dev.signet.oci.StoreException;
-import dev.signet.reference.Reference;
 import dev.signet.result.ErrorCode;
+import dev.signet.result.FailureKind;
 import dev.signet.verify.Referrer;
 import dev.signet.verify.ReferrerFailure;
 import java.util.ArrayList;
@@ -43,12 +42,10 @@ public record AttachedArtifact(Manifest manifest, List<Layer> layers) {
    */
   public static AttachedArtifact fetch(Referrer judged, long maxLayerBytes, Deadline deadline)
       throws ReferrerFailure, DeadlineExceededException {
-    Reference subject = judged.subject();
     Descriptor referrer = judged.descriptor();
-    ReferrerStore store = judged.store();
     String mediaType = referrer.mediaType();
     if (mediaType == null || !MANIFEST_TYPES.contains(mediaType)) {
-      throw new ReferrerFailure(ErrorCode.MANIFEST_INVALID,
+      throw new ReferrerFailure(FailureKind.DENIED, ErrorCode.MANIFEST_INVALID,
           "the referrer's manifest is not usable",
           "its media type must be " + MediaTypes.OCI_MANIFEST + ", "
               + MediaTypes.OCI_ARTIFACT_MANIFEST + " or " + MediaTypes.DOCKER_MANIFEST
@@ -57,19 +54,23 @@ public record AttachedArtifact(Manifest manifest, List<Layer> layers) {
     }
     Manifest manifest;
     try {
-      manifest = Manifest.parse(store.fetchManifest(subject, referrer, deadline), mediaType);
+      manifest = Manifest.parse(judged.fetchManifest(referrer, deadline), mediaType);
     } catch (StoreException | ManifestFormatException e) {
-      throw new ReferrerFailure(ErrorCode.GET_REFERRER_MANIFEST_FAILURE,
+      // The store checks the digest, so an unparsable manifest is what was signed: a retry reads
+      // the same bytes.
+      throw new ReferrerFailure(
+          e instanceof StoreException ? FailureKind.TRANSIENT : FailureKind.DENIED,
+          ErrorCode.GET_REFERRER_MANIFEST_FAILURE,
           "could not read the referrer's manifest " + referrer.digest(), e.getMessage(),
           "Check that the registry is reachable and the manifest is intact.");
     }
     if (manifest.layers().isEmpty()) {
-      throw new ReferrerFailure(ErrorCode.MANIFEST_INVALID,
+      throw new ReferrerFailure(FailureKind.DENIED, ErrorCode.MANIFEST_INVALID,
           "the referrer has no content", "its manifest lists no layers",
           "Attach the document as a layer of the referrer.");
     }
     if (manifest.layers().size() > MAX_LAYERS) {
-      throw new ReferrerFailure(ErrorCode.MANIFEST_INVALID,
+      throw new ReferrerFailure(FailureKind.DENIED, ErrorCode.MANIFEST_INVALID,
           "the referrer has too many layers",
           "its manifest lists " + manifest.layers().size() + " layers, more than " + MAX_LAYERS,
           "Attach one document per referrer.");
@@ -77,16 +78,16 @@ public record AttachedArtifact(Manifest manifest, List<Layer> layers) {
     List<Layer> layers = new ArrayList<>();
     for (Descriptor layer : manifest.layers()) {
       if (layer.size() > maxLayerBytes) {
-        throw new ReferrerFailure(ErrorCode.GET_BLOB_CONTENT_FAILURE,
+        throw new ReferrerFailure(FailureKind.DENIED, ErrorCode.GET_BLOB_CONTENT_FAILURE,
             "the referrer's document is too large",
             "layer " + layer.digest() + " is " + layer.size() + " bytes, more than the limit of "
                 + maxLayerBytes + " bytes",
             "Attach a smaller document.");
       }
       try {
-        layers.add(new Layer(layer, store.fetchBlob(subject, layer, deadline)));
+        layers.add(new Layer(layer, judged.fetchBlob(layer, deadline)));
       } catch (StoreException e) {
-        throw new ReferrerFailure(ErrorCode.GET_BLOB_CONTENT_FAILURE,
+        throw new ReferrerFailure(FailureKind.TRANSIENT, ErrorCode.GET_BLOB_CONTENT_FAILURE,
             "could not read the referrer's layer " + layer.digest(), e.getMessage(),
             "Check that the registry is reachable and the blob is intact.");
       }

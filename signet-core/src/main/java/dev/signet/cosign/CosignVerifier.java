@@ -5,10 +5,10 @@ import dev.signet.artifact.AttachedArtifact;
 import dev.signet.deadline.Deadline;
 import dev.signet.deadline.DeadlineExceededException;
 import dev.signet.oci.Descriptor;
-import dev.signet.oci.ReferrerStore;
 import dev.signet.oci.StoreException;
 import dev.signet.reference.Reference;
 import dev.signet.result.ErrorCode;
+import dev.signet.result.FailureKind;
 import dev.signet.verify.ConfiguredVerifier;
 import dev.signet.verify.Referrer;
 import dev.signet.result.VerifierReport;
@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Ratify's {@code cosign} verifier: judges cosign {@code .sig} signatures (the referrer a store
@@ -67,11 +68,10 @@ public final class CosignVerifier extends ConfiguredVerifier {
       throws DeadlineExceededException {
     Reference subject = reports.subject();
     Descriptor subjectDescriptor = reports.subjectDescriptor();
-    ReferrerStore store = reports.store();
     String repository = subject.qualifiedName();
     Optional<CosignTrustPolicy> policy = policyFor(repository);
     if (policy.isEmpty()) {
-      return reports.failure(ErrorCode.VERIFY_REFERENCE_FAILURE,
+      return reports.failure(FailureKind.CONFIGURATION, ErrorCode.VERIFY_REFERENCE_FAILURE,
           "cosign signature verification failed",
           "no cosign trust policy covers " + repository,
           "Add a trust policy whose scopes include \"" + repository + "\" (or \"*\").", Map.of());
@@ -82,10 +82,13 @@ public final class CosignVerifier extends ConfiguredVerifier {
     } catch (ReferrerFailure e) {
       return reports.failure(e, Map.of("trustPolicy", policy.get().name()));
     }
+    // A signature checked against an image manifest that could not be read was not judged.
+    AtomicBoolean manifestUnread = new AtomicBoolean();
     CosignTrustPolicy.ArtifactBytes manifest = () -> {
       try {
-        return store.fetchManifest(subject, subjectDescriptor, deadline);
+        return reports.fetchManifest(subjectDescriptor, deadline);
       } catch (StoreException | DeadlineExceededException e) {
+        manifestUnread.set(true);
         throw new CosignException("cannot read the image manifest the signature covers: "
             + e.getMessage(), "Check that the registry is reachable.");
       }
@@ -136,7 +139,9 @@ public final class CosignVerifier extends ConfiguredVerifier {
     if (verified) {
       return reports.success("cosign signature verification success", extensions);
     }
-    return reports.failure(ErrorCode.VERIFY_REFERENCE_FAILURE,
+    return reports.failure(
+        manifestUnread.get() ? FailureKind.TRANSIENT : FailureKind.DENIED,
+        ErrorCode.VERIFY_REFERENCE_FAILURE,
         "cosign signature verification failed",
         lastFailure == null ? "the referrer holds no signature" : lastFailure.getMessage(),
         lastFailure == null ? "Sign the image with cosign sign." : lastFailure.remediation(),

@@ -110,15 +110,15 @@ public final class NotationVerifier {
     try {
       content = SignatureEnvelope.verify(envelopeMediaType, envelope);
     } catch (EnvelopeException e) {
-      run.record(Check.INTEGRITY, "unable to parse the digital signature, error : " + e.getMessage());
+      run.record(Check.INTEGRITY,
+          Optional.of("unable to parse the digital signature, error : " + e.getMessage()));
       return run.outcome(null);
     }
     Optional<String> critical = unsupportedCriticalAttribute(content);
+    run.record(Check.INTEGRITY, critical);
     if (critical.isPresent()) {
-      run.record(Check.INTEGRITY, critical.get());
       return run.outcome(content);
     }
-    run.record(Check.INTEGRITY, null);
 
     X509Certificate leaf = content.leaf();
     String leafSubject = GoNameFormat.format(leaf.getSubjectX500Principal());
@@ -127,16 +127,17 @@ public final class NotationVerifier {
     if (run.record(Check.AUTHENTICITY, authenticity(statement, content)).fatal()) {
       return run.outcome(content);
     }
-    if (run.record(Check.TRUSTED_IDENTITY, TrustedIdentities.mismatch(statement, leafSubject).orElse(null))
+    if (run.record(Check.TRUSTED_IDENTITY, TrustedIdentities.mismatch(statement, leafSubject))
         .fatal()) {
       return run.outcome(content);
     }
 
     Instant now = clock.instant();
-    String expired =
+    Optional<String> expired =
         content.expiry() != null && !now.isBefore(content.expiry())
-            ? "digital signature has expired on \"" + RFC1123Z.format(content.expiry()) + "\""
-            : null;
+            ? Optional.of(
+                "digital signature has expired on \"" + RFC1123Z.format(content.expiry()) + "\"")
+            : Optional.empty();
     if (run.record(Check.EXPIRY, expired).fatal()) {
       return run.outcome(content);
     }
@@ -151,7 +152,7 @@ public final class NotationVerifier {
           content.signingScheme() == SigningScheme.X509_SIGNING_AUTHORITY
               ? content.authenticSigningTime()
               : null;
-      String revoked =
+      Optional<String> revoked =
           revocationFailure(
               revocationChecker.check(
                   content.certificateChain(), Purpose.CODE_SIGNING, signingTime, deadline),
@@ -189,7 +190,7 @@ public final class NotationVerifier {
     return Optional.empty();
   }
 
-  private String authenticity(TrustPolicyStatement statement, EnvelopeContent content) {
+  private Optional<String> authenticity(TrustPolicyStatement statement, EnvelopeContent content) {
     StoreType type =
         content.signingScheme() == SigningScheme.X509_SIGNING_AUTHORITY
             ? StoreType.SIGNING_AUTHORITY
@@ -198,14 +199,15 @@ public final class NotationVerifier {
     try {
       trusted = certificates(statement, type);
     } catch (TrustStoreException e) {
-      return "error while loading the trust store, " + e.getMessage();
+      return Optional.of("error while loading the trust store, " + e.getMessage());
     }
     if (trusted.isEmpty()) {
-      return "no trusted certificates are found to verify authenticity (the trust policy statement \""
+      return Optional.of(
+          "no trusted certificates are found to verify authenticity (the trust policy statement \""
           + statement.name()
           + "\" lists no "
           + type.value()
-          + ": trust store)";
+          + ": trust store)");
     }
     Set<ByteKey> anchors = new LinkedHashSet<>();
     for (X509Certificate c : trusted) {
@@ -213,10 +215,10 @@ public final class NotationVerifier {
     }
     for (X509Certificate c : content.certificateChain()) {
       if (anchors.contains(ByteKey.of(c))) {
-        return null;
+        return Optional.empty();
       }
     }
-    return "the signature's certificate chain does not contain any trusted certificate";
+    return Optional.of("the signature's certificate chain does not contain any trusted certificate");
   }
 
   private List<X509Certificate> certificates(TrustPolicyStatement statement, StoreType type)
@@ -231,21 +233,21 @@ public final class NotationVerifier {
     return out;
   }
 
-  private String authenticTimestamp(
+  private Optional<String> authenticTimestamp(
       TrustPolicyStatement statement, EnvelopeContent content, Instant now, Deadline deadline) {
     List<X509Certificate> chain = content.certificateChain();
     if (content.signingScheme() == SigningScheme.X509_SIGNING_AUTHORITY) {
       Instant at = content.authenticSigningTime();
       for (X509Certificate c : chain) {
         if (at.isBefore(c.getNotBefore().toInstant()) || at.isAfter(c.getNotAfter().toInstant())) {
-          return "certificate \""
+          return Optional.of("certificate \""
               + dn(c)
               + "\" was not valid when the digital signature was produced at \""
               + RFC1123Z.format(at)
-              + "\"";
+              + "\"");
         }
       }
-      return null;
+      return Optional.empty();
     }
     boolean tsaListed =
         statement.trustStores().stream().anyMatch(r -> r.type() == StoreType.TSA);
@@ -257,14 +259,14 @@ public final class NotationVerifier {
     if (!perform) {
       for (X509Certificate c : chain) {
         if (now.isBefore(c.getNotBefore().toInstant())) {
-          return "verification time is before certificate \""
+          return Optional.of("verification time is before certificate \""
               + dn(c)
               + "\" validity period, it will be valid from \""
               + RFC1123Z.format(c.getNotBefore().toInstant())
-              + "\"";
+              + "\"");
         }
         if (now.isAfter(c.getNotAfter().toInstant())) {
-          return "verification time is after certificate \""
+          return Optional.of("verification time is after certificate \""
               + dn(c)
               + "\" validity period, it was expired at \""
               + RFC1123Z.format(c.getNotAfter().toInstant())
@@ -272,13 +274,13 @@ public final class NotationVerifier {
               + (tsaListed
                   ? ""
                   : "; a timestamp countersignature can prove the signature was made while the"
-                      + " certificate was valid: add a tsa: trust store to the trust policy");
+                      + " certificate was valid: add a tsa: trust store to the trust policy"));
         }
       }
-      return null;
+      return Optional.empty();
     }
     if (content.timestampToken() == null) {
-      return "no timestamp countersignature was found in the signature envelope";
+      return Optional.of("no timestamp countersignature was found in the signature envelope");
     }
     VerifiedTimestamp timestamp;
     try {
@@ -288,22 +290,22 @@ public final class NotationVerifier {
               content.signature(),
               () -> certificates(statement, StoreType.TSA));
     } catch (TimestampException e) {
-      return e.getMessage();
+      return Optional.of(e.getMessage());
     }
     for (X509Certificate c : chain) {
       if (timestamp.earliest().isBefore(c.getNotBefore().toInstant())) {
-        return "timestamp can be before certificate \""
+        return Optional.of("timestamp can be before certificate \""
             + dn(c)
             + "\" validity period, it will be valid from \""
             + RFC1123Z.format(c.getNotBefore().toInstant())
-            + "\"";
+            + "\"");
       }
       if (timestamp.latest().isAfter(c.getNotAfter().toInstant())) {
-        return "timestamp can be after certificate \""
+        return Optional.of("timestamp can be after certificate \""
             + dn(c)
             + "\" validity period, it was expired at \""
             + RFC1123Z.format(c.getNotAfter().toInstant())
-            + "\"";
+            + "\"");
       }
     }
     // The TSA chain's revocation belongs to this check and runs even when revocation is skipped.
@@ -313,30 +315,31 @@ public final class NotationVerifier {
   }
 
   /** Notation's message for a chain's revocation result, with the deciding detail appended. */
-  private static String revocationFailure(List<CertificateStatus> statuses, Purpose purpose) {
+  private static Optional<String> revocationFailure(
+      List<CertificateStatus> statuses, Purpose purpose) {
     RevocationOutcome outcome =
         RevocationOutcome.summarize(statuses, NotationVerifier::dn, purpose);
     if (outcome.passed()) {
-      return null;
+      return Optional.empty();
     }
     String detail = outcome.cause().detail();
-    return detail == null ? outcome.message() : outcome.message() + ": " + detail;
+    return Optional.of(detail == null ? outcome.message() : outcome.message() + ": " + detail);
   }
 
-  private static String targetMismatch(EnvelopeContent content, Descriptor target) {
+  private static Optional<String> targetMismatch(EnvelopeContent content, Descriptor target) {
     Descriptor signed;
     try {
       JsonNode payload = StrictJson.parseObject(content.payload(), MAX_PAYLOAD_BYTES, "signature payload");
       JsonNode artifact = payload.get("targetArtifact");
       signed = Descriptor.fromJson(artifact, "targetArtifact");
       if (signed.mediaType() == null) {
-        return "the signature payload's targetArtifact has no mediaType";
+        return Optional.of("the signature payload's targetArtifact has no mediaType");
       }
     } catch (JsonFormatException | ManifestFormatException e) {
-      return "the signature payload is invalid: " + e.getMessage();
+      return Optional.of("the signature payload is invalid: " + e.getMessage());
     }
     if (!signed.sameContent(target)) {
-      return "content descriptor mismatch: the signature is for "
+      return Optional.of("content descriptor mismatch: the signature is for "
           + signed.digest()
           + " ("
           + signed.mediaType()
@@ -348,9 +351,9 @@ public final class NotationVerifier {
           + target.mediaType()
           + ", "
           + target.size()
-          + " bytes)";
+          + " bytes)");
     }
-    return null;
+    return Optional.empty();
   }
 
   private static String dn(X509Certificate c) {
@@ -370,12 +373,13 @@ public final class NotationVerifier {
       return statement.signatureVerification().action(check.validationType());
     }
 
-    CheckResult record(Check check, String failure) {
+    /** Records a check: its failure, or empty when it passed. */
+    CheckResult record(Check check, Optional<String> failure) {
       return record(check, failure, action(check));
     }
 
-    CheckResult record(Check check, String failure, ValidationAction action) {
-      CheckResult r = new CheckResult(check, action, failure);
+    CheckResult record(Check check, Optional<String> failure, ValidationAction action) {
+      CheckResult r = new CheckResult(check, action, failure.orElse(null));
       results.add(r);
       return r;
     }

@@ -1,6 +1,7 @@
 package dev.signet.policy;
 
 import dev.signet.result.ErrorCode;
+import dev.signet.result.FailureKind;
 import dev.signet.result.VerificationResult;
 import dev.signet.result.VerifierReport;
 import java.util.ArrayList;
@@ -35,6 +36,7 @@ public interface VerificationPolicy {
     withReason.add(
         VerifierReport.subjectFailure(
             subject,
+            FailureKind.CONFIGURATION,
             ErrorCode.EXECUTOR_FAILURE,
             "the policy could not be evaluated, so the subject is denied",
             decision.reason(),

@@ -13,8 +13,8 @@ import tools.jackson.databind.node.ObjectNode;
  * Renders results in Ratify's JSON shape: {@code {"isSuccess", "verifierReports": [...]}}, each
  * report with Ratify's current and deprecated field names, and reads that shape back. As in
  * Ratify, where every report field but {@code isSuccess} is {@code omitempty}, empty strings, empty
- * extensions and empty nested results are left out ({@code errorCode} is Signet's addition, present
- * on failures); reading takes a missing one as empty.
+ * extensions and empty nested results are left out ({@code errorCode} and {@code failureKind} are
+ * Signet's additions, present on failures); reading takes a missing one as empty.
  */
 public final class ResultJson {
   private ResultJson() {}
@@ -44,6 +44,9 @@ public final class ResultJson {
       putIfNotEmpty(o, "remediation", r.remediation());
       if (r.errorCode() != null) {
         o.put("errorCode", r.errorCode().name());
+      }
+      if (r.failureKind() != null) {
+        o.put("failureKind", r.failureKind().key());
       }
       if (r.extensions() != null && !r.extensions().isEmpty()) {
         o.set("extensions", StrictJson.MAPPER.valueToTree(extensions(r.extensions())));
@@ -94,6 +97,14 @@ public final class ResultJson {
           throw new JsonFormatException("unknown errorCode " + code, e);
         }
       }
+      FailureKind failureKind = null;
+      if (o.has("failureKind")) {
+        String kind = text(o, "failureKind");
+        failureKind = java.util.Arrays.stream(FailureKind.values())
+            .filter(k -> k.key().equals(kind))
+            .findFirst()
+            .orElseThrow(() -> new JsonFormatException("unknown failureKind \"" + kind + "\""));
+      }
       JsonNode extensions = o.has("extensions") ? o.get("extensions") : StrictJson.MAPPER.createObjectNode();
       if (!extensions.isObject()) {
         throw new JsonFormatException("extensions must be an object");
@@ -108,6 +119,7 @@ public final class ResultJson {
               .errorReason(text(o, "errorReason"))
               .remediation(text(o, "remediation"))
               .errorCode(errorCode)
+              .failureKind(failureKind)
               .extensions(StrictJson.MAPPER.convertValue(
                   extensions,
                   StrictJson.MAPPER.getTypeFactory()

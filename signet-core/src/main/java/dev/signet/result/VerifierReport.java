@@ -17,6 +17,8 @@ import java.util.Map;
  * @param errorReason the root cause of a failure; empty on success
  * @param remediation what a user can do; empty on success
  * @param errorCode the error code name for failures, or null
+ * @param failureKind what a failure says about retrying, set where the failure is built; null on
+ *     success
  * @param extensions verifier-specific details (for notation: Issuer, SN, warnings)
  * @param nestedResults reports of the referrer's own referrers
  */
@@ -31,6 +33,7 @@ public record VerifierReport(
     String errorReason,
     String remediation,
     ErrorCode errorCode,
+    FailureKind failureKind,
     Map<String, Object> extensions,
     List<VerifierReport> nestedResults) {
 
@@ -44,6 +47,7 @@ public record VerifierReport(
     message = message == null ? "" : message;
     errorReason = errorReason == null ? "" : errorReason;
     remediation = remediation == null ? "" : remediation;
+    failureKind = isSuccess ? null : failureKind;
   }
 
   /** A report about {@code subject}, to be filled in; a builder starts as a failure with no code. */
@@ -61,14 +65,20 @@ public record VerifierReport(
         .errorReason(errorReason)
         .remediation(remediation)
         .errorCode(errorCode)
+        .failureKind(failureKind)
         .extensions(extensions)
         .nestedResults(nestedResults);
   }
 
   /** A failure that is about the subject as a whole (no referrer judged). */
   public static VerifierReport subjectFailure(
-      String subject, ErrorCode code, String message, String errorReason, String remediation) {
-    return about(subject).failure(code, message, errorReason, remediation).build();
+      String subject,
+      FailureKind kind,
+      ErrorCode code,
+      String message,
+      String errorReason,
+      String remediation) {
+    return about(subject).failure(kind, code, message, errorReason, remediation).build();
   }
 
   /** Fills in a {@link VerifierReport} by field name instead of position. */
@@ -83,6 +93,7 @@ public record VerifierReport(
     private String errorReason;
     private String remediation;
     private ErrorCode errorCode;
+    private FailureKind failureKind;
     private Map<String, Object> extensions;
     private List<VerifierReport> nestedResults;
 
@@ -109,14 +120,16 @@ public record VerifierReport(
       return this;
     }
 
-    /** A pass with {@code message}: no code, reason or remediation. */
+    /** A pass with {@code message}: no code, kind, reason or remediation. */
     public Builder passed(String message) {
-      return success(true).message(message).errorCode(null).errorReason("").remediation("");
+      return success(true).message(message).errorCode(null).failureKind(null).errorReason("")
+          .remediation("");
     }
 
-    /** A failure: its code, what happened, its root cause and what a user can do. */
-    public Builder failure(ErrorCode code, String message, String reason, String remediation) {
-      return success(false).errorCode(code).message(message).errorReason(reason)
+    /** A failure: its kind and code, what happened, its root cause and what a user can do. */
+    public Builder failure(
+        FailureKind kind, ErrorCode code, String message, String reason, String remediation) {
+      return success(false).failureKind(kind).errorCode(code).message(message).errorReason(reason)
           .remediation(remediation);
     }
 
@@ -140,6 +153,11 @@ public record VerifierReport(
       return this;
     }
 
+    public Builder failureKind(FailureKind failureKind) {
+      this.failureKind = failureKind;
+      return this;
+    }
+
     public Builder extensions(Map<String, Object> extensions) {
       this.extensions = extensions;
       return this;
@@ -152,7 +170,8 @@ public record VerifierReport(
 
     public VerifierReport build() {
       return new VerifierReport(subject, isSuccess, verifierName, verifierType, referenceDigest,
-          artifactType, message, errorReason, remediation, errorCode, extensions, nestedResults);
+          artifactType, message, errorReason, remediation, errorCode, failureKind, extensions,
+          nestedResults);
     }
   }
 }

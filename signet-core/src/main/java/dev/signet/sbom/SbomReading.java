@@ -6,6 +6,7 @@ import dev.signet.deadline.Deadline;
 import dev.signet.deadline.DeadlineExceededException;
 import dev.signet.verify.Referrer;
 import dev.signet.result.ErrorCode;
+import dev.signet.result.FailureKind;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,7 +28,7 @@ final class SbomReading {
       try {
         sboms.add(Sbom.parse(layer.content(), layer.descriptor().mediaType()));
       } catch (SbomFormatException e) {
-        throw new ReferrerFailure(ErrorCode.VERIFY_REFERENCE_FAILURE,
+        throw new ReferrerFailure(FailureKind.DENIED, ErrorCode.VERIFY_REFERENCE_FAILURE,
             "the SBOM could not be read",
             "layer " + layer.descriptor().digest() + ": " + e.getMessage(),
             "Attach an SPDX JSON, SPDX tag-value or CycloneDX JSON document with its media type"

@@ -12,6 +12,7 @@ import dev.signet.oci.Descriptor;
 import dev.signet.oci.ReferrerStore;
 import dev.signet.reference.Reference;
 import dev.signet.result.ErrorCode;
+import dev.signet.result.FailureKind;
 import dev.signet.result.VerifierReport;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,7 +56,8 @@ public final class SchemaValidatorVerifier extends ConfiguredVerifier {
       try {
         schema = source.schema(deadline);
       } catch (SchemaUnavailableException e) {
-        return reports.failure(ErrorCode.VERIFY_REFERENCE_FAILURE,
+        // The schema could not be fetched this time: nothing was judged, so nothing is kept.
+        return reports.failure(FailureKind.TRANSIENT, ErrorCode.VERIFY_REFERENCE_FAILURE,
             "schema validation failed: the schema is unavailable", e.getMessage(),
             "Check that the schema URL is reachable, or configure the schema as a file.", Map.of());
       }

@@ -7,6 +7,7 @@ import dev.signet.deadline.DeadlineExceededException;
 import dev.signet.deadline.SingleFlight;
 import dev.signet.reference.Reference;
 import dev.signet.result.ErrorCode;
+import dev.signet.result.FailureKind;
 import dev.signet.result.VerificationResult;
 import java.util.Map;
 import java.util.Optional;
@@ -96,7 +97,7 @@ final class CachingVerifier implements SubjectVerifier {
       return cutShort.result;
     } catch (DeadlineExceededException e) {
       return new Failure(
-              Failure.Kind.TRANSIENT,
+              FailureKind.TRANSIENT,
               ErrorCode.DEADLINE_EXCEEDED,
               "verification did not finish in time: the deadline passed while waiting for an"
                   + " identical verification in flight",

@@ -2,9 +2,6 @@ package dev.signet.verify;
 
 import dev.signet.deadline.Deadline;
 import dev.signet.deadline.DeadlineExceededException;
-import dev.signet.oci.Descriptor;
-import dev.signet.oci.ReferrerStore;
-import dev.signet.reference.Reference;
 import dev.signet.result.VerifierReport;
 import java.util.Map;
 import java.util.Set;
@@ -53,14 +50,8 @@ public abstract class ConfiguredVerifier implements ReferenceVerifier {
   }
 
   @Override
-  public final VerifierReport verify(
-      Reference subject,
-      Descriptor subjectDescriptor,
-      Descriptor referrer,
-      ReferrerStore store,
-      Deadline deadline)
+  public final VerifierReport verify(Referrer r, Deadline deadline)
       throws DeadlineExceededException {
-    Referrer r = new Referrer(name, type, subject, subjectDescriptor, referrer, store);
     try {
       return judge(r, deadline);
     } catch (ReferrerFailure e) {

@@ -8,7 +8,6 @@ import dev.signet.cache.ResultKey;
 import dev.signet.cache.TagCache;
 import dev.signet.deadline.Deadline;
 import dev.signet.deadline.SingleFlight;
-import dev.signet.oci.Descriptor;
 import dev.signet.reference.Reference;
 import java.time.Clock;
 import java.util.List;
@@ -101,28 +100,27 @@ public final class DecisionService {
   }
 
   /**
-   * The decision for one subject when the caches alone answer it, else null: a digest (or a tag the
+   * The decision for one subject when the caches alone answer it, else empty: a digest (or a tag the
    * first store resolved within the tag cache's lifetime) whose decision this process holds. The
    * answer is the one {@link #decide(String)} would give; nothing is asked of a store or of another
    * process, so the caller need not guard it with a deadline.
    */
-  public VerificationResult cachedDecision(String subjectText) {
+  public Optional<VerificationResult> cachedDecision(String subjectText) {
     Reference subject;
     try {
       subject = Reference.parse(subjectText);
     } catch (IllegalArgumentException e) {
-      return null;
+      return Optional.empty();
     }
     try (ConfiguredExecutor configured = executors.get()) {
-      Reference atDigest = subject;
-      if (subject.digest() == null) {
-        Optional<Descriptor> resolved = configured.executor().resolver(tags).cached(subject);
-        if (resolved.isEmpty()) {
-          return null;
-        }
-        atDigest = subject.withDigest(resolved.get().digest());
-      }
-      return cached(configured).inProcess(atDigest).map(r -> relabel(r, subjectText)).orElse(null);
+      Optional<Reference> atDigest =
+          subject.digest() != null
+              ? Optional.of(subject)
+              : configured.executor().resolver(tags).cached(subject)
+                  .map(d -> subject.withDigest(d.digest()));
+      return atDigest
+          .flatMap(cached(configured)::inProcess)
+          .map(r -> relabel(r, subjectText));
     }
   }
 

@@ -4,6 +4,7 @@ package dev.signet.verify;
 
 import dev.signet.cache.TagCache;
 import dev.signet.result.ErrorCode;
+import dev.signet.result.FailureKind;
 import dev.signet.result.VerificationResult;
 import dev.signet.result.VerifierReport;
 import dev.signet.deadline.Deadline;
@@ -185,7 +186,7 @@ public final class Executor implements SubjectVerifier {
                 (interrupted
                         ? Failure.interrupted("verification was interrupted", "the caller stopped waiting")
                         : Failure.of(
-                            Failure.Kind.TRANSIENT,
+                            FailureKind.TRANSIENT,
                             ErrorCode.DEADLINE_EXCEEDED,
                             "verification did not finish within " + budget.toMillis() + " ms",
                             "the batch stopped waiting for this subject",
@@ -282,14 +283,16 @@ public final class Executor implements SubjectVerifier {
         // Interrupted: every task is cancelled, and the later ones then answer with cancellation.
         interrupted = true;
         pending.forEach(x -> x.task().cancel(true));
-        report = referrerFailure(subject, p.verifier(), p.referrer(), ErrorCode.EXECUTOR_FAILURE,
-            "verification was interrupted", "the caller stopped waiting", "Retry.");
+        report = referrerFailure(subject, p.verifier(), p.referrer(), FailureKind.TRANSIENT,
+            ErrorCode.EXECUTOR_FAILURE, "verification was interrupted",
+            "the caller stopped waiting", "Retry.");
       } catch (ExecutionException e) {
         report =
             referrerFailure(
                 subject,
                 p.verifier(),
                 p.referrer(),
+                FailureKind.BUG,
                 ErrorCode.EXECUTOR_FAILURE,
                 "the verifier failed unexpectedly",
                 String.valueOf(e.getCause()),
@@ -304,7 +307,7 @@ public final class Executor implements SubjectVerifier {
     if (reports.isEmpty()) {
       String at = subject.name() + "@" + descriptor.digest();
       return Failure.of(
-              Failure.Kind.DENIED,
+              FailureKind.DENIED,
               ErrorCode.NO_VERIFIER_REPORT,
               "no signature was found"
                   + (referrers.isEmpty()
@@ -348,7 +351,9 @@ public final class Executor implements SubjectVerifier {
     try {
       report =
           verifier.verify(
-              subject, subjectDescriptor, referrer, new StepTrackingStore(store, step), deadline);
+              new Referrer(verifier.name(), verifier.type(), subject, subjectDescriptor, referrer,
+                  store, step),
+              deadline);
     } catch (DeadlineExceededException e) {
       return referrerDeadline(subject, verifier, referrer, step.get(), e.getMessage());
     }
@@ -372,7 +377,7 @@ public final class Executor implements SubjectVerifier {
       String text = nestedSubject.toString();
       nested =
           Failure.of(
-                  Failure.Kind.CONFIGURATION,
+                  FailureKind.CONFIGURATION,
                   ErrorCode.VERIFY_REFERENCE_FAILURE,
                   "nested verification goes deeper than " + MAX_NESTING_DEPTH + " levels",
                   "the referrer " + referrer.digest() + " is nested too deep",
@@ -398,6 +403,8 @@ public final class Executor implements SubjectVerifier {
         nested.verifierReports().stream().anyMatch(Executor::containsDeadline)
             ? ErrorCode.DEADLINE_EXCEEDED
             : ErrorCode.VERIFY_REFERENCE_FAILURE;
+    // The nested failures say whether a retry can change this one.
+    FailureKind kind = nested.failureKind().orElse(FailureKind.DENIED);
     String reason =
         cause.referenceDigest().isEmpty()
             ? cause.message()
@@ -406,7 +413,7 @@ public final class Executor implements SubjectVerifier {
       reason = reason + ": " + cause.errorReason();
     }
     return parent.toBuilder()
-        .failure(code, "nested verification failed", reason, cause.remediation())
+        .failure(kind, code, "nested verification failed", reason, cause.remediation())
         .nestedResults(nested.verifierReports())
         .build();
   }
@@ -494,7 +501,7 @@ public final class Executor implements SubjectVerifier {
                   : "unexpected error while " + Step.LIST_REFERRERS.doing + ": " + cause;
           return new ListingFailed(
               Failure.of(
-                      Failure.Kind.TRANSIENT,
+                      FailureKind.TRANSIENT,
                       ErrorCode.LIST_REFERRERS_FAILURE,
                       "could not list the referrers (signatures) of the subject in "
                           + storeName(store),
@@ -553,8 +560,8 @@ public final class Executor implements SubjectVerifier {
   private VerifierReport referrerDeadline(
       Reference subject, ReferenceVerifier v, Descriptor referrer, Step step, String detail) {
     return referrerReport(subject, v, referrer)
-        .failure(ErrorCode.DEADLINE_EXCEEDED, Failure.deadlineMessage(step, timeout), detail,
-            Failure.TIMEOUT_REMEDIATION)
+        .failure(FailureKind.TRANSIENT, ErrorCode.DEADLINE_EXCEEDED,
+            Failure.deadlineMessage(step, timeout), detail, Failure.TIMEOUT_REMEDIATION)
         .extensions(Map.of("step", step.key))
         .build();
   }
@@ -563,11 +570,14 @@ public final class Executor implements SubjectVerifier {
       Reference subject,
       ReferenceVerifier v,
       Descriptor referrer,
+      FailureKind kind,
       ErrorCode code,
       String message,
       String reason,
       String remediation) {
-    return referrerReport(subject, v, referrer).failure(code, message, reason, remediation).build();
+    return referrerReport(subject, v, referrer)
+        .failure(kind, code, message, reason, remediation)
+        .build();
   }
 
   private static VerifierReport.Builder referrerReport(

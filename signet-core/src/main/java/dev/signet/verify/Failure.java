@@ -1,6 +1,7 @@
 package dev.signet.verify;
 
 import dev.signet.result.ErrorCode;
+import dev.signet.result.FailureKind;
 import dev.signet.result.VerificationResult;
 import dev.signet.result.VerifierReport;
 import java.time.Duration;
@@ -19,24 +20,12 @@ import java.util.Map;
  * @param extensions details for the report (for a deadline: the step)
  */
 public record Failure(
-    Kind kind,
+    FailureKind kind,
     ErrorCode code,
     String message,
     String reason,
     String remediation,
     Map<String, Object> extensions) {
-
-  /** The failure taxonomy: every kind fails closed; they differ in what a retry can change. */
-  public enum Kind {
-    /** The subject or its referrers were judged and found wanting: a retry gives the same answer. */
-    DENIED,
-    /** A store or the time budget failed this attempt: a retry may succeed. */
-    TRANSIENT,
-    /** The request or the configuration cannot work as given: fix it, then retry. */
-    CONFIGURATION,
-    /** Something that should not happen happened: report it. */
-    BUG
-  }
 
   static final String TIMEOUT_REMEDIATION =
       "Retry; if it keeps happening, check registry latency and raise"
@@ -48,26 +37,26 @@ public record Failure(
 
   /** The subject text is not an image reference. */
   public static Failure invalidReference(IllegalArgumentException e) {
-    return new Failure(Kind.CONFIGURATION, ErrorCode.REFERENCE_INVALID,
+    return new Failure(FailureKind.CONFIGURATION, ErrorCode.REFERENCE_INVALID,
         "the subject is not a valid image reference", e.getMessage(),
         "Give the image as host[:port]/repository[:tag][@sha256:<hex>].", Map.of());
   }
 
   /** The caller stopped waiting. */
   public static Failure interrupted(String message, String reason) {
-    return new Failure(Kind.TRANSIENT, ErrorCode.EXECUTOR_FAILURE, message, reason, "Retry.", Map.of());
+    return new Failure(FailureKind.TRANSIENT, ErrorCode.EXECUTOR_FAILURE, message, reason, "Retry.", Map.of());
   }
 
   /** An error no step expects. */
   public static Failure unexpected(Throwable cause) {
-    return new Failure(Kind.BUG, ErrorCode.EXECUTOR_FAILURE, "verification failed unexpectedly",
+    return new Failure(FailureKind.BUG, ErrorCode.EXECUTOR_FAILURE, "verification failed unexpectedly",
         String.valueOf(cause), "Report this as a bug, with the subject and the configuration.",
         Map.of());
   }
 
   /** The deadline of a verification of {@code budget} passed during {@code step}. */
   public static Failure deadline(Step step, Duration budget, String detail) {
-    return new Failure(Kind.TRANSIENT, ErrorCode.DEADLINE_EXCEEDED,
+    return new Failure(FailureKind.TRANSIENT, ErrorCode.DEADLINE_EXCEEDED,
         deadlineMessage(step, budget), detail, TIMEOUT_REMEDIATION, Map.of("step", step.key));
   }
 
@@ -78,14 +67,14 @@ public record Failure(
 
   /** A failure of {@code kind} with no extensions. */
   public static Failure of(
-      Kind kind, ErrorCode code, String message, String reason, String remediation) {
+      FailureKind kind, ErrorCode code, String message, String reason, String remediation) {
     return new Failure(kind, code, message, reason, remediation, Map.of());
   }
 
   /** The report of this failure about {@code subject} as a whole (no referrer judged). */
   public VerifierReport report(String subject) {
     return VerifierReport.about(subject)
-        .failure(code, message, reason, remediation)
+        .failure(kind, code, message, reason, remediation)
         .extensions(extensions)
         .build();
   }

@@ -8,6 +8,7 @@ import dev.signet.oci.ReferrerStore;
 import dev.signet.oci.StoreException;
 import dev.signet.reference.Reference;
 import dev.signet.result.ErrorCode;
+import dev.signet.result.FailureKind;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,7 +67,7 @@ final class FirstStoreResolver implements ImageResolver {
       }
       tags.put(store, image, descriptor);
       if (image.digest() != null && !image.digest().equals(descriptor.digest())) {
-        return unresolved(Failure.of(Failure.Kind.DENIED,
+        return unresolved(Failure.of(FailureKind.DENIED,
             ErrorCode.GET_SUBJECT_DESCRIPTOR_FAILURE,
             "the store resolved the subject to another digest",
             "requested " + image.digest() + " but the store resolved " + descriptor.digest(),
@@ -74,7 +75,7 @@ final class FirstStoreResolver implements ImageResolver {
       }
       return new Resolved(store, descriptor);
     }
-    return unresolved(Failure.of(Failure.Kind.TRANSIENT,
+    return unresolved(Failure.of(FailureKind.TRANSIENT,
         ErrorCode.REFERRER_STORE_FAILURE,
         "could not resolve the image in any store",
         stores.isEmpty() ? "no store is configured" : String.join("; ", errors),

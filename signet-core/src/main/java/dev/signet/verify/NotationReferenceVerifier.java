@@ -1,6 +1,7 @@
 package dev.signet.verify;
 
 import dev.signet.result.ErrorCode;
+import dev.signet.result.FailureKind;
 import dev.signet.result.VerifierReport;
 import dev.signet.deadline.Deadline;
 import dev.signet.deadline.DeadlineExceededException;
@@ -11,9 +12,7 @@ import dev.signet.oci.Descriptor;
 import dev.signet.oci.Manifest;
 import dev.signet.oci.ManifestFormatException;
 import dev.signet.oci.MediaTypes;
-import dev.signet.oci.ReferrerStore;
 import dev.signet.oci.StoreException;
-import dev.signet.reference.Reference;
 import java.security.cert.X509Certificate;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,11 +51,10 @@ public final class NotationReferenceVerifier extends ConfiguredVerifier {
       throws ReferrerFailure, DeadlineExceededException {
     Descriptor referrer = judged.descriptor();
     String mediaType = referrer.mediaType();
-    Reference subject = judged.subject();
-    ReferrerStore store = judged.store();
     if (!MediaTypes.OCI_MANIFEST.equals(mediaType)
         && !MediaTypes.OCI_ARTIFACT_MANIFEST.equals(mediaType)) {
       throw new ReferrerFailure(
+          FailureKind.DENIED,
           ErrorCode.MANIFEST_INVALID,
           "signature manifest is not usable",
           "the signature manifest's media type must be "
@@ -70,9 +68,11 @@ public final class NotationReferenceVerifier extends ConfiguredVerifier {
     }
     Manifest manifest;
     try {
-      manifest = Manifest.parse(store.fetchManifest(subject, referrer, deadline), mediaType);
+      manifest = Manifest.parse(judged.fetchManifest(referrer, deadline), mediaType);
     } catch (StoreException | ManifestFormatException e) {
+      // The store checks the digest, so an unparsable manifest is what was signed.
       throw new ReferrerFailure(
+          e instanceof StoreException ? FailureKind.TRANSIENT : FailureKind.DENIED,
           ErrorCode.GET_REFERRER_MANIFEST_FAILURE,
           "could not read the signature manifest " + referrer.digest(),
           e.getMessage(),
@@ -80,6 +80,7 @@ public final class NotationReferenceVerifier extends ConfiguredVerifier {
     }
     if (manifest.layers().size() != 1) {
       throw new ReferrerFailure(
+          FailureKind.DENIED,
           ErrorCode.MANIFEST_INVALID,
           "signature manifest is not usable",
           "a signature manifest requires exactly one signature envelope blob, got "
@@ -89,16 +90,17 @@ public final class NotationReferenceVerifier extends ConfiguredVerifier {
     Descriptor envelopeDescriptor = manifest.layers().get(0);
     byte[] envelope;
     try {
-      envelope = store.fetchBlob(subject, envelopeDescriptor, deadline);
+      envelope = judged.fetchBlob(envelopeDescriptor, deadline);
     } catch (StoreException e) {
       throw new ReferrerFailure(
+          FailureKind.TRANSIENT,
           ErrorCode.GET_BLOB_CONTENT_FAILURE,
           "could not read the signature envelope " + envelopeDescriptor.digest(),
           e.getMessage(),
           "Check that the registry is reachable and the signature blob is intact.");
     }
     Descriptor subjectDescriptor = judged.subjectDescriptor();
-    String artifactReference = store.policyRepository(subject) + "@" + subjectDescriptor.digest();
+    String artifactReference = judged.policyRepository() + "@" + subjectDescriptor.digest();
     VerificationOutcome outcome =
         verifier.verify(
             subjectDescriptor, artifactReference, envelopeDescriptor.mediaType(), envelope, deadline);

@@ -30,17 +30,26 @@ public interface ReferenceVerifier {
   }
 
   /**
-   * Judges one referrer of a subject. Expected failures are reports, not exceptions.
+   * Judges one referrer of a subject, reading its content through {@code referrer} (which records
+   * the step a deadline interrupts). Expected failures are reports, not exceptions.
+   */
+  VerifierReport verify(Referrer referrer, Deadline deadline) throws DeadlineExceededException;
+
+  /**
+   * Judges one referrer of a subject, listed by {@code store}.
    *
    * @param subject the subject reference as given by the caller
    * @param subjectDescriptor the resolved subject
    * @param referrer the referrer's descriptor
    */
-  VerifierReport verify(
+  default VerifierReport verify(
       Reference subject,
       Descriptor subjectDescriptor,
       Descriptor referrer,
       ReferrerStore store,
       Deadline deadline)
-      throws DeadlineExceededException;
+      throws DeadlineExceededException {
+    return verify(
+        new Referrer(name(), type(), subject, subjectDescriptor, referrer, store), deadline);
+  }
 }

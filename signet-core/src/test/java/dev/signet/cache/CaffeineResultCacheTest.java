@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.signet.reference.Digest;
 import dev.signet.result.ErrorCode;
+import dev.signet.result.FailureKind;
 import dev.signet.result.VerificationResult;
 import dev.signet.result.VerifierReport;
 import java.nio.charset.StandardCharsets;
@@ -26,19 +27,40 @@ class CaffeineResultCacheTest {
     nanos.addAndGet(d.toNanos());
   }
 
+  /** A report; a failure's kind is the one its code has where Signet builds it most often. */
   static VerifierReport report(boolean ok, ErrorCode code, List<VerifierReport> nested) {
+    return report(ok, code == null ? null : usualKind(code), code, nested);
+  }
+
+  static VerifierReport report(
+      boolean ok, FailureKind kind, ErrorCode code, List<VerifierReport> nested) {
     return VerifierReport.about("registry.test/app@" + KEY.digest())
         .verifier("notation", "notation")
         .referrer("sha256:aa", "application/vnd.cncf.notary.signature")
         .success(ok)
         .message(ok ? "ok" : "failed")
         .errorCode(code)
+        .failureKind(kind)
         .nestedResults(nested)
         .build();
   }
 
+  static FailureKind usualKind(ErrorCode code) {
+    return switch (code) {
+      case DEADLINE_EXCEEDED, EXECUTOR_FAILURE, REFERRER_STORE_FAILURE, LIST_REFERRERS_FAILURE,
+          GET_SUBJECT_DESCRIPTOR_FAILURE, GET_REFERRER_MANIFEST_FAILURE,
+          GET_BLOB_CONTENT_FAILURE -> FailureKind.TRANSIENT;
+      case CONFIG_INVALID, REFERENCE_INVALID -> FailureKind.CONFIGURATION;
+      case VERIFY_REFERENCE_FAILURE, MANIFEST_INVALID, NO_VERIFIER_REPORT -> FailureKind.DENIED;
+    };
+  }
+
   static VerificationResult result(boolean ok, ErrorCode code) {
     return new VerificationResult("s", ok, List.of(report(ok, code, List.of())));
+  }
+
+  static VerificationResult result(FailureKind kind, ErrorCode code) {
+    return new VerificationResult("s", false, List.of(report(false, kind, code, List.of())));
   }
 
   @Test
@@ -74,7 +96,8 @@ class CaffeineResultCacheTest {
   void no_signature_is_kept_only_for_the_short_ttl() {
     VerificationResult unsigned =
         new VerificationResult("s", false, List.of(VerifierReport.subjectFailure(
-            "s", ErrorCode.NO_VERIFIER_REPORT, "no signature was found", "", "")));
+            "s", FailureKind.DENIED, ErrorCode.NO_VERIFIER_REPORT, "no signature was found", "",
+            "")));
     cache.put(KEY, unsigned);
 
     advance(Duration.ofMillis(1_900));
@@ -88,7 +111,8 @@ class CaffeineResultCacheTest {
     CaffeineResultCache custom = new CaffeineResultCache(
         100, new CachePolicy(Duration.ofSeconds(30), Duration.ofMillis(500)), nanos::get);
     VerificationResult nested = new VerificationResult("s", false, List.of(report(false, ErrorCode.VERIFY_REFERENCE_FAILURE,
-        List.of(VerifierReport.subjectFailure("n", ErrorCode.NO_VERIFIER_REPORT, "none", "", "")))));
+        List.of(VerifierReport.subjectFailure(
+            "n", FailureKind.DENIED, ErrorCode.NO_VERIFIER_REPORT, "none", "", "")))));
     custom.put(KEY, nested);
     advance(Duration.ofMillis(400));
     assertThat(custom.get(KEY)).isPresent();
@@ -104,9 +128,47 @@ class CaffeineResultCacheTest {
         "GET_SUBJECT_DESCRIPTOR_FAILURE", "GET_REFERRER_MANIFEST_FAILURE", "GET_BLOB_CONTENT_FAILURE"
       })
   void transient_failures_are_not_cached(ErrorCode code) {
-    assertThat(CachePolicy.isTransient(code)).isTrue();
-    cache.put(KEY, result(false, code));
+    assertThat(CachePolicy.defaults().ttlFor(result(FailureKind.TRANSIENT, code))).isEmpty();
+    cache.put(KEY, result(FailureKind.TRANSIENT, code));
     assertThat(cache.get(KEY)).isEmpty();
+  }
+
+  @Test
+  void the_failure_kind_decides_not_the_error_code() {
+    // A document over the size limit is denied for good, though its code names a read.
+    VerificationResult tooLarge = result(FailureKind.DENIED, ErrorCode.GET_BLOB_CONTENT_FAILURE);
+    cache.put(KEY, tooLarge);
+    advance(Duration.ofSeconds(9));
+    assertThat(cache.get(KEY)).contains(tooLarge);
+
+    // A schema that could not be fetched judged nothing, though its code names a verification.
+    CaffeineResultCache other = new CaffeineResultCache(100, CachePolicy.defaults(), nanos::get);
+    other.put(KEY, result(FailureKind.TRANSIENT, ErrorCode.VERIFY_REFERENCE_FAILURE));
+    assertThat(other.get(KEY)).isEmpty();
+  }
+
+  @Test
+  void bugs_and_failures_without_a_kind_are_not_cached_configuration_failures_are() {
+    assertThat(CachePolicy.defaults().ttlFor(result(FailureKind.BUG, ErrorCode.EXECUTOR_FAILURE)))
+        .isEmpty();
+    assertThat(CachePolicy.defaults().ttlFor(result(null, ErrorCode.VERIFY_REFERENCE_FAILURE)))
+        .isEmpty();
+    assertThat(CachePolicy.defaults().ttlFor(
+            result(FailureKind.CONFIGURATION, ErrorCode.VERIFY_REFERENCE_FAILURE)))
+        .contains(Duration.ofSeconds(10));
+    // A denial whose reports all passed (the policy said no) is a denial.
+    assertThat(CachePolicy.defaults().ttlFor(
+            new VerificationResult("s", false, List.of(report(true, null, List.of())))))
+        .contains(Duration.ofSeconds(10));
+  }
+
+  @Test
+  void an_allow_resting_on_a_transient_failure_is_not_cached() {
+    VerificationResult r = new VerificationResult("s", true, List.of(
+        report(true, null, List.of()),
+        report(false, FailureKind.TRANSIENT, ErrorCode.GET_BLOB_CONTENT_FAILURE, List.of())));
+    assertThat(r.failureKind()).contains(FailureKind.TRANSIENT);
+    assertThat(CachePolicy.defaults().ttlFor(r)).isEmpty();
   }
 
   @Test
@@ -123,7 +185,7 @@ class CaffeineResultCacheTest {
   @ParameterizedTest
   @EnumSource(value = ErrorCode.class, names = {"VERIFY_REFERENCE_FAILURE", "MANIFEST_INVALID", "REFERENCE_INVALID"})
   void permanent_failures_are_cached(ErrorCode code) {
-    assertThat(CachePolicy.isTransient(code)).isFalse();
+    assertThat(CachePolicy.keeps(usualKind(code))).isTrue();
     assertThat(CachePolicy.defaults().ttlFor(result(false, code))).contains(Duration.ofSeconds(10));
   }
 
@@ -153,7 +215,7 @@ class CaffeineResultCacheTest {
         .hasMessageContaining("negative");
     assertThat(new CachePolicy(Duration.ofSeconds(10), Duration.ZERO).ttlFor(
         new VerificationResult("s", false, List.of(VerifierReport.subjectFailure(
-            "s", ErrorCode.NO_VERIFIER_REPORT, "", "", ""))))).isEmpty();
+            "s", FailureKind.DENIED, ErrorCode.NO_VERIFIER_REPORT, "", "", ""))))).isEmpty();
     assertThat(KEY.toString()).isEqualTo("7/registry.test/app@" + KEY.digest());
   }
 }

@@ -8,6 +8,7 @@ import dev.signet.deadline.Deadline;
 import dev.signet.reference.Digest;
 import dev.signet.testkit.TestPki;
 import dev.signet.result.ErrorCode;
+import dev.signet.result.FailureKind;
 import dev.signet.result.ResultJson;
 import dev.signet.result.VerificationResult;
 import dev.signet.result.VerifierReport;
@@ -118,6 +119,7 @@ class RedisResultCacheTest {
                 .errorReason(ok ? "" : "why")
                 .remediation(ok ? "" : "what to do")
                 .errorCode(code)
+                .failureKind(code == null ? null : CaffeineResultCacheTest.usualKind(code))
                 .extensions(Map.of("Issuer", "CN=Test", "SN", "CN=Signer"))
                 .build()));
   }
@@ -148,6 +150,24 @@ class RedisResultCacheTest {
     assertThat(b.count(RedisResultCache.Event.LOCAL_HIT)).isEqualTo(1);
     // Another fingerprint is another key.
     assertThat(b.get(new ResultKey("sha256:config-2", key.repository(), key.digest()))).isEmpty();
+  }
+
+  @Test
+  void a_denial_read_from_redis_keeps_its_kind_and_is_kept_in_the_local_cache() {
+    RedisResultCache a = replica();
+    RedisResultCache b = replica();
+    ResultKey key = key("sha256:config-1");
+    VerificationResult deny = result(false, ErrorCode.VERIFY_REFERENCE_FAILURE);
+
+    a.put(key, deny);
+
+    assertThat(b.get(key)).hasValueSatisfying(r -> {
+      assertThat(r.failureKind()).contains(FailureKind.DENIED);
+      assertThat(r.verifierReports().get(0).failureKind()).isEqualTo(FailureKind.DENIED);
+    });
+    assertThat(b.get(key)).isPresent();
+    assertThat(b.count(RedisResultCache.Event.SHARED_HIT)).isEqualTo(1);
+    assertThat(b.count(RedisResultCache.Event.LOCAL_HIT)).isEqualTo(1);
   }
 
   @Test

@@ -11,6 +11,8 @@ import dev.signet.oci.Descriptor;
 import dev.signet.oci.MediaTypes;
 import dev.signet.reference.Digest;
 import dev.signet.reference.Reference;
+import dev.signet.result.ErrorCode;
+import dev.signet.result.FailureKind;
 import dev.signet.result.VerificationResult;
 import dev.signet.result.VerifierReport;
 import java.nio.charset.StandardCharsets;
@@ -89,6 +91,54 @@ class CachingVerifierTest {
     CachingVerifier other = new CachingVerifier(recording, "config-2", cache, inFlight);
     assertThat(other.inProcess(AT_DIGEST)).isEmpty();
     other.verify(AT_DIGEST, deadline());
+    assertThat(asked).hasSize(2);
+  }
+
+  /** Answers every subject with a failure of {@code kind}, recording it. */
+  SubjectVerifier failing(FailureKind kind, ErrorCode code) {
+    return new SubjectVerifier() {
+      @Override
+      public VerificationResult verify(Reference subject, Deadline deadline) {
+        asked.add(subject.toString());
+        return Failure.of(kind, code, "failed", "why", "what to do").result(subject.toString());
+      }
+
+      @Override
+      public VerificationResult verify(
+          Reference subject, ImageResolver.Resolved resolved, Deadline deadline) {
+        return verify(subject, deadline);
+      }
+    };
+  }
+
+  @Test
+  void a_denial_is_kept() {
+    CachingVerifier caching = new CachingVerifier(
+        failing(FailureKind.DENIED, ErrorCode.VERIFY_REFERENCE_FAILURE), "config-1", cache, inFlight);
+    assertThat(caching.verify(AT_DIGEST, deadline()).isSuccess()).isFalse();
+    assertThat(caching.verify(AT_DIGEST, deadline()).isSuccess()).isFalse();
+    assertThat(asked).hasSize(1);
+    assertThat(caching.inProcess(AT_DIGEST)).isPresent();
+  }
+
+  @Test
+  void a_transient_failure_is_not_kept_whatever_its_code() {
+    // The code names a verification; the kind says the verification did not happen.
+    CachingVerifier caching = new CachingVerifier(
+        failing(FailureKind.TRANSIENT, ErrorCode.VERIFY_REFERENCE_FAILURE), "config-1", cache,
+        inFlight);
+    caching.verify(AT_DIGEST, deadline());
+    caching.verify(AT_DIGEST, deadline());
+    assertThat(asked).hasSize(2);
+    assertThat(caching.inProcess(AT_DIGEST)).isEmpty();
+  }
+
+  @Test
+  void a_bug_is_not_kept() {
+    CachingVerifier caching = new CachingVerifier(
+        failing(FailureKind.BUG, ErrorCode.EXECUTOR_FAILURE), "config-1", cache, inFlight);
+    caching.verify(AT_DIGEST, deadline());
+    caching.verify(AT_DIGEST, deadline());
     assertThat(asked).hasSize(2);
   }
 }

@@ -2,6 +2,7 @@ package dev.signet.verify;
 
 import dev.signet.policy.ConfigPolicy;
 import dev.signet.result.ErrorCode;
+import dev.signet.result.FailureKind;
 import dev.signet.result.VerificationResult;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -131,6 +132,58 @@ class DecisionServiceTest {
     assertThat(failed.verifierReports().get(0).errorCode()).isEqualTo(ErrorCode.LIST_REFERRERS_FAILURE);
     assertThat(recovered.isSuccess()).isTrue();
     assertThat(store.count(MemoryStore.Op.REFERRERS)).isEqualTo(2);
+  }
+
+  @Test
+  void a_denial_is_cached() {
+    Descriptor image = store.image("untrusted", null);
+    store.signature(image, new Signing("Stranger").sign(image));
+    String subject = REPO + "@" + image.digest();
+
+    VerificationResult denied = decisions.decide(subject);
+    VerificationResult again = decisions.decide(subject);
+
+    assertThat(denied.isSuccess()).isFalse();
+    assertThat(denied.failureKind()).contains(FailureKind.DENIED);
+    assertThat(again).isEqualTo(denied);
+    assertThat(store.count(MemoryStore.Op.REFERRERS)).isEqualTo(1);
+    assertThat(decisions.cachedDecision(subject)).contains(denied);
+  }
+
+  @Test
+  void a_failed_read_of_a_signature_is_transient_and_not_cached() {
+    Descriptor image = signedImage("flaky-blob", null);
+    String subject = REPO + "@" + image.digest();
+    store.failing.put(MemoryStore.Op.BLOB, "503 Service Unavailable");
+
+    VerificationResult failed = decisions.decide(subject);
+    assertThat(decisions.cachedDecision(subject)).isEmpty();
+    store.failing.clear();
+    VerificationResult recovered = decisions.decide(subject);
+
+    assertThat(failed.verifierReports().get(0).errorCode())
+        .isEqualTo(ErrorCode.GET_BLOB_CONTENT_FAILURE);
+    assertThat(failed.failureKind()).contains(FailureKind.TRANSIENT);
+    assertThat(recovered.isSuccess()).isTrue();
+    assertThat(store.count(MemoryStore.Op.REFERRERS)).isEqualTo(2);
+  }
+
+  @Test
+  void a_cached_decision_is_answered_only_when_this_process_holds_it() {
+    Descriptor image = signedImage("at-hand", "v3");
+    String byDigest = REPO + "@" + image.digest();
+
+    assertThat(decisions.cachedDecision("not a reference")).isEmpty();
+    assertThat(decisions.cachedDecision(byDigest)).isEmpty();
+    assertThat(decisions.cachedDecision(REPO + ":v3")).isEmpty();
+    decisions.decide(byDigest);
+    int requests = store.total();
+
+    assertThat(decisions.cachedDecision(byDigest))
+        .hasValueSatisfying(r -> assertThat(r.isSuccess()).isTrue());
+    // The tag was never resolved, so the caches alone cannot answer it.
+    assertThat(decisions.cachedDecision(REPO + ":v3")).isEmpty();
+    assertThat(store.total()).isEqualTo(requests);
   }
 
   @Test

@@ -1,11 +1,11 @@
 package dev.signet.verify;
 
 import dev.signet.result.ErrorCode;
+import dev.signet.result.FailureKind;
 import dev.signet.result.VerifierReport;
 import dev.signet.deadline.Deadline;
 import dev.signet.deadline.DeadlineExceededException;
 import dev.signet.oci.Descriptor;
-import dev.signet.oci.ReferrerStore;
 import dev.signet.oci.StoreException;
 import dev.signet.reference.Reference;
 import java.util.List;
@@ -56,22 +56,23 @@ final class RecordingVerifier implements ReferenceVerifier {
   }
 
   @Override
-  public VerifierReport verify(
-      Reference subject, Descriptor subjectDescriptor, Descriptor referrer, ReferrerStore store, Deadline deadline)
+  public VerifierReport verify(Referrer judging, Deadline deadline)
       throws DeadlineExceededException {
-    judged.add(referrer.digest().toString());
+    judged.add(judging.descriptor().digest().toString());
     maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
     try {
-      return judge(subject, referrer, store, deadline);
+      return judge(judging, deadline);
     } finally {
       running.decrementAndGet();
     }
   }
 
-  private VerifierReport judge(Reference subject, Descriptor referrer, ReferrerStore store, Deadline deadline)
+  private VerifierReport judge(Referrer judging, Deadline deadline)
       throws DeadlineExceededException {
+    Reference subject = judging.subject();
+    Descriptor referrer = judging.descriptor();
     try {
-      store.fetchManifest(subject, referrer, deadline);
+      judging.fetchManifest(referrer, deadline);
     } catch (StoreException e) {
       return report(subject, referrer, false, "fetch failed: " + e.getMessage(), ErrorCode.GET_REFERRER_MANIFEST_FAILURE);
     }
@@ -97,6 +98,14 @@ final class RecordingVerifier implements ReferenceVerifier {
         .errorReason(ok ? "" : message)
         .remediation(ok ? "" : "fix it")
         .errorCode(code)
+        .failureKind(kindOf(code))
         .build();
+  }
+
+  private static FailureKind kindOf(ErrorCode code) {
+    if (code == null) {
+      return null;
+    }
+    return code == ErrorCode.VERIFY_REFERENCE_FAILURE ? FailureKind.DENIED : FailureKind.TRANSIENT;
   }
 }

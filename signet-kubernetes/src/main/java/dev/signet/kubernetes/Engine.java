@@ -2,6 +2,7 @@ package dev.signet.kubernetes;
 
 import dev.signet.engine.ConfigGeneration;
 import dev.signet.result.ErrorCode;
+import dev.signet.result.FailureKind;
 import dev.signet.result.VerificationResult;
 import dev.signet.result.VerifierReport;
 import java.util.List;
@@ -25,6 +26,7 @@ public sealed interface Engine {
           List.of(
               VerifierReport.subjectFailure(
                   subject,
+                  FailureKind.CONFIGURATION,
                   ErrorCode.CONFIG_INVALID,
                   "no verification is configured for " + scope,
                   reason,

@@ -65,7 +65,7 @@ public final class DecisionServer {
 
           @Override
           public VerificationResult cached(String namespace, String subject) {
-            return service.cachedDecision(subject);
+            return service.cachedDecision(subject).orElse(null);
           }
         };
     ImageResolver resolver =

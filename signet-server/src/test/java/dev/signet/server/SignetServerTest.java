@@ -17,6 +17,7 @@ import dev.signet.reference.Reference;
 import dev.signet.verify.Failure;
 import dev.signet.verify.ImageResolver;
 import dev.signet.result.ErrorCode;
+import dev.signet.result.FailureKind;
 import dev.signet.result.VerificationResult;
 import dev.signet.result.VerifierReport;
 import java.io.ByteArrayOutputStream;
@@ -272,7 +273,7 @@ class SignetServerTest {
   void mutate_reports_a_store_failure_per_key() throws Exception {
     SignetServer s =
         start(builder(false).resolver((image, deadline) -> new ImageResolver.Unresolved(
-            Failure.of(Failure.Kind.TRANSIENT, ErrorCode.REFERRER_STORE_FAILURE,
+            Failure.of(FailureKind.TRANSIENT, ErrorCode.REFERRER_STORE_FAILURE,
                 "could not resolve the image in any store", "manifest unknown", "Check the store."))));
     HttpResponse<String> r =
         post(TestTls.client(null, null, serverCa), s, SignetServer.MUTATE_PATH, providerRequest(List.of("registry.test/x:1")));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.signet.json.StrictJson;
 import dev.signet.result.ErrorCode;
+import dev.signet.result.FailureKind;
 import dev.signet.result.VerificationResult;
 import dev.signet.result.VerifierReport;
 import java.nio.charset.StandardCharsets;
@@ -51,6 +52,7 @@ class AdmissionWebhookTest {
               List.of(
                   VerifierReport.subjectFailure(
                       image,
+                      FailureKind.DENIED,
                       ErrorCode.NO_VERIFIER_REPORT,
                       "no signature was found for the subject",
                       "no signature is associated with the image",
@@ -62,6 +64,7 @@ class AdmissionWebhookTest {
               List.of(
                   VerifierReport.subjectFailure(
                       image,
+                      FailureKind.DENIED,
                       ErrorCode.VERIFY_REFERENCE_FAILURE,
                       "signature verification failed",
                       "the signing certificate is not trusted",
