@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import dev.signet.testkit.LocalHttpServer;
+import dev.signet.testkit.LoopbackProcess;
 import dev.signet.testkit.TestTls;
 import dev.signet.deadline.Deadline;
 import dev.signet.deadline.DeadlineExceededException;
@@ -270,10 +271,7 @@ class HttpPipelineTest {
 
   @Test
   void anUnreachableHostIsNamedWithoutItsUserInfoAfterEveryAttempt() throws Exception {
-    int port;
-    try (java.net.ServerSocket closed = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      port = closed.getLocalPort();
-    }
+    int port = LoopbackProcess.freePort(); // nobody listens there: refused at once
     List<Duration> sleeps = new ArrayList<>();
     HttpPipeline p = pipeline(HttpPipeline.builder(Clock.systemUTC())
         .retry(new Retry(2, Clock.systemUTC(), sleeps::add, new Random(3))));
