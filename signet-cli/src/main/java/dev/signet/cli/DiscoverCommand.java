@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
     name = "discover",
     mixinStandardHelpOptions = true,
     description = {
-      "Lists the artifacts that refer to the image (signatures, SBOMs, ...) as a tree.",
+      "Lists the artifacts that refer to the image (signatures, SBOMs, ...) as a tree; with"
+          + " -o json, the subject's descriptor with its \"referrers\", nested.",
       "Exit status: 0 listed, 1 the subject or its referrers could not be read,"
           + " 2 usage or configuration error."
     })
@@ -36,12 +37,7 @@ final class DiscoverCommand implements Callable<Integer> {
 
   @Mixin SubjectOptions options;
 
-  @Option(
-      names = {"-o", "--output"},
-      defaultValue = "text",
-      paramLabel = "FORMAT",
-      description = "text (a tree, default) or json (nested \"referrers\").")
-  VerifyCommand.Output output;
+  @Mixin OutputFormat output;
 
   @Option(
       names = "--depth",
@@ -68,13 +64,8 @@ final class DiscoverCommand implements Callable<Integer> {
       } catch (DeadlineExceededException e) {
         throw s.timedOut(e);
       }
-      if (output == VerifyCommand.Output.json) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("subject", options.subject);
-        json.put("reference", s.pinned());
-        json.put("mediaType", s.descriptor.mediaType());
-        json.put("digest", s.descriptor.digest().toString());
-        json.put("size", s.descriptor.size());
+      if (output.json()) {
+        Map<String, Object> json = s.json();
         json.put("referrers", json(tree));
         out.println(StrictJson.MAPPER.writeValueAsString(json));
       } else {
@@ -91,11 +82,11 @@ final class DiscoverCommand implements Callable<Integer> {
 
   private List<ReferrerNode> tree(SubjectLookup s)
       throws StoreException, DeadlineExceededException {
-    if (s.store instanceof RegistryStore registry) {
-      return registry.referrerTree(s.reference, s.descriptor, depth, s.deadline);
+    if (s.store() instanceof RegistryStore registry) {
+      return registry.referrerTree(s.reference(), s.descriptor(), depth, s.deadline());
     }
     List<ReferrerNode> direct = new ArrayList<>();
-    for (Descriptor d : s.store.referrers(s.reference, s.descriptor, null, s.deadline)) {
+    for (Descriptor d : s.store().referrers(s.reference(), s.descriptor(), null, s.deadline())) {
       direct.add(new ReferrerNode(d, List.of()));
     }
     return direct;

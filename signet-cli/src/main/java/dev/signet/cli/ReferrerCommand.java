@@ -109,10 +109,10 @@ final class ReferrerCommand implements Callable<Integer> {
     byte[] fetch(SubjectLookup s, Digest wanted)
         throws StoreException, DeadlineExceededException, CommandFailure {
       Descriptor descriptor = null;
-      if (s.descriptor.digest().equals(wanted)) {
-        descriptor = s.descriptor;
+      if (s.descriptor().digest().equals(wanted)) {
+        descriptor = s.descriptor();
       } else {
-        for (Descriptor r : s.store.referrers(s.reference, s.descriptor, null, s.deadline)) {
+        for (Descriptor r : s.store().referrers(s.reference(), s.descriptor(), null, s.deadline())) {
           if (r.digest().equals(wanted)) {
             descriptor = r;
             break;
@@ -121,9 +121,9 @@ final class ReferrerCommand implements Callable<Integer> {
       }
       if (descriptor == null) {
         // Not a referrer: a manifest of the same repository by digest (resolving checks the bytes).
-        Reference byDigest = new Reference(s.reference.name(), null, wanted);
+        Reference byDigest = new Reference(s.reference().name(), null, wanted);
         try {
-          descriptor = s.store.resolve(byDigest, s.deadline);
+          descriptor = s.store().resolve(byDigest, s.deadline());
         } catch (StoreException e) {
           throw new CommandFailure(
               ExitCodes.FAILED,
@@ -135,7 +135,7 @@ final class ReferrerCommand implements Callable<Integer> {
                   + e.getMessage());
         }
       }
-      return s.store.fetchManifest(s.reference, descriptor, s.deadline);
+      return s.store().fetchManifest(s.reference(), descriptor, s.deadline());
     }
   }
 
@@ -154,10 +154,10 @@ final class ReferrerCommand implements Callable<Integer> {
     byte[] fetch(SubjectLookup s, Digest wanted)
         throws StoreException, DeadlineExceededException, CommandFailure {
       List<String> skipped = new ArrayList<>();
-      for (Descriptor r : s.store.referrers(s.reference, s.descriptor, null, s.deadline)) {
+      for (Descriptor r : s.store().referrers(s.reference(), s.descriptor(), null, s.deadline())) {
         Manifest m;
         try {
-          m = Manifest.parse(s.store.fetchManifest(s.reference, r, s.deadline), r.mediaType());
+          m = Manifest.parse(s.store().fetchManifest(s.reference(), r, s.deadline()), r.mediaType());
         } catch (ManifestFormatException e) {
           skipped.add(r.digest() + " (" + e.getMessage() + ")");
           continue;
@@ -168,7 +168,7 @@ final class ReferrerCommand implements Callable<Integer> {
         }
         for (Descriptor part : parts) {
           if (part.digest().equals(wanted)) {
-            return s.store.fetchBlob(s.reference, part, s.deadline);
+            return s.store().fetchBlob(s.reference(), part, s.deadline());
           }
         }
       }

@@ -2,20 +2,18 @@ package dev.signet.cli;
 
 import dev.signet.json.StrictJson;
 import java.io.PrintWriter;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /** {@code signet resolve}: a tag (or digest) to the digest of the manifest it names. */
 @Command(
     name = "resolve",
     mixinStandardHelpOptions = true,
     description = {
-      "Prints the digest of the image's manifest, read from the configured store.",
+      "Prints the digest of the image's manifest, read from the configured store: alone on one"
+          + " line, or with -o json the subject's descriptor.",
       "Exit status: 0 resolved, 1 the subject could not be resolved, 2 usage or configuration error."
     })
 final class ResolveCommand implements Callable<Integer> {
@@ -23,28 +21,17 @@ final class ResolveCommand implements Callable<Integer> {
 
   @Mixin SubjectOptions options;
 
-  @Option(
-      names = {"-o", "--output"},
-      defaultValue = "text",
-      paramLabel = "FORMAT",
-      description = "text (the digest alone, default) or json.")
-  VerifyCommand.Output output;
+  @Mixin OutputFormat output;
 
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     try (SubjectLookup s = SubjectLookup.open(options, err)) {
-      if (output == VerifyCommand.Output.json) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("subject", options.subject);
-        json.put("reference", s.pinned());
-        json.put("mediaType", s.descriptor.mediaType());
-        json.put("digest", s.descriptor.digest().toString());
-        json.put("size", s.descriptor.size());
-        out.println(StrictJson.MAPPER.writeValueAsString(json));
+      if (output.json()) {
+        out.println(StrictJson.MAPPER.writeValueAsString(s.json()));
       } else {
-        out.println(s.descriptor.digest());
+        out.println(s.descriptor().digest());
       }
       out.flush();
       return ExitCodes.VERIFIED;

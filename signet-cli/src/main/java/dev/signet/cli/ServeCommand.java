@@ -7,6 +7,7 @@ import dev.signet.cache.HmacKeys;
 import dev.signet.cache.RedisEndpoint;
 import dev.signet.cache.RedisResultCache;
 import dev.signet.cache.ResultCache;
+import dev.signet.cli.kubernetes.KubernetesSource;
 import dev.signet.config.ConfigException;
 import dev.signet.engine.ConfigReloader;
 import dev.signet.engine.VerificationConfig;
@@ -343,10 +344,7 @@ final class ServeCommand implements Callable<Integer> {
         closeKubernetes();
         throw e;
       }
-      ResultCache cache = new CaffeineResultCache();
-      builder =
-          DecisionServer.builder(KubernetesSource.of(controller, cache, clock), cache, mode, clock)
-              .providerFetches(controller::providerFetches);
+      builder = KubernetesSource.server(controller, mode, clock);
     } else {
       if (rotate) {
         throw new IllegalArgumentException(

@@ -1,6 +1,5 @@
 package dev.signet.cli;
 
-import dev.signet.config.ConfigException;
 import dev.signet.engine.VerificationConfig;
 import dev.signet.deadline.Deadline;
 import dev.signet.deadline.DeadlineExceededException;
@@ -12,31 +11,29 @@ import dev.signet.verify.ImageResolver;
 import dev.signet.reference.Reference;
 import java.io.PrintWriter;
 import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The subject of a browsing command ({@code resolve}, {@code discover}, {@code referrer ...}),
  * resolved like {@code verify} does ({@link ImageResolver#firstOf}): in the configured stores in
  * order, the first that knows it wins. The whole command shares one deadline, {@code executor.verificationRequestTimeout}.
+ *
+ * @param subject the image as given on the command line
+ * @param config the loaded configuration, closed with this lookup
+ * @param reference the subject as a reference
+ * @param store the store that resolved the subject
+ * @param descriptor the subject's manifest
+ * @param deadline the command's deadline
  */
-final class SubjectLookup implements AutoCloseable {
-  final VerificationConfig config;
-  final Reference reference;
-  final ReferrerStore store;
-  final Descriptor descriptor;
-  final Deadline deadline;
-
-  private SubjectLookup(
-      VerificationConfig config,
-      Reference reference,
-      ReferrerStore store,
-      Descriptor descriptor,
-      Deadline deadline) {
-    this.config = config;
-    this.reference = reference;
-    this.store = store;
-    this.descriptor = descriptor;
-    this.deadline = deadline;
-  }
+record SubjectLookup(
+    String subject,
+    VerificationConfig config,
+    Reference reference,
+    ReferrerStore store,
+    Descriptor descriptor,
+    Deadline deadline)
+    implements AutoCloseable {
 
   /**
    * Loads the configuration and resolves the subject.
@@ -46,20 +43,12 @@ final class SubjectLookup implements AutoCloseable {
    */
   static SubjectLookup open(SubjectOptions options, PrintWriter err) throws CommandFailure {
     Reference reference = options.reference();
-    Clock clock = Clock.systemUTC();
-    VerificationConfig config;
-    try {
-      config = VerificationConfig.load(options.config, VerificationConfig.Runtime.standard(clock));
-    } catch (ConfigException e) {
-      throw new CommandFailure(ExitCodes.USAGE, e.getMessage());
-    }
-    for (String w : config.warnings()) {
-      err.println("signet: warning: " + w);
-    }
-    Deadline deadline = Deadline.after(clock, config.timeout());
+    VerificationConfig config = options.load(err);
+    Deadline deadline = Deadline.after(Clock.systemUTC(), config.timeout());
     switch (ImageResolver.firstOf(config.stores(), config.timeout()).resolve(reference, deadline)) {
       case ImageResolver.Resolved r -> {
-        return new SubjectLookup(config, reference, r.store(), r.descriptor(), deadline);
+        return new SubjectLookup(
+            options.subject, config, reference, r.store(), r.descriptor(), deadline);
       }
       case ImageResolver.Unresolved u -> {
         config.close();
@@ -71,6 +60,20 @@ final class SubjectLookup implements AutoCloseable {
             ExitCodes.FAILED, "could not resolve " + reference + ": " + f.message() + ": " + f.reason());
       }
     }
+  }
+
+  /**
+   * The subject as the JSON outputs give it: the reference as given, pinned, and its descriptor
+   * (a mutable map, for the command to add to).
+   */
+  Map<String, Object> json() {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("subject", subject);
+    json.put("reference", pinned());
+    json.put("mediaType", descriptor.mediaType());
+    json.put("digest", descriptor.digest().toString());
+    json.put("size", descriptor.size());
+    return json;
   }
 
   /** The subject pinned to its digest: {@code name@sha256:<hex>}. */
@@ -96,6 +99,4 @@ final class SubjectLookup implements AutoCloseable {
   public void close() {
     config.close();
   }
-
-
 }

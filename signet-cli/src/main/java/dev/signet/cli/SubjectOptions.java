@@ -1,7 +1,11 @@
 package dev.signet.cli;
 
+import dev.signet.config.ConfigException;
+import dev.signet.engine.VerificationConfig;
 import dev.signet.reference.Reference;
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Clock;
 import picocli.CommandLine.Option;
 
 /** {@code --config} and {@code --subject}, shared by the commands that work on one subject. */
@@ -21,6 +25,24 @@ final class SubjectOptions {
           "The image: host[:port]/repository[:tag|@sha256:<hex>], or repository[:tag|@sha256:<hex>]"
               + " in an OCI layout.")
   String subject;
+
+  /**
+   * Loads the configuration, printing its warnings on {@code err}.
+   *
+   * @throws CommandFailure exit 2 (usage) when it does not load
+   */
+  VerificationConfig load(PrintWriter err) throws CommandFailure {
+    VerificationConfig loaded;
+    try {
+      loaded = VerificationConfig.load(config, VerificationConfig.Runtime.standard(Clock.systemUTC()));
+    } catch (ConfigException e) {
+      throw new CommandFailure(ExitCodes.USAGE, e.getMessage());
+    }
+    for (String w : loaded.warnings()) {
+      err.println("signet: warning: " + w);
+    }
+    return loaded;
+  }
 
   /**
    * The subject as a reference.

@@ -1,6 +1,5 @@
 package dev.signet.cli;
 
-import dev.signet.config.ConfigException;
 import dev.signet.engine.VerificationConfig;
 import dev.signet.json.StrictJson;
 import dev.signet.oci.registry.RegistryStore;
@@ -21,25 +20,16 @@ import picocli.CommandLine.Option;
     name = "verify",
     mixinStandardHelpOptions = true,
     description = {
-      "Verifies the signatures of one image against the trust policy of a Ratify config.json.",
+      "Verifies the signatures of one image against the trust policy of a Ratify config.json;"
+          + " with -o json, prints Ratify's result shape.",
       "Exit status: 0 verified, 1 verification failed, 2 usage or configuration error."
     })
 final class VerifyCommand implements Callable<Integer> {
-  enum Output {
-    text,
-    json
-  }
-
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Mixin SubjectOptions options;
 
-  @Option(
-      names = {"-o", "--output"},
-      defaultValue = "text",
-      paramLabel = "FORMAT",
-      description = "text (for people, default) or json (Ratify's result shape).")
-  Output output;
+  @Mixin OutputFormat output;
 
   @Option(
       names = {"-v", "--verbose"},
@@ -51,22 +41,13 @@ final class VerifyCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    VerificationConfig loaded;
     try {
       options.reference();
+      loaded = options.load(err);
     } catch (CommandFailure e) {
       err.println("signet: " + e.getMessage());
       return e.exitCode();
-    }
-    VerificationConfig loaded;
-    try {
-      loaded = VerificationConfig.load(
-              options.config, VerificationConfig.Runtime.standard(java.time.Clock.systemUTC()));
-    } catch (ConfigException e) {
-      err.println("signet: " + e.getMessage());
-      return ExitCodes.USAGE;
-    }
-    for (String w : loaded.warnings()) {
-      err.println("signet: warning: " + w);
     }
     VerificationResult result;
     try {
@@ -85,7 +66,7 @@ final class VerifyCommand implements Callable<Integer> {
     } finally {
       loaded.close();
     }
-    if (output == Output.json) {
+    if (output.json()) {
       out.println(StrictJson.MAPPER.writeValueAsString(ResultJson.of(result)));
     } else {
       printText(out, result);

@@ -8,7 +8,7 @@ import dev.signet.oci.Descriptor;
 import dev.signet.reference.Digest;
 import dev.signet.oci.Manifest;
 import dev.signet.oci.MediaTypes;
-import dev.signet.oci.registry.DistributionRegistry;
+import dev.signet.testkit.DistributionRegistry;
 import dev.signet.oci.registry.RegistryPusher;
 import dev.signet.reference.Reference;
 import dev.signet.testing.JwsTestSigner;

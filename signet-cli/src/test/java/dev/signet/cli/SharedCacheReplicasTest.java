@@ -8,7 +8,7 @@ import dev.signet.cache.ResultKey;
 import dev.signet.json.StrictJson;
 import dev.signet.oci.Descriptor;
 import dev.signet.oci.MediaTypes;
-import dev.signet.oci.registry.DistributionRegistry;
+import dev.signet.testkit.DistributionRegistry;
 import dev.signet.oci.registry.RegistryPusher;
 import dev.signet.reference.Reference;
 import dev.signet.server.SignetServer;

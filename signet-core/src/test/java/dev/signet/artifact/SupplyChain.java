@@ -2,7 +2,7 @@ package dev.signet.artifact;
 
 import dev.signet.oci.Descriptor;
 import dev.signet.oci.MediaTypes;
-import dev.signet.oci.registry.DistributionRegistry;
+import dev.signet.testkit.DistributionRegistry;
 import dev.signet.oci.registry.RegistryPusher;
 import dev.signet.reference.Reference;
 import dev.signet.testing.JwsTestSigner;

@@ -1,11 +1,10 @@
 package dev.signet.cosign;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.signet.json.StrictJson;
+import dev.signet.testkit.LocalHttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
@@ -19,7 +18,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * A Rekor-shaped log on 127.0.0.1 for tests (no Rekor can run here): it accepts {@code POST
+ * A Rekor-shaped log on 127.0.0.1 (a {@link LocalHttpServer}) for tests (no Rekor can run here): it accepts {@code POST
  * /api/v1/log/entries} with a proposed hashedrekord or dsse entry, canonicalizes it as Rekor does
  * (a dsse proposal becomes envelope and payload hashes plus signatures and verifiers), and answers
  * with the entry, a signed entry timestamp and an inclusion proof with a signed checkpoint, all
@@ -28,7 +27,8 @@ import tools.jackson.databind.node.ObjectNode;
  * timestamp authority, with tokens from the test authority at {@link #timestampTime}.
  */
 final class FakeRekor implements AutoCloseable {
-  private final HttpServer server;
+  private final LocalHttpServer server = new LocalHttpServer();
+  private final SigstoreFixture sigstore;
   final AtomicInteger requests = new AtomicInteger();
   final AtomicInteger timestamps = new AtomicInteger();
   final AtomicInteger searches = new AtomicInteger();
@@ -37,78 +37,95 @@ final class FakeRekor implements AutoCloseable {
   /** The time the timestamp authority puts in its tokens. */
   volatile Instant timestampTime = Instant.now();
 
-  FakeRekor(SigstoreFixture sigstore) throws IOException {
-    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/api/v1/index/retrieve", exchange -> {
-      searches.incrementAndGet();
-      byte[] response;
-      try {
-        String hash = StrictJson.parseObject(exchange.getRequestBody().readAllBytes(), 1 << 16,
-            "search").path("hash").asString("");
-        response = StrictJson.MAPPER.writeValueAsBytes(index.getOrDefault(hash, List.of()));
-      } catch (Exception ex) {
-        response = "[]".getBytes(StandardCharsets.UTF_8);
-      }
-      answer(exchange, 200, response);
-    });
-    server.createContext("/api/v1/log/entries", exchange -> {
-      if (exchange.getRequestMethod().equals("GET")) {
-        String path = exchange.getRequestURI().getPath();
-        byte[] entry = entries.get(path.substring(path.lastIndexOf('/') + 1));
-        answer(exchange, entry == null ? 404 : 200,
-            entry == null ? "{}".getBytes(StandardCharsets.UTF_8) : entry);
-        return;
-      }
-      requests.incrementAndGet();
-      byte[] request = exchange.getRequestBody().readAllBytes();
-      byte[] response;
-      int status = 201;
-      try {
-        byte[] body = canonical(StrictJson.parseObject(request, 1 << 20, "proposed entry"));
-        TlogEntry e = sigstore.provenEntry(body, Instant.now(), 2, 5);
-        response = ("{\"" + SigstoreFixture.sha256Hex(body) + "\":{"
-            + "\"body\":\"" + Base64.getEncoder().encodeToString(body) + "\","
-            + "\"integratedTime\":" + e.integratedTime() + ",\"logID\":\"" + e.logId() + "\","
-            + "\"logIndex\":" + e.logIndex() + ",\"verification\":{\"signedEntryTimestamp\":\""
-            + Base64.getEncoder().encodeToString(e.signedEntryTimestamp()) + "\","
-            + "\"inclusionProof\":{\"logIndex\":" + e.proof().logIndex() + ",\"treeSize\":"
-            + e.proof().treeSize() + ",\"rootHash\":\""
-            + HexFormat.of().formatHex(e.proof().rootHash()) + "\",\"hashes\":["
-            + String.join(",", e.proof().hashes().stream()
-                .map(h -> "\"" + HexFormat.of().formatHex(h) + "\"").toList())
-            + "],\"checkpoint\":" + StrictJson.MAPPER.writeValueAsString(e.proof().checkpoint())
-            + "}}}}").getBytes(StandardCharsets.UTF_8);
-        String uuid = SigstoreFixture.sha256Hex(body);
-        entries.put(uuid, response);
-        index.computeIfAbsent("sha256:" + indexedHash(body), h -> new ArrayList<>()).add(uuid);
-      } catch (Exception ex) {
-        status = 400;
-        response = ("{\"message\":\"" + ex.getMessage() + "\"}").getBytes(StandardCharsets.UTF_8);
-      }
-      answer(exchange, status, response);
-    });
-    server.createContext("/api/v1/timestamp", exchange -> {
-      // Sigstore's timestamp authority API: JSON {artifactHash (base64 SHA-256), hashAlgorithm},
-      // answered with the DER token.
-      timestamps.incrementAndGet();
-      byte[] response;
-      int status = 201;
-      try {
-        JsonNode request = StrictJson.parseObject(exchange.getRequestBody().readAllBytes(),
-            1 << 16, "timestamp request");
-        response = sigstore.timestamp(
-            Base64.getDecoder().decode(request.path("artifactHash").asString("")), timestampTime);
-      } catch (Exception ex) {
-        status = 400;
-        response = ex.toString().getBytes(StandardCharsets.UTF_8);
-      }
-      exchange.getResponseHeaders().add("Content-Type", "application/timestamp-reply");
-      exchange.sendResponseHeaders(status, response.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(response);
+  FakeRekor(SigstoreFixture sigstore) {
+    this.sigstore = sigstore;
+    // Every path is under /api: one route, told apart by the rest of the path.
+    server.handle("/api", exchange -> {
+      String path = exchange.getRequestURI().getPath();
+      if (path.startsWith("/api/v1/index/retrieve")) {
+        search(exchange);
+      } else if (path.startsWith("/api/v1/log/entries")) {
+        entry(exchange);
+      } else if (path.startsWith("/api/v1/timestamp")) {
+        timestamp(exchange);
+      } else {
+        answer(exchange, 404, "{}".getBytes(StandardCharsets.UTF_8));
       }
     });
-    server.start();
+  }
+
+  private void search(HttpExchange exchange) throws IOException {
+    searches.incrementAndGet();
+    byte[] response;
+    try {
+      String hash = StrictJson.parseObject(exchange.getRequestBody().readAllBytes(), 1 << 16,
+          "search").path("hash").asString("");
+      response = StrictJson.MAPPER.writeValueAsBytes(index.getOrDefault(hash, List.of()));
+    } catch (Exception ex) {
+      response = "[]".getBytes(StandardCharsets.UTF_8);
+    }
+    answer(exchange, 200, response);
+  }
+
+  private void entry(HttpExchange exchange) throws IOException {
+    if (exchange.getRequestMethod().equals("GET")) {
+      String path = exchange.getRequestURI().getPath();
+      byte[] entry = entries.get(path.substring(path.lastIndexOf('/') + 1));
+      answer(exchange, entry == null ? 404 : 200,
+          entry == null ? "{}".getBytes(StandardCharsets.UTF_8) : entry);
+      return;
+    }
+    requests.incrementAndGet();
+    byte[] request = exchange.getRequestBody().readAllBytes();
+    byte[] response;
+    int status = 201;
+    try {
+      byte[] body = canonical(StrictJson.parseObject(request, 1 << 20, "proposed entry"));
+      TlogEntry e = sigstore.provenEntry(body, Instant.now(), 2, 5);
+      response = ("{\"" + SigstoreFixture.sha256Hex(body) + "\":{"
+          + "\"body\":\"" + Base64.getEncoder().encodeToString(body) + "\","
+          + "\"integratedTime\":" + e.integratedTime() + ",\"logID\":\"" + e.logId() + "\","
+          + "\"logIndex\":" + e.logIndex() + ",\"verification\":{\"signedEntryTimestamp\":\""
+          + Base64.getEncoder().encodeToString(e.signedEntryTimestamp()) + "\","
+          + "\"inclusionProof\":{\"logIndex\":" + e.proof().logIndex() + ",\"treeSize\":"
+          + e.proof().treeSize() + ",\"rootHash\":\""
+          + HexFormat.of().formatHex(e.proof().rootHash()) + "\",\"hashes\":["
+          + String.join(",", e.proof().hashes().stream()
+              .map(h -> "\"" + HexFormat.of().formatHex(h) + "\"").toList())
+          + "],\"checkpoint\":" + StrictJson.MAPPER.writeValueAsString(e.proof().checkpoint())
+          + "}}}}").getBytes(StandardCharsets.UTF_8);
+      String uuid = SigstoreFixture.sha256Hex(body);
+      entries.put(uuid, response);
+      index.computeIfAbsent("sha256:" + indexedHash(body), h -> new ArrayList<>()).add(uuid);
+    } catch (Exception ex) {
+      status = 400;
+      response = ("{\"message\":\"" + ex.getMessage() + "\"}").getBytes(StandardCharsets.UTF_8);
+    }
+    answer(exchange, status, response);
+  }
+
+  /**
+   * Sigstore's timestamp authority API: JSON {artifactHash (base64 SHA-256), hashAlgorithm},
+   * answered with the DER token.
+   */
+  private void timestamp(HttpExchange exchange) throws IOException {
+    timestamps.incrementAndGet();
+    byte[] response;
+    int status = 201;
+    try {
+      JsonNode request = StrictJson.parseObject(exchange.getRequestBody().readAllBytes(),
+          1 << 16, "timestamp request");
+      response = sigstore.timestamp(
+          Base64.getDecoder().decode(request.path("artifactHash").asString("")), timestampTime);
+    } catch (Exception ex) {
+      status = 400;
+      response = ex.toString().getBytes(StandardCharsets.UTF_8);
+    }
+    exchange.getResponseHeaders().add("Content-Type", "application/timestamp-reply");
+    exchange.sendResponseHeaders(status, response.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(response);
+    }
   }
 
   private static void answer(HttpExchange exchange, int status, byte[] response)
@@ -128,7 +145,7 @@ final class FakeRekor implements AutoCloseable {
   }
 
   String url() {
-    return "http://127.0.0.1:" + server.getAddress().getPort();
+    return server.origin();
   }
 
   /** Rekor's canonical body for a proposal. */
@@ -160,6 +177,6 @@ final class FakeRekor implements AutoCloseable {
 
   @Override
   public void close() {
-    server.stop(0);
+    server.close();
   }
 }

@@ -5,15 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
-import com.sun.net.httpserver.HttpServer;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
+import dev.signet.testkit.LocalHttpServer;
+import dev.signet.testkit.LoopbackProcess;
 import dev.signet.testkit.TestTls;
 import dev.signet.deadline.Deadline;
 import dev.signet.deadline.DeadlineExceededException;
 import dev.signet.testkit.SettableClock;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -25,13 +23,14 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The concerns of the pipeline against real loopback servers (no mocks). */
 class HttpPipelineTest {
-  private final List<HttpServer> servers = new ArrayList<>();
+  private final List<LocalHttpServer> servers = new ArrayList<>();
   private final List<HttpPipeline> pipelines = new ArrayList<>();
   /** The Authorization header each server saw, by request ("-" when none). */
   private final List<String> seen = Collections.synchronizedList(new ArrayList<>());
@@ -39,15 +38,19 @@ class HttpPipelineTest {
   @AfterEach
   void stop() {
     pipelines.forEach(HttpPipeline::close);
-    servers.forEach(s -> s.stop(0));
+    servers.forEach(LocalHttpServer::close);
   }
 
-  private URI serve(HttpHandler handler) throws IOException {
-    HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    s.createContext("/", handler);
-    s.start();
+  private URI serve(HttpHandler handler) {
+    return serve(null, handler);
+  }
+
+  /** Over HTTPS with {@code tls}'s server context, plain HTTP when it is null. */
+  private URI serve(SSLContext tls, HttpHandler handler) {
+    LocalHttpServer s = new LocalHttpServer(tls, 0);
+    s.handle("*", handler);
     servers.add(s);
-    return URI.create("http://127.0.0.1:" + s.getAddress().getPort());
+    return URI.create(s.origin());
   }
 
   private HttpPipeline pipeline(HttpPipeline.Builder b) {
@@ -144,15 +147,10 @@ class HttpPipelineTest {
   void aRedirectFromHttpsDownToPlainHttpIsRefused(@TempDir Path dir) throws Exception {
     URI plain = serve(recording(x -> answer(x, 200, "plain")));
     TestTls.Loopback tls = TestTls.loopback(dir, "pipeline");
-    HttpsServer s = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    s.setHttpsConfigurator(new HttpsConfigurator(tls.server()));
-    s.createContext("/", x -> {
+    URI secure = URI.create(serve(tls.server(), x -> {
       x.getResponseHeaders().add("Location", plain + "/blob");
       answer(x, 307, "");
-    });
-    s.start();
-    servers.add(s);
-    URI secure = URI.create("https://127.0.0.1:" + s.getAddress().getPort() + "/blob");
+    }) + "/blob");
     HttpPipeline p = pipeline(HttpPipeline.builder(Clock.systemUTC()).ssl(tls.client()).redirects(Redirects.WEB));
     assertThatThrownBy(() -> p.send(HttpPipeline.Request.get("blob", secure).followingRedirects(), deadline()))
         .isInstanceOfSatisfying(HttpException.class, e -> assertThat(e.kind()).isEqualTo(HttpException.Kind.REDIRECT))
@@ -273,10 +271,7 @@ class HttpPipelineTest {
 
   @Test
   void anUnreachableHostIsNamedWithoutItsUserInfoAfterEveryAttempt() throws Exception {
-    int port;
-    try (java.net.ServerSocket closed = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      port = closed.getLocalPort();
-    }
+    int port = LoopbackProcess.freePort(); // nobody listens there: refused at once
     List<Duration> sleeps = new ArrayList<>();
     HttpPipeline p = pipeline(HttpPipeline.builder(Clock.systemUTC())
         .retry(new Retry(2, Clock.systemUTC(), sleeps::add, new Random(3))));

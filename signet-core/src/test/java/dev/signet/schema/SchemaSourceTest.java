@@ -3,54 +3,44 @@ package dev.signet.schema;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.signet.deadline.Deadline;
-import java.net.InetSocketAddress;
+import dev.signet.testkit.LocalHttpServer;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** A remote schema through the HTTP pipeline: no redirect followed, the body bounded. */
 class SchemaSourceTest {
-  private HttpServer server;
-  private final AtomicInteger redirected = new AtomicInteger();
+  private LocalHttpServer server;
 
   @BeforeEach
   void start() throws Exception {
-    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/moved.json", x -> {
+    server = new LocalHttpServer();
+    server.handle("/moved.json", x -> {
       x.getResponseHeaders().add("Location", "/elsewhere.json");
       x.sendResponseHeaders(302, -1);
-      x.close();
     });
-    server.createContext("/elsewhere.json", x -> {
-      redirected.incrementAndGet();
-      x.sendResponseHeaders(200, -1);
-      x.close();
-    });
-    server.createContext("/huge.json", x -> {
+    server.serve("/elsewhere.json", new byte[0]);
+    server.handle("/huge.json", x -> {
       x.sendResponseHeaders(200, 0);
       byte[] chunk = new byte[64 * 1024];
       java.util.Arrays.fill(chunk, (byte) ' ');
       for (int written = 0; written <= JsonSchema.MAX_SCHEMA_BYTES; written += chunk.length) {
         x.getResponseBody().write(chunk);
       }
-      x.close();
     });
-    server.start();
   }
 
   @AfterEach
   void stop() {
-    server.stop(0);
+    server.close();
   }
 
   private SchemaSource.Remote at(String path) {
-    return new SchemaSource.Remote(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path));
+    return new SchemaSource.Remote(URI.create(server.url(path)));
   }
 
   private static Deadline deadline() {
@@ -62,7 +52,7 @@ class SchemaSourceTest {
     assertThatThrownBy(() -> at("/moved.json").schema(deadline()))
         .isInstanceOf(SchemaUnavailableException.class)
         .hasMessageContaining("answered HTTP 302");
-    assertThat(redirected.get()).isZero();
+    assertThat(server.hits("/elsewhere.json")).isZero();
   }
 
   @Test

@@ -7,7 +7,7 @@ import dev.signet.engine.VerificationConfig;
 import dev.signet.oci.Descriptor;
 import dev.signet.oci.MediaTypes;
 import dev.signet.oci.registry.Credential;
-import dev.signet.oci.registry.DistributionRegistry;
+import dev.signet.testkit.DistributionRegistry;
 import dev.signet.oci.registry.RegistryOptions;
 import dev.signet.oci.registry.RegistryProxy;
 import dev.signet.oci.registry.RegistryPusher;

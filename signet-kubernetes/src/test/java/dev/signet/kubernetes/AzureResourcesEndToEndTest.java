@@ -15,7 +15,7 @@ import dev.signet.engine.VerificationConfig;
 import dev.signet.kubernetes.kmp.ProviderTypes;
 import dev.signet.kubernetes.resource.ResourceStatus;
 import dev.signet.kubernetes.resource.Store;
-import dev.signet.oci.registry.DistributionRegistry;
+import dev.signet.testkit.DistributionRegistry;
 import dev.signet.oci.registry.SignedAcrImage;
 import dev.signet.result.VerificationResult;
 import dev.signet.testkit.SettableClock;

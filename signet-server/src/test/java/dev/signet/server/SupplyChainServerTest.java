@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.signet.artifact.SupplyChain;
 import dev.signet.engine.VerificationConfig;
 import dev.signet.json.StrictJson;
-import dev.signet.oci.registry.DistributionRegistry;
+import dev.signet.testkit.DistributionRegistry;
 import dev.signet.testkit.TestTls;
 import dev.signet.testkit.TestPki;
 import java.io.ByteArrayOutputStream;

@@ -3,6 +3,8 @@ package dev.signet.testkit;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -16,25 +18,45 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
 
 /**
- * A JDK HTTP server on 127.0.0.1 and an ephemeral port, for CRL distribution points, OCSP responders
- * and other small HTTP services tests stand up. Requests are routed by their first path segment
- * ("/leaf.crl", "/ocsp"); "*" catches the rest; every request is counted per route. Slow handlers
- * wait on a latch that {@link #close()} releases.
+ * A JDK HTTP server on 127.0.0.1 and an ephemeral port, for CRL distribution points, OCSP responders,
+ * registries, cloud services and other small HTTP services tests stand up; over HTTPS when given a
+ * server context (see {@link TestTls#loopback}). Requests are routed by their first path segment
+ * ("/leaf.crl", "/ocsp"); "*" catches the rest; every request is counted per route. Each request
+ * runs on its own virtual thread. Slow handlers wait on a latch that {@link #close()} releases.
  */
 public final class LocalHttpServer implements AutoCloseable {
+  private static final int BACKLOG = 1024;
   private final HttpServer server;
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
   private final Map<String, HttpHandler> routes = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
   private final CountDownLatch release = new CountDownLatch(1);
 
+  /** Plain HTTP on an ephemeral port. */
   public LocalHttpServer() {
+    this(null, 0);
+  }
+
+  /**
+   * HTTPS presenting {@code tls}'s certificate when it is not null, plain HTTP otherwise, on {@code
+   * port} (0: an ephemeral one; a given one to start again where a closed server was).
+   */
+  public LocalHttpServer(SSLContext tls, int port) {
+    // A deep accept backlog: benchmarks open many connections at once.
+    InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
     try {
-      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+      if (tls == null) {
+        server = HttpServer.create(address, BACKLOG);
+      } else {
+        HttpsServer https = HttpsServer.create(address, BACKLOG);
+        https.setHttpsConfigurator(new HttpsConfigurator(tls));
+        server = https;
+      }
     } catch (IOException e) {
-      throw new UncheckedIOException("could not bind a test HTTP server on 127.0.0.1", e);
+      throw new UncheckedIOException("could not bind a test HTTP server on " + address, e);
     }
     server.setExecutor(executor);
     server.createContext("/", this::dispatch);
@@ -45,8 +67,18 @@ public final class LocalHttpServer implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
+  /** {@code 127.0.0.1:<port>}, as the registry part of an image reference. */
+  public String host() {
+    return "127.0.0.1:" + port();
+  }
+
+  /** {@code http://127.0.0.1:<port>} or {@code https://...}, without a trailing slash. */
+  public String origin() {
+    return (server instanceof HttpsServer ? "https://" : "http://") + host();
+  }
+
   public String url(String path) {
-    return "http://127.0.0.1:" + port() + path;
+    return origin() + path;
   }
 
   /** Answers {@code route} with 200 and {@code body}. */

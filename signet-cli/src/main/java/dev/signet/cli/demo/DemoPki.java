@@ -48,7 +48,7 @@ final class DemoPki {
     KeyPair keys = ecKeys();
     X500Principal name = new X500Principal("CN=" + commonName + ",O=Signet Demo,ST=WA,C=US");
     DemoPki pki = new DemoPki(null, now);
-    X509Certificate cert = pki.certificate(name, keys, name, keys.getPrivate(), true);
+    X509Certificate cert = pki.certificate(name, keys, name, keys.getPrivate(), true, false);
     return new DemoPki(new Identity(cert, keys.getPrivate()), now);
   }
 
@@ -58,15 +58,7 @@ final class DemoPki {
 
   /** A code-signing leaf for {@code commonName}, issued by this CA. */
   Identity issueSigner(String commonName) throws GeneralSecurityException {
-    KeyPair keys = ecKeys();
-    X509Certificate cert =
-        certificate(
-            new X500Principal("CN=" + commonName + ",O=Signet Demo,ST=WA,C=US"),
-            keys,
-            ca.certificate().getSubjectX500Principal(),
-            ca.privateKey(),
-            false);
-    return new Identity(cert, keys.getPrivate());
+    return issue(commonName, false);
   }
 
   /**
@@ -74,6 +66,10 @@ final class DemoPki {
    * as subject alternative names), issued by this CA, for the demo's HTTPS listener.
    */
   Identity issueServer(String commonName) throws GeneralSecurityException {
+    return issue(commonName, true);
+  }
+
+  private Identity issue(String commonName, boolean tlsServer) throws GeneralSecurityException {
     KeyPair keys = ecKeys();
     X509Certificate cert =
         certificate(
@@ -82,14 +78,8 @@ final class DemoPki {
             ca.certificate().getSubjectX500Principal(),
             ca.privateKey(),
             false,
-            true);
+            tlsServer);
     return new Identity(cert, keys.getPrivate());
-  }
-
-  private X509Certificate certificate(
-      X500Principal subject, KeyPair keys, X500Principal issuer, PrivateKey issuerKey, boolean isCa)
-      throws GeneralSecurityException {
-    return certificate(subject, keys, issuer, issuerKey, isCa, false);
   }
 
   private X509Certificate certificate(

@@ -1,9 +1,6 @@
 package dev.signet.cli.demo;
 
-import dev.signet.cache.CaffeineResultCache;
-import dev.signet.cache.ResultCache;
-import dev.signet.cli.KubernetesSource;
-import dev.signet.server.DecisionServer;
+import dev.signet.cli.kubernetes.KubernetesSource;
 import dev.signet.engine.ConfigReloader;
 import dev.signet.engine.VerificationConfig;
 import dev.signet.kubernetes.ResourceController;
@@ -115,10 +112,7 @@ final class KubernetesDemo {
         ResourceController controller = ResourceController.start(k8s, new ResourceController.Settings(
             null, Files.createDirectories(work.resolve("resources")), VerificationConfig.Runtime.standard(clock),
             ProviderTypes.standard(clock), ConfigReloader.DEFAULT_INTERVAL))) {
-      ResultCache cache = new CaffeineResultCache();
-      SignetServer server = DecisionServer.builder(
-              KubernetesSource.of(controller, cache, clock), cache, AdmissionMode.DENY, clock)
-          .providerFetches(controller::providerFetches)
+      SignetServer server = KubernetesSource.server(controller, AdmissionMode.DENY, clock)
           .http(new HostPort("127.0.0.1", 0)).certDir(tlsDir).logStream(log).build();
       server.start();
       try {

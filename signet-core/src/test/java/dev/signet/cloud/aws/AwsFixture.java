@@ -7,13 +7,10 @@ package dev.signet.cloud.aws;
 // token's signature is not checked (there is no cluster OIDC issuer); issuer, subject and expiry are.
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
+import dev.signet.testkit.LocalHttpServer;
 import dev.signet.testkit.TestTls;
 import dev.signet.json.StrictJson;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -46,7 +43,7 @@ public final class AwsFixture implements AutoCloseable {
   private record Issued(String role, SigV4.Credentials credentials) {}
 
   private final TestTls.Loopback tls;
-  private final HttpsServer server;
+  private final LocalHttpServer server;
   private final Map<String, Role> roles = new ConcurrentHashMap<>();
   private final Map<String, Issued> issued = new ConcurrentHashMap<>();
   private final List<String> requestLog = new CopyOnWriteArrayList<>();
@@ -57,10 +54,8 @@ public final class AwsFixture implements AutoCloseable {
 
   public AwsFixture(Path dir) throws Exception {
     tls = TestTls.loopback(dir, "Signet test AWS");
-    server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.setHttpsConfigurator(new HttpsConfigurator(tls.server()));
-    server.createContext("/", this::handle);
-    server.start();
+    server = new LocalHttpServer(tls.server(), 0);
+    server.handle("*", this::handle);
   }
 
   public SSLContext clientSsl() {
@@ -68,7 +63,7 @@ public final class AwsFixture implements AutoCloseable {
   }
 
   public URI endpoint() {
-    return URI.create("https://127.0.0.1:" + server.getAddress().getPort() + "/");
+    return URI.create(server.url("/"));
   }
 
   public void role(String arn, String subject, String... actions) {
@@ -95,7 +90,7 @@ public final class AwsFixture implements AutoCloseable {
 
   @Override
   public void close() {
-    server.stop(0);
+    server.close();
   }
 
   private void handle(HttpExchange ex) throws IOException {

@@ -10,13 +10,10 @@ package dev.signet.cloud.azure;
 // checked (there is no cluster OIDC issuer); issuer, subject, audience and expiry are.
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
+import dev.signet.testkit.LocalHttpServer;
 import dev.signet.testkit.TestTls;
 import dev.signet.json.StrictJson;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -73,10 +70,10 @@ public final class AzureFixture implements AutoCloseable {
   private final KeyPair signingKey;
   private final X509Certificate signingCert;
   private final Path signingCertFile;
-  private final HttpsServer server;
+  private final LocalHttpServer server;
   // The instance metadata endpoint is plain HTTP on a link-local address.
-  private final com.sun.net.httpserver.HttpServer imdsServer;
-  private HttpsServer vault;
+  private final LocalHttpServer imdsServer;
+  private volatile LocalHttpServer vault;
   private final int vaultPort;
 
   private final Map<String, Identity> identities = new ConcurrentHashMap<>();
@@ -102,23 +99,17 @@ public final class AzureFixture implements AutoCloseable {
     signingCertFile = dir.resolve("registry-token-signer.pem");
     Files.writeString(signingCertFile, pem("CERTIFICATE", signingCert.getEncoded()));
 
-    server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.setHttpsConfigurator(new HttpsConfigurator(serverSsl));
-    server.createContext("/", this::handleIdentityAndAcr);
-    server.start();
-    imdsServer = com.sun.net.httpserver.HttpServer.create(
-        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    imdsServer.createContext("/", this::handleIdentityAndAcr);
-    imdsServer.start();
+    server = new LocalHttpServer(serverSsl, 0);
+    server.handle("*", this::handleIdentityAndAcr);
+    imdsServer = new LocalHttpServer();
+    imdsServer.handle("*", this::handleIdentityAndAcr);
     vault = startVault(0);
-    vaultPort = vault.getAddress().getPort();
+    vaultPort = vault.port();
   }
 
-  private HttpsServer startVault(int port) throws IOException {
-    HttpsServer s = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
-    s.setHttpsConfigurator(new HttpsConfigurator(serverSsl));
-    s.createContext("/", this::handleVault);
-    s.start();
+  private LocalHttpServer startVault(int port) {
+    LocalHttpServer s = new LocalHttpServer(serverSsl, port);
+    s.handle("*", this::handleVault);
     return s;
   }
 
@@ -137,7 +128,7 @@ public final class AzureFixture implements AutoCloseable {
   }
 
   public String url() {
-    return "https://127.0.0.1:" + server.getAddress().getPort();
+    return server.origin();
   }
 
   public String authorityHost() {
@@ -145,7 +136,7 @@ public final class AzureFixture implements AutoCloseable {
   }
 
   public URI imds() {
-    return URI.create("http://127.0.0.1:" + imdsServer.getAddress().getPort() + "/metadata/identity/oauth2/token");
+    return URI.create(imdsServer.url("/metadata/identity/oauth2/token"));
   }
 
   public String realm() {
@@ -246,10 +237,10 @@ public final class AzureFixture implements AutoCloseable {
   }
 
   public void stopVault() {
-    vault.stop(0);
+    vault.close();
   }
 
-  public void startVault() throws IOException {
+  public void startVault() {
     vault = startVault(vaultPort);
   }
 
@@ -278,9 +269,9 @@ public final class AzureFixture implements AutoCloseable {
 
   @Override
   public void close() {
-    server.stop(0);
-    imdsServer.stop(0);
-    vault.stop(0);
+    server.close();
+    imdsServer.close();
+    vault.close();
   }
 
   // ---------------------------------------------------------------- identity platform, IMDS, ACR

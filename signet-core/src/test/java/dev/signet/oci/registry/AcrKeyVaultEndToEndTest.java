@@ -20,6 +20,7 @@ import dev.signet.notation.truststore.TrustStore;
 import dev.signet.notation.truststore.TrustStoreException;
 import dev.signet.notation.x509.CertificateChains;
 import dev.signet.oci.MediaTypes;
+import dev.signet.testkit.DistributionRegistry;
 import dev.signet.testkit.TestPki;
 import dev.signet.policy.ConfigPolicy;
 import dev.signet.verify.Executor;

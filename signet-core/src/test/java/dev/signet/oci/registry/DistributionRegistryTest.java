@@ -9,6 +9,7 @@ import dev.signet.oci.Descriptor;
 import dev.signet.reference.Digest;
 import dev.signet.oci.ImageIndex;
 import dev.signet.oci.Manifest;
+import dev.signet.testkit.DistributionRegistry;
 import dev.signet.testkit.SigstoreNodeModules;
 import dev.signet.oci.MediaTypes;
 import dev.signet.oci.StoreException;

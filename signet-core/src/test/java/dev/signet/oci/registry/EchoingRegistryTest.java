@@ -3,12 +3,10 @@ package dev.signet.oci.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.signet.deadline.Deadline;
 import dev.signet.oci.StoreException;
 import dev.signet.reference.Reference;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
+import dev.signet.testkit.LocalHttpServer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,12 +24,12 @@ class EchoingRegistryTest {
   private static final String PASSWORD = "correct-horse-battery-staple";
   private static final String TOKEN = "tok-9f8e7d6c5b4a";
 
-  private HttpServer server;
+  private LocalHttpServer server;
 
   private String start(Function<HttpExchange, String> errorMessage) throws Exception {
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext(
-        "/",
+    server = new LocalHttpServer();
+    server.handle(
+        "*",
         exchange -> {
           String auth = exchange.getRequestHeaders().getFirst("Authorization");
           if (exchange.getRequestURI().getPath().equals("/token")) {
@@ -43,7 +41,7 @@ class EchoingRegistryTest {
                 .getResponseHeaders()
                 .add(
                     "WWW-Authenticate",
-                    "Bearer realm=\"http://" + host() + "/token\",service=\"echo\"");
+                    "Bearer realm=\"" + server.url("/token") + "\",service=\"echo\"");
             reply(exchange, 401, "{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"login\"}]}");
             return;
           }
@@ -53,12 +51,7 @@ class EchoingRegistryTest {
               403,
               "{\"errors\":[{\"code\":\"DENIED\",\"message\":\"" + message + "\"}]}");
         });
-    server.start();
-    return host();
-  }
-
-  private String host() {
-    return "127.0.0.1:" + server.getAddress().getPort();
+    return server.host();
   }
 
   private static void reply(HttpExchange exchange, int status, String body) {
@@ -75,7 +68,7 @@ class EchoingRegistryTest {
   @AfterEach
   void stop() {
     if (server != null) {
-      server.stop(0);
+      server.close();
     }
   }
 

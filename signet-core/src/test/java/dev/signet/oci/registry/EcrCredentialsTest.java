@@ -13,6 +13,7 @@ import dev.signet.deadline.Deadline;
 import dev.signet.oci.Descriptor;
 import dev.signet.oci.StoreException;
 import dev.signet.reference.Reference;
+import dev.signet.testkit.DistributionRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -1,15 +1,13 @@
 package dev.signet.oci.registry;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.signet.reference.Digest;
 import dev.signet.oci.Manifest;
 import dev.signet.oci.ManifestFormatException;
 import dev.signet.oci.MediaTypes;
+import dev.signet.testkit.LocalHttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -22,13 +20,11 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
- * An in-process OCI registry on 127.0.0.1 for tests: what Debian's distribution 2.8.2 lacks (the
+ * An in-process OCI registry on 127.0.0.1 (a {@link LocalHttpServer}) for tests: what Debian's distribution 2.8.2 lacks (the
  * referrers API with pagination and filtering, token auth with scopes) plus scripted faults (status
  * codes with Retry-After, slow and truncated bodies, redirects, tampered content). Public (with
  * its content methods) for the executor tests and the benchmarks.
@@ -44,8 +40,7 @@ public final class FakeRegistry implements AutoCloseable {
 
   private record Stored(byte[] bytes, String mediaType) {}
 
-  private final HttpServer server;
-  private final ExecutorService executor = Executors.newCachedThreadPool();
+  private final LocalHttpServer server = new LocalHttpServer();
   private final Map<String, Map<String, Stored>> manifests = new ConcurrentHashMap<>();
   private final Map<String, Map<String, String>> tags = new ConcurrentHashMap<>();
   private final Map<String, byte[]> blobs = new ConcurrentHashMap<>();
@@ -79,26 +74,22 @@ public final class FakeRegistry implements AutoCloseable {
   /** HEAD answers carry no Docker-Content-Digest, as some registries and proxies send them. */
   volatile boolean headWithoutDigest;
 
-  public FakeRegistry() throws IOException {
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.setExecutor(executor);
-    server.createContext("/", this::handle);
-    server.start();
+  public FakeRegistry() {
+    server.handle("*", this::handle);
   }
 
   /** {@code 127.0.0.1:<port>}, the registry part of references. */
   public String host() {
-    return "127.0.0.1:" + server.getAddress().getPort();
+    return server.host();
   }
 
   public String baseUrl() {
-    return "http://" + host();
+    return server.origin();
   }
 
   @Override
   public void close() {
-    server.stop(0);
-    executor.shutdownNow();
+    server.close();
   }
 
   // ------------------------------------------------------------------ content
@@ -140,7 +131,6 @@ public final class FakeRegistry implements AutoCloseable {
       send(ex, 500, "text/plain", ("fake registry bug: " + e).getBytes(StandardCharsets.UTF_8), Map.of());
     } finally {
       inFlight.decrementAndGet();
-      ex.close();
     }
   }
 
@@ -345,19 +335,15 @@ public final class FakeRegistry implements AutoCloseable {
 
   /** Serves a CDN-style path {@code /cdn/<digest>} (the redirect target when this is the CDN). */
   void serveCdn() {
-    server.createContext("/cdn/", ex -> {
+    server.handle("/cdn", ex -> {
       log.add(new Seen(ex.getRequestMethod(), ex.getRequestURI().getRawPath(),
           ex.getRequestURI().getRawQuery(), ex.getRequestHeaders().getFirst("Authorization")));
       String digest = ex.getRequestURI().getRawPath().substring(5);
       byte[] b = blobs.get(digest);
-      try {
-        if (b == null) {
-          send(ex, 404, "text/plain", new byte[0], Map.of());
-        } else {
-          send(ex, 200, "application/octet-stream", b, Map.of());
-        }
-      } finally {
-        ex.close();
+      if (b == null) {
+        send(ex, 404, "text/plain", new byte[0], Map.of());
+      } else {
+        send(ex, 200, "application/octet-stream", b, Map.of());
       }
     });
   }

@@ -8,16 +8,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
+import dev.signet.testkit.DistributionRegistry;
+import dev.signet.testkit.LocalHttpServer;
 import dev.signet.testkit.TestTls;
 import dev.signet.deadline.Deadline;
 import dev.signet.oci.Descriptor;
 import dev.signet.oci.StoreException;
 import dev.signet.reference.Reference;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +40,7 @@ class K8sSecretsCredentialsTest {
   static DistributionRegistry registry;
   static Reference image;
   static Descriptor pushed;
-  static HttpsServer api;
+  static LocalHttpServer api;
   static TestTls.Loopback tls;
   static final Map<String, String> objects = new ConcurrentHashMap<>();
   static final List<String> requests = new CopyOnWriteArrayList<>();
@@ -58,10 +56,8 @@ class K8sSecretsCredentialsTest {
       pushed = pusher.image(image, "k8s secrets image");
     }
     tls = TestTls.loopback(dir.resolve("api"), "Signet test Kubernetes API");
-    api = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    api.setHttpsConfigurator(new HttpsConfigurator(tls.server()));
-    api.createContext("/", K8sSecretsCredentialsTest::handle);
-    api.start();
+    api = new LocalHttpServer(tls.server(), 0);
+    api.handle("*", K8sSecretsCredentialsTest::handle);
   }
 
   @AfterAll
@@ -70,7 +66,7 @@ class K8sSecretsCredentialsTest {
       registry.close();
     }
     if (api != null) {
-      api.stop(0);
+      api.close();
     }
   }
 
@@ -116,7 +112,7 @@ class K8sSecretsCredentialsTest {
     Files.copy(tls.caFile(), serviceAccount.resolve("ca.crt"));
     Files.writeString(serviceAccount.resolve("namespace"), "gatekeeper-system\n");
     env = Map.of("KUBERNETES_SERVICE_HOST", "127.0.0.1",
-        "KUBERNETES_SERVICE_PORT", String.valueOf(api.getAddress().getPort()));
+        "KUBERNETES_SERVICE_PORT", String.valueOf(api.port()));
   }
 
   private K8sSecretsCredentials provider(String json) throws Exception {

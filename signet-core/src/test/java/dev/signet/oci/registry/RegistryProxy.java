@@ -1,11 +1,9 @@
 package dev.signet.oci.registry;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import dev.signet.testkit.LocalHttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,12 +14,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A loopback HTTP proxy in front of a real registry (for benchmarks): every answer waits {@code
+ * A loopback HTTP proxy (a {@link LocalHttpServer}) in front of a real registry (for benchmarks): every answer waits {@code
  * latency} first, as a registry far away would, and with a limit, requests beyond {@code
  * perSecond} in one clock second are answered 429 with {@code Retry-After: 1} instead of being
  * forwarded. Counts what it answered; stopped on {@link #close()}.
@@ -31,8 +27,7 @@ public final class RegistryProxy implements AutoCloseable {
   private static final Set<String> RESPONSE_HEADERS = Set.of("content-type", "docker-content-digest",
       "www-authenticate", "location", "link", "docker-distribution-api-version");
 
-  private final HttpServer server;
-  private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+  private final LocalHttpServer server = new LocalHttpServer();
   private final HttpClient http = HttpClient.newBuilder()
       .version(HttpClient.Version.HTTP_1_1)
       .followRedirects(HttpClient.Redirect.NEVER)
@@ -47,25 +42,21 @@ public final class RegistryProxy implements AutoCloseable {
   private int inSecond;
   private int seconds;
 
-  private RegistryProxy(String upstream, Duration latency, int perSecond) throws IOException {
+  private RegistryProxy(String upstream, Duration latency, int perSecond) {
     this.upstream = upstream;
     this.latency = latency;
     this.perSecond = perSecond;
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
-    server.setExecutor(threads);
-    server.createContext("/", this::handle);
-    server.start();
+    server.handle("*", this::handle);
   }
 
   /** A proxy to {@code upstreamHost} (plain HTTP); {@code perSecond} 0 means no limit. */
-  public static RegistryProxy start(String upstreamHost, Duration latency, int perSecond)
-      throws IOException {
+  public static RegistryProxy start(String upstreamHost, Duration latency, int perSecond) {
     return new RegistryProxy(upstreamHost, latency, perSecond);
   }
 
   /** {@code 127.0.0.1:<port>}, the registry part of references through the proxy. */
   public String host() {
-    return "127.0.0.1:" + server.getAddress().getPort();
+    return server.host();
   }
 
   /** Requests answered, 429s included. */
@@ -92,8 +83,7 @@ public final class RegistryProxy implements AutoCloseable {
 
   @Override
   public void close() {
-    server.stop(0);
-    threads.shutdownNow();
+    server.close();
     http.close();
   }
 
@@ -108,7 +98,7 @@ public final class RegistryProxy implements AutoCloseable {
   }
 
   private void handle(HttpExchange ex) throws IOException {
-    try (ex) {
+    try {
       Thread.sleep(latency);
       String method = ex.getRequestMethod();
       String path = ex.getRequestURI().getRawPath();

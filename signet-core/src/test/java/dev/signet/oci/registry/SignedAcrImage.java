@@ -5,6 +5,7 @@ import dev.signet.oci.Descriptor;
 import dev.signet.oci.MediaTypes;
 import dev.signet.reference.Reference;
 import dev.signet.testing.JwsTestSigner;
+import dev.signet.testkit.DistributionRegistry;
 import dev.signet.testkit.TestPki;
 import java.time.Clock;
 import java.time.Duration;

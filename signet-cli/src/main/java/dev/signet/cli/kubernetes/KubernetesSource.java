@@ -1,5 +1,6 @@
-package dev.signet.cli;
+package dev.signet.cli.kubernetes;
 
+import dev.signet.cache.CaffeineResultCache;
 import dev.signet.cache.ResultCache;
 import dev.signet.engine.VerificationConfig;
 import dev.signet.kubernetes.Engine;
@@ -10,19 +11,34 @@ import dev.signet.result.ErrorCode;
 import dev.signet.result.FailureKind;
 import dev.signet.verify.Failure;
 import dev.signet.verify.ImageResolver;
+import dev.signet.server.DecisionServer;
 import dev.signet.server.DecisionSource;
+import dev.signet.server.SignetServer;
+import dev.signet.server.admission.AdmissionMode;
 import java.time.Clock;
 import java.util.function.Supplier;
 
 /**
- * The decisions of {@code signet serve --kubernetes}: Ratify's custom resources as the controller
- * applies them, per namespace; tags are resolved, and timeouts taken, from the cluster-wide
- * configuration.
+ * The decisions of {@code signet serve --kubernetes} (and of the Kubernetes demo): Ratify's custom
+ * resources as the controller applies them, per namespace; tags are resolved, and timeouts taken,
+ * from the cluster-wide configuration. Its own package, as both {@code cli} and {@code cli.demo}
+ * use it.
  */
 public final class KubernetesSource {
   private KubernetesSource() {}
 
-  public static DecisionSource of(ResourceController controller, ResultCache cache, Clock clock) {
+  /**
+   * A server deciding from {@code controller}'s resources, with its own in-memory result cache, and
+   * reporting the controller's provider fetches; the caller adds addresses, TLS and logging.
+   */
+  public static SignetServer.Builder server(
+      ResourceController controller, AdmissionMode mode, Clock clock) {
+    ResultCache cache = new CaffeineResultCache();
+    return DecisionServer.builder(of(controller, cache, clock), cache, mode, clock)
+        .providerFetches(controller::providerFetches);
+  }
+
+  private static DecisionSource of(ResourceController controller, ResultCache cache, Clock clock) {
     // Settings only (timeouts): read unheld, for each request.
     Supplier<VerificationConfig> cluster =
         () ->

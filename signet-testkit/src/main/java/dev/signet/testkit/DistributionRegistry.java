@@ -1,10 +1,8 @@
-package dev.signet.oci.registry;
+package dev.signet.testkit;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.signet.testkit.LoopbackProcess;
 import java.io.IOException;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,19 +10,9 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
 import java.security.spec.ECGenParameterSpec;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Base64;
-import java.util.Date;
 import java.util.List;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -176,21 +164,8 @@ public final class DistributionRegistry implements AutoCloseable {
     KeyPairGenerator kpg = KeyPairGenerator.getInstance("EC");
     kpg.initialize(new ECGenParameterSpec("secp256r1"));
     KeyPair kp = kpg.generateKeyPair();
-    X500Name name = new X500Name("CN=localhost,O=Signet test registry");
-    Instant now = Instant.now();
-    JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(name, BigInteger.valueOf(now.toEpochMilli()),
-        Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(2))), name, kp.getPublic());
-    b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-        new GeneralName(GeneralName.iPAddress, "127.0.0.1"), new GeneralName(GeneralName.dNSName, "localhost")}));
-    b.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
-    byte[] der = b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(kp.getPrivate())).getEncoded();
-    Files.writeString(certFile, pem("CERTIFICATE", der));
-    Files.writeString(keyFile, pem("PRIVATE KEY", kp.getPrivate().getEncoded()));
-  }
-
-  private static String pem(String type, byte[] der) {
-    return "-----BEGIN " + type + "-----\n"
-        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
-        + "\n-----END " + type + "-----\n";
+    byte[] der = TestTls.selfSigned(kp, "CN=localhost,O=Signet test registry", "SHA256withECDSA", true).getEncoded();
+    Files.writeString(certFile, TestTls.pem("CERTIFICATE", der));
+    Files.writeString(keyFile, TestTls.pem("PRIVATE KEY", kp.getPrivate().getEncoded()));
   }
 }
