@@ -1,7 +1,9 @@
 package dev.signet.result;
 
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** The decision for one subject with the reports it rests on (Ratify result format 0.2.0). */
 public record VerificationResult(String subject, boolean isSuccess, List<VerifierReport> verifierReports) {
@@ -20,7 +22,7 @@ public record VerificationResult(String subject, boolean isSuccess, List<Verifie
    * A failed report without a kind counts as a bug: nothing says a retry gives the same answer.
    */
   public Optional<FailureKind> failureKind() {
-    java.util.EnumSet<FailureKind> kinds = java.util.EnumSet.noneOf(FailureKind.class);
+    EnumSet<FailureKind> kinds = EnumSet.noneOf(FailureKind.class);
     collect(verifierReports, kinds);
     if (!isSuccess) {
       kinds.add(FailureKind.DENIED);
@@ -28,7 +30,7 @@ public record VerificationResult(String subject, boolean isSuccess, List<Verifie
     return PRECEDENCE.stream().filter(kinds::contains).findFirst();
   }
 
-  private static void collect(List<VerifierReport> reports, java.util.Set<FailureKind> kinds) {
+  private static void collect(List<VerifierReport> reports, Set<FailureKind> kinds) {
     for (VerifierReport r : reports) {
       if (!r.isSuccess()) {
         kinds.add(r.failureKind() == null ? FailureKind.BUG : r.failureKind());
