@@ -1,6 +1,7 @@
 package dev.signet.verify;
 
 import dev.signet.result.VerificationResult;
+import java.util.Optional;
 
 /**
  * Decides whether one image may run: what the Gatekeeper provider and the admission webhooks ask.
@@ -23,10 +24,9 @@ public interface Decisions {
 
   /**
    * The decision {@link #verify(String, String)} would give when it is at hand in this process
-   * without any request to a store or another process (a cached decision), else null; by default
-   * none is.
+   * without any request to a store or another process (a cached decision); by default none is.
    */
-  default VerificationResult cached(String namespace, String subject) {
-    return null;
+  default Optional<VerificationResult> cached(String namespace, String subject) {
+    return Optional.empty();
   }
 }

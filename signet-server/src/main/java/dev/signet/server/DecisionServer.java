@@ -24,6 +24,7 @@ import dev.signet.verify.ImageResolver;
 import dev.signet.deadline.Deadline;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /** A {@link SignetServer} builder with the decision side wired; the caller adds the listeners. */
@@ -64,8 +65,8 @@ public final class DecisionServer {
           }
 
           @Override
-          public VerificationResult cached(String namespace, String subject) {
-            return service.cachedDecision(subject).orElse(null);
+          public Optional<VerificationResult> cached(String namespace, String subject) {
+            return service.cachedDecision(subject);
           }
         };
     ImageResolver resolver =

@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import tools.jackson.databind.JsonNode;
@@ -92,7 +93,7 @@ final class GatekeeperProvider {
           body,
           settings.mutateTimeout().get(),
           true,
-          key -> null,
+          key -> Optional.empty(),
           key -> pin(key.image()),
           (item, key, o) -> {
             if (o.error() == null) {
@@ -121,7 +122,7 @@ final class GatekeeperProvider {
       byte[] body,
       Duration timeout,
       boolean mutate,
-      Function<Key, Outcome> atHand,
+      Function<Key, Optional<Outcome>> atHand,
       Function<Key, Outcome> outcome,
       ItemWriter writer) {
     ProviderRequest request;
@@ -153,12 +154,7 @@ final class GatekeeperProvider {
     Map<Key, Outcome> done = new LinkedHashMap<>();
     List<Key> pending = new ArrayList<>(distinct.size());
     for (Key k : distinct) {
-      Outcome o = atHand.apply(k);
-      if (o != null) {
-        done.put(k, o);
-      } else {
-        pending.add(k);
-      }
+      atHand.apply(k).ifPresentOrElse(o -> done.put(k, o), () -> pending.add(k));
     }
     boolean anyAnswered = !done.isEmpty();
     List<Parallel.Outcome<Outcome>> outcomes =
@@ -208,13 +204,14 @@ final class GatekeeperProvider {
     return mutate ? new Key("", parsed.image()) : parsed;
   }
 
-  /** The cached decision for the key, or null when it must be decided. */
-  private Outcome cached(Key key, String traceId) {
+  /** The cached decision for the key; empty when it must be decided. */
+  private Optional<Outcome> cached(Key key, String traceId) {
     try {
-      VerificationResult r = decisions.cached(key.namespace(), key.image(), traceId);
-      return r == null ? null : new Outcome(r, null, null);
+      return decisions
+          .cached(key.namespace(), key.image(), traceId)
+          .map(r -> new Outcome(r, null, null));
     } catch (RuntimeException e) {
-      return null; // decided the ordinary way, which reports the failure
+      return Optional.empty(); // decided the ordinary way, which reports the failure
     }
   }
 

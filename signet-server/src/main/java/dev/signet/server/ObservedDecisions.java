@@ -5,6 +5,7 @@ package dev.signet.server;
 import dev.signet.verify.Decisions;
 import dev.signet.result.VerificationResult;
 import dev.signet.result.VerifierReport;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -36,13 +37,14 @@ record ObservedDecisions(Decisions decisions, JsonLog log, ServerMetrics metrics
 
   /**
    * The decision when it is at hand without a request to a store or another process ({@link
-   * Decisions#cached}), logged and counted as {@link #verify(String, String, String)} does; null
+   * Decisions#cached}), logged and counted as {@link #verify(String, String, String)} does; empty
    * (nothing logged) when it is not.
    */
-  VerificationResult cached(String namespace, String subject, String traceId) {
+  Optional<VerificationResult> cached(String namespace, String subject, String traceId) {
     long start = System.nanoTime();
-    VerificationResult result = decisions.cached(namespace, subject);
-    return result == null ? null : observed(result, subject, traceId, start);
+    return decisions
+        .cached(namespace, subject)
+        .map(result -> observed(result, subject, traceId, start));
   }
 
   private VerificationResult observed(
