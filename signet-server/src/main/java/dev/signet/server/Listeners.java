@@ -27,6 +27,7 @@ record Listeners(ServerSettings settings, Routes routes, ScheduledExecutorServic
    * @throws ListenException when an address cannot be listened on
    */
   WebServer start(Tls tls) throws ListenException {
+    preparePoller();
     HostPort health = settings.healthAddress();
     HostPort metrics = settings.metricsAddress();
     for (HostPort a : new HostPort[] {settings.http(), health, metrics}) {
@@ -56,6 +57,20 @@ record Listeners(ServerSettings settings, Routes routes, ScheduledExecutorServic
       return web.build().start();
     } catch (RuntimeException e) {
       throw new ListenException("cannot start the listeners: " + ListenException.reason(e));
+    }
+  }
+
+  /**
+   * Sets up the JDK's poller, with which virtual threads (one per connection) wait for their
+   * sockets. The JDK does so when the first connection waits; if the process is out of file
+   * descriptors at that moment the poller never comes up, and every later connection fails even
+   * once descriptors are free again. A JDK without that class is left as it is.
+   */
+  private static void preparePoller() {
+    try {
+      Class.forName("sun.nio.ch.Poller", true, null);
+    } catch (ClassNotFoundException e) {
+      // another JDK: it sets its I/O up its own way
     }
   }
 

@@ -59,6 +59,10 @@ class DescriptorExhaustionTest {
       int https = Integer.parseInt(ports.split(" ")[1]);
       int health = Integer.parseInt(ports.split(" ")[2]);
 
+      // Green before, as the kubelet sees it from the start.
+      assertThat(get(health, "/healthz")).as(childLog(stderr)).startsWith("HTTP/1.1 200");
+      assertThat(get(health, "/readyz")).as(childLog(stderr)).startsWith("HTTP/1.1 200");
+
       long open;
       try (var fds = Files.list(Path.of("/proc", Long.toString(child.pid()), "fd"))) {
         open = fds.count();
@@ -81,8 +85,8 @@ class DescriptorExhaustionTest {
           held.add(s);
           try {
             s.connect(new InetSocketAddress("127.0.0.1", https), 10_000);
-          } catch (java.net.ConnectException e) {
-            // The listener is gone already; its report may still be on its way.
+          } catch (java.net.SocketException e) {
+            // Refused or reset: the listener is gone already; its report may still be on its way.
             listening = false;
           }
         } else {
@@ -116,8 +120,8 @@ class DescriptorExhaustionTest {
           Eventually.until(
               Duration.ofSeconds(GUARD_SECONDS), () -> get(health, "/healthz"), h -> h.startsWith("HTTP/1.1 503"));
       String readyz = get(health, "/readyz");
-      assertThat(healthz).startsWith("HTTP/1.1 503").contains(failure).contains("Too many open files");
-      assertThat(readyz).startsWith("HTTP/1.1 503").contains(failure);
+      assertThat(healthz).as(childLog(stderr)).startsWith("HTTP/1.1 503").contains(failure).contains("Too many open files");
+      assertThat(readyz).as(childLog(stderr)).startsWith("HTTP/1.1 503").contains(failure);
     } finally {
       for (Socket s : held) {
         s.close();
@@ -127,6 +131,10 @@ class DescriptorExhaustionTest {
         child.destroyForcibly();
       }
     }
+  }
+
+  private static String childLog(Path stderr) throws IOException {
+    return "the server's log:\n" + Files.readString(stderr);
   }
 
   /** A GET over a fresh plain connection; empty when the child cannot take the connection yet. */

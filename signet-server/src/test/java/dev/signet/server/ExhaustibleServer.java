@@ -6,7 +6,7 @@ import java.nio.file.Path;
 /**
  * A server in its own JVM for {@link DescriptorExhaustionTest}: HTTPS and health on ephemeral
  * ports of 127.0.0.1, TLS files from the directory in {@code args[0]}. Prints {@code ports <https>
- * <health>} on stdout, serves until stdin closes, then stops.
+ * <health>} on stdout, serves until stdin closes, then stops and exits.
  */
 public final class ExhaustibleServer {
   private ExhaustibleServer() {}
@@ -31,5 +31,8 @@ public final class ExhaustibleServer {
       // the parent went away
     }
     server.stop();
+    // As signet serve does: the thread of a listener that failed never ends (Helidon's listener
+    // waits for its own end), so the JVM would not exit by itself.
+    System.exit(0);
   }
 }
