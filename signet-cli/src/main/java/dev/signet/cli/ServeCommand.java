@@ -263,6 +263,15 @@ final class ServeCommand implements Callable<Integer> {
   Path redisCaCertFile;
 
   @Option(
+      names = "--redis-timeout-ms",
+      defaultValue = "${env:SIGNET_REDIS_TIMEOUT_MS:-250}",
+      paramLabel = "MS",
+      description =
+          "How long one Redis command (connecting too) may take before the replica works alone for"
+              + " a second (default 250; env SIGNET_REDIS_TIMEOUT_MS).")
+  int redisTimeoutMs;
+
+  @Option(
       names = "--cache-hmac-key-file",
       defaultValue = "${env:SIGNET_CACHE_HMAC_KEY_FILE}",
       paramLabel = "FILE",
@@ -495,7 +504,7 @@ final class ServeCommand implements Callable<Integer> {
             cacheHmacPreviousKeyFile == null ? List.of() : List.of(cacheHmacPreviousKeyFile));
     RedisEndpoint endpoint =
         new RedisEndpoint(
-            redisUrl, redisPasswordFile, redisCaCertFile, RedisEndpoint.DEFAULT_TIMEOUT);
+            redisUrl, redisPasswordFile, redisCaCertFile, Duration.ofMillis(redisTimeoutMs));
     sharedCache = RedisResultCache.connect(endpoint, keys, clock);
     return sharedCache;
   }

@@ -51,7 +51,8 @@ class CrlCacheDirectoryTest {
     config = dir.resolve("config.json");
     Files.writeString(
         config,
-        "{\"crl\":{\"cache\":{\"enabled\":true}},"
+        // A cold child JVM fetches and checks the CRL: a deadline for a loaded build machine.
+        "{\"executor\":{\"verificationRequestTimeout\":60000},\"crl\":{\"cache\":{\"enabled\":true}},"
             + "\"store\":{\"plugins\":[{\"name\":\"ocilayout\",\"path\":\"layout\"}]},"
             + "\"policy\":{\"plugin\":{\"name\":\"configPolicy\"}},"
             + "\"verifier\":{\"plugins\":[{\"name\":\"notation\","

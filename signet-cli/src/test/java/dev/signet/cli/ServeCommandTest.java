@@ -66,7 +66,7 @@ class ServeCommandTest {
   }
 
   @Test
-  void a_shared_cache_without_its_url_or_key_or_of_an_unknown_type_is_a_usage_error() throws Exception {
+  void a_shared_cache_without_its_url_or_key_with_no_timeout_or_of_an_unknown_type_is_a_usage_error() throws Exception {
     Path config = config();
     ObjectNode root = (ObjectNode) StrictJson.MAPPER.readTree(Files.readAllBytes(config));
     root.putObject("cache").put("type", "redis");
@@ -86,6 +86,14 @@ class ServeCommandTest {
             "--redis-url", "redis://127.0.0.1:1", "--cache-hmac-key-file", key.toString()))
         .isEqualTo(ExitCodes.USAGE);
     assertThat(err.toString()).contains("at least 32").doesNotContain("too short");
+    Files.writeString(key, "0123456789abcdef0123456789abcdef\n");
+    err = new StringWriter();
+    assertThat(Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err), "serve", "--config",
+            config.toString(), "--cert-dir", dir.toString(), "--http", "127.0.0.1:0",
+            "--redis-url", "redis://127.0.0.1:1", "--cache-hmac-key-file", key.toString(),
+            "--redis-timeout-ms", "0"))
+        .isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("the Redis timeout must be positive, found 0 ms");
 
     root.putObject("cache").put("type", "dapr");
     Files.write(config, StrictJson.MAPPER.writeValueAsBytes(root));
@@ -365,7 +373,7 @@ class ServeCommandTest {
     notation.putArray("verificationCerts").add(Vectors.notary(E2E + "config/localkeys/e2e.crt").toString());
     notation.set("trustPolicyDoc", StrictJson.MAPPER.readTree(
         Files.readAllBytes(Vectors.notary(E2E + "config/trustpolicies/trustpolicy.json"))));
-    root.putObject("executor").put("verificationRequestTimeout", 3000).put("mutationRequestTimeout", 900);
+    root.putObject("executor").put("verificationRequestTimeout", 30000).put("mutationRequestTimeout", 10000);
     Path file = dir.resolve("config.json");
     Files.write(file, StrictJson.MAPPER.writeValueAsBytes(root));
     return file;

@@ -156,6 +156,9 @@ class SharedCacheReplicasTest {
     cli.parseArgs("--config", file.toString(), "--http", "127.0.0.1:0",
         "--cert-dir", tlsDir.toString(), "--metrics-port", "127.0.0.1:0",
         "--redis-url", redis.url().toString(),
+        // Not the 250 ms default: on a loaded build machine one slow command would make a replica
+        // work alone for a second and verify an image the others already verified.
+        "--redis-timeout-ms", "10000",
         "--cache-hmac-key-file", file.resolveSibling("hmac.key").toString());
     return new Replica(name, command, command.start(Clock.systemUTC()));
   }

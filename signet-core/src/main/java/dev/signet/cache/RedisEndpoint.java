@@ -35,9 +35,6 @@ import redis.clients.jedis.UnifiedJedis;
  *     unavailable and decides locally
  */
 public record RedisEndpoint(URI url, Path passwordFile, Path caFile, Duration timeout) {
-  /** Commands are a GET or SET of a few KB on a nearby server. */
-  public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(250);
-
   /** Connections per process; more requests than this wait at most {@link #timeout} for one. */
   private static final int MAX_CONNECTIONS = 64;
 
@@ -59,7 +56,7 @@ public record RedisEndpoint(URI url, Path passwordFile, Path caFile, Duration ti
       throw new IllegalArgumentException("a Redis CA file needs a rediss:// (TLS) URL");
     }
     if (!timeout.isPositive()) {
-      throw new IllegalArgumentException("the Redis timeout must be positive");
+      throw new IllegalArgumentException("the Redis timeout must be positive, found " + timeout.toMillis() + " ms");
     }
   }
 

@@ -79,7 +79,9 @@ class RedisResultCacheTest {
   }
 
   static RedisEndpoint endpoint() {
-    return new RedisEndpoint(server.url(), null, null, Duration.ofMillis(500));
+    // Every command of every test has this long: room for a loaded build machine (a stopped server
+    // refuses at once, so no test waits for it).
+    return new RedisEndpoint(server.url(), null, null, Duration.ofSeconds(5));
   }
 
   RedisResultCache replica(HmacKeys keys) {
@@ -341,7 +343,7 @@ class RedisResultCacheTest {
     ResultKey key = key("f");
     admin.set("signet:v1:lock:" + key.fingerprint() + ":" + key.repository() + "@" + key.digest(),
         "someone-else");
-    Deadline deadline = Deadline.after(CLOCK, Duration.ofSeconds(2));
+    Deadline deadline = Deadline.after(CLOCK, Duration.ofSeconds(6));
 
     VerificationResult r = a.getOrVerify(key, deadline, () -> result(true, null));
 
@@ -440,9 +442,9 @@ class RedisResultCacheTest {
     Files.writeString(wrong, "not-it");
     try (RedisServer secure = RedisServer.startTls(tlsDir.resolve("data"), cert, key, "redis-test-password")) {
       URI url = URI.create("rediss://localhost:" + secure.port());
-      RedisEndpoint good = new RedisEndpoint(url, password, cert, Duration.ofSeconds(2));
-      RedisEndpoint badPassword = new RedisEndpoint(url, wrong, cert, Duration.ofSeconds(2));
-      RedisEndpoint untrusted = new RedisEndpoint(url, password, null, Duration.ofSeconds(2));
+      RedisEndpoint good = new RedisEndpoint(url, password, cert, Duration.ofSeconds(10));
+      RedisEndpoint badPassword = new RedisEndpoint(url, wrong, cert, Duration.ofSeconds(10));
+      RedisEndpoint untrusted = new RedisEndpoint(url, password, null, Duration.ofSeconds(10));
       assertThat(good.display()).isEqualTo("rediss://localhost:" + secure.port());
       ResultKey k = key("f");
       try (RedisResultCache a = tlsReplica(good);

@@ -190,8 +190,9 @@ class DecisionServiceTest {
   void a_deadline_failure_is_not_cached() {
     Descriptor image = signedImage("slow", null);
     String subject = REPO + "@" + image.digest();
-    current.set(ConfiguredExecutor.local(1, executor(pki, Duration.ofMillis(200))));
-    store.slow.put(MemoryStore.Op.BLOB, 5_000L);
+    // The recovered decision is a whole verification inside the same budget: room for a loaded machine.
+    current.set(ConfiguredExecutor.local(1, executor(pki, Duration.ofSeconds(3))));
+    store.slow.put(MemoryStore.Op.BLOB, 30_000L);
 
     VerificationResult timedOut = decisions.decide(subject);
     store.slow.clear();

@@ -35,6 +35,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HostileTrafficTest {
   private static final int GUARD_MS = 20_000;
+  /**
+   * The header deadline of the tests that wait for it: long enough for a TLS handshake and a request
+   * on a loaded build machine, short enough to wait for.
+   */
+  private static final Duration HEADER_TIMEOUT = Duration.ofSeconds(2);
   private static final Pattern STATUS_LINE = Pattern.compile("HTTP/1\\.[01] (\\d{3}) ");
   private static TestPki.Issued serverCa;
 
@@ -211,7 +216,7 @@ class HostileTrafficTest {
 
   @Test
   void a_partial_header_is_cut_off_after_the_header_timeout() throws Exception {
-    SignetServer s = start(builder().headerTimeout(Duration.ofMillis(300)));
+    SignetServer s = start(builder().headerTimeout(HEADER_TIMEOUT));
     Socket c = tls(s);
     send(c, "GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Slow: ");
     // Without a header deadline this read would block until the guard fails the test.
@@ -220,7 +225,7 @@ class HostileTrafficTest {
 
   @Test
   void a_connection_that_never_starts_tls_is_closed_after_the_header_timeout() throws Exception {
-    SignetServer s = start(builder().headerTimeout(Duration.ofMillis(300)));
+    SignetServer s = start(builder().headerTimeout(HEADER_TIMEOUT));
     Socket silent = plain(s.port());
     // Without a deadline on the handshake this read would block until the guard fails the test.
     assertThat(readToEnd(silent)).isEmpty();
@@ -243,7 +248,7 @@ class HostileTrafficTest {
 
   @Test
   void a_tls_connection_that_sends_no_request_is_closed_after_the_header_timeout() throws Exception {
-    SignetServer s = start(builder().headerTimeout(Duration.ofMillis(300)));
+    SignetServer s = start(builder().headerTimeout(HEADER_TIMEOUT));
     Socket c = tls(s);
     assertThat(readToEnd(c)).isEmpty();
   }
@@ -262,11 +267,11 @@ class HostileTrafficTest {
 
   @Test
   void an_idle_keep_alive_connection_is_not_cut_by_the_header_timeout() throws Exception {
-    SignetServer s = start(builder().headerTimeout(Duration.ofMillis(200)));
+    SignetServer s = start(builder().headerTimeout(HEADER_TIMEOUT));
     Socket c = tls(s);
     send(c, get("/healthz"));
     assertThat(readResponse(c)).startsWith("HTTP/1.1 200");
-    Thread.sleep(800); // idle, longer than the header timeout
+    Thread.sleep(HEADER_TIMEOUT.toMillis() + 1_000); // idle, longer than the header timeout
     send(c, get("/healthz"));
     assertThat(readResponse(c)).startsWith("HTTP/1.1 200");
   }
