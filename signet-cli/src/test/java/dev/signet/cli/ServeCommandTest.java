@@ -93,7 +93,7 @@ class ServeCommandTest {
             "--redis-url", "redis://127.0.0.1:1", "--cache-hmac-key-file", key.toString(),
             "--redis-timeout-ms", "0"))
         .isEqualTo(ExitCodes.USAGE);
-    assertThat(err.toString()).contains("the Redis timeout must be positive, found 0 ms");
+    assertThat(err.toString()).contains("the Redis timeout must be more than 0 and at most 60000 ms, found 0 ms");
 
     root.putObject("cache").put("type", "dapr");
     Files.write(config, StrictJson.MAPPER.writeValueAsBytes(root));

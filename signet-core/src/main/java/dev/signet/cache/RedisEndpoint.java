@@ -35,6 +35,9 @@ import redis.clients.jedis.UnifiedJedis;
  *     unavailable and decides locally
  */
 public record RedisEndpoint(URI url, Path passwordFile, Path caFile, Duration timeout) {
+  /** Longer than any decision's deadline: a Redis this slow is not worth waiting for. */
+  private static final Duration MAX_TIMEOUT = Duration.ofMinutes(1);
+
   /** Connections per process; more requests than this wait at most {@link #timeout} for one. */
   private static final int MAX_CONNECTIONS = 64;
 
@@ -55,8 +58,10 @@ public record RedisEndpoint(URI url, Path passwordFile, Path caFile, Duration ti
     if (caFile != null && !scheme.equals("rediss")) {
       throw new IllegalArgumentException("a Redis CA file needs a rediss:// (TLS) URL");
     }
-    if (!timeout.isPositive()) {
-      throw new IllegalArgumentException("the Redis timeout must be positive, found " + timeout.toMillis() + " ms");
+    if (!timeout.isPositive() || timeout.compareTo(MAX_TIMEOUT) > 0) {
+      throw new IllegalArgumentException(
+          "the Redis timeout must be more than 0 and at most " + MAX_TIMEOUT.toMillis() + " ms, found "
+              + timeout.toMillis() + " ms");
     }
   }
 

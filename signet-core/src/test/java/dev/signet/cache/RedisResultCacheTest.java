@@ -415,13 +415,19 @@ class RedisResultCacheTest {
   }
 
   @Test
-  void endpoints_refuse_passwords_in_the_url_and_unknown_schemes() {
+  void endpoints_refuse_passwords_in_the_url_unknown_schemes_and_timeouts_out_of_range() {
     assertThatThrownBy(() -> new RedisEndpoint(URI.create("redis://u:secret@h:1"), null, null,
             Duration.ofSeconds(1)))
         .hasMessageContaining("password-file")
         .hasMessageNotContaining("secret");
     assertThatThrownBy(() -> new RedisEndpoint(URI.create("http://h:1"), null, null, Duration.ofSeconds(1)))
         .hasMessageContaining("redis://");
+    URI url = URI.create("redis://h:1");
+    assertThat(new RedisEndpoint(url, null, null, Duration.ofMinutes(1)).timeout()).isEqualTo(Duration.ofMinutes(1));
+    for (Duration bad : List.of(Duration.ZERO, Duration.ofMillis(-1), Duration.ofMillis(60_001))) {
+      assertThatThrownBy(() -> new RedisEndpoint(url, null, null, bad))
+          .hasMessage("the Redis timeout must be more than 0 and at most 60000 ms, found " + bad.toMillis() + " ms");
+    }
   }
 
   @Test
