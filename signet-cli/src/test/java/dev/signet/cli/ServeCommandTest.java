@@ -66,7 +66,7 @@ class ServeCommandTest {
   }
 
   @Test
-  void a_shared_cache_without_its_url_or_key_with_no_timeout_or_of_an_unknown_type_is_a_usage_error() throws Exception {
+  void a_shared_cache_without_its_url_or_key_with_a_timeout_out_of_range_or_of_an_unknown_type_is_a_usage_error() throws Exception {
     Path config = config();
     ObjectNode root = (ObjectNode) StrictJson.MAPPER.readTree(Files.readAllBytes(config));
     root.putObject("cache").put("type", "redis");
