@@ -90,7 +90,10 @@ public sealed interface LicenseExpression {
     };
   }
 
-  /** The canonical text: upper-case keys, nested groups in parentheses; used to compare whole expressions. */
+  /**
+   * The canonical text: upper-case keys, parentheses only around an {@code OR} inside an {@code AND}
+   * (so no deeper than in any text that parses to it); used to compare whole expressions.
+   */
   default String canonical() {
     return switch (this) {
       case Term t -> t.key();
@@ -99,13 +102,16 @@ public sealed interface LicenseExpression {
     };
   }
 
-  /** The operands' {@code text} between {@code operator}s, groups in parentheses. */
+  /**
+   * The operands' {@code text} between {@code operator}s. Only an {@code OR} needs parentheses as an
+   * operand: {@code AND} binds tighter, and parsing flattens an operand of the same kind.
+   */
   private static String join(
       List<LicenseExpression> operands,
       String operator,
       Function<LicenseExpression, String> text) {
     return operands.stream()
-        .map(o -> o instanceof Term ? text.apply(o) : "(" + text.apply(o) + ")")
+        .map(o -> o instanceof Any ? "(" + text.apply(o) + ")" : text.apply(o))
         .collect(Collectors.joining(operator));
   }
 

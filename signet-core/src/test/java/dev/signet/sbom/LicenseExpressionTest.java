@@ -61,6 +61,20 @@ class LicenseExpressionTest {
   }
 
   @Test
+  void canonicalFormParsesBackEvenAtTheDepthLimit() {
+    assertThat(LicenseExpression.parse("MIT AND Zlib OR (BSD-2-Clause OR ISC) AND X11").canonical())
+        .isEqualTo("MIT AND ZLIB OR (BSD-2-CLAUSE OR ISC) AND X11");
+    // Each level "(A AND B OR ...)" used to gain a second pair of parentheses in the canonical form
+    // ("(A AND B) OR ..."), which then nested deeper than the limit (found by SbomFuzzTest).
+    String text = "MIT";
+    for (int level = 0; level < LicenseExpression.MAX_DEPTH; level++) {
+      text = "ISC AND (MIT AND Zlib OR " + text + ")";
+    }
+    String canonical = LicenseExpression.parse(text).canonical();
+    assertThat(LicenseExpression.parse(canonical).canonical()).isEqualTo(canonical);
+  }
+
+  @Test
   void malformedExpressionsAreRefusedWithTheReason() {
     assertThatThrownBy(() -> LicenseExpression.parse("")).hasMessageContaining("empty");
     assertThatThrownBy(() -> LicenseExpression.parse("MIT AND")).hasMessageContaining("ends where");
